@@ -392,3 +392,16 @@ struct ByteScanner: ~Copyable {
         }
     }
 }
+
+extension FileBytes {
+    /// `Data.withUnsafeBytes` with the typed error of the loaders.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(DataError) -> R) throws(DataError) -> R {
+        do {
+            return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> R in try body(raw) }
+        } catch let error as DataError {
+            throw error
+        } catch {
+            preconditionFailure("withBytes: body threw a non-DataError: \(error)")
+        }
+    }
+}
