@@ -23,26 +23,63 @@ public enum FieldSeparator: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A file's bytes, memory-mapped when possible, released when the value goes away.
-struct FileBytes {
+/// A file's bytes, memory-mapped read-only; unmapped when the last reference goes away.
+///
+/// Mapping (rather than reading into a buffer) means the loader never holds a second copy of
+/// the file: the kernel pages it in as the scanner walks it and drops it at `munmap`.
+final class FileBytes: @unchecked Sendable {
     let path: String
-    let data: Data
+    private let base: UnsafeRawPointer
+    let count: Int
 
     init(path: String, expectedLayout: String? = nil) throws(DataError) {
         self.path = path
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DataError(
                 .missingFile, file: path, message: "file not found",
                 hint: expectedLayout.map { "expected by the \($0) layout" })
         }
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw DataError(.io, file: path, message: "cannot read: \(error.localizedDescription)")
+        if isDirectory.boolValue { throw DataError(.io, file: path, message: "is a folder, expected a file") }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw DataError(.io, file: path, message: "cannot open: \(reason)")
         }
-        if data.isEmpty {
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw DataError(.io, file: path, message: "cannot stat: \(reason)")
+        }
+        count = Int(status.st_size)
+        guard count > 0 else {
             throw DataError(.emptyFile, file: path, message: "file is empty", hint: expectedLayout.map { "a \($0) file has at least one row" })
         }
+        guard let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
+            let reason = String(cString: strerror(errno))
+            throw DataError(.io, file: path, message: "cannot map: \(reason)")
+        }
+        _ = madvise(mapped, count, MADV_SEQUENTIAL)
+        base = UnsafeRawPointer(mapped)
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+
+    var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// The first line (without its newline), for sniffing separators and headers.
+    func firstLine(maximum: Int = 65_536) -> [UInt8] {
+        let limit = Swift.min(count, maximum)
+        var end = 0
+        let bytes = buffer
+        while end < limit && bytes[end] != 0x0A { end += 1 }
+        return Array(bytes[0..<end])
+    }
+
+    /// The bytes as `Data` without copying; the mapping stays alive as long as the `Data` does.
+    var data: Data {
+        Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: count, deallocator: .custom { _, _ in withExtendedLifetime(self) {} })
     }
 }
 
@@ -61,6 +98,8 @@ struct ByteScanner: ~Copyable {
     /// 1-based line number of the current record's first line.
     private(set) var lineNumber = 0
     private var nextLineNumber = 1
+    /// 1-based number of the line the next scan starts on.
+    var nextLine: Int { nextLineNumber }
     private(set) var blankLines = 0
     /// Field ranges of the current record: starts and ends (exclusive), in bytes.
     private(set) var starts: UnsafeMutableBufferPointer<Int>
@@ -101,6 +140,12 @@ struct ByteScanner: ~Copyable {
         }
         if bytes.count > 0 && bytes[bytes.count - 1] != 0x0A { lines += 1 }
         return lines
+    }
+
+    /// Moves to byte `position`, which starts line `line`; the next ``next()`` scans from there.
+    mutating func seek(to position: Int, line: Int) {
+        self.position = position
+        self.nextLineNumber = line
     }
 
     /// Advances to the next non-empty record. Returns false at the end of the buffer.
@@ -394,14 +439,8 @@ struct ByteScanner: ~Copyable {
 }
 
 extension FileBytes {
-    /// `Data.withUnsafeBytes` with the typed error of the loaders.
+    /// Calls `body` with the mapped bytes, valid for the duration of the call.
     func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(DataError) -> R) throws(DataError) -> R {
-        do {
-            return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> R in try body(raw) }
-        } catch let error as DataError {
-            throw error
-        } catch {
-            preconditionFailure("withBytes: body threw a non-DataError: \(error)")
-        }
+        try withExtendedLifetime(self) { () throws(DataError) -> R in try body(buffer) }
     }
 }

@@ -57,7 +57,7 @@ public struct GenericInteractionsLoader: Sendable {
 
     func loadDomain(file: String, users: inout IDMap) throws(DataError) -> Loaded {
         let bytes = try FileBytes(path: file, expectedLayout: "generic interactions (user,item[,value[,timestamp]])")
-        let firstLine: [UInt8] = bytes.data.prefix(4096).split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false).first.map(Array.init) ?? []
+        let firstLine = bytes.firstLine()
         let separator = self.separator ?? Self.detectSeparator(firstLine: firstLine, file: file)
         let headerFields = Self.splitHeader(firstLine, separator: separator)
         let hasHeader: Bool

@@ -66,6 +66,22 @@ public struct IDMap: Sendable, Equatable {
         return byString[String(decoding: bytes, as: UTF8.self)]
     }
 
+    /// `intern` for a canonical numeric id below ``numericLimit``.
+    @inline(__always)
+    mutating func intern(number: Int) -> Int32 {
+        if number < byNumber.count {
+            let stored = byNumber[number]
+            if stored != 0 { return stored - 1 }
+        }
+        return intern(number: number) { String(number) }
+    }
+
+    /// Index of a canonical numeric id, without adding it.
+    @inline(__always)
+    func index(number: Int) -> Int32? {
+        number < byNumber.count && byNumber[number] != 0 ? byNumber[number] - 1 : nil
+    }
+
     @inline(__always)
     private mutating func intern(number: Int, text: () -> String) -> Int32 {
         if number < byNumber.count {

@@ -115,13 +115,22 @@ extension MovieLensLoader {
 
     /// The year in a MovieLens title's trailing `(1995)` or `(2007-2013)`, if any.
     static func titleYear(_ title: String) -> Int? {
-        var text = Substring(title)
-        while text.last == " " { text = text.dropLast() }
-        guard text.last == ")", let open = text.lastIndex(of: "(") else { return nil }
-        let inside = text[text.index(after: open)..<text.index(before: text.endIndex)]
-        let firstYear = inside.prefix(4)
-        guard firstYear.count == 4, firstYear.allSatisfy(\.isASCII), let year = Int(firstYear), year > 1800 else { return nil }
-        return year
+        var title = title
+        return title.withUTF8 { bytes -> Int? in
+            var end = bytes.count
+            while end > 0 && bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+            guard end > 0, bytes[end - 1] == UInt8(ascii: ")") else { return nil }
+            var open = end - 2
+            while open >= 0 && bytes[open] != UInt8(ascii: "(") { open -= 1 }
+            guard open >= 0, end - 1 - (open + 1) >= 4 else { return nil }
+            var year = 0
+            for k in (open + 1)..<(open + 5) {
+                let digit = bytes[k] &- 0x30
+                guard digit < 10 else { return nil }
+                year = year * 10 + Int(digit)
+            }
+            return year > 1800 ? year : nil
+        }
     }
 
     /// `u.user` or `users.dat`: attribute columns by user index (users with no ratings are added).

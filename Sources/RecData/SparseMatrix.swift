@@ -106,47 +106,68 @@ extension Interactions {
         _ policy: DuplicatePolicy, userCount: Int, itemCount: Int, describe: (Int32, Int32) -> String
     ) throws(DataError) -> Int {
         guard policy != .keepAll, count > 1 else { return 0 }
-        // Group rows by user (counting sort), then find repeats of an item within each user.
-        var starts = [Int](repeating: 0, count: userCount + 1)
-        for user in users { starts[Int(user) + 1] += 1 }
-        for u in 0..<userCount { starts[u + 1] += starts[u] }
-        var next = starts
-        var rowsByUser = [Int](repeating: 0, count: count)
-        for k in 0..<count {
-            let u = Int(users[k])
-            rowsByUser[next[u]] = k
-            next[u] += 1
+        // Rows grouped by user: file order when each user's rows are already contiguous (the
+        // MovieLens 1M, 10M and CSV files are sorted by user), else a counting sort by user.
+        var groupStarts: [Int32] = [0]
+        var rowsByUser: ScratchBuffer<Int32>? = nil
+        var contiguous = true
+        let seenUser = ScratchBuffer<Bool>(count: userCount)
+        for k in 0..<count where k == 0 || users[k] != users[k - 1] {
+            let user = Int(users[k])
+            if seenUser[user] {
+                contiguous = false
+                break
+            }
+            seenUser[user] = true
+            if k > 0 { groupStarts.append(Int32(k)) }
         }
-        var drop = [Bool](repeating: false, count: count)
+        if contiguous {
+            groupStarts.append(Int32(count))
+        } else {
+            var starts = [Int32](repeating: 0, count: userCount + 1)
+            for user in users { starts[Int(user) + 1] += 1 }
+            for u in 0..<userCount { starts[u + 1] += starts[u] }
+            var next = starts
+            let order = ScratchBuffer<Int32>(count: count)
+            for k in 0..<count {
+                let u = Int(users[k])
+                order[Int(next[u])] = Int32(k)
+                next[u] += 1
+            }
+            groupStarts = starts
+            rowsByUser = order
+        }
+        var drop: ScratchBuffer<Bool>? = nil
         var dropped = 0
-        var lastSeen = [Int](repeating: -1, count: itemCount)  // row of the kept entry per item, reset per user
-        for u in 0..<userCount {
-            let range = starts[u]..<starts[u + 1]
+        let lastSeen = ScratchBuffer<Int32>(count: itemCount)  // kept row + 1 per item (0: none), reset per user
+        for g in 0..<(groupStarts.count - 1) {
+            let range = Int(groupStarts[g])..<Int(groupStarts[g + 1])
             for slot in range {
-                let row = rowsByUser[slot]
+                let row = rowsByUser.map { Int($0[slot]) } ?? slot
                 let item = Int(items[row])
-                let previous = lastSeen[item]
+                let previous = Int(lastSeen[item]) - 1
                 if previous >= 0 {
                     if policy == .reject {
                         throw DataError(
                             .duplicate, file: "", message: "duplicate interaction \(describe(users[row], items[row]))",
                             hint: "choose a duplicate policy: keep-all or keep-last")
                     }
+                    if drop == nil { drop = ScratchBuffer<Bool>(count: count) }
                     // Keep the later timestamp; on ties the later row in file order.
                     if timestamps[row] >= timestamps[previous] {
-                        drop[previous] = true
-                        lastSeen[item] = row
+                        drop![previous] = true
+                        lastSeen[item] = Int32(row + 1)
                     } else {
-                        drop[row] = true
+                        drop![row] = true
                     }
                     dropped += 1
                 } else {
-                    lastSeen[item] = row
+                    lastSeen[item] = Int32(row + 1)
                 }
             }
-            for slot in range { lastSeen[Int(items[rowsByUser[slot]])] = -1 }
+            for slot in range { lastSeen[Int(items[rowsByUser.map { Int($0[slot]) } ?? slot])] = 0 }
         }
-        guard dropped > 0 else { return 0 }
+        guard dropped > 0, let drop else { return 0 }
         var kept = Interactions()
         kept.reserveCapacity(count - dropped)
         for k in 0..<count where !drop[k] {

@@ -22,7 +22,7 @@ public struct UserLinks: Sendable, Equatable {
     /// The same id on either side twice is an error: a person has one id per platform.
     public static func load(file: String) throws(DataError) -> UserLinks {
         let bytes = try FileBytes(path: file, expectedLayout: "user link (user_in_domain_a,user_in_domain_b)")
-        let firstLine = bytes.data.prefix(4096).split(separator: 0x0A).first.map(Array.init) ?? []
+        let firstLine = bytes.firstLine()
         let separator: FieldSeparator = firstLine.contains(UInt8(ascii: "\t")) ? .tab : .csv
         return try bytes.withBytes { (raw: UnsafeRawBufferPointer) throws(DataError) -> UserLinks in
             var scanner = ByteScanner(bytes: raw, separator: separator, file: file)

@@ -1,1 +1,48 @@
-print("bench")
+import Foundation
+
+// crossrec-bench: benchmarks that print JSON. Build with -c release for meaningful numbers.
+//   crossrec-bench data [--ratings N] [--repetitions R] [--no-pandas] [--output FILE]
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+func option(_ name: String) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("crossrec-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+let usage = """
+    usage: crossrec-bench data [--ratings N] [--repetitions R] [--no-pandas] [--output FILE]
+      data   parse throughput (MB/s) and resident bytes per interaction of the MovieLens loader on
+             generated files in the 100K, 1M/10M and CSV rating layouts (targets: ≥150 MB/s, ≤24 B)
+    """
+
+do {
+    switch arguments.first {
+    case "data":
+        guard let ratings = Int(option("--ratings") ?? "1000000"), ratings > 0 else { fail("--ratings needs a positive integer") }
+        guard let repetitions = Int(option("--repetitions") ?? "3"), repetitions > 0 else {
+            fail("--repetitions needs a positive integer")
+        }
+        let benchmark = DataLoadBenchmark(ratings: ratings, repetitions: repetitions, compareWithPandas: !arguments.contains("--no-pandas"))
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let report = try benchmark.run(executable: executable)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+        print(json)
+        if let output = option("--output") { try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: output)) }
+    case "_load-child":
+        guard arguments.count >= 3, let repetitions = Int(arguments[2]) else { fail("_load-child FOLDER REPETITIONS") }
+        try DataLoadBenchmark.loadChild(folder: arguments[1], repetitions: repetitions)
+    case "-h", "--help", "help", nil:
+        print(usage)
+    default:
+        fail("unknown benchmark '\(arguments[0])'\n\(usage)")
+    }
+} catch {
+    fail("\(error)")
+}
