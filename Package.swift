@@ -56,7 +56,12 @@ let package = Package(
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "RecDataTests", dependencies: ["RecData"], swiftSettings: strict),
-        .testTarget(name: "DataFetchTests", dependencies: ["DataFetch"], swiftSettings: strict),
+        // ZIPFoundation: the tests build their fixture archives with it.
+        .testTarget(
+            name: "DataFetchTests",
+            dependencies: ["DataFetch", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "CrossrecCLITests", dependencies: ["RecData"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
