@@ -62,7 +62,8 @@ let package = Package(
             dependencies: ["DataFetch", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
-        .testTarget(name: "CrossrecCLITests", dependencies: ["RecData"], swiftSettings: strict),
+        // Runs the built `crossrec` executable as a user would.
+        .testTarget(name: "CrossrecCLITests", dependencies: ["crossrec", "RecData"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

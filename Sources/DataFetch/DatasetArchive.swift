@@ -1,4 +1,4 @@
-/// One downloadable archive of a ``Dataset``.
+/// One downloadable archive of a ``DatasetRelease``.
 ///
 /// The archive is fetched from `source`'s base URL joined with `fileName` and unpacked into
 /// `<cache>/<extractionPath>`. MovieLens zips carry their own top folder (`ml-100k/…`), so they unpack

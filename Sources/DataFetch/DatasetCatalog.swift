@@ -6,10 +6,10 @@ import Foundation
 /// ``dataset(named:)`` throws ``FetchError/unknownDataset(name:known:)`` listing every name otherwise.
 public struct DatasetCatalog: Sendable, Hashable {
     /// Every dataset, in the order they are listed to users.
-    public var datasets: [Dataset]
+    public var datasets: [DatasetRelease]
 
     /// Creates a catalog. Names must be unique (checked: a duplicate is a programmer error).
-    public init(datasets: [Dataset]) {
+    public init(datasets: [DatasetRelease]) {
         let names = datasets.map(\.name)
         precondition(Set(names).count == names.count, "duplicate dataset names in catalog: \(names)")
         self.datasets = datasets
@@ -20,7 +20,7 @@ public struct DatasetCatalog: Sendable, Hashable {
 
     /// The dataset called `name`.
     /// - Throws: ``FetchError/unknownDataset(name:known:)`` naming every known dataset.
-    public func dataset(named name: String) throws -> Dataset {
+    public func dataset(named name: String) throws -> DatasetRelease {
         guard let dataset = datasets.first(where: { $0.name == name }) else {
             throw FetchError.unknownDataset(name: name, known: names)
         }
@@ -35,7 +35,7 @@ public struct DatasetCatalog: Sendable, Hashable {
         "GroupLens MovieLens terms: research use, no commercial use or redistribution without permission; "
         + "cite F. M. Harper and J. A. Konstan, ACM TiiS 5(4), 2015. See README in the archive."
 
-    private static let movieLens: [Dataset] = [
+    private static let movieLens: [DatasetRelease] = [
         ("ml-100k", "ml-100k"),
         ("ml-1m", "ml-1m"),
         ("ml-10m", "ml-10M100K"),
@@ -45,7 +45,7 @@ public struct DatasetCatalog: Sendable, Hashable {
         ("ml-latest-small", "ml-latest-small"),
         ("ml-latest", "ml-latest"),
     ].map { name, folder in
-        Dataset(
+        DatasetRelease(
             name: name,
             archives: [
                 DatasetArchive(source: .grouplens, fileName: "\(name).zip", checksum: .publishedMD5, extractionPath: "")
@@ -59,14 +59,14 @@ public struct DatasetCatalog: Sendable, Hashable {
     private static let mindHomepage = URL(string: "https://msnews.github.io/")!
     private static let mindLicense =
         "Microsoft Research License Terms for MIND: non-commercial research use only; "
-        + "cite F. Wu et al., MIND: A Large-scale Dataset for News Recommendation, ACL 2020."
+        + "cite F. Wu et al., MIND: A Large-scale DatasetRelease for News Recommendation, ACL 2020."
 
-    private static let mind: [Dataset] = [
+    private static let mind: [DatasetRelease] = [
         ("mind-small", DatasetSource.mindRelease, "MINDsmall", ["train", "dev"]),
         ("mind-large", DatasetSource.mindRelease, "MINDlarge", ["train", "dev", "test"]),
         ("mind-demo", DatasetSource.mindDemo, "MINDdemo", ["train", "dev"]),
     ].map { name, source, prefix, splits in
-        Dataset(
+        DatasetRelease(
             name: name,
             archives: splits.map { split in
                 DatasetArchive(

@@ -93,7 +93,7 @@ public struct Fetcher: Sendable {
     /// Returns the verified archive file in the cache and its SHA-256, downloading it if needed.
     private func obtain(
         _ archive: DatasetArchive,
-        of dataset: Dataset,
+        of dataset: DatasetRelease,
         in cacheDirectory: URL,
         progress: @escaping @Sendable (Int64, Int64?) -> Void
     ) async throws -> (URL, String) {
@@ -152,7 +152,7 @@ public struct Fetcher: Sendable {
     /// matches the part's length.
     private func download(
         _ archive: DatasetArchive,
-        of dataset: Dataset,
+        of dataset: DatasetRelease,
         to part: URL,
         cacheDirectory: URL,
         progress: @escaping @Sendable (Int64, Int64?) -> Void
@@ -179,7 +179,7 @@ public struct Fetcher: Sendable {
     }
 
     /// Downloads and parses `<archive>.md5`.
-    private func publishedMD5(of archive: DatasetArchive, _ dataset: Dataset, _ cacheDirectory: URL) async throws
+    private func publishedMD5(of archive: DatasetArchive, _ dataset: DatasetRelease, _ cacheDirectory: URL) async throws
         -> String
     {
         let url = checksumURL(of: archive)
@@ -208,7 +208,7 @@ public struct Fetcher: Sendable {
     /// Extracts every archive into `<cache>/.<name>.unpacking`, marks the dataset folder complete and moves it
     /// into place.
     private func unpack(
-        _ dataset: Dataset,
+        _ dataset: DatasetRelease,
         _ archives: [(archive: DatasetArchive, file: URL, sha256: String)],
         in cacheDirectory: URL
     ) throws -> URL {
@@ -249,16 +249,16 @@ public struct Fetcher: Sendable {
 
     // MARK: - Helpers
 
-    private static func directory(of dataset: Dataset, in cacheDirectory: URL) -> URL {
+    private static func directory(of dataset: DatasetRelease, in cacheDirectory: URL) -> URL {
         cacheDirectory.appendingPathComponent(dataset.directoryName, isDirectory: true)
     }
 
-    private func saveManifest(_ manifest: ChecksumManifest, _ dataset: Dataset, _ cacheDirectory: URL) throws {
+    private func saveManifest(_ manifest: ChecksumManifest, _ dataset: DatasetRelease, _ cacheDirectory: URL) throws {
         try fileSystem(dataset, ChecksumManifest.url(in: cacheDirectory)) { try manifest.write(in: cacheDirectory) }
     }
 
     /// Runs a file system operation, wrapping its error in ``FetchError/fileSystem(dataset:path:reason:)``.
-    private func fileSystem<T>(_ dataset: Dataset, _ path: URL, _ operation: () throws -> T) throws -> T {
+    private func fileSystem<T>(_ dataset: DatasetRelease, _ path: URL, _ operation: () throws -> T) throws -> T {
         do {
             return try operation()
         } catch {
@@ -267,7 +267,7 @@ public struct Fetcher: Sendable {
     }
 
     private func fetchError(
-        _ failure: FileDownload.Failure, _ dataset: Dataset, _ url: URL, part: URL?, _ cacheDirectory: URL
+        _ failure: FileDownload.Failure, _ dataset: DatasetRelease, _ url: URL, part: URL?, _ cacheDirectory: URL
     ) -> FetchError {
         switch failure {
         case .status(let status):

@@ -3,7 +3,7 @@ import Testing
 
 @testable import DataFetch
 
-@Suite("Dataset catalog")
+@Suite("DatasetRelease catalog")
 struct DatasetCatalogTests {
     let catalog = DatasetCatalog.official
 

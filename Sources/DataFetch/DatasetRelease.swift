@@ -5,7 +5,7 @@ public import Foundation
 /// After a successful fetch the dataset lives in `<cache>/<directoryName>` and that folder holds a
 /// `.complete` marker. A dataset made of several archives (MIND: train, dev, test) unpacks each archive
 /// into its own subfolder of `directoryName`.
-public struct Dataset: Sendable, Hashable {
+public struct DatasetRelease: Sendable, Hashable {
     /// The name users type: `ml-100k`, `mind-small`, …
     public var name: String
     /// The archives to download, in download order.

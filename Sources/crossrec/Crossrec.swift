@@ -1,0 +1,24 @@
+import ArgumentParser
+
+@main
+struct Crossrec: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crossrec",
+        abstract: "Cross-domain recommendation and distributed hyperparameter sweeps.",
+        discussion: """
+            crossrec learns one user representation from interactions on several platforms (movie ratings,
+            news clicks, or any two domains whose users are linked) and sweeps its models' hyperparameters
+            across worker processes.
+
+            Start with generated data:
+              crossrec data generate --output out/synthetic
+              crossrec data inspect out/synthetic
+            """,
+        version: CrossrecVersion.current,
+        subcommands: [DataCommand.self]
+    )
+}
+
+enum CrossrecVersion {
+    static let current = "0.1.0"
+}
