@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import DataFetch
 import Foundation
 import RecData

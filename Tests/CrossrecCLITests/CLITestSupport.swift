@@ -3,13 +3,11 @@ import Testing
 
 /// Runs the `crossrec` executable built beside the test bundle.
 enum CLI {
+    /// The test runner (`crossrecPackageTests.xctest`) lives in the products folder, beside the executables.
     static var executable: String {
-        // The test bundle lives in the products folder (.build/debug), beside the executables.
-        let bundle = Bundle(for: Marker.self).bundleURL
-        return bundle.deletingLastPathComponent().appendingPathComponent("crossrec").path
+        let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return runner.deletingLastPathComponent().appendingPathComponent("crossrec").path
     }
-
-    final class Marker {}
 
     struct Result {
         var status: Int32
@@ -22,22 +20,19 @@ enum CLI {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-        let out = Pipe(), err = Pipe()
+        // stderr goes to a file so a chatty child can never block on a full pipe.
+        let errorPath = NSTemporaryDirectory() + "crossrec-cli-stderr-\(UUID().uuidString)"
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
+        let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        let out = Pipe()
         process.standardOutput = out
-        process.standardError = err
+        process.standardError = errorHandle
         try process.run()
-        // Read both pipes concurrently so a full stderr pipe cannot block the child.
-        nonisolated(unsafe) var errorData = Data()
-        let reader = Thread { errorData = err.fileHandleForReading.readDataToEndOfFile() }
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            reader.main()
-            done.signal()
-        }
-        thread.start()
         let outputData = out.fileHandleForReading.readDataToEndOfFile()
-        done.wait()
         process.waitUntilExit()
+        try errorHandle.close()
+        let errorData = FileManager.default.contents(atPath: errorPath) ?? Data()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
             stderr: String(decoding: errorData, as: UTF8.self))
