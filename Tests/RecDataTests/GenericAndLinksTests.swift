@@ -169,3 +169,36 @@ struct SplittingTests {
         #expect(kept + skipped == 100_000)
     }
 }
+
+@Suite("MIND domain split")
+struct MINDDomainSplitTests {
+    @Test func categoryGroupsSplitNewsIntoDomainsWithSharedUsers() throws {
+        let folder = try FixtureFolder("mind-split")
+        try folder.write(
+            "news.tsv",
+            """
+            N1\tsports\tfootball\tA match\t\thttp://a\t[]\t[]
+            N2\tfinance\tmarkets\tStocks up\t\thttp://b\t[]\t[]
+            N3\tnews\tpolitics\tA vote\t\thttp://c\t[]\t[]
+            N4\tlifestyle\tfood\tA recipe\t\thttp://d\t[]\t[]
+
+            """)
+        try folder.write(
+            "behaviors.tsv",
+            """
+            1\tU1\t11/11/2019 9:00:00 AM\t\tN1-1 N2-1 N4-0
+            2\tU2\t11/11/2019 10:00:00 AM\t\tN3-1 N1-0
+            3\tU1\t11/12/2019 9:00:00 AM\t\tN4-1
+
+            """)
+        var options = MINDLoader.Options()
+        options.includeHistory = false
+        let mind = try MINDLoader.load(folder: folder.path, options: options)
+        let split = try DomainSplit(parsing: "sports | money=finance,news").apply(to: mind.dataset)
+        #expect(split.domains.map(\.name) == ["sports", "money"])
+        #expect(split.domain("sports")!.interactions.count == 1)  // U1 clicked N1
+        #expect(split.domain("money")!.interactions.count == 2)  // U1 N2, U2 N3
+        #expect(Set(split.domain("money")!.interactions.users) == [0, 1])
+        #expect(split.report.skipped["news"]?.values.reduce(0, +) == 1)  // U1's lifestyle click
+    }
+}
