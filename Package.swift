@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C bindings: only ZeroMQ imports CZeroMQ.
@@ -30,9 +32,33 @@ let package = Package(
             providers: [.apt(["libzmq3-dev"])]
         ),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
+        // Dense linear algebra (OpenBLAS + LAPACKE): only RecModels imports it.
+        .systemLibrary(
+            name: "CLinearAlgebra",
+            pkgConfig: "lapacke",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
 
         // Data: columnar interactions, loaders, splits, synthetic generator. Foundation only.
         .target(name: "RecData", swiftSettings: strict),
+        // Metrics and evaluation protocols.
+        .target(name: "RecEval", dependencies: ["RecData"], swiftSettings: strict),
+        // The Recommender protocol and every model.
+        .target(name: "RecModels", dependencies: ["RecData", "CLinearAlgebra"], swiftSettings: strict),
+
+        // Sweeps: spec (YAML), search spaces, trial identity, leaderboard aggregation. No I/O.
+        .target(name: "Sweep", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        // Wire messages and the coordinator/worker state machines as pure values.
+        .target(name: "SweepWire", dependencies: ["Sweep"], swiftSettings: strict),
+        // The durable SQLite store (GRDB, WAL).
+        .target(name: "SweepStore", dependencies: ["Sweep", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        // The I/O shells: coordinator and worker loops over ZeroMQ, local launcher, trial runner.
+        .target(
+            name: "SweepRuntime",
+            dependencies: ["Sweep", "SweepWire", "SweepStore", "ZeroMQ", "RecData", "RecEval", "RecModels"],
+            swiftSettings: strict
+        ),
+
         // Downloads of official archives with checksum verification.
         .target(
             name: "DataFetch",
@@ -47,15 +73,22 @@ let package = Package(
         .executableTarget(
             name: "crossrec",
             dependencies: [
-                "RecData", "DataFetch",
+                "RecData", "DataFetch", "RecEval", "RecModels", "Sweep", "SweepStore", "SweepRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
-        .executableTarget(name: "crossrec-bench", dependencies: ["RecData"], swiftSettings: strict),
+        .executableTarget(
+            name: "crossrec-bench", dependencies: ["RecData", "RecEval", "RecModels", "SweepRuntime"], swiftSettings: strict),
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "RecDataTests", dependencies: ["RecData"], swiftSettings: strict),
+        .testTarget(name: "RecEvalTests", dependencies: ["RecEval", "RecData"], swiftSettings: strict),
+        .testTarget(name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData"], swiftSettings: strict),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep"], swiftSettings: strict),
+        .testTarget(name: "SweepWireTests", dependencies: ["SweepWire", "Sweep"], swiftSettings: strict),
+        .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore", "Sweep"], swiftSettings: strict),
+        .testTarget(name: "SweepRuntimeTests", dependencies: ["SweepRuntime", "Sweep", "SweepStore"], swiftSettings: strict),
         // ZIPFoundation: the tests build their fixture archives with it.
         .testTarget(
             name: "DataFetchTests",

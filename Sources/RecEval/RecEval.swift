@@ -1,0 +1,1 @@
+// RecEval: metrics (each with its formula) and evaluation protocols. See issue #3.

@@ -1,0 +1,1 @@
+// Sweep: sweep files, search spaces, trial identity, leaderboards. See issue #4.

@@ -1,0 +1,1 @@
+// SweepRuntime: the coordinator and worker loops over ZeroMQ. See issue #4.

@@ -1,0 +1,1 @@
+// SweepStore: the durable SQLite store. See issue #4.

@@ -1,0 +1,1 @@
+// SweepWire: wire messages and the coordinator/worker state machines. See issue #4.
