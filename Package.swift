@@ -43,11 +43,15 @@ let package = Package(
         .target(name: "RecData", swiftSettings: strict),
         // Metrics and evaluation protocols.
         .target(name: "RecEval", dependencies: ["RecData"], swiftSettings: strict),
-        // The Recommender protocol and every model.
-        .target(name: "RecModels", dependencies: ["RecData", "CLinearAlgebra"], swiftSettings: strict),
+        // The Recommender protocol and every model. Sweep only for ParameterValue/ParameterSpec/ModelCatalog.
+        .target(name: "RecModels", dependencies: ["RecData", "Sweep", "CLinearAlgebra"], swiftSettings: strict),
 
         // Sweeps: spec (YAML), search spaces, trial identity, leaderboard aggregation. No I/O.
-        .target(name: "Sweep", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(
+            name: "Sweep",
+            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         // Wire messages and the coordinator/worker state machines as pure values.
         .target(name: "SweepWire", dependencies: ["Sweep"], swiftSettings: strict),
         // The durable SQLite store (GRDB, WAL).

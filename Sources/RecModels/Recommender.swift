@@ -1,0 +1,84 @@
+public import RecData
+public import Sweep
+
+/// Everything a model trains on, built once per data set and split and shared across trials
+/// (a worker keeps it between trials).
+public struct TrainingData: Sendable {
+    public var interactions: Interactions
+    public var userCount: Int
+    public var itemCount: Int
+    /// Users × items, columns ascending within a row.
+    public var byUser: SparseMatrix
+    /// Items × users (the CSC view of the same matrix).
+    public var byItem: SparseMatrix
+    /// Ratings (true) or implicit events (false).
+    public var isExplicit: Bool
+    /// Item metadata when the domain has it (content models read it).
+    public var catalog: ItemCatalog?
+
+    public init(interactions: Interactions, userCount: Int, itemCount: Int, isExplicit: Bool, catalog: ItemCatalog? = nil) {
+        self.interactions = interactions
+        self.userCount = userCount
+        self.itemCount = itemCount
+        self.isExplicit = isExplicit
+        self.catalog = catalog
+        byUser = SparseMatrix(interactions, userCount: userCount, itemCount: itemCount, orientation: .usersByItems)
+        byItem = SparseMatrix(interactions, userCount: userCount, itemCount: itemCount, orientation: .itemsByUsers)
+    }
+}
+
+/// Progress of one training epoch, reported through the `progress` callback of ``Recommender/fit``.
+public struct EpochProgress: Sendable, Hashable {
+    public var epoch: Int
+    public var totalEpochs: Int
+    /// Training-set figures only (e.g. `train_rmse`, `loss`): never reported as test scores.
+    public var values: [String: Double]
+
+    public init(epoch: Int, totalEpochs: Int, values: [String: Double]) {
+        self.epoch = epoch
+        self.totalEpochs = totalEpochs
+        self.values = values
+    }
+}
+
+/// What `fit` does after each epoch: go on, or stop early (cancel, or early stopping).
+public enum TrainingDecision: Sendable {
+    case proceed
+    case stop
+}
+
+/// A recommendation model: trained with typed hyperparameters and a seed, then scores items.
+///
+/// Determinism contract: the same data, hyperparameters and seed give bit-identical scores on
+/// one thread and one build. Models must not read global random state or wall-clock time.
+public protocol Recommender: Sendable {
+    /// Registry name (`popularity`, `mf`, `als`, …).
+    static var name: String { get }
+
+    /// Trains on `data`. Throws ``ModelError`` for inputs the model cannot handle.
+    mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError)
+
+    /// Scores every item for `user` into `scores` (count == itemCount). Higher is better.
+    /// Unknown users (no training rows) must still get finite scores (e.g. popularity fallback).
+    func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>)
+
+    /// Predicted rating, for models of explicit feedback; nil when the model does not predict ratings.
+    func predictRating(user: Int32, item: Int32) -> Float?
+}
+
+extension Recommender {
+    public func predictRating(user: Int32, item: Int32) -> Float? { nil }
+}
+
+/// A model failure that retrying will not fix (bad hyperparameters for this data, divergence).
+public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var model: String
+    public var message: String
+
+    public init(model: String, message: String) {
+        self.model = model
+        self.message = message
+    }
+
+    public var description: String { "\(model): \(message)" }
+}

@@ -1,0 +1,89 @@
+/// What a model accepts for one hyperparameter; used to validate sweep files and `--param`.
+public struct ParameterSpec: Sendable, Hashable, Codable {
+    public enum Kind: Sendable, Hashable, Codable {
+        case int(ClosedRange<Int>)
+        case double(ClosedRange<Double>)
+        case choice([String])
+        case bool
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var defaultValue: ParameterValue
+    public var help: String
+
+    public init(name: String, kind: Kind, defaultValue: ParameterValue, help: String) {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+
+    /// The value if acceptable (ints are accepted where doubles are expected), else why not.
+    public func validate(_ value: ParameterValue) -> Result<ParameterValue, ParameterError> {
+        switch (kind, value) {
+        case (.int(let range), .int(let int)):
+            return range.contains(int) ? .success(value) : .failure(ParameterError(parameter: name, message: "must be an integer in \(range.lowerBound)…\(range.upperBound), got \(int)"))
+        case (.double(let range), _):
+            guard let double = value.doubleValue else { break }
+            return range.contains(double) ? .success(.double(double)) : .failure(ParameterError(parameter: name, message: "must be a number in \(range.lowerBound)…\(range.upperBound), got \(double)"))
+        case (.choice(let options), .string(let string)):
+            return options.contains(string) ? .success(value) : .failure(ParameterError(parameter: name, message: "must be one of \(options.joined(separator: ", ")), got '\(string)'"))
+        case (.bool, .bool):
+            return .success(value)
+        default:
+            break
+        }
+        return .failure(ParameterError(parameter: name, message: "must be \(expectation), got \(value.typeName) '\(value)'"))
+    }
+
+    /// What the parameter accepts, in words.
+    public var expectation: String {
+        switch kind {
+        case .int(let range): return "an integer in \(range.lowerBound)…\(range.upperBound)"
+        case .double(let range): return "a number in \(range.lowerBound)…\(range.upperBound)"
+        case .choice(let options): return "one of \(options.joined(separator: ", "))"
+        case .bool: return "true or false"
+        }
+    }
+}
+
+public struct ParameterError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var parameter: String
+    public var message: String
+
+    public init(parameter: String, message: String) {
+        self.parameter = parameter
+        self.message = message
+    }
+
+    public var description: String { "'\(parameter)' \(message)" }
+}
+
+/// The models a worker can run and the hyperparameters each accepts. Built by the runtime from
+/// the model registry, so `Sweep` itself depends on no model code.
+public struct ModelCatalog: Sendable, Hashable, Codable {
+    public struct Model: Sendable, Hashable, Codable {
+        public var name: String
+        /// `cf`, `content`, `hybrid`, `unified` or `builtin` (noop, sleep).
+        public var family: String
+        public var parameters: [ParameterSpec]
+        /// Metrics this model's evaluation reports (`rmse`, `ndcg@10`, …).
+        public var metrics: [String]
+
+        public init(name: String, family: String, parameters: [ParameterSpec], metrics: [String]) {
+            self.name = name
+            self.family = family
+            self.parameters = parameters
+            self.metrics = metrics
+        }
+    }
+
+    public var models: [Model]
+
+    public init(models: [Model]) { self.models = models }
+
+    public func model(named name: String) -> Model? { models.first { $0.name == name } }
+
+    public var names: [String] { models.map(\.name) }
+}

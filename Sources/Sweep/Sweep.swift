@@ -1,1 +1,0 @@
-// Sweep: sweep files, search spaces, trial identity, leaderboards. See issue #4.
