@@ -15,7 +15,7 @@ struct Crossrec: AsyncParsableCommand {
               crossrec data inspect out/synthetic
             """,
         version: CrossrecVersion.current,
-        subcommands: [DataCommand.self]
+        subcommands: [DataCommand.self, KeysCommand.self]
     )
 }
 

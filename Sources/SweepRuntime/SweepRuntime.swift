@@ -1,1 +1,0 @@
-// SweepRuntime: the coordinator and worker loops over ZeroMQ. See issue #4.
