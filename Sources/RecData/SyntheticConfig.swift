@@ -2,7 +2,7 @@
 ///
 /// The defaults give a quick data set (600 users, about 12,000 ratings and 8,000 impressions).
 /// Decoding fills absent keys with the defaults, so a parameter file may name only what it changes.
-public struct SyntheticConfig: Codable, Equatable, Sendable {
+public struct SyntheticConfig: Codable, Hashable, Sendable {
     /// People in the latent population (at least 2).
     public var users: Int
     /// Fraction of users present in both domains; the rest are split evenly between movies only

@@ -1,0 +1,92 @@
+import Foundation
+public import RecData
+public import RecModels
+
+/// A data set split into training and test interactions of one domain, with the training
+/// matrices built: what every trial on that request shares.
+public struct PreparedData: Sendable {
+    public var request: DatasetRequest
+    public var domainName: String
+    public var training: TrainingData
+    public var test: Interactions
+    public var userCount: Int
+    public var itemCount: Int
+    public var isExplicit: Bool
+    /// Seconds spent loading and splitting (reported as the `load` timing of the first trial).
+    public var loadSeconds: Double
+
+    /// Loads, splits and builds training matrices for `request`.
+    public static func prepare(_ request: DatasetRequest) throws -> PreparedData {
+        let start = ContinuousClock.now
+        var locator = DatasetLocator()
+        var folder: String
+        switch request.source {
+        case .synthetic(let config):
+            folder = try SyntheticCache.folder(for: config)
+            locator.kind = .linked
+        case .path(let path, let layout):
+            folder = path
+            guard let kind = DatasetLocator.Kind(rawValue: layout) else {
+                throw RuntimeError("unknown layout '\(layout)'; use \(DatasetLocator.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            locator.kind = kind
+        }
+        var dataset = try locator.open(path: folder).dataset
+        if let domainSplit = request.domainSplit {
+            dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset)
+        }
+        let domainName = request.domain ?? (dataset.domain("movies") != nil ? "movies" : dataset.domains[0].name)
+        guard let domain = dataset.domain(domainName) else {
+            throw RuntimeError("data set has no domain '\(domainName)'; it has \(dataset.domains.map(\.name).joined(separator: ", "))")
+        }
+        let split: Split
+        switch request.split {
+        case .official(let name):
+            split = try MovieLensLoader().officialFold(name, folder: folder, dataset: dataset)
+        case .random(let test, let seed):
+            split = try Splitting.randomHoldout(domain.interactions, testFraction: test, seed: seed)
+        case .perUser(let test, let seed):
+            split = try Splitting.perUserHoldout(domain.interactions, testFraction: test, seed: seed)
+        case .leaveLastOut(let count):
+            split = try Splitting.leaveLastOut(domain.interactions, count: count)
+        case .temporal(let test):
+            split = try Splitting.temporal(domain.interactions, testFraction: test)
+        case .mindTrainDev:
+            split = try MINDLoader.load(folder: folder).clickSplit()
+        }
+        let training = TrainingData(
+            interactions: split.train, userCount: dataset.users.count, itemCount: domain.items.count,
+            isExplicit: domain.isExplicit, catalog: domain.catalog)
+        let elapsed = ContinuousClock.now - start
+        return PreparedData(
+            request: request, domainName: domainName, training: training, test: split.test, userCount: dataset.users.count,
+            itemCount: domain.items.count, isExplicit: domain.isExplicit,
+            loadSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}
+
+/// Generated data sets in the temp folder, one per configuration, written once (atomically:
+/// into a staging folder renamed into place, so a crashed writer never leaves a half set).
+public enum SyntheticCache {
+    public static func folder(for config: SyntheticConfig) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let key = String(decoding: try encoder.encode(config), as: UTF8.self)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: a folder name, not a security property
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let root = NSTemporaryDirectory() + "crossrec-synthetic"
+        let folder = root + "/" + String(hash, radix: 16)
+        if FileManager.default.fileExists(atPath: folder + "/truth.json") { return folder }
+        let staging = root + "/.staging-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        _ = try SyntheticGenerator(config: config).write(to: URL(fileURLWithPath: staging))
+        do {
+            try FileManager.default.moveItem(atPath: staging, toPath: folder)
+        } catch {
+            // Another process won the race: use its copy.
+            try? FileManager.default.removeItem(atPath: staging)
+            guard FileManager.default.fileExists(atPath: folder + "/truth.json") else { throw error }
+        }
+        return folder
+    }
+}
