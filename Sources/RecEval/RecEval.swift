@@ -1,1 +1,0 @@
-// RecEval: metrics (each with its formula) and evaluation protocols. See issue #3.
