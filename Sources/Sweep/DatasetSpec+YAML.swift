@@ -1,0 +1,146 @@
+import Foundation
+import Yams
+
+extension DatasetSpec {
+    /// Keys of the `dataset:` mapping.
+    public static let keys = ["synthetic", "path", "layout", "split", "domainSplit", "domain", "revision"]
+
+    /// Reads `dataset:`: exactly one of `synthetic: {…}` and `path: …`, then the optional keys.
+    init(_ entry: YAMLEntry) throws(SweepSpecError) {
+        let map = try entry.map("either {synthetic: {…}} or {path: …}")
+        try map.rejectUnknownKeys(allowed: Self.keys)
+        let source: Source
+        switch (map["synthetic"], map["path"]) {
+        case (nil, nil):
+            throw map.reader.error(
+                line: entry.line, key: "dataset",
+                "'dataset' needs either 'synthetic: {users: …}' (generated data) or 'path: …' (a data folder)")
+        case (.some, .some(let path)):
+            throw path.error("'dataset' takes either 'synthetic' or 'path', not both")
+        case (.some(let synthetic), nil):
+            if let layout = map["layout"] {
+                throw layout.error("'layout' applies to 'path' data sets, not to 'synthetic'")
+            }
+            source = .synthetic(try Self.synthetic(synthetic))
+        case (nil, .some(let pathEntry)):
+            var path = try pathEntry.string("a folder path")
+            while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+            var layout = DatasetLayout.auto
+            if let layoutEntry = map["layout"] {
+                let words = DatasetLayout.allCases.map(\.rawValue)
+                guard case .string(let word)? = layoutEntry.scalar, let parsed = DatasetLayout(rawValue: word) else {
+                    let text = layoutEntry.value.scalar?.string ?? ""
+                    throw layoutEntry.error(
+                        "'layout' must be one of \(words.joined(separator: ", ")), got \(layoutEntry.value.phrase)\(DidYouMean.phrase(for: text, among: words))"
+                    )
+                }
+                layout = parsed
+            }
+            source = .path(path, layout: layout)
+        }
+        let split = try map["split"].map { entry throws(SweepSpecError) in try Self.split(entry) }
+        let domainSplit = try map["domainSplit"].map { entry throws(SweepSpecError) in try Self.domainSplit(entry) }
+        let domain = try map["domain"].map { entry throws(SweepSpecError) in try entry.string("a domain name") }
+        let revision = try map["revision"].map { entry throws(SweepSpecError) in
+            try entry.string("free text naming the data's revision")
+        }
+        self.init(source: source, split: split, domainSplit: domainSplit, domain: domain, revision: revision)
+    }
+
+    /// `synthetic: {users: 300, …}`; absent keys take the defaults; ranges as RecData's generator checks them.
+    private static func synthetic(_ entry: YAMLEntry) throws(SweepSpecError) -> SyntheticDatasetSpec {
+        let map = try entry.map("synthetic data parameters, e.g. {users: 300}", allowEmpty: true)
+        try map.rejectUnknownKeys(allowed: [
+            "users", "bothFraction", "movies", "news", "density", "affinityStrength", "noise", "seed",
+        ])
+        var spec = SyntheticDatasetSpec()
+        if let value = map["users"] { spec.users = try value.int(in: 2...50_000_000) }
+        if let value = map["bothFraction"] {
+            spec.bothFraction = try value.double("a fraction in [0, 1]") { (0...1).contains($0) }
+        }
+        if let value = map["movies"] { spec.movies = try value.int(in: 10...10_000_000) }
+        if let value = map["news"] { spec.news = try value.int(in: 10...10_000_000) }
+        if let value = map["density"] { spec.density = try value.double("a fraction in (0, 1]") { $0 > 0 && $0 <= 1 } }
+        if let value = map["affinityStrength"] {
+            spec.affinityStrength = try value.double("a value in [0, 1]") { (0...1).contains($0) }
+        }
+        if let value = map["noise"] {
+            spec.noise = try value.double("a standard deviation in [0, 10]") { (0...10).contains($0) }
+        }
+        if let value = map["seed"] { spec.seed = try value.seed() }
+        return spec
+    }
+
+    /// One of the ``SplitSpec`` forms.
+    private static func split(_ entry: YAMLEntry) throws(SweepSpecError) -> SplitSpec {
+        let forms =
+            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2} or mind: train/dev"
+        guard entry.value.mapping != nil else {
+            throw entry.error("'split' must be one of \(forms); got \(entry.value.phrase)")
+        }
+        let form = try entry.map("a split").single("split", allowed: SplitSpec.keys)
+        func fraction(_ map: YAMLMap) throws(SweepSpecError) -> Double {
+            try map.require("test", hint: "the fraction of rows held out for evaluation, e.g. 'test: 0.2'")
+                .double("a fraction in (0, 1)") { $0 > 0 && $0 < 1 }
+        }
+        switch form.key {
+        case "official":
+            return .official(try form.string("the name of a split shipped with the data, e.g. u1"))
+        case "random", "per-user":
+            let map = try form.map("{test: 0.2, seed: 1}")
+            try map.rejectUnknownKeys(allowed: ["test", "seed"])
+            let test = try fraction(map)
+            let seed = try map["seed"]?.seed() ?? 0
+            return form.key == "random"
+                ? .random(testFraction: test, seed: seed) : .perUser(testFraction: test, seed: seed)
+        case "leave-last-out":
+            return .leaveLastOut(count: try form.int(in: 1...1_000_000, "a positive integer (rows per user held out)"))
+        case "temporal":
+            let map = try form.map("{test: 0.2}")
+            try map.rejectUnknownKeys(allowed: ["test"])
+            return .temporal(testFraction: try fraction(map))
+        default:  // "mind"
+            let text = try form.string("train/dev (train on one MIND part, evaluate on another)")
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            let names = ["train", "dev", "test"]
+            guard parts.count == 2, names.contains(parts[0]), names.contains(parts[1]), parts[0] != parts[1] else {
+                throw form.error(
+                    "'mind' must be two different MIND parts as train/evaluate (train, dev, test), e.g. train/dev; got '\(text)'"
+                )
+            }
+            return .mind(train: parts[0], evaluate: parts[1])
+        }
+    }
+
+    /// `Action,Adventure | Comedy,Drama` (optionally `name=` before a group), normalized to
+    /// `Action,Adventure | Comedy,Drama`: at least two groups, none empty.
+    private static func domainSplit(_ entry: YAMLEntry) throws(SweepSpecError) -> String {
+        let text = try entry.string("category groups like 'Action,Adventure | Comedy,Drama'")
+        var groups: [String] = []
+        for part in text.split(separator: "|", omittingEmptySubsequences: false) {
+            var body = Substring(part)
+            var name = ""
+            if let equals = part.firstIndex(of: "=") {
+                name = part[..<equals].trimmingCharacters(in: .whitespaces)
+                body = part[part.index(after: equals)...]
+                guard !name.isEmpty else { throw entry.error("'domainSplit' has an empty group name in '\(text)'") }
+                name += "="
+            }
+            let categories = body.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
+            guard !categories.isEmpty else {
+                throw entry.error(
+                    "'domainSplit' has an empty group in '\(text)'; write groups like 'Action,Adventure | Comedy,Drama'"
+                )
+            }
+            groups.append(name + categories.joined(separator: ","))
+        }
+        guard groups.count >= 2 else {
+            throw entry.error("'domainSplit' needs at least two groups separated by '|', got '\(text)'")
+        }
+        return groups.joined(separator: " | ")
+    }
+}

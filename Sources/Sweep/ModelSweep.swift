@@ -1,0 +1,40 @@
+/// One entry of `models:`: the model, the space of each hyperparameter named in the file, and the
+/// catalog defaults of the others.
+///
+/// Every configuration this entry yields sets *every* parameter of the model (named ones from
+/// their space, the others from ``defaults``), so a trial's identity covers its full resolved
+/// configuration: writing `factors: 64` when 64 is the default gives the same ids as leaving it out.
+public struct ModelSweep: Sendable, Hashable, Codable {
+    /// Model name as the catalog knows it.
+    public var model: String
+    /// Spaces of the parameters named in the sweep file.
+    public var spaces: [String: ParameterSpace]
+    /// Catalog defaults of the parameters the file leaves out.
+    public var defaults: [String: ParameterValue]
+    /// Random draws (each crossed with the grid of the explicit spaces); set iff a space is random.
+    public var samples: Int?
+    /// Seed of the sampler drawing the random spaces (`seed:` on the model entry; default 0).
+    public var samplingSeed: UInt64
+
+    public init(
+        model: String, spaces: [String: ParameterSpace], defaults: [String: ParameterValue] = [:], samples: Int? = nil,
+        samplingSeed: UInt64 = 0
+    ) {
+        self.model = model
+        self.spaces = spaces
+        self.defaults = defaults
+        self.samples = samples
+        self.samplingSeed = samplingSeed
+    }
+
+    /// Configurations this entry yields before seeds and de-duplication:
+    /// `samples × Π(grid sizes)` (samples counts as 1 without random spaces).
+    public var configurationCount: Int {
+        var count = samples ?? 1
+        for case .values(let values) in spaces.values {
+            let (product, overflow) = count.multipliedReportingOverflow(by: values.count)
+            count = overflow ? .max : product
+        }
+        return count
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Locale-free number formatting and escaping shared by the renderers.
+enum TextFormat {
+    /// Fixed decimals (`0.9123`), through C's `%.*f` (always `.` as the separator: Foundation's
+    /// `String(format:)` without a locale does not localize); `-0.0000` is written `0.0000`;
+    /// non-finite values as `nan`, `inf`, `-inf`.
+    static func fixed(_ value: Double, decimals: Int = 4) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
+        let text = String(format: "%.\(decimals)f", value)
+        if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) {
+            return String(text.dropFirst())
+        }
+        return text
+    }
+
+    /// Swift's shortest round-trip form (`0.1`, `1e-05`), exact and stable across platforms.
+    static func exact(_ value: Double) -> String { "\(value)" }
+
+    /// `&`, `<`, `>`, `"` and `'` as entities: safe in HTML/XML text and attribute values.
+    static func xmlEscaped(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&apos;"
+            case "\t", "\n", "\r": escaped.unicodeScalars.append(scalar)
+            // Control characters are not allowed in XML 1.0 at all.
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: escaped += "\u{FFFD}"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+
+    /// RFC 4180 field: quoted (with `"` doubled) when it holds a comma, quote, CR or LF.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
+            return text
+        }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A Markdown table cell: `|` escaped, line breaks as spaces.
+    static func markdownCell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r\n", with: " ")
+            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+    }
+
+    /// A JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        var escaped = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped + "\""
+    }
+}

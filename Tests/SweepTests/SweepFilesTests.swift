@@ -1,0 +1,65 @@
+import Foundation
+import Sweep
+import Testing
+
+/// The sweep files shipped in `sweeps/` parse, validate against the issue's model catalog and
+/// expand to the trial counts their comments promise.
+@Suite("Shipped sweep files")
+struct SweepFilesTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("sweeps")
+
+    @Test(arguments: [
+        ("smoke.yaml", 4, ["noop": 1, "sleep": 1, "mf": 2]),
+        ("quickstart.yaml", 38, ["popularity": 2, "mf": 8, "als": 8, "bpr": 8, "itemknn": 6, "ease": 6]),
+        ("ml100k-mf.yaml", 162, ["baseline": 18, "mf": 144]),
+        ("ml100k-als.yaml", 120, ["als": 120]),
+        ("ml100k-knn-ease.yaml", 28, ["popularity": 1, "itemknn": 20, "ease": 7]),
+    ])
+    func parsesValidatesAndExpands(file: String, trials: Int, perModel: [String: Int]) throws {
+        let path = Self.folder.appendingPathComponent(file).path
+        let spec = try SweepSpec(contentsOfFile: path, catalog: TestCatalog.catalog)
+        let expansion = spec.expand()
+        #expect(expansion.trials.count == trials)
+        #expect(expansion.duplicatesRemoved == 0)
+        #expect(expansion.countsByModel == perModel)
+        #expect(spec.name == String(file.dropLast(".yaml".count)))
+    }
+
+    @Test func smokeIsTinySyntheticData() throws {
+        let spec = try SweepSpec(
+            contentsOfFile: Self.folder.appendingPathComponent("smoke.yaml").path, catalog: TestCatalog.catalog)
+        guard case .synthetic(let synthetic) = spec.dataset.source else {
+            Issue.record("smoke.yaml should use synthetic data")
+            return
+        }
+        #expect(synthetic.users == 300)
+        #expect(spec.seeds == [1])
+        #expect(spec.timeout == .seconds(60))
+    }
+
+    @Test func ml100kFilesUseTheOfficialSplit() throws {
+        for file in ["ml100k-mf.yaml", "ml100k-als.yaml", "ml100k-knn-ease.yaml"] {
+            let spec = try SweepSpec(
+                contentsOfFile: Self.folder.appendingPathComponent(file).path, catalog: TestCatalog.catalog)
+            #expect(spec.dataset.source == .path("../shared/data/ml-100k", layout: .movielens))
+            #expect(spec.dataset.split == .official("u1"))
+        }
+    }
+
+    @Test func errorsNameThePathAsGiven() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sweepspec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("bad.yaml").path
+        try TestCatalog.sweep(models: "  mf:\n    factors: \"abc\"").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        #expect(
+            throws: SweepSpecError(
+                file: path, line: 7, key: "models.mf.factors",
+                message: "'factors' must be an integer in 1…1024, got string 'abc'")
+        ) {
+            try SweepSpec(contentsOfFile: path, catalog: TestCatalog.catalog)
+        }
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import Sweep
+import Testing
+
+@Suite("Sweep files: what parses and into what")
+struct SweepSpecParsingTests {
+    static let everySpace = """
+        name: spaces
+        dataset:
+          path: ../shared/data/ml-100k/
+          layout: movielens
+          split: {official: u1}
+        metric: {primary: ndcg@10, direction: maximize, record: [rmse, mae, ndcg@10, rmse]}
+        models:
+          mf:
+            factors: [8, 16]              # grid
+            epochs: 5                     # fixed
+            lr: {loguniform: [0.001, 0.1]}
+            reg: {uniform: [0.01, 0.1]}
+            init_std: {choice: [0.05, 0.1]}
+            samples: 3
+            seed: 7
+          als:
+            factors: {range: {from: 10, to: 50, step: 10}}
+            reg: {range: {from: 0.1, to: 0.5, step: 0.1}}
+            alpha: [1, 2.5]
+          bpr:
+            factors: {uniform: [8, 64]}
+            epochs: {loguniform: [5, 50]}
+            samples: 2
+          sleep:
+            fail: [true, false]
+            seconds: 1
+          noop:
+        seeds: [1, 2, 3]
+        timeout: 5m
+        retries: 3
+        worker: {slots: 2}
+        """
+
+    @Test func everySpaceKindParses() throws {
+        let spec = try TestCatalog.parse(Self.everySpace)
+        #expect(spec.name == "spaces")
+        #expect(spec.models.map(\.model) == ["mf", "als", "bpr", "sleep", "noop"])
+
+        let mf = spec.models[0]
+        #expect(mf.spaces["factors"] == .values([.int(8), .int(16)]))
+        #expect(mf.spaces["epochs"] == .values([.int(5)]))
+        #expect(mf.spaces["lr"] == .logUniform(low: 0.001, high: 0.1, integer: false))
+        #expect(mf.spaces["reg"] == .uniform(low: 0.01, high: 0.1, integer: false))
+        #expect(mf.spaces["init_std"] == .choice([.double(0.05), .double(0.1)]))
+        #expect(mf.samples == 3)
+        #expect(mf.samplingSeed == 7)
+        #expect(mf.defaults.isEmpty)
+
+        let als = spec.models[1]
+        #expect(als.spaces["factors"] == .values([10, 20, 30, 40, 50].map { .int($0) }))
+        // 0.1 + 2 × 0.1 is 0.30000000000000004 in binary; the range gives the 0.3 a user typed.
+        #expect(als.spaces["reg"] == .values([0.1, 0.2, 0.3, 0.4, 0.5].map { .double($0) }))
+        // Integers on a double parameter are normalized to doubles, as ParameterSpec.validate returns them.
+        #expect(als.spaces["alpha"] == .values([.double(1), .double(2.5)]))
+        #expect(als.defaults == ["iterations": .int(15)])
+        #expect(als.samples == nil)
+
+        let bpr = spec.models[2]
+        #expect(bpr.spaces["factors"] == .uniform(low: 8, high: 64, integer: true))
+        #expect(bpr.spaces["epochs"] == .logUniform(low: 5, high: 50, integer: true))
+        #expect(bpr.samples == 2 && bpr.samplingSeed == 0)
+
+        let sleep = spec.models[3]
+        #expect(sleep.spaces["fail"] == .values([.bool(true), .bool(false)]))
+        #expect(sleep.spaces["seconds"] == .values([.double(1)]))
+        #expect(sleep.defaults == ["hang": .bool(false)])
+
+        #expect(spec.models[4].spaces.isEmpty && spec.models[4].defaults.isEmpty)
+
+        // The primary metric and repeats are dropped from `record`.
+        #expect(spec.metric == MetricSpec(primary: "ndcg@10", direction: .maximize, record: ["rmse", "mae"]))
+        #expect(spec.seeds == [1, 2, 3])
+        #expect(spec.timeout == .seconds(300))
+        #expect(spec.retries == 3)
+        #expect(spec.worker.slots == 2)
+        #expect(spec.dataset.source == .path("../shared/data/ml-100k", layout: .movielens))
+        #expect(spec.dataset.split == .official("u1"))
+    }
+
+    @Test func defaultsForOptionalKeys() throws {
+        let spec = try TestCatalog.parse(TestCatalog.sweep(models: "  noop:"))
+        #expect(spec.seeds == [1])
+        #expect(spec.timeout == .seconds(3600))
+        #expect(spec.retries == 2)
+        #expect(spec.worker.slots == 1)
+        #expect(spec.dataset.split == nil)
+        #expect(spec.metric.record.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("300", Duration.seconds(300)), ("300s", .seconds(300)), ("5m", .seconds(300)), ("1.5h", .seconds(5400)),
+        ("500ms", .milliseconds(500)), ("2.5", .milliseconds(2500)), ("\"300 s\"", .seconds(300)),
+    ])
+    func timeoutForms(text: String, expected: Duration) throws {
+        let spec = try TestCatalog.parse(TestCatalog.sweep(models: "  noop:", extra: "timeout: \(text)"))
+        #expect(spec.timeout == expected)
+    }
+
+    @Test(arguments: [
+        ("{official: u1}", SplitSpec.official("u1")),
+        ("{random: {test: 0.2, seed: 1}}", .random(testFraction: 0.2, seed: 1)),
+        ("{random: {test: 0.25}}", .random(testFraction: 0.25, seed: 0)),
+        ("{per-user: {test: 0.2, seed: 1}}", .perUser(testFraction: 0.2, seed: 1)),
+        ("{leave-last-out: 1}", .leaveLastOut(count: 1)),
+        ("{temporal: {test: 0.2}}", .temporal(testFraction: 0.2)),
+        ("{mind: train/dev}", .mind(train: "train", evaluate: "dev")),
+    ])
+    func splitForms(text: String, expected: SplitSpec) throws {
+        let yaml = """
+            name: splits
+            dataset:
+              path: data/x
+              split: \(text)
+            metric: {primary: ndcg@10, direction: maximize}
+            models: {noop: }
+            """
+        #expect(try TestCatalog.parse(yaml).dataset.split == expected)
+    }
+
+    @Test func syntheticDataset() throws {
+        let yaml = """
+            name: synthetic
+            dataset:
+              synthetic: {users: 300, bothFraction: 0.5, movies: 100, news: 120, density: 0.1, affinityStrength: 0, noise: 1, seed: 9}
+              domainSplit: " Action , Adventure|Comedy,Drama "
+              domain: movies
+              revision: 2024-06
+            metric: {primary: ndcg@10, direction: maximize}
+            models: {noop: }
+            """
+        let dataset = try TestCatalog.parse(yaml).dataset
+        let expected = SyntheticDatasetSpec(
+            users: 300, bothFraction: 0.5, movies: 100, news: 120, density: 0.1, affinityStrength: 0, noise: 1, seed: 9)
+        #expect(dataset.source == .synthetic(expected))
+        #expect(dataset.domainSplit == "Action,Adventure | Comedy,Drama")
+        #expect(dataset.domain == "movies")
+        #expect(dataset.revision == "2024-06")
+    }
+
+    @Test func fingerprintCoversResolvedDescriptionOnly() throws {
+        func fingerprint(_ dataset: String) throws -> String {
+            try TestCatalog.parse(
+                "name: f\ndataset:\n\(dataset)\nmetric: {primary: mrr, direction: maximize}\nmodels: {noop: }"
+            )
+            .datasetFingerprint
+        }
+        let defaults = try fingerprint("  synthetic: {}")
+        #expect(defaults.count == 32)
+        #expect(defaults.allSatisfy { $0.isHexDigit })
+        // Defaults written out, in another key order, hash the same as leaving them out.
+        #expect(
+            try fingerprint(
+                "  synthetic: {seed: 42, noise: 0.5, users: 600, bothFraction: 0.6, movies: 400, news: 500, density: 0.05, affinityStrength: 0.8}"
+            ) == defaults)
+        #expect(try fingerprint("  synthetic:") == defaults)
+        #expect(try fingerprint("  synthetic: {seed: 43}") != defaults)
+        #expect(try fingerprint("  synthetic: {}\n  domain: movies") != defaults)
+        // Paths: a trailing slash is not a different data set; another layout, split or revision is.
+        let path = try fingerprint("  path: data/ml-100k")
+        #expect(try fingerprint("  path: data/ml-100k/") == path)
+        #expect(try fingerprint("  path: data/ml-100k\n  layout: auto") == path)
+        #expect(try fingerprint("  path: data/ml-100k\n  layout: movielens") != path)
+        #expect(try fingerprint("  path: data/ml-100k\n  split: {official: u1}") != path)
+        #expect(try fingerprint("  path: data/ml-100k\n  revision: b") != path)
+        #expect(try fingerprint("  path: data/ml-1m") != path)
+    }
+
+    @Test func canonicalTextIsReadable() throws {
+        let dataset = DatasetSpec(
+            source: .path("data/ml-100k", layout: .movielens), split: .random(testFraction: 0.2, seed: 1),
+            domainSplit: "A,B | C", domain: "movies")
+        #expect(
+            dataset.canonicalText == """
+                crossrec-dataset-v1
+                source=path
+                path=data/ml-100k
+                layout=movielens
+                split=random(test=0.2,seed=1)
+                domainSplit=A,B | C
+                domain=movies
+                revision=-
+
+                """)
+    }
+
+    @Test func specIsCodable() throws {
+        let spec = try TestCatalog.parse(Self.everySpace)
+        let data = try JSONEncoderBox.encode(spec)
+        #expect(try JSONEncoderBox.decode(SweepSpec.self, from: data) == spec)
+    }
+
+    @Test func seedsAcceptASingleValueAndLargeSeeds() throws {
+        #expect(try TestCatalog.parse(TestCatalog.sweep(models: "  noop:", extra: "seeds: 7")).seeds == [7])
+        let big = try TestCatalog.parse(TestCatalog.sweep(models: "  noop:", extra: "seeds: [18446744073709551615, 0]"))
+        #expect(big.seeds == [UInt64.max, 0])
+    }
+
+    @Test func metricNamesWithCutoffMatchDeclaredAtK() throws {
+        let yaml = TestCatalog.sweep(models: "  als: {factors: 8}").replacingOccurrences(
+            of: "metric: {primary: ndcg@10, direction: maximize}",
+            with: "metric: {primary: recall@20, direction: maximize, record: map@5}")
+        let spec = try TestCatalog.parse(yaml)
+        #expect(spec.metric.primary == "recall@20")
+        #expect(spec.metric.record == ["map@5"])
+    }
+}

@@ -1,0 +1,90 @@
+import Sweep
+
+/// The models and hyperparameters issue #4 names, as a catalog literal: what the runtime's model
+/// registry is expected to provide. Builtins (`noop`, `sleep`) declare no metrics (they report
+/// whatever is asked); rating models report rating and ranking metrics, the rest ranking metrics.
+enum TestCatalog {
+    static let ranking = ["ndcg@K", "recall@K", "precision@K", "hit@K", "mrr", "map@K", "coverage@K"]
+    static let rating = ["rmse", "mae"] + ranking
+
+    static func int(_ name: String, _ range: ClosedRange<Int>, _ value: Int) -> ParameterSpec {
+        ParameterSpec(name: name, kind: .int(range), defaultValue: .int(value), help: name)
+    }
+
+    static func double(_ name: String, _ range: ClosedRange<Double>, _ value: Double) -> ParameterSpec {
+        ParameterSpec(name: name, kind: .double(range), defaultValue: .double(value), help: name)
+    }
+
+    static func bool(_ name: String, _ value: Bool) -> ParameterSpec {
+        ParameterSpec(name: name, kind: .bool, defaultValue: .bool(value), help: name)
+    }
+
+    static let catalog = ModelCatalog(models: [
+        .init(name: "noop", family: "builtin", parameters: [], metrics: []),
+        .init(
+            name: "sleep", family: "builtin",
+            parameters: [double("seconds", 0...3600, 0), bool("fail", false), bool("hang", false)], metrics: []),
+        .init(name: "popularity", family: "cf", parameters: [], metrics: ranking),
+        .init(
+            name: "baseline", family: "cf",
+            parameters: [
+                double("reg_user", 0...1000, 10), double("reg_item", 0...1000, 25), int("epochs", 1...1000, 10),
+            ],
+            metrics: rating),
+        .init(
+            name: "mf", family: "cf",
+            parameters: [
+                int("factors", 1...1024, 64), int("epochs", 1...1000, 20), double("lr", 0...1, 0.01),
+                double("reg", 0...10, 0.02),
+                double("init_std", 0...1, 0.1),
+            ],
+            metrics: rating),
+        .init(
+            name: "als", family: "cf",
+            parameters: [
+                int("factors", 1...1024, 64), int("iterations", 1...100, 15), double("reg", 0...1000, 0.1),
+                double("alpha", 0...10000, 40),
+            ],
+            metrics: ranking),
+        .init(
+            name: "bpr", family: "cf",
+            parameters: [
+                int("factors", 1...1024, 64), int("epochs", 1...1000, 20), double("lr", 0...1, 0.05),
+                double("reg", 0...10, 0.0001),
+            ],
+            metrics: ranking),
+        .init(
+            name: "itemknn", family: "cf",
+            parameters: [int("neighbors", 0...100_000, 50), double("shrink", 0...10000, 100)],
+            metrics: ranking),
+        .init(name: "ease", family: "cf", parameters: [double("lambda", 0...1_000_000, 500)], metrics: ranking),
+    ])
+
+    /// Parses `yaml` as `file` against ``catalog``.
+    static func parse(_ yaml: String, file: String = "sweeps/x.yaml") throws -> SweepSpec {
+        try SweepSpec(yaml: yaml, file: file, catalog: catalog)
+    }
+
+    /// The message of the error parsing `yaml` throws (`file:line: …`), or nil if it parses.
+    static func error(_ yaml: String, file: String = "sweeps/x.yaml") -> String? {
+        do {
+            _ = try SweepSpec(yaml: yaml, file: file, catalog: catalog)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    /// A minimal valid sweep with `models` spliced in (indented two spaces under `models:`).
+    static func sweep(models: String, extra: String = "") -> String {
+        """
+        name: test
+        dataset:
+          synthetic: {users: 300}
+        metric: {primary: ndcg@10, direction: maximize}
+        models:
+        \(models)
+        \(extra)
+        """
+    }
+}
