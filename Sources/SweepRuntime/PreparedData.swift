@@ -1,11 +1,12 @@
 import Foundation
 public import RecData
 public import RecModels
+public import Sweep
 
 /// A data set split into training and test interactions of one domain, with the training
 /// matrices built: what every trial on that request shares.
 public struct PreparedData: Sendable {
-    public var request: DatasetRequest
+    public var request: DatasetSpec
     public var domainName: String
     public var training: TrainingData
     public var test: Interactions
@@ -16,21 +17,26 @@ public struct PreparedData: Sendable {
     public var loadSeconds: Double
 
     /// Loads, splits and builds training matrices for `request`.
-    public static func prepare(_ request: DatasetRequest) throws -> PreparedData {
+    ///
+    /// Defaults when the sweep file gives none: split `official:u1` for a MovieLens 100K folder,
+    /// MIND train/dev for a MIND folder, else a per-user 20% holdout with seed 1; domain `movies`
+    /// when present, else the first.
+    public static func prepare(_ request: DatasetSpec) throws -> PreparedData {
         let start = ContinuousClock.now
         var locator = DatasetLocator()
         var folder: String
         switch request.source {
-        case .synthetic(let config):
-            folder = try SyntheticCache.folder(for: config)
+        case .synthetic(let synthetic):
+            folder = try SyntheticCache.folder(for: SyntheticConfig(synthetic))
             locator.kind = .linked
         case .path(let path, let layout):
             folder = path
-            guard let kind = DatasetLocator.Kind(rawValue: layout) else {
+            guard let kind = DatasetLocator.Kind(rawValue: layout.rawValue) else {
                 throw RuntimeError("unknown layout '\(layout)'; use \(DatasetLocator.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             locator.kind = kind
         }
+        let detected = try locator.detect(path: folder)
         var dataset = try locator.open(path: folder).dataset
         if let domainSplit = request.domainSplit {
             dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset)
@@ -40,7 +46,10 @@ public struct PreparedData: Sendable {
             throw RuntimeError("data set has no domain '\(domainName)'; it has \(dataset.domains.map(\.name).joined(separator: ", "))")
         }
         let split: Split
-        switch request.split {
+        let defaultSplit: SplitSpec =
+            detected == .movielens && FileManager.default.fileExists(atPath: folder + "/u1.base")
+            ? .official("u1") : (detected == .mind ? .mind(train: "train", evaluate: "dev") : .perUser(testFraction: 0.2, seed: 1))
+        switch request.split ?? defaultSplit {
         case .official(let name):
             split = try MovieLensLoader().officialFold(name, folder: folder, dataset: dataset)
         case .random(let test, let seed):
@@ -51,8 +60,8 @@ public struct PreparedData: Sendable {
             split = try Splitting.leaveLastOut(domain.interactions, count: count)
         case .temporal(let test):
             split = try Splitting.temporal(domain.interactions, testFraction: test)
-        case .mindTrainDev:
-            split = try MINDLoader.load(folder: folder).clickSplit()
+        case .mind(let train, let evaluate):
+            split = try MINDLoader.load(folder: folder).clickSplit(train: train, test: evaluate)
         }
         let training = TrainingData(
             interactions: split.train, userCount: dataset.users.count, itemCount: domain.items.count,
@@ -67,6 +76,15 @@ public struct PreparedData: Sendable {
 
 /// Generated data sets in the temp folder, one per configuration, written once (atomically:
 /// into a staging folder renamed into place, so a crashed writer never leaves a half set).
+extension SyntheticConfig {
+    /// The generator's parameters from a sweep file's `synthetic:` section.
+    public init(_ spec: SyntheticDatasetSpec) {
+        self.init(
+            users: spec.users, bothFraction: spec.bothFraction, movies: spec.movies, news: spec.news, density: spec.density,
+            affinityStrength: spec.affinityStrength, noise: spec.noise, seed: spec.seed)
+    }
+}
+
 public enum SyntheticCache {
     public static func folder(for config: SyntheticConfig) throws -> String {
         let encoder = JSONEncoder()

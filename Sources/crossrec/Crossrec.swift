@@ -15,7 +15,10 @@ struct Crossrec: AsyncParsableCommand {
               crossrec data inspect out/synthetic
             """,
         version: CrossrecVersion.current,
-        subcommands: [DataCommand.self, KeysCommand.self]
+        subcommands: [
+            DataCommand.self, TrainCommand.self, SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self,
+            LeaderboardCommand.self, KeysCommand.self,
+        ]
     )
 }
 

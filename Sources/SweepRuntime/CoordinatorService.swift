@@ -1,0 +1,347 @@
+import Foundation
+public import Sweep
+public import SweepStore
+public import SweepWire
+import ZeroMQ
+
+/// The coordinator's I/O shell: a ROUTER socket, the durable store, and a loop that feeds
+/// messages and time into ``CoordinatorCore`` and carries out its actions. The core decides;
+/// this type moves bytes, batches store writes and reports status.
+///
+/// Store writes are batched (every `flushInterval` or `flushBatch` commands, and always before
+/// the sweep ends): a result that arrives just before a SIGKILL may be lost, in which case the
+/// trial is leased again after restart and counted once — never twice.
+public final class CoordinatorService {
+    public struct Options: Sendable {
+        public var bind: String
+        public var storePath: String
+        /// This coordinator's CURVE secret key file and the allow-list of worker public keys.
+        public var keyFile: String?
+        public var allowList: String?
+        public var heartbeatInterval: Duration = .seconds(1)
+        public var livenessMisses: Int = 3
+        public var drainTimeout: Duration = .seconds(30)
+        public var maxMessageSize: Int = 16 << 20
+        public var flushInterval: Duration = .milliseconds(20)
+        public var flushBatch: Int = 2048
+        public var verbose = false
+
+        public init(bind: String, storePath: String, keyFile: String? = nil, allowList: String? = nil) {
+            self.bind = bind
+            self.storePath = storePath
+            self.keyFile = keyFile
+            self.allowList = allowList
+        }
+    }
+
+    /// Live counts for a progress line.
+    public struct Status: Sendable {
+        public var total: Int
+        public var finished: Int
+        public var failed: Int
+        public var running: Int
+        public var workers: Int
+        public var best: Double?
+        public var elapsed: Duration
+        public var pending: Int { max(0, total - finished - failed - running) }
+    }
+
+    public struct Outcome: Sendable {
+        public var summary: SweepSummary
+        public var leaderboard: Leaderboard
+        public var sweep: SweepID
+    }
+
+    public let spec: SweepSpec
+    public let options: Options
+    private let shutdown: ShutdownSignal
+    private let codec = WireCodec()
+    private var context: ZMQContext?
+    private var router: ZMQSocket?
+    private var authenticator: ZAPAuthenticator.BackgroundHandler?
+    public private(set) var endpoint: String?
+
+    public init(spec: SweepSpec, options: Options, shutdown: ShutdownSignal = ShutdownSignal()) {
+        self.spec = spec
+        self.options = options
+        self.shutdown = shutdown
+    }
+
+    /// Binds the socket (with CURVE and the allow-list when keys are given) and returns the
+    /// actual endpoint (`tcp://127.0.0.1:0` picks a free port).
+    @discardableResult
+    public func bind() throws -> String {
+        let context = try ZMQContext()
+        let router = try context.socket(.router)
+        try router.setLinger(.zero)
+        try router.setRouterMandatory(true)
+        try router.setMaxMessageSize(options.maxMessageSize)
+        try router.setSendHWM(100_000)
+        try router.setReceiveHWM(100_000)
+        if let keyFile = options.keyFile {
+            guard let allowList = options.allowList else {
+                throw RuntimeError("--curve-key needs --allow (the worker public keys allowed to connect)")
+            }
+            let keys = try CurveKeyFiles.loadAllowList(path: allowList)
+            authenticator = try ZAPAuthenticator.startInBackground(
+                context: context, allow: ZAPAuthenticator.allowingCurveKeys(keys))
+            try router.makeCurveServer(keyPair: try CurveKeyFiles.loadKeyPair(path: keyFile))
+        }
+        do {
+            try router.bind(options.bind)
+        } catch {
+            throw RuntimeError("cannot bind \(options.bind): \(error) (is another coordinator using the port?)")
+        }
+        let actual = try router.lastEndpoint ?? options.bind
+        self.context = context
+        self.router = router
+        self.endpoint = actual
+        return actual
+    }
+
+    /// Runs the sweep to the end (or to a graceful shutdown) and returns the leaderboard.
+    public func run(status: ((Status) -> Void)? = nil) throws -> Outcome {
+        if router == nil { try bind() }
+        guard let router, let context else { throw RuntimeError("coordinator socket not bound") }
+        defer {
+            router.close()
+            authenticator?.stop()
+            context.shutdown()
+        }
+        let store = try SweepStore.open(options.storePath)
+        defer { try? store.close() }
+        let expansion = spec.expand()
+        let specJSON = String(decoding: try JSONEncoder.sorted.encode(spec), as: UTF8.self)
+        let registration = try store.registerSweep(
+            name: spec.name, specJSON: specJSON, datasetFingerprint: spec.datasetFingerprint,
+            codeVersion: RuntimeVersion.current, trials: expansion.trials.map { (id: $0.id, config: $0.config) })
+        let sweep = registration.sweep
+        let stored = try store.snapshot(sweep: sweep)
+        let datasetJSON = String(decoding: try JSONEncoder.sorted.encode(spec.dataset), as: UTF8.self)
+        let snapshot = Self.wireSnapshot(
+            stored, expansion: expansion, dataset: datasetJSON, timeout: spec.timeout, sweepName: spec.name)
+
+        var core = CoordinatorCore(
+            configuration: CoordinatorCore.Configuration(
+                protocolVersion: WireCodec.protocolVersion, heartbeatInterval: options.heartbeatInterval,
+                livenessMisses: options.livenessMisses, retryLimit: spec.retries, drainTimeout: options.drainTimeout,
+                defaultTrialTimeout: spec.timeout))
+        let start = ContinuousClock.now
+        func now() -> ProtocolInstant { ProtocolInstant(ContinuousClock.now, origin: start) }
+
+        var tracker = StatusTracker(total: expansion.trials.count, metric: spec.metric)
+        tracker.seed(from: stored, ids: Set(expansion.ids))
+        var buffer: [SweepStore.Command] = []
+        var firstBuffered: ContinuousClock.Instant?
+        var wakeUp: ProtocolInstant?
+        var finished: SweepSummary?
+        var shutdownSent = false
+        var lastStatus = ContinuousClock.now - .seconds(1)
+
+        func flush() throws {
+            guard !buffer.isEmpty else { return }
+            try store.apply(buffer)
+            buffer.removeAll(keepingCapacity: true)
+            firstBuffered = nil
+        }
+
+        var pending = core.handle(.storeLoaded(snapshot), now: now())
+        while finished == nil {
+            while !pending.isEmpty {
+                let actions = pending
+                pending = []
+                for action in actions {
+                    switch action {
+                    case .send(let worker, let message):
+                        let frame = try codec.encode(message)
+                        do {
+                            _ = try router.sendMultipart([Array(worker.rawValue.utf8), frame], flags: .dontWait)
+                        } catch let error as ZMQError where error.kind == .hostUnreachable {
+                            // The peer is gone; the core notices through missed heartbeats.
+                            if options.verbose { log(.debug, "send to \(worker) failed: peer unreachable", [:]) }
+                        }
+                    case .persist(let command):
+                        tracker.observe(command)
+                        buffer.append(Self.storeCommand(command))
+                        if firstBuffered == nil { firstBuffered = ContinuousClock.now }
+                    case .scheduleWakeUp(let at):
+                        wakeUp = wakeUp.map { min($0, at) } ?? at
+                    case .log(let level, let message, let metadata):
+                        log(level, message, metadata)
+                    case .sweepFinished(let summary):
+                        finished = summary
+                    }
+                }
+                if buffer.count >= options.flushBatch { try flush() }
+            }
+            if finished != nil { break }
+            if let first = firstBuffered, ContinuousClock.now - first >= options.flushInterval { try flush() }
+            if shutdown.isRequested && !shutdownSent {
+                shutdownSent = true
+                try flush()
+                pending += core.handle(.shutdownRequested, now: now())
+                continue
+            }
+            if let status, ContinuousClock.now - lastStatus >= .milliseconds(200) {
+                lastStatus = ContinuousClock.now
+                status(tracker.status(workers: core.workerStatuses, elapsed: ContinuousClock.now - start))
+            }
+            var timeout: Duration = .milliseconds(100)
+            if let wakeUp { timeout = min(timeout, max(.zero, now().duration(to: wakeUp))) }
+            if let first = firstBuffered { timeout = min(timeout, max(.zero, options.flushInterval - (ContinuousClock.now - first))) }
+            var poller = ZMQPoller()
+            _ = poller.register(router)
+            if try !poller.poll(timeout: timeout).isEmpty {
+                var received = 0
+                while received < 4096, let frames = try router.receiveMultipart(flags: .dontWait) {
+                    received += 1
+                    let worker = WorkerID(String(decoding: frames.first ?? [], as: UTF8.self))
+                    guard frames.count == 2 else {
+                        pending += core.handle(.malformedMessage(worker, reason: "expected 2 frames, got \(frames.count)"), now: now())
+                        continue
+                    }
+                    do {
+                        let message = try codec.decodeWorkerMessage(frames[1])
+                        pending += core.handle(.workerMessage(worker, message), now: now())
+                    } catch {
+                        pending += core.handle(.malformedMessage(worker, reason: "\(error)"), now: now())
+                    }
+                }
+            }
+            if let due = wakeUp, now() >= due {
+                wakeUp = nil
+                pending += core.handle(.tick, now: now())
+            }
+        }
+        try flush()
+        if let status { status(tracker.status(workers: core.workerStatuses, elapsed: ContinuousClock.now - start)) }
+        let leaderboard = try Self.leaderboard(store: store, sweep: sweep, expansion: expansion, metric: spec.metric)
+        return Outcome(summary: finished!, leaderboard: leaderboard, sweep: sweep)
+    }
+
+    /// The leaderboard of the trials of `expansion` recorded in `store` (finished and failed).
+    public static func leaderboard(store: SweepStore, sweep: SweepID, expansion: SweepExpansion, metric: MetricSpec) throws -> Leaderboard {
+        let ids = Set(expansion.ids)
+        let snapshot = try store.snapshot(sweep: sweep)
+        var results: [(config: TrialConfig, metrics: TrialMetrics)] = []
+        var failures: [(config: TrialConfig, failure: TrialFailure)] = []
+        for trial in snapshot.trials where ids.contains(trial.id) {
+            if trial.state == .finished, let result = trial.result {
+                results.append((trial.config, result.metrics))
+            } else if trial.state == .failed, let failure = trial.failure {
+                failures.append((trial.config, failure))
+            }
+        }
+        return Leaderboard(metric: metric, results: results, failures: failures)
+    }
+
+    /// The core's view of the store: running trials of an earlier coordinator life become pending
+    /// (their attempt counts kept, so the next lease is attempt + 1); trials registered by an
+    /// earlier version of the sweep file but absent from this one are left out.
+    static func wireSnapshot(
+        _ stored: StoreSnapshot, expansion: SweepExpansion, dataset: String, timeout: Duration, sweepName: String
+    ) -> SweepSnapshot {
+        var byID: [TrialID: StoredTrial] = [:]
+        for trial in stored.trials { byID[trial.id] = trial }
+        let records = expansion.trials.map { trial -> TrialRecord in
+            guard let stored = byID[trial.id] else { return TrialRecord(id: trial.id, config: trial.config, timeout: timeout) }
+            let state: SweepWire.TrialState
+            switch stored.state {
+            case .finished:
+                if let result = stored.result {
+                    state = .finished(attempt: result.attempt, metrics: result.metrics, worker: WorkerID(result.worker))
+                } else {
+                    state = .pending
+                }
+            case .failed:
+                state = .failed(attempt: stored.attempts, failure: stored.failure ?? TrialFailure(kind: .infrastructure, message: "failed"))
+            case .pending, .running:
+                state = .pending
+            }
+            return TrialRecord(
+                id: trial.id, config: trial.config, timeout: timeout, state: state, attemptsUsed: stored.attempts,
+                infrastructureFailures: stored.state == .running ? stored.attempts : max(0, stored.attempts - 1))
+        }
+        return SweepSnapshot(sweepID: sweepName, dataset: dataset, trials: records, lastLeaseEpoch: LeaseEpoch(stored.leaseEpochHighWater))
+    }
+
+    static func storeCommand(_ command: StoreCommand) -> SweepStore.Command {
+        switch command {
+        case .trialLeased(let ticket, let worker):
+            return .trialLeased(ticket.trial, attempt: ticket.attempt, leaseEpoch: ticket.epoch.rawValue, worker: worker.rawValue)
+        case .trialFinished(let trial, let attempt, let metrics, let worker):
+            return .trialFinished(trial, attempt: attempt, metrics: metrics, worker: worker.rawValue, codeVersion: RuntimeVersion.current)
+        case .trialFailed(let trial, let attempt, let failure, let willRetry):
+            return .trialFailed(trial, attempt: attempt, failure: failure, willRetry: willRetry)
+        case .trialReturned(let trial, let attempt, let reason):
+            return .trialReturned(trial, attempt: attempt, reason: reason)
+        case .duplicateResult(let ticket, let worker):
+            return .duplicateResult(ticket.trial, attempt: ticket.attempt, leaseEpoch: ticket.epoch.rawValue, worker: worker.rawValue)
+        case .workerJoined(let hello):
+            return .workerJoined(hello.workerID.rawValue, host: hello.host, slots: hello.slots)
+        case .workerLost(let worker, let reason):
+            return .workerLost(worker.rawValue, reason: reason)
+        case .event(let text):
+            return .event(text)
+        }
+    }
+
+    private func log(_ level: LogLevel, _ message: String, _ metadata: [String: String]) {
+        guard options.verbose || level >= .warning else { return }
+        let extra = metadata.keys.sorted().map { "\($0)=\(metadata[$0]!)" }.joined(separator: " ")
+        FileHandle.standardError.write(Data("coordinator [\(level)] \(message) \(extra)\n".utf8))
+    }
+}
+
+/// Counts for the progress line, kept from the store commands the core emits.
+struct StatusTracker {
+    var total: Int
+    var metric: MetricSpec
+    var finished = 0
+    var failed = 0
+    var best: Double?
+
+    init(total: Int, metric: MetricSpec) {
+        self.total = total
+        self.metric = metric
+    }
+
+    mutating func seed(from stored: StoreSnapshot, ids: Set<TrialID>) {
+        for trial in stored.trials where ids.contains(trial.id) {
+            if trial.state == .finished, let value = trial.result?.metrics.values[metric.primary] { finished += 1; consider(value) }
+            if trial.state == .failed { failed += 1 }
+        }
+    }
+
+    mutating func observe(_ command: StoreCommand) {
+        switch command {
+        case .trialFinished(_, _, let metrics, _):
+            finished += 1
+            if let value = metrics.values[metric.primary] { consider(value) }
+        case .trialFailed(_, _, _, let willRetry):
+            if !willRetry { failed += 1 }
+        default:
+            break
+        }
+    }
+
+    mutating func consider(_ value: Double) {
+        guard value.isFinite else { return }
+        if let current = best, !metric.direction.isBetter(value, than: current) { return }
+        best = value
+    }
+
+    func status(workers: [WorkerStatus], elapsed: Duration) -> CoordinatorService.Status {
+        CoordinatorService.Status(
+            total: total, finished: finished, failed: failed, running: workers.reduce(0) { $0 + $1.leases.count },
+            workers: workers.count, best: best, elapsed: elapsed)
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Worker processes on this machine for `crossrec sweep run --workers N`: each is
+/// `crossrec worker --connect ENDPOINT --id local-K`, started from this same executable.
+/// Their stderr goes to `logFolder/worker-K.log`. ``stop()`` sends SIGTERM (graceful: a worker
+/// finishes or hands back its trial), then SIGKILL after a grace period.
+public final class LocalWorkers: @unchecked Sendable {
+    public let processes: [Process]
+    public let logFiles: [String]
+
+    public init(count: Int, endpoint: String, extraArguments: [String] = [], logFolder: String) throws {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        try FileManager.default.createDirectory(atPath: logFolder, withIntermediateDirectories: true)
+        var processes: [Process] = []
+        var logs: [String] = []
+        for index in 1...max(1, count) {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["worker", "--connect", endpoint, "--id", "local-\(index)"] + extraArguments
+            let log = (logFolder as NSString).appendingPathComponent("worker-\(index).log")
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+            process.standardError = handle
+            process.standardOutput = handle
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            processes.append(process)
+            logs.append(log)
+        }
+        self.processes = processes
+        self.logFiles = logs
+    }
+
+    /// Processes still running.
+    public var running: Int { processes.filter(\.isRunning).count }
+
+    /// SIGTERM every worker, wait up to `grace`, then SIGKILL the rest.
+    public func stop(grace: Duration = .seconds(5)) {
+        for process in processes where process.isRunning { process.terminate() }
+        let deadline = ContinuousClock.now + grace
+        while processes.contains(where: \.isRunning) && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        for process in processes { process.waitUntilExit() }
+    }
+}

@@ -1,0 +1,36 @@
+public import Sweep
+
+/// Parses split names of the command line: `official:u1`, `random:0.2[:SEED]`,
+/// `per-user:0.2[:SEED]`, `leave-last-out[:N]`, `temporal:0.2`, `mind`.
+public enum SplitParsing {
+    public static func parse(_ text: String) throws -> SplitSpec {
+        let parts = text.split(separator: ":").map(String.init)
+        func fraction(_ index: Int) throws -> Double {
+            guard parts.count > index, let value = Double(parts[index]), value > 0, value < 1 else {
+                throw RuntimeError("split '\(text)': expected a test fraction in (0, 1), e.g. \(parts[0]):0.2")
+            }
+            return value
+        }
+        func seed(_ index: Int) throws -> UInt64 {
+            guard parts.count > index else { return 1 }
+            guard let value = UInt64(parts[index]) else { throw RuntimeError("split '\(text)': seed must be a non-negative integer") }
+            return value
+        }
+        switch parts.first ?? "" {
+        case "official":
+            guard parts.count == 2 else { throw RuntimeError("split '\(text)': expected official:u1 (u1…u5, ua, ub)") }
+            return .official(parts[1])
+        case "random": return .random(testFraction: try fraction(1), seed: try seed(2))
+        case "per-user": return .perUser(testFraction: try fraction(1), seed: try seed(2))
+        case "leave-last-out":
+            guard parts.count == 1 || Int(parts[1]).map({ $0 >= 1 }) == true else {
+                throw RuntimeError("split '\(text)': expected leave-last-out or leave-last-out:N with N ≥ 1")
+            }
+            return .leaveLastOut(count: parts.count == 1 ? 1 : Int(parts[1])!)
+        case "temporal": return .temporal(testFraction: try fraction(1))
+        case "mind": return .mind(train: "train", evaluate: "dev")
+        default:
+            throw RuntimeError("unknown split '\(text)'; use official:u1, random:0.2, per-user:0.2, leave-last-out, temporal:0.2 or mind")
+        }
+    }
+}

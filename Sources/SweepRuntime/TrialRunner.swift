@@ -1,0 +1,168 @@
+import Foundation
+public import RecData
+import RecEval
+import RecModels
+public import Sweep
+
+/// Runs one trial: the built-in `noop` and `sleep` kinds, or a model from ``ModelRegistry``
+/// trained on prepared data and evaluated on its held-out split.
+///
+/// Every figure it reports is measured on the test split (never on training data), except
+/// per-epoch progress values, which are training loss and are labelled as such.
+public final class TrialRunner: @unchecked Sendable {
+    private let lock = NSLock()
+    private var prepared: [DatasetSpec: PreparedData] = [:]
+    private let maximumCachedData: Int
+
+    /// - Parameter maximumCachedData: distinct data requests kept in memory (least recently added evicted).
+    public init(maximumCachedData: Int = 4) {
+        self.maximumCachedData = maximumCachedData
+    }
+
+    /// The models this runner can run, with their hyperparameters, for validation and hello messages.
+    public static var catalog: ModelCatalog {
+        var models = ModelRegistry.catalog.models
+        models.append(
+            ModelCatalog.Model(
+                name: "noop", family: "builtin", parameters: [], metrics: ["score"]))
+        models.append(
+            ModelCatalog.Model(
+                name: "sleep", family: "builtin",
+                parameters: [
+                    ParameterSpec(name: "seconds", kind: .double(0...3600), defaultValue: .double(0.05), help: "time to sleep"),
+                    ParameterSpec(name: "fail", kind: .bool, defaultValue: .bool(false), help: "throw a deterministic failure"),
+                    ParameterSpec(name: "hang", kind: .bool, defaultValue: .bool(false), help: "never finish (until cancelled)"),
+                ],
+                metrics: ["score"]))
+        return ModelCatalog(models: models)
+    }
+
+    /// Runs `config`. `dataset` is needed by model trials, ignored by built-ins.
+    public func run(
+        _ config: TrialConfig, dataset datasetRequest: DatasetSpec?, cancel: CancellationFlag,
+        progress: (TrialProgress) -> Void = { _ in }
+    ) -> Result<TrialMetrics, TrialFailure> {
+        switch config.model {
+        case "noop":
+            return .success(TrialMetrics(values: ["score": Self.configurationScore(config)]))
+        case "sleep":
+            return runSleep(config, cancel: cancel)
+        default:
+            return runModel(config, datasetRequest: datasetRequest, cancel: cancel, progress: progress)
+        }
+    }
+
+    /// A deterministic pseudo-score in [0, 1) from the configuration, so built-in trials give
+    /// leaderboards that can be compared across runs and worker counts.
+    static func configurationScore(_ config: TrialConfig) -> Double {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "\(config.label)#\(config.seed)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return Double(hash >> 11) * 0x1.0p-53
+    }
+
+    private func runSleep(_ config: TrialConfig, cancel: CancellationFlag) -> Result<TrialMetrics, TrialFailure> {
+        let seconds = config.parameters["seconds"]?.doubleValue ?? 0.05
+        let hang = config.parameters["hang"]?.boolValue ?? false
+        if config.parameters["fail"]?.boolValue ?? false {
+            return .failure(TrialFailure(kind: .deterministic, message: "sleep: failed on request (fail: true)"))
+        }
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while hang || ContinuousClock.now < deadline {
+            if cancel.isCancelled { return .failure(TrialFailure(kind: .infrastructure, message: "cancelled by the coordinator")) }
+            let left = deadline - ContinuousClock.now
+            let nap = hang ? Duration.milliseconds(10) : min(left, .milliseconds(10))
+            if nap > .zero { Thread.sleep(forTimeInterval: Double(nap.components.attoseconds) / 1e18 + Double(nap.components.seconds)) }
+        }
+        return .success(TrialMetrics(values: ["score": Self.configurationScore(config)], timings: ["fit": seconds]))
+    }
+
+    private func data(for request: DatasetSpec) throws -> (PreparedData, loadSeconds: Double?) {
+        lock.lock()
+        if let cached = prepared[request] {
+            lock.unlock()
+            return (cached, nil)
+        }
+        lock.unlock()
+        let data = try PreparedData.prepare(request)
+        lock.lock()
+        if prepared.count >= maximumCachedData, let victim = prepared.keys.min(by: { $0.fingerprint < $1.fingerprint }) {
+            prepared[victim] = nil
+        }
+        prepared[request] = data
+        lock.unlock()
+        return (data, data.loadSeconds)
+    }
+
+    private func runModel(
+        _ config: TrialConfig, datasetRequest: DatasetSpec?, cancel: CancellationFlag, progress: (TrialProgress) -> Void
+    ) -> Result<TrialMetrics, TrialFailure> {
+        guard let datasetRequest else {
+            return .failure(TrialFailure(kind: .deterministic, message: "\(config.model): the trial carries no data set"))
+        }
+        let data: PreparedData
+        let loadSeconds: Double?
+        do {
+            (data, loadSeconds) = try self.data(for: datasetRequest)
+        } catch {
+            return .failure(TrialFailure(kind: .deterministic, message: "data: \(error)"))
+        }
+        var model: AnyRecommender
+        do {
+            model = try ModelRegistry.make(config.model, parameters: config.parameters, seed: config.seed)
+        } catch {
+            return .failure(TrialFailure(kind: .deterministic, message: "\(error)"))
+        }
+        var timings: [String: Double] = [:]
+        if let loadSeconds { timings["load"] = loadSeconds }
+        let fitStart = ContinuousClock.now
+        var stoppedByCancel = false
+        do {
+            try model.fit(data.training) { epoch in
+                progress(TrialProgress(epoch: epoch.epoch, totalEpochs: epoch.totalEpochs, values: epoch.values))
+                if cancel.isCancelled {
+                    stoppedByCancel = true
+                    return .stop
+                }
+                return .proceed
+            }
+        } catch {
+            return .failure(TrialFailure(kind: .deterministic, message: "\(error)"))
+        }
+        if stoppedByCancel || cancel.isCancelled {
+            return .failure(TrialFailure(kind: .infrastructure, message: "cancelled by the coordinator"))
+        }
+        timings["fit"] = Self.seconds(since: fitStart)
+        let evaluateStart = ContinuousClock.now
+        let values = Self.evaluate(model, on: data)
+        timings["evaluate"] = Self.seconds(since: evaluateStart)
+        return .success(TrialMetrics(values: values, timings: timings))
+    }
+
+    /// Held-out metrics: RMSE/MAE when the model predicts ratings on explicit data, and top-K
+    /// metrics (candidates: items seen in training minus the user's own; relevant: test ratings
+    /// ≥ 4 on explicit data, every test row on implicit data).
+    static func evaluate(_ model: AnyRecommender, on data: PreparedData) -> [String: Double] {
+        var values: [String: Double] = [:]
+        let split = Split(name: data.domainName, train: data.training.interactions, test: data.test)
+        if data.isExplicit, model.predictRating(user: 0, item: 0) != nil {
+            let rating = RatingEvaluator().evaluate(split) { user, item in model.predictRating(user: user, item: item) }
+            values["rmse"] = rating.rmse
+            values["mae"] = rating.mae
+        }
+        if let evaluator = try? TopKEvaluator(
+            ks: [5, 10, 20], relevanceThreshold: data.isExplicit ? 4 : nil, candidatePolicy: .itemsSeenInTraining)
+        {
+            let topK = evaluator.evaluate(split, userCount: data.userCount, itemCount: data.itemCount) { user, scores in
+                model.scoreAll(user: user, into: scores)
+            }
+            for name in topK.metricNames { if let value = topK.value(name), value.isFinite { values[name] = value } }
+            values["users_evaluated"] = Double(topK.counts.usersEvaluated)
+        }
+        return values
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}

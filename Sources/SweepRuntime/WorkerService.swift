@@ -1,0 +1,197 @@
+import Foundation
+import Sweep
+import SweepWire
+import ZeroMQ
+
+/// The worker's I/O shell: a DEALER socket to the coordinator, trial threads, and a loop that
+/// feeds socket messages, trial completions and time into ``WorkerCore`` and carries out its
+/// actions. All protocol decisions are the core's; this type only moves bytes and time.
+///
+/// Trials run on their own threads (so heartbeats continue during long training) and report
+/// back over an `inproc` PUSH/PULL pair, which wakes the loop at once.
+public final class WorkerService {
+    public struct Options: Sendable {
+        public var endpoint: String
+        public var workerID: String
+        public var slots: Int
+        /// The coordinator's public key and this worker's key file, for CURVE.
+        public var serverPublicKey: String?
+        public var keyFile: String?
+        public var heartbeatInterval: Duration = .seconds(1)
+        public var livenessMisses: Int = 3
+        public var maxMessageSize: Int = 16 << 20
+        public var verbose = false
+
+        public init(endpoint: String, workerID: String, slots: Int = 1, serverPublicKey: String? = nil, keyFile: String? = nil) {
+            self.endpoint = endpoint
+            self.workerID = workerID
+            self.slots = slots
+            self.serverPublicKey = serverPublicKey
+            self.keyFile = keyFile
+        }
+    }
+
+    private let options: Options
+    private let runner: TrialRunner
+    private let shutdown: ShutdownSignal
+    private let codec = WireCodec()
+
+    public init(options: Options, runner: TrialRunner = TrialRunner(), shutdown: ShutdownSignal = ShutdownSignal()) {
+        self.options = options
+        self.runner = runner
+        self.shutdown = shutdown
+    }
+
+    /// Runs until the coordinator finishes the sweep, rejects this worker, or a shutdown is requested.
+    public func run() throws -> WorkerExit {
+        let context = try ZMQContext()
+        defer { context.shutdown() }
+        let doneEndpoint = "inproc://crossrec-worker-done-\(UUID().uuidString)"
+        let completions = try context.socket(.pull)
+        try completions.setLinger(.zero)
+        try completions.bind(doneEndpoint)
+        var dealer = try connect(context)
+
+        let hello = WorkerHello(
+            protocolVersion: WireCodec.protocolVersion, workerID: WorkerID(options.workerID),
+            host: ProcessInfo.processInfo.hostName, version: RuntimeVersion.current, slots: options.slots,
+            models: TrialRunner.catalog.names, pid: Int(ProcessInfo.processInfo.processIdentifier))
+        var core = WorkerCore(
+            configuration: WorkerCore.Configuration(
+                hello: hello, heartbeatInterval: options.heartbeatInterval, livenessMisses: options.livenessMisses))
+        let origin = ContinuousClock.now
+        func now() -> ProtocolInstant { ProtocolInstant(ContinuousClock.now, origin: origin) }
+        var wakeUp: ProtocolInstant?
+        var cancelFlags: [LeaseTicket: CancellationFlag] = [:]
+        var shutdownSent = false
+        var pending = core.handle(.connected, now: now())
+
+        while true {
+            // Carry out actions; they may produce more (none do today, but the loop allows it).
+            while !pending.isEmpty {
+                let actions = pending
+                pending = []
+                for action in actions {
+                    switch action {
+                    case .send(let message):
+                        let frame = try codec.encode(message)
+                        _ = try dealer.send(frame, flags: .dontWait)
+                    case .startTrial(let lease):
+                        let flag = CancellationFlag()
+                        cancelFlags[lease.ticket] = flag
+                        startTrial(lease, cancel: flag, context: context, endpoint: doneEndpoint)
+                    case .cancelTrial(let ticket):
+                        cancelFlags[ticket]?.cancel()
+                    case .reconnect:
+                        dealer.close()
+                        dealer = try connect(context)
+                        pending += core.handle(.connected, now: now())
+                    case .scheduleWakeUp(let at):
+                        wakeUp = wakeUp.map { min($0, at) } ?? at
+                    case .log(let level, let message, let metadata):
+                        log(level, message, metadata)
+                    case .exit(let exit):
+                        for flag in cancelFlags.values { flag.cancel() }
+                        dealer.close()
+                        completions.close()
+                        return exit
+                    }
+                }
+            }
+            if shutdown.isRequested && !shutdownSent {
+                shutdownSent = true
+                pending += core.handle(.shutdownRequested, now: now())
+                continue
+            }
+            let timeout: Duration = wakeUp.map { max(.zero, now().duration(to: $0)) } ?? .milliseconds(100)
+            var poller = ZMQPoller()
+            let dealerIndex = poller.register(dealer)
+            _ = poller.register(completions)
+            let ready = try poller.poll(timeout: min(timeout, .milliseconds(100)))
+            for item in ready {
+                if item.index == dealerIndex {
+                    while let frames = try dealer.receiveMultipart(flags: .dontWait) {
+                        guard frames.count == 1 else {
+                            pending += core.handle(.malformedMessage(reason: "expected 1 frame, got \(frames.count)"), now: now())
+                            continue
+                        }
+                        do {
+                            let message = try codec.decodeCoordinatorMessage(frames[0])
+                            pending += core.handle(.coordinatorMessage(message), now: now())
+                        } catch {
+                            pending += core.handle(.malformedMessage(reason: "\(error)"), now: now())
+                        }
+                    }
+                } else {
+                    while let frame = try completions.receive(flags: .dontWait) {
+                        guard let message = try? codec.decodeWorkerMessage(frame) else { continue }
+                        switch message {
+                        case .progress(let ticket, let progress):
+                            pending += core.handle(.trialProgress(ticket, progress), now: now())
+                        case .result(let ticket, let metrics):
+                            cancelFlags[ticket] = nil
+                            pending += core.handle(.trialCompleted(ticket, .finished(metrics)), now: now())
+                        case .failure(let ticket, let failure):
+                            cancelFlags[ticket] = nil
+                            pending += core.handle(.trialCompleted(ticket, .failed(failure)), now: now())
+                        default:
+                            break
+                        }
+                    }
+                }
+            }
+            if let due = wakeUp, now() >= due {
+                wakeUp = nil
+                pending += core.handle(.tick, now: now())
+            }
+        }
+    }
+
+    private func connect(_ context: ZMQContext) throws -> ZMQSocket {
+        let socket = try context.socket(.dealer)
+        try socket.setLinger(.zero)
+        try socket.setRoutingID(options.workerID)
+        try socket.setMaxMessageSize(options.maxMessageSize)
+        try socket.setReconnectInterval(.milliseconds(100))
+        try socket.setReconnectIntervalMax(.seconds(2))
+        if let serverPublicKey = options.serverPublicKey, let keyFile = options.keyFile {
+            try socket.makeCurveClient(serverPublicKey: serverPublicKey, clientKeyPair: try CurveKeyFiles.loadKeyPair(path: keyFile))
+        }
+        try socket.connect(options.endpoint)
+        return socket
+    }
+
+    /// Runs the trial on its own thread; progress and the outcome come back as wire frames on `endpoint`.
+    private func startTrial(_ lease: TrialLease, cancel: CancellationFlag, context: ZMQContext, endpoint: String) {
+        let runner = self.runner
+        let codec = self.codec
+        let thread = Thread {
+            guard let push = try? context.socket(.push) else { return }
+            defer { push.close() }
+            try? push.setLinger(.seconds(1))
+            guard (try? push.connect(endpoint)) != nil else { return }
+            let dataset = lease.dataset.isEmpty ? nil : try? JSONDecoder().decode(DatasetSpec.self, from: Data(lease.dataset.utf8))
+            let result = runner.run(lease.config, dataset: dataset, cancel: cancel) { progress in
+                if let frame = try? codec.encode(WorkerMessage.progress(lease.ticket, progress)) { _ = try? push.send(frame) }
+            }
+            let message: WorkerMessage
+            switch result {
+            case .success(let metrics): message = .result(lease.ticket, metrics)
+            case .failure(let failure): message = .failure(lease.ticket, failure)
+            }
+            if let frame = try? codec.encode(message) { _ = try? push.send(frame) }
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    private func log(_ level: LogLevel, _ message: String, _ metadata: [String: String]) {
+        guard options.verbose || level >= .warning else { return }
+        let extra = metadata.keys.sorted().map { "\($0)=\(metadata[$0]!)" }.joined(separator: " ")
+        FileHandle.standardError.write(Data("worker \(options.workerID) [\(level)] \(message) \(extra)\n".utf8))
+    }
+}
+
+public enum RuntimeVersion {
+    public static let current = "0.1.0"
+}

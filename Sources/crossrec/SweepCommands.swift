@@ -1,0 +1,269 @@
+import ArgumentParser
+import Foundation
+import Sweep
+import SweepRuntime
+import SweepStore
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a hyperparameter sweep on this machine, or show a sweep's progress.",
+        subcommands: [Run.self, Status.self]
+    )
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a sweep file with a coordinator and N local worker processes; print the leaderboard.",
+            discussion: """
+                Example: crossrec sweep run sweeps/quickstart.yaml --workers 4
+                Trials are recorded in the store as they finish; running the same file again against the same
+                store skips finished trials (a changed grid adds only the new ones). For CI:
+                  --assert 'rmse<=0.95' --junit out/sweep.xml --summary out/sweep.md
+                """
+        )
+
+        @Argument(help: "Sweep file (YAML).") var file: String
+        @Option(help: "Worker processes to start (default: the number of cores).") var workers: Int?
+        @Option(help: "Store (SQLite); default out/<sweep name>.sqlite.") var store: String?
+        @OptionGroup var output: LeaderboardOutputOptions
+        @Option(name: .customLong("assert"), help: "Threshold on the best result, e.g. 'rmse<=0.95' (repeatable).")
+        var assertions: [String] = []
+        @Option(help: "Write a JUnit XML summary here.") var junit: String?
+        @Option(help: "Write a Markdown summary here.") var summary: String?
+        @Flag(help: "Log protocol events.") var verbose = false
+
+        func run() throws {
+            let spec = try loadSweep(file)
+            let parsedAssertions = try parseAssertions(assertions)
+            var options = CoordinatorService.Options(bind: "tcp://127.0.0.1:0", storePath: store ?? "out/\(spec.name).sqlite")
+            options.verbose = verbose
+            let shutdown = ShutdownSignal()
+            shutdown.install()
+            let coordinator = CoordinatorService(spec: spec, options: options, shutdown: shutdown)
+            let endpoint = try runtime { try coordinator.bind() }
+            let count = workers ?? ProcessInfo.processInfo.activeProcessorCount
+            let logFolder = (options.storePath as NSString).deletingLastPathComponent + "/logs-\(spec.name)"
+            let local = try runtime {
+                try LocalWorkers(count: count, endpoint: endpoint, extraArguments: verbose ? ["--verbose"] : [], logFolder: logFolder)
+            }
+            FileHandle.standardError.write(Data("sweep \(spec.name): \(spec.expand().trials.count) trials, \(count) workers, store \(options.storePath)\n".utf8))
+            let printer = ProgressLine(metric: spec.metric)
+            let outcome: CoordinatorService.Outcome
+            do {
+                outcome = try coordinator.run(status: printer.update)
+            } catch {
+                printer.finish()
+                local.stop()
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            printer.finish()
+            local.stop()
+            FileHandle.standardError.write(Data("\(outcome.summary)\n".utf8))
+            try finish(
+                leaderboard: outcome.leaderboard, name: spec.name, output: output, assertions: parsedAssertions, junit: junit,
+                summary: summary, interrupted: shutdown.isRequested)
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Counts of a sweep's trials from its store (live while a coordinator runs: the store is read in WAL mode).")
+
+        @Argument(help: "Store (SQLite).") var store: String
+        @Option(help: "Sweep name (default: every sweep in the store).") var sweep: String?
+
+        func run() throws {
+            let opened = try runtime { try SweepStore.openReadOnly(store) }
+            for record in try opened.sweeps() where sweep == nil || record.name == sweep {
+                let counts = try opened.counts(sweep: record.id)
+                print(
+                    "\(record.name): \(counts.finished) finished, \(counts.running) running, \(counts.pending) pending, "
+                        + "\(counts.failed) failed, \(counts.total) total")
+            }
+        }
+    }
+}
+
+struct CoordinatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Run a sweep's coordinator; workers on any machine connect to it with `crossrec worker`.",
+        discussion: """
+            Binding beyond loopback needs CURVE keys (--curve-key and --allow, see `crossrec keys generate`)
+            or an explicit --insecure.
+            """
+    )
+
+    @Argument(help: "Sweep file (YAML).") var file: String
+    @Option(help: "ZeroMQ endpoint to bind.") var bind = "tcp://127.0.0.1:5555"
+    @Option(help: "Store (SQLite); default out/<sweep name>.sqlite.") var store: String?
+    @Option(help: "This coordinator's CURVE secret key file (NAME.key).") var curveKey: String?
+    @Option(help: "Allow-list of worker public keys: a folder of .pub files or a file with one key per line.") var allow: String?
+    @Flag(help: "Allow binding beyond loopback without encryption.") var insecure = false
+    @OptionGroup var output: LeaderboardOutputOptions
+    @Option(name: .customLong("assert"), help: "Threshold on the best result (repeatable).") var assertions: [String] = []
+    @Option(help: "Write a JUnit XML summary here.") var junit: String?
+    @Option(help: "Write a Markdown summary here.") var summary: String?
+    @Flag(help: "Log protocol events.") var verbose = false
+
+    func validate() throws {
+        if (curveKey == nil) != (allow == nil) { throw ValidationError("--curve-key and --allow go together") }
+        if curveKey == nil && !insecure && !Self.isLoopback(bind) {
+            throw ValidationError(
+                "binding \(bind) beyond loopback without CURVE keys: pass --curve-key and --allow (see `crossrec keys generate`), or --insecure")
+        }
+    }
+
+    static func isLoopback(_ endpoint: String) -> Bool {
+        if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
+        guard endpoint.hasPrefix("tcp://") else { return false }
+        let host = endpoint.dropFirst("tcp://".count).split(separator: ":").dropLast().joined(separator: ":")
+        return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    func run() throws {
+        let spec = try loadSweep(file)
+        let parsedAssertions = try parseAssertions(assertions)
+        var options = CoordinatorService.Options(bind: bind, storePath: store ?? "out/\(spec.name).sqlite", keyFile: curveKey, allowList: allow)
+        options.verbose = verbose
+        let shutdown = ShutdownSignal()
+        shutdown.install()
+        let coordinator = CoordinatorService(spec: spec, options: options, shutdown: shutdown)
+        let endpoint = try runtime { try coordinator.bind() }
+        FileHandle.standardError.write(Data("coordinator for \(spec.name) listening on \(endpoint), store \(options.storePath)\n".utf8))
+        let printer = ProgressLine(metric: spec.metric)
+        let outcome = try runtime { try coordinator.run(status: printer.update) }
+        printer.finish()
+        FileHandle.standardError.write(Data("\(outcome.summary)\n".utf8))
+        try finish(
+            leaderboard: outcome.leaderboard, name: spec.name, output: output, assertions: parsedAssertions, junit: junit,
+            summary: summary, interrupted: shutdown.isRequested)
+    }
+}
+
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Connect to a coordinator and run the trials it leases until the sweep ends.")
+
+    @Option(help: "Coordinator endpoint.") var connect = "tcp://127.0.0.1:5555"
+    @Option(help: "Worker id (default: host-pid).") var id: String?
+    @Option(help: "Trials run at once.") var slots = 1
+    @Option(help: "The coordinator's public key file (NAME.pub), for CURVE.") var serverKey: String?
+    @Option(help: "This worker's CURVE secret key file (NAME.key).") var curveKey: String?
+    @Flag(help: "Log protocol events.") var verbose = false
+
+    func validate() throws {
+        if (serverKey == nil) != (curveKey == nil) { throw ValidationError("--server-key and --curve-key go together") }
+        if slots < 1 { throw ValidationError("--slots must be at least 1") }
+    }
+
+    func run() throws {
+        var options = WorkerService.Options(
+            endpoint: connect, workerID: id ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
+            slots: slots, serverPublicKey: try serverKey.map { path in try runtime { try CurveKeyFiles.loadPublicKey(path: path) } },
+            keyFile: curveKey)
+        options.verbose = verbose
+        let shutdown = ShutdownSignal()
+        shutdown.install()
+        let exit = try runtime { try WorkerService(options: options, shutdown: shutdown).run() }
+        switch exit {
+        case .completed: return
+        case .rejected(let rejection):
+            FileHandle.standardError.write(Data("error: the coordinator rejected this worker: \(rejection)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct LeaderboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leaderboard",
+        abstract: "Print a sweep's leaderboard from its store (also while the sweep runs).")
+
+    @Argument(help: "Store (SQLite).") var store: String
+    @Option(help: "Sweep name (default: the most recent sweep in the store).") var sweep: String?
+    @OptionGroup var output: LeaderboardOutputOptions
+
+    func run() throws {
+        let opened = try runtime { try SweepStore.openReadOnly(store) }
+        let records = try opened.sweeps()
+        guard let record = sweep.map({ name in records.first { $0.name == name } }) ?? records.max(by: { $0.id < $1.id }) else {
+            FileHandle.standardError.write(Data("error: \(store) holds no sweep\(sweep.map { " named '\($0)'" } ?? ""); sweeps: \(records.map(\.name).joined(separator: ", "))\n".utf8))
+            throw ExitCode(1)
+        }
+        let spec = try JSONDecoder().decode(SweepSpec.self, from: Data(record.specJSON.utf8))
+        let leaderboard = try CoordinatorService.leaderboard(store: opened, sweep: record.id, expansion: spec.expand(), metric: spec.metric)
+        try output.write(leaderboard, name: record.name)
+    }
+}
+
+/// Where and how leaderboards are printed and saved.
+struct LeaderboardOutputOptions: ParsableArguments {
+    @Option(help: "Printed format: markdown, csv, json or html.") var format: String = "markdown"
+    @Option(help: "Also write leaderboard.{md,csv,json,html} into this folder.") var reportFolder: String?
+
+    func write(_ leaderboard: Leaderboard, name: String) throws {
+        switch format {
+        case "markdown", "md": print(leaderboard.markdown())
+        case "csv": print(leaderboard.csv())
+        case "json": print(leaderboard.json())
+        case "html": print(leaderboard.html(title: name))
+        default: throw ValidationError("unknown --format '\(format)'; use markdown, csv, json or html")
+        }
+        if let reportFolder {
+            try FileManager.default.createDirectory(atPath: reportFolder, withIntermediateDirectories: true)
+            for (suffix, text) in [("md", leaderboard.markdown()), ("csv", leaderboard.csv()), ("json", leaderboard.json()), ("html", leaderboard.html(title: name))] {
+                try text.write(toFile: "\(reportFolder)/leaderboard.\(suffix)", atomically: true, encoding: .utf8)
+            }
+        }
+    }
+}
+
+func loadSweep(_ file: String) throws -> SweepSpec {
+    do {
+        return try SweepSpec(contentsOfFile: file, catalog: TrialRunner.catalog)
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+func parseAssertions(_ texts: [String]) throws -> [CIAssertion] {
+    try texts.map { text in
+        do {
+            return try CIAssertion(parsing: text)
+        } catch {
+            throw ValidationError("--assert '\(text)': \(error)")
+        }
+    }
+}
+
+/// Runs `body`, printing any error as `error: …` and exiting 1.
+func runtime<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// Prints the leaderboard, writes reports, checks assertions; exits 1 when one fails (or 130 when interrupted).
+func finish(
+    leaderboard: Leaderboard, name: String, output: LeaderboardOutputOptions, assertions: [CIAssertion], junit: String?,
+    summary: String?, interrupted: Bool
+) throws {
+    try output.write(leaderboard, name: name)
+    let report = CIReport(name: name, leaderboard: leaderboard, assertions: assertions)
+    if let junit { try report.junitXML().write(toFile: junit, atomically: true, encoding: .utf8) }
+    if let summary { try report.markdown().write(toFile: summary, atomically: true, encoding: .utf8) }
+    for result in report.assertions {
+        FileHandle.standardError.write(Data("\(result.passed ? "pass" : "FAIL"): \(result.message)\n".utf8))
+    }
+    if interrupted { throw ExitCode(130) }
+    if !report.assertionsPassed { throw ExitCode(1) }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import RecData
+import Sweep
+import SweepRuntime
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train and evaluate one model on one data set and split (the code path a sweep worker runs).",
+        discussion: """
+            Examples:
+              crossrec train ../shared/data/ml-100k --split official:u1 --model mf --param factors=64 --param epochs=20
+              crossrec train --synthetic --model als --param factors=32
+            Splits: official:u1 (…u5, ua, ub), random:0.2[:SEED], per-user:0.2[:SEED], leave-last-out[:N],
+            temporal:0.2, mind (train/dev). Metrics are measured on the test split only.
+            """
+    )
+
+    @Argument(help: "Data set path (omit with --synthetic).") var path: String?
+    @Flag(help: "Use the built-in synthetic linked data (default parameters).") var synthetic = false
+    @Option(help: "Layout: auto, movielens, mind, linked or generic.") var layout: String = "auto"
+    @Option(help: "Model name.") var model: String
+    @Option(name: .customLong("param"), help: "Hyperparameter name=value (repeatable).") var parameters: [String] = []
+    @Option(help: "Split (see above); default: official:u1 for MovieLens 100K, mind for MIND, else per-user:0.2.")
+    var split: String?
+    @Option(help: "Category groups splitting the first domain.") var domainSplit: String?
+    @Option(help: "Domain to train and evaluate (default: movies when present, else the first).") var domain: String?
+    @Option(help: "Model seed.") var seed: UInt64 = 1
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if synthetic == (path != nil) { throw ValidationError("give a data set path or --synthetic (one of them)") }
+    }
+
+    func run() throws {
+        do {
+            let catalog = TrialRunner.catalog
+            let parsed = try ParameterParsing.parse(parameters, model: model, catalog: catalog)
+            guard let layout = DatasetLayout(rawValue: layout) else {
+                throw RuntimeError("unknown layout '\(self.layout)'; use \(DatasetLayout.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let source: DatasetSpec.Source = synthetic ? .synthetic(SyntheticDatasetSpec()) : .path(path!, layout: layout)
+            let request = DatasetSpec(
+                source: source, split: try split.map(SplitParsing.parse), domainSplit: domainSplit, domain: domain)
+            let config = TrialConfig(model: model, parameters: parsed, seed: seed)
+            let isTerminal = isatty(STDERR_FILENO) != 0
+            let result = TrialRunner().run(config, dataset: request, cancel: CancellationFlag()) { progress in
+                let values = progress.values.keys.sorted().map { "\($0) \(String(format: "%.4f", progress.values[$0]!))" }
+                let line = "epoch \(progress.epoch)/\(progress.totalEpochs.map(String.init) ?? "?") " + values.joined(separator: ", ")
+                FileHandle.standardError.write(Data(((isTerminal ? "\r" : "") + line + (isTerminal ? "" : "\n")).utf8))
+            }
+            if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+            switch result {
+            case .success(let metrics):
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    let output = TrainOutput(trial: config.label, seed: seed, metrics: metrics.values, timings: metrics.timings)
+                    print(String(decoding: try encoder.encode(output), as: UTF8.self))
+                } else {
+                    print("\(config.label) seed \(seed)")
+                    for name in metrics.values.keys.sorted() { print("  \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(format: "%.4f", metrics.values[name]!))") }
+                    for name in metrics.timings.keys.sorted() { print("  \(("time " + name).padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(format: "%.3f", metrics.timings[name]!)) s") }
+                }
+            case .failure(let failure):
+                FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
+                throw ExitCode(1)
+            }
+        } catch let error as RuntimeError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct TrainOutput: Codable {
+    var trial: String
+    var seed: UInt64
+    var metrics: [String: Double]
+    var timings: [String: Double]
+}
