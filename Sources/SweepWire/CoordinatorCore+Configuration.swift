@@ -1,0 +1,35 @@
+extension CoordinatorCore {
+    /// The coordinator's protocol settings. Defaults: heartbeat every second, a worker lost after
+    /// 3 silent intervals, 2 retries after infrastructure failures, 30 s to drain on shutdown.
+    public struct Configuration: Sendable, Hashable {
+        /// Workers must speak exactly this protocol version.
+        public var protocolVersion: Int
+        /// How often heartbeats go both ways.
+        public var heartbeatInterval: Duration
+        /// A worker is lost after this many heartbeat intervals without any message from it.
+        public var livenessMisses: Int
+        /// How many times a trial is leased again after infrastructure failures; the failure after
+        /// that fails it for good. Deterministic failures are never retried.
+        public var retryLimit: Int
+        /// On shutdown, how long running attempts may still report before they are abandoned.
+        public var drainTimeout: Duration
+        /// Timeout of trials whose record has none.
+        public var defaultTrialTimeout: Duration
+
+        public init(
+            protocolVersion: Int = WireCodec.protocolVersion, heartbeatInterval: Duration = .seconds(1),
+            livenessMisses: Int = 3, retryLimit: Int = 2, drainTimeout: Duration = .seconds(30),
+            defaultTrialTimeout: Duration = .seconds(3600)
+        ) {
+            self.protocolVersion = protocolVersion
+            self.heartbeatInterval = heartbeatInterval
+            self.livenessMisses = livenessMisses
+            self.retryLimit = retryLimit
+            self.drainTimeout = drainTimeout
+            self.defaultTrialTimeout = defaultTrialTimeout
+        }
+
+        /// Silence after which a worker is lost: `heartbeatInterval × livenessMisses`.
+        public var liveness: Duration { heartbeatInterval * livenessMisses }
+    }
+}

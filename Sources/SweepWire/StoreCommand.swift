@@ -1,0 +1,29 @@
+public import Sweep
+
+/// A durable fact the coordinator asks the store to record, in `CoordinatorAction.persist`.
+///
+/// The shell must make each command durable before carrying out the actions after it (the core
+/// always puts `trialLeased` before the `lease` it sends), so after a crash the store never knows
+/// less than the workers. `SweepSnapshot.apply(_:)` is the reference meaning of each command:
+/// replaying a store's commands onto the sweep's initial snapshot gives the snapshot a restarted
+/// coordinator loads.
+public enum StoreCommand: Sendable, Hashable {
+    /// Attempt `ticket.attempt` of `ticket.trial` leased to `worker` under `ticket.epoch`.
+    case trialLeased(LeaseTicket, worker: WorkerID)
+    /// The accepted result: the trial is finished with these metrics. Recorded once per trial.
+    case trialFinished(trial: TrialID, attempt: Int, metrics: TrialMetrics, worker: WorkerID)
+    /// An attempt failed. `willRetry` true: the trial is pending again; false: it failed for good
+    /// with this failure (deterministic, or the retry budget is spent). Infrastructure failures
+    /// count against the retry budget.
+    case trialFailed(trial: TrialID, attempt: Int, failure: TrialFailure, willRetry: Bool)
+    /// An attempt ended through no fault of the trial (handed back by a worker shutting down,
+    /// abandoned by a coordinator restart or shutdown): pending again, retry budget untouched.
+    case trialReturned(trial: TrialID, attempt: Int, reason: String)
+    /// A result that did not count: the trial was already finished, or the lease was stale.
+    case duplicateResult(LeaseTicket, worker: WorkerID)
+    case workerJoined(WorkerHello)
+    /// The worker is gone (silent past its liveness, or said goodbye).
+    case workerLost(WorkerID, reason: String)
+    /// A human-readable line for the sweep's event log (load, shutdown, finish).
+    case event(String)
+}

@@ -1,0 +1,62 @@
+import Sweep
+
+extension SweepSnapshot {
+    /// Applies one store command: the reference semantics a durable store implements.
+    ///
+    /// - `trialLeased`: running under the ticket; `attemptsUsed` and `lastLeaseEpoch` rise to it.
+    /// - `trialFinished`: finished with the metrics, unless already final (first outcome wins).
+    /// - `trialFailed`: infrastructure failures add one to `infrastructureFailures`; then pending
+    ///   if `willRetry`, else failed for good.
+    /// - `trialReturned`: pending; `attemptsUsed` rises to the attempt; budget untouched.
+    /// - `duplicateResult`, `workerJoined`, `workerLost`, `event`: no state change.
+    ///
+    /// Commands for unknown trials, and any command for a trial already final, change nothing.
+    /// - Complexity: O(trials) per command (a linear lookup; stores index by trial id).
+    public mutating func apply(_ command: StoreCommand) {
+        switch command {
+        case .trialLeased(let ticket, let worker):
+            lastLeaseEpoch = max(lastLeaseEpoch, ticket.epoch)
+            update(ticket.trial) { record in
+                record.state = .running(ticket, worker: worker)
+                record.attemptsUsed = max(record.attemptsUsed, ticket.attempt)
+            }
+        case .trialFinished(let trial, let attempt, let metrics, let worker):
+            update(trial) { record in
+                record.state = .finished(attempt: attempt, metrics: metrics, worker: worker)
+                record.attemptsUsed = max(record.attemptsUsed, attempt)
+            }
+        case .trialFailed(let trial, let attempt, let failure, let willRetry):
+            update(trial) { record in
+                if failure.kind == .infrastructure { record.infrastructureFailures += 1 }
+                record.state = willRetry ? .pending : .failed(attempt: attempt, failure: failure)
+                record.attemptsUsed = max(record.attemptsUsed, attempt)
+            }
+        case .trialReturned(let trial, let attempt, _):
+            update(trial) { record in
+                record.state = .pending
+                record.attemptsUsed = max(record.attemptsUsed, attempt)
+            }
+        case .duplicateResult, .workerJoined, .workerLost, .event:
+            break
+        }
+    }
+
+    /// This snapshot with `command` applied.
+    public func applying(_ command: StoreCommand) -> SweepSnapshot {
+        var copy = self
+        copy.apply(command)
+        return copy
+    }
+
+    /// This snapshot with `commands` applied in order.
+    public func applying(_ commands: some Sequence<StoreCommand>) -> SweepSnapshot {
+        var copy = self
+        for command in commands { copy.apply(command) }
+        return copy
+    }
+
+    private mutating func update(_ trial: TrialID, _ change: (inout TrialRecord) -> Void) {
+        guard let index = trials.firstIndex(where: { $0.id == trial }), !trials[index].state.isFinal else { return }
+        change(&trials[index])
+    }
+}

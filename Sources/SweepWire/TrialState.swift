@@ -1,0 +1,21 @@
+public import Sweep
+
+/// Where one trial stands, as the durable store and the coordinator see it.
+public enum TrialState: Sendable, Hashable {
+    /// Waiting for a lease (never leased, or its last attempt ended without a final outcome).
+    case pending
+    /// Leased to `worker` under `ticket`; only a result carrying exactly this ticket counts.
+    case running(LeaseTicket, worker: WorkerID)
+    /// Counted: the metrics of the one attempt whose result was accepted. Final.
+    case finished(attempt: Int, metrics: TrialMetrics, worker: WorkerID)
+    /// Failed for good: a deterministic failure, or infrastructure failures beyond the retry budget. Final.
+    case failed(attempt: Int, failure: TrialFailure)
+
+    /// `finished` or `failed`: the trial will not be leased again.
+    public var isFinal: Bool {
+        switch self {
+        case .pending, .running: return false
+        case .finished, .failed: return true
+        }
+    }
+}

@@ -1,0 +1,27 @@
+extension WorkerCore {
+    /// The worker's identity and protocol settings.
+    public struct Configuration: Sendable, Hashable {
+        /// Sent in `hello` and `reattach`; `hello.slots` bounds concurrent attempts.
+        public var hello: WorkerHello
+        /// Heartbeat interval until the coordinator's `welcome` sets its own.
+        public var heartbeatInterval: Duration
+        /// The coordinator is lost after this many intervals without any message from it
+        /// (until `welcome` sets its own).
+        public var livenessMisses: Int
+        /// On shutdown, how long running attempts may finish before they are cancelled and handed back.
+        public var drainTimeout: Duration
+        /// Failure messages are cut to this many UTF-8 bytes before they are sent.
+        public var maxFailureMessageBytes: Int
+
+        public init(
+            hello: WorkerHello, heartbeatInterval: Duration = .seconds(1), livenessMisses: Int = 3,
+            drainTimeout: Duration = .seconds(30), maxFailureMessageBytes: Int = 16 * 1024
+        ) {
+            self.hello = hello
+            self.heartbeatInterval = heartbeatInterval
+            self.livenessMisses = livenessMisses
+            self.drainTimeout = drainTimeout
+            self.maxFailureMessageBytes = maxFailureMessageBytes
+        }
+    }
+}

@@ -1,0 +1,339 @@
+import Sweep
+import SweepWire
+import Testing
+
+@Suite("CoordinatorCore: leases, liveness, retries, duplicates")
+struct CoordinatorCoreTests {
+    let w1: WorkerID = "w1"
+    let w2: WorkerID = "w2"
+
+    @Test func leasesUpToFreeSlotsInSnapshotOrderPersistingBeforeSending() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 5))
+        let joined = driver.message(w1, .hello(Fixture.hello(w1, slots: 2)))
+
+        let t1 = LeaseTicket(trial: Fixture.trialID(1), attempt: 1, epoch: 1)
+        let t2 = LeaseTicket(trial: Fixture.trialID(2), attempt: 1, epoch: 2)
+        #expect(
+            joined.effects == [
+                .persist(.workerJoined(Fixture.hello(w1, slots: 2))),
+                .send(w1, .welcome(heartbeatInterval: .seconds(1), liveness: 3)),
+                .persist(.trialLeased(t1, worker: w1)),
+                .send(
+                    w1,
+                    .lease(
+                        TrialLease(
+                            ticket: t1, config: Fixture.config(1), dataset: "synthetic:v1", timeout: .seconds(3600)))),
+                .persist(.trialLeased(t2, worker: w1)),
+                .send(
+                    w1,
+                    .lease(
+                        TrialLease(
+                            ticket: t2, config: Fixture.config(2), dataset: "synthetic:v1", timeout: .seconds(3600)))),
+            ])
+
+        // A result frees one slot: exactly one more lease, the next trial, the next epoch.
+        let afterResult = driver.message(w1, .result(t1, Fixture.metrics(0.9)))
+        #expect(
+            afterResult.leases(to: w1).map(\.ticket) == [LeaseTicket(trial: Fixture.trialID(3), attempt: 1, epoch: 3)])
+        #expect(
+            afterResult.persisted.first
+                == .trialFinished(trial: t1.trial, attempt: 1, metrics: Fixture.metrics(0.9), worker: w1))
+
+        // A heartbeat announcing more slots pulls more work; one announcing the same pulls none.
+        #expect(driver.message(w1, .heartbeat(running: [t2], slots: 2)).leases.isEmpty)
+        let more = driver.message(w1, .heartbeat(running: [t2], slots: 3))
+        #expect(more.leases(to: w1).map(\.ticket.trial) == [Fixture.trialID(4)])
+        #expect(driver.core.workerStatuses.first?.leases.count == 3)
+    }
+
+    @Test func onlyTrialsOfAnnouncedModelsAreLeased() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 4, models: ["mf", "als"]))
+        let actions = driver.message(w1, .hello(Fixture.hello(w1, slots: 4, models: ["als"])))
+        #expect(actions.leases.map(\.config.model) == ["als", "als"])
+        #expect(actions.leases.map(\.ticket.trial) == [Fixture.trialID(2), Fixture.trialID(4)])
+    }
+
+    @Test func heartbeatsFlowAndWakeUpsAreScheduled() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 1))
+        let joined = driver.message(w1, .hello(Fixture.hello(w1)))
+        #expect(joined.wakeUps == [ProtocolInstant.zero + .seconds(1)])
+        let tick = driver.advance(by: .seconds(1))
+        #expect(tick.messages(to: w1) == [.heartbeat])
+        #expect(tick.wakeUps == [ProtocolInstant.zero + .seconds(2)])
+        #expect(driver.advance(by: .milliseconds(500)).messages(to: w1).isEmpty)
+    }
+
+    @Test func lostWorkerTrialsReturnToPendingWithNextAttemptAndGoToAnotherWorker() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 3))
+        driver.message(w1, .hello(Fixture.hello(w1)))
+        driver.message(w2, .hello(Fixture.hello(w2)))
+        let lostTicket = driver.ticket(Fixture.trialID(1))!
+        #expect(lostTicket == LeaseTicket(trial: Fixture.trialID(1), attempt: 1, epoch: 1))
+
+        // w2 keeps heartbeating; w1 goes silent. Not lost after 2.5 s, lost at 3 s.
+        #expect(driver.run(for: .milliseconds(2500), heartbeatsFrom: [w2]).persisted.isEmpty)
+        #expect(driver.core.workerStatuses.map(\.id) == [w1, w2])
+        let loss = driver.run(for: .milliseconds(500), heartbeatsFrom: [w2])
+        #expect(driver.core.workerStatuses.map(\.id) == [w2])
+        #expect(loss.persisted.contains { if case .workerLost(self.w1, _) = $0 { true } else { false } })
+        let failure = try! #require(loss.persisted.failures.first)
+        #expect(failure.trial == Fixture.trialID(1) && failure.attempt == 1 && failure.willRetry)
+        #expect(failure.failure.kind == .infrastructure && failure.failure.message.contains("lost"))
+
+        // When w2's slot frees up, the lost trial (earliest in order) goes to w2 as attempt 2.
+        let w2Ticket = driver.ticket(Fixture.trialID(2))!
+        let next = driver.message(w2, .result(w2Ticket, Fixture.metrics(1)))
+        #expect(next.leases(to: w2).map(\.ticket) == [LeaseTicket(trial: Fixture.trialID(1), attempt: 2, epoch: 3)])
+        #expect(driver.store.record(Fixture.trialID(1))?.infrastructureFailures == 1)
+    }
+
+    @Test func hungTrialOfALiveWorkerTimesOutIsCancelledAndRetried() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 1, timeout: .seconds(10)))
+        driver.message(w1, .hello(Fixture.hello(w1)))
+        let ticket = driver.ticket(Fixture.trialID(1))!
+        driver.message(w1, .progress(ticket, TrialProgress(epoch: 1, totalEpochs: 10, values: ["loss": 0.5])))
+
+        #expect(driver.run(for: .milliseconds(9500), heartbeatsFrom: [w1]).persisted.failures.isEmpty)
+        let timeout = driver.run(for: .milliseconds(500), heartbeatsFrom: [w1])
+        let messages = timeout.messages(to: w1)
+        let cancelIndex = try! #require(messages.firstIndex { if case .cancel(ticket, _) = $0 { true } else { false } })
+        let leaseIndex = try! #require(messages.firstIndex { if case .lease = $0 { true } else { false } })
+        #expect(cancelIndex < leaseIndex, "cancel goes out before the retry's lease")
+        #expect(timeout.leases(to: w1).map(\.ticket) == [LeaseTicket(trial: Fixture.trialID(1), attempt: 2, epoch: 2)])
+        let failure = try! #require(timeout.persisted.failures.first)
+        #expect(failure.failure.kind == .infrastructure && failure.willRetry)
+        #expect(failure.failure.message.contains("timed out after 10.0 seconds"))
+        #expect(driver.core.workerStatuses.map(\.id) == [w1], "the worker itself is not lost")
+    }
+
+    @Test func retryBudgetExhaustionFailsTheTrialForGood() {
+        var configuration = CoordinatorCore.Configuration()
+        configuration.retryLimit = 1
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 1), configuration: configuration)
+        driver.message(w1, .hello(Fixture.hello(w1)))
+        let first = driver.ticket(Fixture.trialID(1))!
+        let retry = driver.message(
+            w1, .failure(first, TrialFailure(kind: .infrastructure, message: "out of memory while loading")))
+        #expect(retry.persisted.failures.map(\.willRetry) == [true])
+        #expect(retry.persisted.failures.first?.failure.message == "out of memory while loading")
+        let second = try! #require(retry.leases(to: w1).first?.ticket)
+        #expect(second.attempt == 2)
+
+        // The second infrastructure failure (the worker is lost) spends the budget.
+        let lost = driver.run(for: .seconds(3))
+        let final = try! #require(lost.persisted.failures.first)
+        #expect(final.attempt == 2 && !final.willRetry && final.failure.kind == .infrastructure)
+        #expect(final.failure.message.contains("retry budget exhausted after 2 infrastructure failure(s)"))
+        #expect(
+            lost.summaries == [
+                SweepSummary(outcome: .completed, total: 1, finished: 0, failed: 1, unfinished: 0, duplicateResults: 0)
+            ])
+        guard case .failed(2, let failure) = driver.store.record(Fixture.trialID(1))?.state else {
+            Issue.record("trial should have failed for good")
+            return
+        }
+        #expect(failure == final.failure)
+        // A new worker gets nothing, and hears that the sweep is over.
+        #expect(driver.message(w2, .hello(Fixture.hello(w2))).effects == [.send(w2, .shutdown)])
+    }
+
+    @Test func lateResultWithStaleEpochIsADuplicateAndNeverCounted() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 1))
+        driver.message(w1, .hello(Fixture.hello(w1)))
+        driver.message(w2, .hello(Fixture.hello(w2)))
+        let stale = driver.ticket(Fixture.trialID(1))!
+        driver.run(for: .seconds(3), heartbeatsFrom: [w2])
+        let current = try! #require(driver.ticket(Fixture.trialID(1)))
+        #expect(current.epoch > stale.epoch && current.attempt == 2)
+
+        // w1 comes back from the dead with its old result: recorded as duplicate, not counted,
+        // and w1 (unregistered now) is asked to reattach.
+        let late = driver.message(w1, .result(stale, Fixture.metrics(0.1)))
+        #expect(late.persisted == [.duplicateResult(stale, worker: w1)])
+        #expect(late.messages(to: w1).map(\.kind) == ["reject"])
+        #expect(driver.store.record(Fixture.trialID(1))?.state == .running(current, worker: w2))
+
+        let counted = driver.message(w2, .result(current, Fixture.metrics(0.2)))
+        #expect(
+            counted.persisted.first
+                == .trialFinished(trial: current.trial, attempt: 2, metrics: Fixture.metrics(0.2), worker: w2))
+        #expect(driver.persisted.finishedCount(Fixture.trialID(1)) == 1)
+        #expect(counted.summaries.first?.duplicateResults == 1)
+    }
+
+    @Test func resultForAFinishedTrialIsADuplicate() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 2))
+        driver.message(w1, .hello(Fixture.hello(w1)))
+        let ticket = driver.ticket(Fixture.trialID(1))!
+        driver.message(w1, .result(ticket, Fixture.metrics(0.5)))
+        let again = driver.message(w1, .result(ticket, Fixture.metrics(0.7)))
+        #expect(again.persisted == [.duplicateResult(ticket, worker: w1)])
+        #expect(again.leases.isEmpty)
+        #expect(driver.persisted.finishedCount(Fixture.trialID(1)) == 1)
+        #expect(
+            driver.store.record(Fixture.trialID(1))?.state
+                == .finished(attempt: 1, metrics: Fixture.metrics(0.5), worker: w1))
+        // A result from another worker with the right ticket does not count either.
+        let other = driver.ticket(Fixture.trialID(2))!
+        driver.message(w2, .hello(Fixture.hello(w2)))
+        #expect(
+            driver.message(w2, .result(other, Fixture.metrics(1))).persisted == [.duplicateResult(other, worker: w2)])
+    }
+
+    @Test func reattachKeepsStillValidLeasesCancelsStaleOnesAndFailsForgottenOnes() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 4))
+        driver.message(w1, .hello(Fixture.hello(w1, slots: 2)))
+        let kept = driver.ticket(Fixture.trialID(1))!
+        let forgotten = driver.ticket(Fixture.trialID(2))!
+        let bogus = LeaseTicket(trial: Fixture.trialID(3), attempt: 1, epoch: 77)
+        driver.run(for: .milliseconds(1500))
+
+        let reattach = driver.message(w1, .reattach(Fixture.hello(w1, slots: 2), running: [kept, bogus]))
+        let messages = reattach.messages(to: w1)
+        #expect(messages.first == .welcome(heartbeatInterval: .seconds(1), liveness: 3))
+        #expect(messages.contains { if case .cancel(bogus, _) = $0 { true } else { false } })
+        #expect(!messages.contains { if case .cancel(kept, _) = $0 { true } else { false } })
+        #expect(!reattach.persisted.contains { if case .workerJoined = $0 { true } else { false } })
+        #expect(reattach.persisted.failures.map(\.trial) == [forgotten.trial])
+        // The forgotten trial's retry goes out after the cancel (it is earliest in order).
+        #expect(reattach.leases(to: w1).map(\.ticket) == [LeaseTicket(trial: forgotten.trial, attempt: 2, epoch: 3)])
+
+        // The kept lease's result counts.
+        let result = driver.message(w1, .result(kept, Fixture.metrics(0.3)))
+        #expect(
+            result.persisted.first
+                == .trialFinished(trial: kept.trial, attempt: 1, metrics: Fixture.metrics(0.3), worker: w1))
+    }
+
+    @Test func helloFromAKnownWorkerIsANewProcessWhoseOldLeasesFail() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 2))
+        driver.message(w1, .hello(Fixture.hello(w1, pid: 100)))
+        let old = driver.ticket(Fixture.trialID(1))!
+        let restart = driver.message(w1, .hello(Fixture.hello(w1, pid: 200)))
+        #expect(restart.persisted.failures.map(\.attempt) == [1])
+        #expect(restart.persisted.failures.first?.failure.message.contains("restarted") == true)
+        #expect(restart.leases(to: w1).map(\.ticket) == [LeaseTicket(trial: old.trial, attempt: 2, epoch: 2)])
+        #expect(driver.message(w1, .result(old, Fixture.metrics(1))).persisted == [.duplicateResult(old, worker: w1)])
+    }
+
+    @Test func versionMismatchRejectsOnlyThatWorker() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 2))
+        let rejected = driver.message(w2, .hello(Fixture.hello(w2, protocolVersion: 99)))
+        #expect(rejected.persisted.isEmpty)
+        guard case .reject(let rejection)? = rejected.messages(to: w2).first, rejected.messages(to: w2).count == 1
+        else {
+            Issue.record("expected exactly one reject, got \(rejected.effects)")
+            return
+        }
+        #expect(rejection.code == .versionMismatch)
+        #expect(rejection.message.contains("version 99") && rejection.message.contains("version 1"))
+
+        let accepted = driver.message(w1, .hello(Fixture.hello(w1, slots: 2)))
+        #expect(accepted.leases(to: w1).count == 2)
+        #expect(driver.core.workerStatuses.map(\.id) == [w1])
+        // The rejected worker's heartbeats are not taken as registration.
+        #expect(driver.message(w2, .heartbeat(running: [], slots: 1)).messages(to: w2).map(\.kind) == ["reject"])
+    }
+
+    @Test func helloClaimingAnotherWorkersIdentityIsRejected() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 1))
+        let actions = driver.message(w2, .hello(Fixture.hello(w1)))
+        guard case .reject(let rejection)? = actions.messages(to: w2).first else {
+            Issue.record("expected a reject, got \(actions.effects)")
+            return
+        }
+        #expect(rejection.code == .malformedMessage)
+        #expect(driver.core.workerStatuses.isEmpty)
+    }
+
+    @Test func malformedMessageIsRejectedToThatWorkerOnlyAndChangesNothing() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 2))
+        driver.message(w1, .hello(Fixture.hello(w1)))
+        driver.message(w2, .hello(Fixture.hello(w2)))
+        let before = driver.core.snapshot
+        let reason: String
+        do throws(WireError) {
+            _ = try WireCodec().decodeWorkerMessage([1, 4] + Array("{\"ticket\":".utf8))
+            Issue.record("a truncated payload decoded")
+            return
+        } catch {
+            reason = error.description
+        }
+        let actions = driver.handle(.malformedMessage(w1, reason: reason))
+        #expect(actions.effects == [.send(w1, .reject(Rejection(code: .malformedMessage, message: reason)))])
+        #expect(reason.contains("'result' payload is malformed"))
+        #expect(driver.core.snapshot == before)
+        #expect(driver.core.workerStatuses.map(\.leases.count) == [1, 1])
+    }
+
+    @Test func deterministicFailureIsFinalAndKeepsItsMessage() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 2))
+        driver.message(w1, .hello(Fixture.hello(w1)))
+        let ticket = driver.ticket(Fixture.trialID(1))!
+        let failure = TrialFailure(kind: .deterministic, message: "diverged: loss is NaN at epoch 3 (lr=0.01)")
+        let failed = driver.message(w1, .failure(ticket, failure))
+        #expect(
+            failed.persisted.first == .trialFailed(trial: ticket.trial, attempt: 1, failure: failure, willRetry: false))
+        #expect(failed.leases(to: w1).map(\.ticket.trial) == [Fixture.trialID(2)], "the next trial, not a retry")
+        #expect(driver.store.record(ticket.trial)?.state == .failed(attempt: 1, failure: failure))
+        #expect(driver.store.record(ticket.trial)?.infrastructureFailures == 0)
+
+        let done = driver.message(w1, .result(driver.ticket(Fixture.trialID(2))!, Fixture.metrics(1)))
+        #expect(
+            done.summaries == [
+                SweepSummary(outcome: .completed, total: 2, finished: 1, failed: 1, unfinished: 0, duplicateResults: 0)
+            ])
+        #expect(done.messages(to: w1).last == .shutdown)
+    }
+
+    @Test func unregisteredWorkersAreAskedToReattach() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 1))
+        let actions = driver.message(w1, .heartbeat(running: [], slots: 1))
+        guard case .reject(let rejection)? = actions.messages(to: w1).first else {
+            Issue.record("expected a reject, got \(actions.effects)")
+            return
+        }
+        #expect(rejection.code == .unknownWorker)
+        #expect(actions.persisted.isEmpty)
+    }
+
+    @Test func restartReturnsRunningTrialsAndContinuesAboveTheLastEpoch() {
+        // Epochs 4 and 5 went to attempts that have ended; the running one holds epoch 3.
+        var snapshot = Fixture.snapshot(trials: 3, lastLeaseEpoch: 5)
+        let oldTicket = LeaseTicket(trial: Fixture.trialID(1), attempt: 1, epoch: 3)
+        snapshot.trials[0].state = .running(oldTicket, worker: "w9")
+        snapshot.trials[0].attemptsUsed = 1
+        snapshot.trials[1].state = .finished(attempt: 1, metrics: Fixture.metrics(0.4), worker: "w9")
+        snapshot.trials[1].attemptsUsed = 1
+        snapshot.trials[2].attemptsUsed = 2
+        snapshot.trials[2].infrastructureFailures = 2
+
+        var driver = CoordinatorDriver(snapshot)
+        #expect(
+            driver.loadActions.persisted.first
+                == .trialReturned(
+                    trial: oldTicket.trial, attempt: 1,
+                    reason: "the coordinator restarted while attempt 1 ran on worker w9"))
+        let joined = driver.message(w1, .hello(Fixture.hello(w1, slots: 3)))
+        #expect(
+            joined.leases.map(\.ticket) == [
+                LeaseTicket(trial: Fixture.trialID(1), attempt: 2, epoch: 6),
+                LeaseTicket(trial: Fixture.trialID(3), attempt: 3, epoch: 7),
+            ])
+        // The old worker reattaching with the old lease is told to cancel it.
+        let reattach = driver.message("w9", .reattach(Fixture.hello("w9"), running: [oldTicket]))
+        #expect(reattach.messages(to: "w9").contains { if case .cancel(oldTicket, _) = $0 { true } else { false } })
+        // The third trial already used two infrastructure failures: one more fails it for good.
+        let third = driver.ticket(Fixture.trialID(3))!
+        let failed = driver.message(w1, .failure(third, TrialFailure(kind: .infrastructure, message: "disk full")))
+        #expect(failed.persisted.failures.map(\.willRetry) == [false])
+    }
+
+    @Test func emptyOrAlreadyCompleteSweepFinishesOnLoad() {
+        var snapshot = Fixture.snapshot(trials: 1)
+        snapshot.trials[0].state = .finished(attempt: 1, metrics: Fixture.metrics(1), worker: w1)
+        let driver = CoordinatorDriver(snapshot)
+        #expect(driver.loadActions.summaries.map(\.outcome) == [.completed])
+        #expect(driver.core.phase == .finished)
+    }
+}

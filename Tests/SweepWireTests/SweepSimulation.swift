@@ -1,0 +1,318 @@
+import Sweep
+import SweepWire
+import Testing
+
+/// A deterministic discrete-event simulation of one coordinator and several workers: the real
+/// `CoordinatorCore` and `WorkerCore`s exchange real frames (`WireCodec`) over an in-memory network
+/// with latency, a simulated trainer runs leases, and crashes are injected at chosen points.
+///
+/// - The coordinator's store is the list of persisted commands. A coordinator crash leaves exactly
+///   k durable commands, at one of two moments: right after the k-th is persisted (the rest of that
+///   batch is lost), or as late as possible — when the (k+1)-th is about to be persisted, so every
+///   send in between went out. Messages to the dead coordinator are dropped, and after
+///   `coordinatorRestartDelay` a new core loads `initial.applying(persisted)`.
+/// - Checks along the way: a worker receiving a lease the store does not know, a worker leased
+///   beyond its slots, and any frame that fails to encode or decode are problems.
+/// - A worker crash happens right after the worker has carried out the actions of its k-th event:
+///   its trials die, messages to it are dropped, and after `workerRestartDelay` (if any) a new
+///   process with the same id and a new pid connects and says hello.
+struct SweepSimulation {
+    struct Options {
+        var workers: [(id: WorkerID, slots: Int)] = [("w1", 2), ("w2", 1)]
+        var latency: Duration = .milliseconds(5)
+        var configuration = CoordinatorCore.Configuration()
+        /// Crash with this many durable commands.
+        var coordinatorCrashAfterPersisted: Int?
+        /// `false`: at once after that command; `true`: just before the next one (sends in between go out).
+        var coordinatorCrashLate = false
+        var coordinatorRestartDelay: Duration = .milliseconds(300)
+        var workerCrash: (id: WorkerID, afterEvents: Int)?
+        /// `nil`: the crashed worker never comes back.
+        var workerRestartDelay: Duration? = .seconds(1)
+        var timeLimit: Duration = .seconds(900)
+    }
+
+    /// The seven trials of the test sweep: six succeed, one diverges (a deterministic failure).
+    static func sweep() -> SweepSnapshot {
+        let trials = (1...7).map { number in
+            var parameters: [String: ParameterValue] = [
+                "factors": .int(8 * number), "lr": .double(0.01 * Double(number)),
+                "duration_ms": .int(700 + 250 * (number % 4)),
+            ]
+            if number == 5 { parameters["diverges"] = .bool(true) }
+            let config = TrialConfig(model: "mf", parameters: parameters, seed: UInt64(number))
+            return TrialRecord(
+                id: TrialID(config: config, datasetFingerprint: "sim"), config: config, timeout: .seconds(60))
+        }
+        return SweepSnapshot(sweepID: "sim-sweep", dataset: "synthetic:sim", trials: trials)
+    }
+
+    /// The simulated trainer: duration from `duration_ms`, metrics a pure function of the config.
+    enum Trainer {
+        static func duration(_ config: TrialConfig) -> Duration {
+            .milliseconds(config.parameters["duration_ms"]?.intValue ?? 1000)
+        }
+
+        static func outcome(_ config: TrialConfig) -> TrialCompletion {
+            if config.parameters["diverges"]?.boolValue == true {
+                return .failed(TrialFailure(kind: .deterministic, message: "diverged: loss is NaN at epoch 2"))
+            }
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for byte in "\(config.label) seed \(config.seed)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+            return .finished(
+                TrialMetrics(values: ["rmse": 0.8 + Double(hash % 1000) / 10_000, "ndcg@10": Double(hash % 97) / 100]))
+        }
+    }
+
+    enum Event {
+        case workerStart(WorkerID)
+        case workerConnected(WorkerID, life: Int)
+        case toCoordinator(WorkerID, [UInt8])
+        case toWorker(WorkerID, [UInt8], life: Int)
+        case coordinatorTick(generation: Int, life: Int)
+        case coordinatorRestart
+        case workerTick(WorkerID, generation: Int, life: Int)
+        case trialProgress(WorkerID, LeaseTicket, life: Int)
+        case trialDone(WorkerID, LeaseTicket, TrialCompletion, life: Int)
+    }
+
+    struct Scheduled {
+        var at: ProtocolInstant
+        var sequence: Int
+        var event: Event
+    }
+
+    struct SimulatedWorker {
+        var core: WorkerCore?
+        var life = 0
+        var wakeGeneration = 0
+        var handled = 0
+        var pid: Int
+        var exited = false
+        var restartPending = false
+        var cancelled: Set<LeaseTicket> = []
+    }
+
+    let options: Options
+    let initial: SweepSnapshot
+    let codec = WireCodec()
+    var now: ProtocolInstant = .zero
+    var queue: [Scheduled] = []
+    var sequence = 0
+
+    var coordinator: CoordinatorCore?
+    var coordinatorLife = 0
+    var coordinatorWakeGeneration = 0
+    var coordinatorCrashed = false
+    var persisted: [StoreCommand] = []
+    var summaries: [SweepSummary] = []
+    var workers: [WorkerID: SimulatedWorker] = [:]
+    var workerCrashed = false
+    /// Wire errors and other anomalies; a correct run has none.
+    var problems: [String] = []
+    var eventsProcessed = 0
+
+    init(options: Options = Options(), initial: SweepSnapshot = SweepSimulation.sweep()) {
+        self.options = options
+        self.initial = initial
+    }
+
+    /// The store's final state.
+    var store: SweepSnapshot { initial.applying(persisted) }
+
+    /// Final outcome per trial: metrics for finished trials, the failure for failed ones.
+    var outcomes: [TrialID: TrialState] {
+        var outcomes: [TrialID: TrialState] = [:]
+        for record in store.trials {
+            switch record.state {
+            case .finished(_, let metrics, _): outcomes[record.id] = .finished(attempt: 0, metrics: metrics, worker: "")
+            case .failed(_, let failure): outcomes[record.id] = .failed(attempt: 0, failure: failure)
+            case .pending, .running: outcomes[record.id] = record.state
+            }
+        }
+        return outcomes
+    }
+
+    var isDone: Bool {
+        !summaries.isEmpty && coordinator != nil
+            && workers.values.allSatisfy { $0.exited || ($0.core == nil && !$0.restartPending) }
+    }
+
+    mutating func run() {
+        coordinator = CoordinatorCore(configuration: options.configuration)
+        coordinatorHandle(.storeLoaded(initial))
+        for (offset, worker) in options.workers.enumerated() {
+            workers[worker.id] = SimulatedWorker(pid: 1000 + offset * 100)
+            schedule(after: .milliseconds(10 * offset), .workerStart(worker.id))
+        }
+        while !isDone, let next = popEarliest() {
+            guard next.at.offset <= options.timeLimit else {
+                problems.append("time limit reached at \(next.at)")
+                return
+            }
+            now = max(now, next.at)
+            eventsProcessed += 1
+            process(next.event)
+        }
+    }
+
+    // MARK: Event loop
+
+    mutating func schedule(after delay: Duration, _ event: Event) { schedule(at: now + delay, event) }
+
+    mutating func schedule(at instant: ProtocolInstant, _ event: Event) {
+        sequence += 1
+        queue.append(Scheduled(at: max(instant, now), sequence: sequence, event: event))
+    }
+
+    mutating func popEarliest() -> Scheduled? {
+        guard
+            let index = queue.indices.min(by: {
+                (queue[$0].at, queue[$0].sequence) < (queue[$1].at, queue[$1].sequence)
+            })
+        else { return nil }
+        return queue.remove(at: index)
+    }
+
+    mutating func process(_ event: Event) {
+        switch event {
+        case .workerStart(let id):
+            let slots = options.workers.first { $0.id == id }!.slots
+            let hello = WorkerHello(
+                workerID: id, host: "sim", version: "test", slots: slots, models: ["mf"], pid: workers[id]!.pid)
+            workers[id]!.core = WorkerCore(configuration: WorkerCore.Configuration(hello: hello))
+            workers[id]!.restartPending = false
+            workerHandle(id, .connected)
+        case .workerConnected(let id, let life):
+            guard workers[id]?.life == life else { return }
+            workerHandle(id, .connected)
+        case .toCoordinator(let id, let frame):
+            guard coordinator != nil else { return }
+            do throws(WireError) {
+                coordinatorHandle(.workerMessage(id, try codec.decodeWorkerMessage(frame)))
+            } catch {
+                problems.append("coordinator could not decode a frame from \(id): \(error)")
+            }
+        case .toWorker(let id, let frame, let life):
+            guard workers[id]?.life == life else { return }
+            do throws(WireError) {
+                let message = try codec.decodeCoordinatorMessage(frame)
+                if case .lease(let lease) = message, !persisted.contains(.trialLeased(lease.ticket, worker: id)) {
+                    problems.append("worker \(id) received lease \(lease.ticket), which the store does not know")
+                }
+                workerHandle(id, .coordinatorMessage(message))
+            } catch {
+                problems.append("worker \(id) could not decode a frame: \(error)")
+            }
+        case .coordinatorTick(let generation, let life):
+            guard life == coordinatorLife, generation == coordinatorWakeGeneration else { return }
+            coordinatorHandle(.tick)
+        case .coordinatorRestart:
+            coordinatorLife += 1
+            coordinator = CoordinatorCore(configuration: options.configuration)
+            coordinatorHandle(.storeLoaded(initial.applying(persisted)))
+        case .workerTick(let id, let generation, let life):
+            guard workers[id]?.life == life, workers[id]?.wakeGeneration == generation else { return }
+            workerHandle(id, .tick)
+        case .trialProgress(let id, let ticket, let life):
+            guard workers[id]?.life == life, workers[id]?.cancelled.contains(ticket) == false else { return }
+            workerHandle(id, .trialProgress(ticket, TrialProgress(epoch: 1, totalEpochs: 2, values: ["loss": 0.5])))
+        case .trialDone(let id, let ticket, let completion, let life):
+            guard workers[id]?.life == life, workers[id]?.cancelled.contains(ticket) == false else { return }
+            workerHandle(id, .trialCompleted(ticket, completion))
+        }
+    }
+
+    // MARK: Shells
+
+    mutating func coordinatorHandle(_ event: CoordinatorEvent) {
+        guard var core = coordinator else { return }
+        let actions = core.handle(event, now: now)
+        coordinator = core
+        for action in actions {
+            switch action {
+            case .send(let id, let message):
+                do throws(WireError) {
+                    let frame = try codec.encode(message)
+                    if let worker = workers[id], worker.core != nil {
+                        schedule(after: options.latency, .toWorker(id, frame, life: worker.life))
+                    }
+                } catch {
+                    problems.append("coordinator could not encode \(message.kind): \(error)")
+                }
+            case .persist(let command):
+                if !coordinatorCrashed, options.coordinatorCrashLate,
+                    persisted.count == options.coordinatorCrashAfterPersisted
+                {
+                    return crashCoordinator()
+                }
+                persisted.append(command)
+                if !coordinatorCrashed, !options.coordinatorCrashLate,
+                    persisted.count == options.coordinatorCrashAfterPersisted
+                {
+                    return crashCoordinator()
+                }
+            case .scheduleWakeUp(let instant):
+                coordinatorWakeGeneration += 1
+                schedule(at: instant, .coordinatorTick(generation: coordinatorWakeGeneration, life: coordinatorLife))
+            case .log:
+                break
+            case .sweepFinished(let summary):
+                summaries.append(summary)
+            }
+        }
+    }
+
+    mutating func crashCoordinator() {
+        coordinatorCrashed = true
+        coordinator = nil
+        schedule(after: options.coordinatorRestartDelay, .coordinatorRestart)
+    }
+
+    mutating func workerHandle(_ id: WorkerID, _ event: WorkerEvent) {
+        guard var core = workers[id]?.core else { return }
+        let actions = core.handle(event, now: now)
+        workers[id]!.core = core
+        workers[id]!.handled += 1
+        let life = workers[id]!.life
+        for action in actions {
+            switch action {
+            case .send(let message):
+                if case .failure(let ticket, let failure) = message, failure.message.contains("no free slot") {
+                    problems.append("worker \(id) was leased \(ticket) beyond its slots")
+                }
+                do throws(WireError) {
+                    schedule(after: options.latency, .toCoordinator(id, try codec.encode(message)))
+                } catch {
+                    problems.append("worker \(id) could not encode \(message.kind): \(error)")
+                }
+            case .startTrial(let lease):
+                let duration = Trainer.duration(lease.config)
+                schedule(after: duration / 2, .trialProgress(id, lease.ticket, life: life))
+                schedule(after: duration, .trialDone(id, lease.ticket, Trainer.outcome(lease.config), life: life))
+            case .cancelTrial(let ticket):
+                workers[id]!.cancelled.insert(ticket)
+            case .reconnect:
+                schedule(after: .milliseconds(50), .workerConnected(id, life: life))
+            case .scheduleWakeUp(let instant):
+                workers[id]!.wakeGeneration += 1
+                schedule(at: instant, .workerTick(id, generation: workers[id]!.wakeGeneration, life: life))
+            case .log:
+                break
+            case .exit:
+                workers[id]!.exited = true
+            }
+        }
+        if !workerCrashed, let crash = options.workerCrash, crash.id == id, workers[id]!.handled == crash.afterEvents {
+            workerCrashed = true
+            workers[id]!.core = nil
+            workers[id]!.life += 1
+            workers[id]!.exited = false
+            workers[id]!.pid += 1
+            if let delay = options.workerRestartDelay {
+                workers[id]!.restartPending = true
+                schedule(after: delay, .workerStart(id))
+            }
+        }
+    }
+}

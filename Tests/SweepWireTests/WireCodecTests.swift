@@ -1,0 +1,107 @@
+import Sweep
+import SweepWire
+import Testing
+
+@Suite("WireCodec: framing and round trips")
+struct WireCodecTests {
+    static let ticket = LeaseTicket(trial: TrialID(rawValue: "3f2a9c"), attempt: 2, epoch: 41)
+    static let hello = WorkerHello(
+        workerID: "gpu-box-7/3", host: "gpu-box-7", version: "0.4.1", slots: 4, models: ["mf", "als", "two-tower"],
+        pid: 31337)
+    static let config = TrialConfig(
+        model: "mf",
+        parameters: ["factors": .int(64), "lr": .double(0.01), "loss": .string("bpr"), "bias": .bool(true)],
+        seed: 18_446_744_073_709_551_615)
+
+    static let workerMessages: [WorkerMessage] = [
+        .hello(hello),
+        .heartbeat(running: [ticket, LeaseTicket(trial: TrialID(rawValue: "b"), attempt: 1, epoch: 42)], slots: 3),
+        .heartbeat(running: [], slots: 0),
+        .progress(ticket, TrialProgress(epoch: 3, totalEpochs: 20, values: ["loss": 0.125, "val_rmse": 0.93])),
+        .progress(ticket, TrialProgress(epoch: 0, totalEpochs: nil, values: [:])),
+        .result(
+            ticket, TrialMetrics(values: ["rmse": 0.8731, "ndcg@10": 0.41], timings: ["fit": 12.5, "evaluate": 0.75])),
+        .failure(
+            ticket, TrialFailure(kind: .deterministic, message: "diverged: loss is NaN at epoch 3 — «lr» too high")),
+        .failure(ticket, TrialFailure(kind: .infrastructure, message: "")),
+        .goodbye(returning: [ticket]),
+        .reattach(hello, running: [ticket]),
+    ]
+
+    static let coordinatorMessages: [CoordinatorMessage] = [
+        .welcome(heartbeatInterval: .milliseconds(1500), liveness: 3),
+        .reject(Rejection(code: .versionMismatch, message: "worker speaks 2, coordinator 1")),
+        .reject(Rejection(code: .unknownWorker, message: "")),
+        .lease(
+            TrialLease(
+                ticket: ticket, config: config, dataset: "{\"path\":\"/data/ml-100k\",\"split\":\"u1\"}",
+                timeout: .seconds(900))),
+        .cancel(ticket, reason: "timed out after 900 s"),
+        .heartbeat,
+        .shutdown,
+    ]
+
+    @Test(arguments: workerMessages)
+    func workerMessagesRoundTrip(_ message: WorkerMessage) throws {
+        let codec = WireCodec()
+        let frame = try codec.encode(message)
+        #expect(frame[0] == WireCodec.frameVersion)
+        #expect(try codec.decodeWorkerMessage(frame) == message)
+        #expect(try codec.encode(codec.decodeWorkerMessage(frame)) == frame, "re-encoding gives the same bytes")
+    }
+
+    @Test(arguments: coordinatorMessages)
+    func coordinatorMessagesRoundTrip(_ message: CoordinatorMessage) throws {
+        let codec = WireCodec()
+        let frame = try codec.encode(message)
+        #expect(try codec.decodeCoordinatorMessage(frame) == message)
+    }
+
+    @Test func framesAreDeterministicAndPinned() throws {
+        let codec = WireCodec()
+        let heartbeat = try codec.encode(WorkerMessage.heartbeat(running: [Self.ticket], slots: 2))
+        #expect(
+            heartbeat == [1, 0x02] + Array(#"{"running":[{"attempt":2,"epoch":41,"trial":"3f2a9c"}],"slots":2}"#.utf8))
+        #expect(try codec.encode(CoordinatorMessage.shutdown) == [1, 0x86] + Array("{}".utf8))
+
+        // Dictionary order never shows: the same configuration built two ways gives the same bytes.
+        var parameters: [String: ParameterValue] = [:]
+        for (name, value) in Self.config.parameters.sorted(by: { $0.key > $1.key }) { parameters[name] = value }
+        let rebuilt = TrialConfig(model: "mf", parameters: parameters, seed: Self.config.seed)
+        func lease(_ config: TrialConfig) throws -> [UInt8] {
+            try codec.encode(
+                CoordinatorMessage.lease(
+                    TrialLease(ticket: Self.ticket, config: config, dataset: "d", timeout: .seconds(1))))
+        }
+        #expect(try lease(rebuilt) == lease(Self.config))
+        let text = String(decoding: try lease(Self.config).dropFirst(2), as: UTF8.self)
+        #expect(text.contains(#""factors":{"int":64}"#) && text.contains(#""lr":{"double":0.01}"#))
+    }
+
+    @Test func nonFiniteMetricsTravelAsStrings() throws {
+        let codec = WireCodec()
+        let message = WorkerMessage.result(
+            Self.ticket, TrialMetrics(values: ["rmse": .nan, "auc": .infinity, "loss": -.infinity]))
+        let frame = try codec.encode(message)
+        #expect(String(decoding: frame.dropFirst(2), as: UTF8.self).contains(#""rmse":"nan""#))
+        guard case .result(_, let metrics) = try codec.decodeWorkerMessage(frame) else {
+            Issue.record("expected a result")
+            return
+        }
+        #expect(
+            metrics.values["rmse"]!.isNaN && metrics.values["auc"] == .infinity && metrics.values["loss"] == -.infinity)
+    }
+
+    @Test func anotherProtocolVersionStillDecodesSoItCanBeRejectedClearly() throws {
+        var hello = Self.hello
+        hello.protocolVersion = 7
+        let codec = WireCodec()
+        #expect(try codec.decodeWorkerMessage(codec.encode(WorkerMessage.hello(hello))) == .hello(hello))
+    }
+
+    @Test func subMillisecondDurationsAreCutToWholeMilliseconds() throws {
+        let codec = WireCodec()
+        let frame = try codec.encode(CoordinatorMessage.welcome(heartbeatInterval: .microseconds(2500), liveness: 3))
+        #expect(try codec.decodeCoordinatorMessage(frame) == .welcome(heartbeatInterval: .milliseconds(2), liveness: 3))
+    }
+}
