@@ -19,7 +19,7 @@ public enum FailureKind: String, Sendable, Hashable, Codable {
     case deterministic
 }
 
-public struct TrialFailure: Sendable, Hashable, Codable {
+public struct TrialFailure: Error, Sendable, Hashable, Codable {
     public var kind: FailureKind
     public var message: String
 

@@ -156,8 +156,9 @@ public final class CoordinatorService {
                         let frame = try codec.encode(message)
                         do {
                             _ = try router.sendMultipart([Array(worker.rawValue.utf8), frame], flags: .dontWait)
-                        } catch let error as ZMQError where error.kind == .hostUnreachable {
-                            // The peer is gone; the core notices through missed heartbeats.
+                        } catch {
+                            // The peer is gone (ROUTER_MANDATORY): the core notices through missed heartbeats.
+                            guard error.kind == .hostUnreachable else { throw error }
                             if options.verbose { log(.debug, "send to \(worker) failed: peer unreachable", [:]) }
                         }
                     case .persist(let command):
@@ -274,7 +275,7 @@ public final class CoordinatorService {
         case .trialFailed(let trial, let attempt, let failure, let willRetry):
             return .trialFailed(trial, attempt: attempt, failure: failure, willRetry: willRetry)
         case .trialReturned(let trial, let attempt, let reason):
-            return .trialReturned(trial, attempt: attempt, reason: reason)
+            return .event("trial \(trial) attempt \(attempt) returned to pending: \(reason)", kind: "returned")
         case .duplicateResult(let ticket, let worker):
             return .duplicateResult(ticket.trial, attempt: ticket.attempt, leaseEpoch: ticket.epoch.rawValue, worker: worker.rawValue)
         case .workerJoined(let hello):

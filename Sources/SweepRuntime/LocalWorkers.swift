@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Worker processes on this machine for `crossrec sweep run --workers N`: each is
 /// `crossrec worker --connect ENDPOINT --id local-K`, started from this same executable.

@@ -24,7 +24,7 @@ public final class TrialRunner: @unchecked Sendable {
         var models = ModelRegistry.catalog.models
         models.append(
             ModelCatalog.Model(
-                name: "noop", family: "builtin", parameters: [], metrics: ["score"]))
+                name: "noop", family: "builtin", parameters: [], metrics: []))
         models.append(
             ModelCatalog.Model(
                 name: "sleep", family: "builtin",
@@ -33,7 +33,7 @@ public final class TrialRunner: @unchecked Sendable {
                     ParameterSpec(name: "fail", kind: .bool, defaultValue: .bool(false), help: "throw a deterministic failure"),
                     ParameterSpec(name: "hang", kind: .bool, defaultValue: .bool(false), help: "never finish (until cancelled)"),
                 ],
-                metrics: ["score"]))
+                metrics: []))
         return ModelCatalog(models: models)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import Sweep
-import SweepWire
+public import SweepWire
 import ZeroMQ
 
 /// The worker's I/O shell: a DEALER socket to the coordinator, trial threads, and a loop that

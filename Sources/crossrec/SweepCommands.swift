@@ -262,7 +262,7 @@ func finish(
     if let junit { try report.junitXML().write(toFile: junit, atomically: true, encoding: .utf8) }
     if let summary { try report.markdown().write(toFile: summary, atomically: true, encoding: .utf8) }
     for result in report.assertions {
-        FileHandle.standardError.write(Data("\(result.passed ? "pass" : "FAIL"): \(result.message)\n".utf8))
+        FileHandle.standardError.write(Data("\(result.message)\n".utf8))
     }
     if interrupted { throw ExitCode(130) }
     if !report.assertionsPassed { throw ExitCode(1) }
