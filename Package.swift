@@ -100,7 +100,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // Runs the built `crossrec` executable as a user would.
-        .testTarget(name: "CrossrecCLITests", dependencies: ["crossrec", "RecData"], swiftSettings: strict),
+        .testTarget(
+            name: "CrossrecCLITests", dependencies: ["crossrec", "RecData", "Sweep", "SweepStore", "ZeroMQ"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -21,7 +21,13 @@ public final class TrialRunner: @unchecked Sendable {
 
     /// The models this runner can run, with their hyperparameters, for validation and hello messages.
     public static var catalog: ModelCatalog {
-        var models = ModelRegistry.catalog.models
+        // Every model gets the top-K metrics of ``evaluate``; rating metrics where the model predicts ratings.
+        let ranking = ["precision", "recall", "ndcg", "hit_rate", "map", "coverage"].flatMap { name in [5, 10, 20].map { "\(name)@\($0)" } } + ["mrr"]
+        var models = ModelRegistry.catalog.models.map { model in
+            var model = model
+            model.metrics = (model.metrics.filter { $0 == "rmse" || $0 == "mae" }) + ranking
+            return model
+        }
         models.append(
             ModelCatalog.Model(
                 name: "noop", family: "builtin", parameters: [], metrics: []))

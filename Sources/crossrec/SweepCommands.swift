@@ -101,6 +101,8 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "This coordinator's CURVE secret key file (NAME.key).") var curveKey: String?
     @Option(help: "Allow-list of worker public keys: a folder of .pub files or a file with one key per line.") var allow: String?
     @Flag(help: "Allow binding beyond loopback without encryption.") var insecure = false
+    @Option(help: "Write the bound endpoint here (useful with port 0).") var endpointFile: String?
+    @Option(help: "Heartbeat interval in milliseconds (peers are lost after 3 missed).") var heartbeatMs = 1000
     @OptionGroup var output: LeaderboardOutputOptions
     @Option(name: .customLong("assert"), help: "Threshold on the best result (repeatable).") var assertions: [String] = []
     @Option(help: "Write a JUnit XML summary here.") var junit: String?
@@ -127,11 +129,13 @@ struct CoordinatorCommand: ParsableCommand {
         let parsedAssertions = try parseAssertions(assertions)
         var options = CoordinatorService.Options(bind: bind, storePath: store ?? "out/\(spec.name).sqlite", keyFile: curveKey, allowList: allow)
         options.verbose = verbose
+        options.heartbeatInterval = .milliseconds(heartbeatMs)
         let shutdown = ShutdownSignal()
         shutdown.install()
         let coordinator = CoordinatorService(spec: spec, options: options, shutdown: shutdown)
         let endpoint = try runtime { try coordinator.bind() }
         FileHandle.standardError.write(Data("coordinator for \(spec.name) listening on \(endpoint), store \(options.storePath)\n".utf8))
+        if let endpointFile { try endpoint.write(toFile: endpointFile, atomically: true, encoding: .utf8) }
         let printer = ProgressLine(metric: spec.metric)
         let outcome = try runtime { try coordinator.run(status: printer.update) }
         printer.finish()
@@ -150,6 +154,7 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Coordinator endpoint.") var connect = "tcp://127.0.0.1:5555"
     @Option(help: "Worker id (default: host-pid).") var id: String?
     @Option(help: "Trials run at once.") var slots = 1
+    @Option(help: "Heartbeat interval in milliseconds until the coordinator's welcome sets its own.") var heartbeatMs = 1000
     @Option(help: "The coordinator's public key file (NAME.pub), for CURVE.") var serverKey: String?
     @Option(help: "This worker's CURVE secret key file (NAME.key).") var curveKey: String?
     @Flag(help: "Log protocol events.") var verbose = false
@@ -165,6 +170,7 @@ struct WorkerCommand: ParsableCommand {
             slots: slots, serverPublicKey: try serverKey.map { path in try runtime { try CurveKeyFiles.loadPublicKey(path: path) } },
             keyFile: curveKey)
         options.verbose = verbose
+        options.heartbeatInterval = .milliseconds(heartbeatMs)
         let shutdown = ShutdownSignal()
         shutdown.install()
         let exit = try runtime { try WorkerService(options: options, shutdown: shutdown).run() }
