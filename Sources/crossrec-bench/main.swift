@@ -16,8 +16,11 @@ func fail(_ message: String) -> Never {
 
 let usage = """
     usage: crossrec-bench data [--ratings N] [--repetitions R] [--no-pandas] [--output FILE]
+           crossrec-bench sweep [--trials 1000,10000,100000] [--workers 2,16] [--no-optuna] [--output FILE]
       data   parse throughput (MB/s) and resident bytes per interaction of the MovieLens loader on
              generated files in the 100K, 1M/10M and CSV rating layouts (targets: ≥150 MB/s, ≤24 B)
+      sweep  noop trials per second through `crossrec sweep run` (1k–100k trials, 2 and 16 workers),
+             coordinator peak memory, and 64 × 50 ms sleep trials on 2 workers against the ideal 1.6 s
     """
 
 do {
@@ -30,6 +33,16 @@ do {
         let benchmark = DataLoadBenchmark(ratings: ratings, repetitions: repetitions, compareWithPandas: !arguments.contains("--no-pandas"))
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let report = try benchmark.run(executable: executable)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+        print(json)
+        if let output = option("--output") { try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: output)) }
+    case "sweep":
+        let trials = (option("--trials") ?? "1000,10000,100000").split(separator: ",").compactMap { Int($0) }
+        let workers = (option("--workers") ?? "2,16").split(separator: ",").compactMap { Int($0) }
+        let benchmark = SweepBenchmark(noopTrials: trials, workerCounts: workers, compareWithOptuna: !arguments.contains("--no-optuna"))
+        let report = try benchmark.run()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let json = String(decoding: try encoder.encode(report), as: UTF8.self)

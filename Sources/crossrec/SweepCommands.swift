@@ -31,8 +31,10 @@ struct SweepCommand: ParsableCommand {
         @Option(help: "Write a JUnit XML summary here.") var junit: String?
         @Option(help: "Write a Markdown summary here.") var summary: String?
         @Flag(help: "Log protocol events.") var verbose = false
+        @Option(help: .hidden) var statsFile: String?
 
         func run() throws {
+            let started = ContinuousClock.now
             let spec = try loadSweep(file)
             let parsedAssertions = try parseAssertions(assertions)
             var options = CoordinatorService.Options(bind: "tcp://127.0.0.1:0", storePath: store ?? "out/\(spec.name).sqlite")
@@ -60,6 +62,7 @@ struct SweepCommand: ParsableCommand {
             printer.finish()
             local.stop()
             FileHandle.standardError.write(Data("\(outcome.summary)\n".utf8))
+            if let statsFile { try RunStatistics(started: started, trials: outcome.summary.total).write(to: statsFile) }
             try finish(
                 leaderboard: outcome.leaderboard, name: spec.name, output: output, assertions: parsedAssertions, junit: junit,
                 summary: summary, interrupted: shutdown.isRequested)
@@ -272,4 +275,25 @@ func finish(
     }
     if interrupted { throw ExitCode(130) }
     if !report.assertionsPassed { throw ExitCode(1) }
+}
+
+/// Figures the benchmark reads back (`--stats-file`): wall time and this process's peak memory.
+struct RunStatistics: Codable {
+    var seconds: Double
+    var trials: Int
+    /// Peak resident memory of the `sweep run` process (the coordinator; workers are separate processes).
+    var peakResidentBytes: Int
+
+    init(started: ContinuousClock.Instant, trials: Int) {
+        let elapsed = ContinuousClock.now - started
+        seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        self.trials = trials
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        peakResidentBytes = Int(usage.ru_maxrss) * 1024
+    }
+
+    func write(to path: String) throws {
+        try String(decoding: try JSONEncoder().encode(self), as: UTF8.self).write(toFile: path, atomically: true, encoding: .utf8)
+    }
 }

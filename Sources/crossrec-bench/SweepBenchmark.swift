@@ -1,0 +1,143 @@
+import Foundation
+
+/// Machinery overhead of `crossrec sweep run`: `noop` throughput at 1k–100k trials with 2 and 16
+/// worker processes, the coordinator's peak memory, and the makespan of 64 × 50 ms `sleep`
+/// trials on 2 workers against the ideal 1.6 s. Every figure is measured end to end: the
+/// `crossrec sweep run` process from start (process start-up and store creation included) to
+/// the printed leaderboard. With Optuna installed, the same grids are timed with Optuna's
+/// GridSampler and JournalStorage (file backend) on 2 processes in the same run.
+struct SweepBenchmark {
+    var noopTrials: [Int]
+    var workerCounts: [Int]
+    var compareWithOptuna: Bool
+
+    struct Run: Codable {
+        var kind: String
+        var trials: Int
+        var workers: Int
+        var seconds: Double
+        var trialsPerSecond: Double
+        var coordinatorPeakResidentBytes: Int
+    }
+
+    struct Report: Codable {
+        var benchmark = "sweep-machinery"
+        var buildConfiguration: String
+        var noop: [Run]
+        var sleep: Run
+        var sleepIdealSeconds: Double
+        var sleepOverheadPercent: Double
+        var optuna: [String: Double]?
+        var targets = ["minimumNoopTrialsPerSecond": 5000.0, "maximumSleepOverheadPercent": 10.0]
+    }
+
+    func run() throws -> Report {
+        let crossrec = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("crossrec").path
+        guard FileManager.default.isExecutableFile(atPath: crossrec) else {
+            throw BenchmarkError("\(crossrec) not found: build the crossrec product in the same configuration first")
+        }
+        let root = NSTemporaryDirectory() + "crossrec-sweep-bench-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var noop: [Run] = []
+        for workers in workerCounts {
+            for trials in noopTrials {
+                let run = try runSweep(crossrec, root: root, kind: "noop", trials: trials, workers: workers, model: "noop: {}")
+                FileHandle.standardError.write(Data("noop \(trials) trials, \(workers) workers: \(Int(run.trialsPerSecond)) trials/s, coordinator peak \(run.coordinatorPeakResidentBytes >> 20) MiB\n".utf8))
+                noop.append(run)
+            }
+        }
+        let sleep = try runSweep(crossrec, root: root, kind: "sleep", trials: 64, workers: 2, model: "sleep: {seconds: 0.05}")
+        let ideal = 64 * 0.05 / 2
+        FileHandle.standardError.write(Data("sleep 64 × 50 ms, 2 workers: \(String(format: "%.2f", sleep.seconds)) s (ideal \(ideal) s)\n".utf8))
+        #if DEBUG
+            let configuration = "debug (numbers are meaningless: use -c release)"
+        #else
+            let configuration = "release"
+        #endif
+        return Report(
+            buildConfiguration: configuration, noop: noop, sleep: sleep, sleepIdealSeconds: ideal,
+            sleepOverheadPercent: (sleep.seconds / ideal - 1) * 100, optuna: compareWithOptuna ? optuna(root: root) : nil)
+    }
+
+    /// One sweep of `trials` trials of `model` (seeds 1…trials make the trials distinct).
+    private func runSweep(_ crossrec: String, root: String, kind: String, trials: Int, workers: Int, model: String) throws -> Run {
+        let name = "\(kind)-\(trials)-\(workers)"
+        let file = "\(root)/\(name).yaml"
+        let seeds = (1...trials).map(String.init).joined(separator: ", ")
+        let yaml = """
+            name: \(name)
+            dataset:
+              synthetic: {users: 50, movies: 20, news: 20}
+            metric: {primary: score, direction: maximize}
+            models:
+              \(model)
+            seeds: [\(seeds)]
+            timeout: 60s
+            """
+        try yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        let stats = "\(root)/\(name).stats.json"
+        let start = ContinuousClock.now
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: crossrec)
+        process.arguments = ["sweep", "run", file, "--workers", String(workers), "--store", "\(root)/\(name).sqlite", "--format", "csv", "--stats-file", stats]
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let elapsed = ContinuousClock.now - start
+        guard process.terminationStatus == 0 else { throw BenchmarkError("crossrec sweep run \(name) exited with \(process.terminationStatus)") }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        struct Stats: Codable { var peakResidentBytes: Int }
+        let peak = (try? JSONDecoder().decode(Stats.self, from: Data(contentsOf: URL(fileURLWithPath: stats))).peakResidentBytes) ?? 0
+        return Run(kind: kind, trials: trials, workers: workers, seconds: seconds, trialsPerSecond: Double(trials) / seconds, coordinatorPeakResidentBytes: peak)
+    }
+
+    /// Optuna 64 and 512 noop trials and 64 × 50 ms sleep trials, GridSampler, JournalStorage
+    /// (file), 2 processes; nil entries when Optuna is not importable.
+    private func optuna(root: String) -> [String: Double]? {
+        let script = #"""
+            import json, multiprocessing, os, sys, time
+            import optuna
+            from optuna.storages import JournalStorage
+            from optuna.storages.journal import JournalFileBackend
+            optuna.logging.set_verbosity(optuna.logging.ERROR)
+            root = sys.argv[1]
+            def objective_noop(trial):
+                return trial.suggest_int("seed", 1, 10**6) * 0.0
+            def objective_sleep(trial):
+                trial.suggest_int("seed", 1, 10**6); time.sleep(0.05); return 0.0
+            def work(args):
+                name, n, sleep = args
+                storage = JournalStorage(JournalFileBackend(os.path.join(root, name + ".log")))
+                study = optuna.load_study(study_name=name, storage=storage, sampler=optuna.samplers.GridSampler({"seed": list(range(1, n + 1))}))
+                study.optimize(objective_sleep if sleep else objective_noop, n_trials=n)
+            def run(name, n, sleep):
+                storage = JournalStorage(JournalFileBackend(os.path.join(root, name + ".log")))
+                optuna.create_study(study_name=name, storage=storage, sampler=optuna.samplers.GridSampler({"seed": list(range(1, n + 1))}))
+                start = time.perf_counter()
+                with multiprocessing.Pool(2) as pool:
+                    pool.map(work, [(name, n, sleep)] * 2)
+                return time.perf_counter() - start
+            out = {}
+            for n in (64, 512):
+                out["noop_%d_trials_per_second" % n] = n / run("noop%d" % n, n, False)
+            out["sleep_64_seconds"] = run("sleep64", 64, True)
+            out["optuna_version"] = float(".".join(optuna.__version__.split(".")[:2]))
+            print(json.dumps(out))
+            """#
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, root]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return try? JSONDecoder().decode([String: Double].self, from: output)
+    }
+}
