@@ -1,0 +1,78 @@
+import Foundation
+import Sweep
+
+/// The JSON forms of the store's JSON columns. Canonical: sorted keys, the `Codable` shape of
+/// `TrialConfig` (which keeps each parameter's type, so a decoded config hashes to the same
+/// `TrialID`), non-finite numbers as the strings `nan`, `inf`, `-inf` (a diverged model's RMSE
+/// must still be recordable).
+struct StoreCoding {
+    let encoder: JSONEncoder
+    let decoder: JSONDecoder
+
+    init() {
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    }
+
+    func json(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// `values` as a JSON object with sorted keys, written by hand: this runs for every recorded
+    /// result, and `JSONEncoder` costs more than all of the result's SQL. Doubles use Swift's
+    /// shortest round-trip form (decoded bit-identical); non-finite values use the strings above.
+    func metricsJSON(_ values: [String: Double]) -> String {
+        var json = "{"
+        for key in values.keys.sorted() {
+            if json.utf8.count > 1 { json += "," }
+            Self.appendString(key, to: &json)
+            json += ":"
+            let value = values[key]!
+            if value.isNaN {
+                json += "\"nan\""
+            } else if value.isInfinite {
+                json += value < 0 ? "\"-inf\"" : "\"inf\""
+            } else {
+                json += value.description
+            }
+        }
+        return json + "}"
+    }
+
+    private static func appendString(_ string: String, to json: inout String) {
+        json += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": json += "\\\""
+            case "\\": json += "\\\\"
+            case "\n": json += "\\n"
+            case "\r": json += "\\r"
+            case "\t": json += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: json.unicodeScalars.append(scalar)
+            }
+        }
+        json += "\""
+    }
+
+    func decode<Value: Decodable>(_ type: Value.Type, from json: String, table: String, key: String) throws -> Value {
+        do {
+            return try decoder.decode(type, from: Data(json.utf8))
+        } catch {
+            throw SweepStoreError.corruptRow(table: table, key: key, reason: "cannot decode \(Value.self): \(error)")
+        }
+    }
+
+    func metrics(values: String, timings: String?, table: String, key: String) throws -> TrialMetrics {
+        TrialMetrics(
+            values: try decode([String: Double].self, from: values, table: table, key: key),
+            timings: try timings.map { try decode([String: Double].self, from: $0, table: table, key: key) } ?? [:])
+    }
+}

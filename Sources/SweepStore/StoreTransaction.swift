@@ -1,0 +1,266 @@
+import Foundation
+import GRDB
+public import Sweep
+
+/// One open write transaction of a `SweepStore`, with one method per coordinator store command.
+/// Obtained from `SweepStore.write(_:)` and valid only inside its closure; commands take effect
+/// together when the closure returns, or not at all if anything throws.
+///
+/// Every method keeps the store's invariants whatever order commands arrive in:
+/// a finished trial never leaves `finished` and keeps its one result; a second result becomes a
+/// row of `duplicates`; lease epochs only grow. Commands naming a trial the store has never
+/// registered throw `SweepStoreError.unknownTrial` (a programmer error upstream; the whole batch
+/// rolls back). Each costs O(log n) primary-key and index work, no scans.
+public final class StoreTransaction {
+    let db: Database
+    /// The transaction's timestamp, as stored.
+    let now: DatabaseValue
+    let coding: StoreCoding
+    /// Highest lease epoch issued or seen, loaded on first use and written back by `finish()`.
+    private var leaseEpochHighWater: Int64?
+    private var storedLeaseEpochHighWater: Int64 = 0
+
+    init(db: Database, now: Date, coding: StoreCoding) {
+        self.db = db
+        self.now = now.databaseValue
+        self.coding = coding
+    }
+
+    /// Applies one command by calling its same-named method.
+    public func apply(_ command: SweepStore.Command) throws {
+        switch command {
+        case .trialLeased(let trial, let attempt, let leaseEpoch, let worker, let host):
+            try trialLeased(trial, attempt: attempt, leaseEpoch: leaseEpoch, worker: worker, host: host)
+        case .trialFinished(let trial, let attempt, let metrics, let worker, let host, let codeVersion):
+            try trialFinished(
+                trial, attempt: attempt, metrics: metrics, worker: worker, host: host, codeVersion: codeVersion)
+        case .trialFailed(let trial, let attempt, let failure, let willRetry):
+            try trialFailed(trial, attempt: attempt, failure: failure, willRetry: willRetry)
+        case .duplicateResult(let trial, let attempt, let leaseEpoch, let worker, let host, let metrics):
+            try duplicateResult(
+                trial, attempt: attempt, leaseEpoch: leaseEpoch, worker: worker, host: host, metrics: metrics)
+        case .workerJoined(let worker, let host, let slots):
+            try workerJoined(worker, host: host, slots: slots)
+        case .workerLost(let worker, let reason):
+            try workerLost(worker, reason: reason)
+        case .event(let text, let kind):
+            try event(text, kind: kind)
+        }
+    }
+
+    /// The trial was leased to `worker` as attempt `attempt` under `leaseEpoch`.
+    ///
+    /// Records the lease in `attempts`, closes any still-open earlier lease of the trial as
+    /// `cancelled` (a resumed coordinator re-leasing a trial that was running), marks the trial
+    /// `running` with `attempts = max(attempts, attempt)`, and raises the epoch high-water mark.
+    /// A finished trial stays finished (the lease is still recorded).
+    public func trialLeased(_ trial: TrialID, attempt: Int, leaseEpoch: UInt64, worker: String, host: String? = nil)
+        throws
+    {
+        let epoch = Int64(leaseEpoch)
+        let seq = try trialSeq(trial)
+        try execute(
+            """
+            UPDATE trials SET state = 'running', attempts = max(attempts, ?), last_lease_epoch = ?, worker = ?
+            WHERE seq = ? AND state != 'finished'
+            """,
+            [attempt, epoch, worker, seq])
+        try execute(
+            "UPDATE attempts SET ended_at = ?, outcome = 'cancelled' WHERE trial_seq = ? AND ended_at IS NULL",
+            [now, seq])
+        try execute(
+            """
+            INSERT INTO attempts (trial_seq, trial_id, attempt, lease_epoch, worker, host, started_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [seq, trial.rawValue, attempt, epoch, worker, host, now])
+        try raiseLeaseEpochHighWater(to: epoch)
+    }
+
+    /// Attempt `attempt` of the trial produced `metrics`.
+    ///
+    /// If the trial has no result yet, this becomes its result (`results`), the trial turns
+    /// `finished` and the attempt `finished`; returns `true`. If it already has one, nothing of
+    /// the trial or its result changes: the metrics go to `duplicates`, the attempt (if still
+    /// open) ends as `duplicate`; returns `false`.
+    /// - Parameter codeVersion: the worker's code version; defaults to the sweep's.
+    @discardableResult
+    public func trialFinished(
+        _ trial: TrialID, attempt: Int, metrics: TrialMetrics, worker: String, host: String? = nil,
+        codeVersion: String? = nil
+    ) throws -> Bool {
+        let seq = try trialSeq(trial)
+        let lease = try fetchRow(
+            """
+            SELECT lease_epoch, host FROM attempts WHERE trial_seq = ? AND attempt = ?
+            ORDER BY lease_epoch DESC LIMIT 1
+            """,
+            [seq, attempt])
+        let epoch: Int64? = lease?[0]
+        let resolvedHost = host ?? lease?[1]
+        let metricsJSON = coding.metricsJSON(metrics.values)
+        let timingsJSON = coding.metricsJSON(metrics.timings)
+        try execute(
+            """
+            INSERT INTO results (trial_seq, trial_id, attempt, lease_epoch, worker, host, seed, code_version,
+                                 metrics_json, timings_json, recorded_at)
+            SELECT t.seq, t.id, ?, ?, ?, ?, t.seed, coalesce(?, s.code_version), ?, ?, ?
+            FROM trials t JOIN sweeps s ON s.id = t.sweep_id
+            WHERE t.seq = ?
+            ON CONFLICT (trial_seq) DO NOTHING
+            """,
+            [attempt, epoch, worker, resolvedHost, codeVersion, metricsJSON, timingsJSON, now, seq])
+        guard db.changesCount > 0 else {
+            try insertDuplicate(
+                seq, trial, attempt: attempt, leaseEpoch: epoch, worker: worker, host: resolvedHost,
+                metricsJSON: metricsJSON, timingsJSON: timingsJSON)
+            return false
+        }
+        try execute(
+            """
+            UPDATE trials SET state = 'finished', worker = ?, finished_at = ?, error = NULL, failure_kind = NULL,
+                              attempts = max(attempts, ?)
+            WHERE seq = ?
+            """,
+            [worker, now, attempt, seq])
+        if let epoch {
+            try execute(
+                """
+                UPDATE attempts SET ended_at = coalesce(ended_at, ?), outcome = 'finished'
+                WHERE trial_seq = ? AND lease_epoch = ?
+                """,
+                [now, seq, epoch])
+        }
+        return true
+    }
+
+    /// Attempt `attempt` of the trial failed.
+    ///
+    /// The trial goes back to `pending` if `willRetry`, else to `failed` (with `finished_at`);
+    /// either way it keeps `failure` as its last error. A finished trial is left unchanged.
+    /// The attempt ends as `failed` unless it already ended otherwise (for example `lost`).
+    public func trialFailed(_ trial: TrialID, attempt: Int, failure: TrialFailure, willRetry: Bool) throws {
+        let seq = try trialSeq(trial)
+        let state: TrialState = willRetry ? .pending : .failed
+        try execute(
+            """
+            UPDATE trials SET state = ?, error = ?, failure_kind = ?, finished_at = ?
+            WHERE seq = ? AND state != 'finished'
+            """,
+            [state.rawValue, failure.message, failure.kind.rawValue, willRetry ? nil : now, seq])
+        try execute(
+            """
+            UPDATE attempts SET ended_at = coalesce(ended_at, ?), outcome = coalesce(outcome, 'failed'),
+                                error = coalesce(error, ?)
+            WHERE trial_seq = ? AND lease_epoch =
+                (SELECT max(lease_epoch) FROM attempts WHERE trial_seq = ? AND attempt = ?)
+            """,
+            [now, failure.message, seq, seq, attempt])
+    }
+
+    /// A result for the trial arrived that the coordinator already knows not to count (the trial
+    /// is finished, or the lease is stale). Kept in `duplicates`; the attempt, if still open,
+    /// ends as `duplicate`. Nothing else changes.
+    public func duplicateResult(
+        _ trial: TrialID, attempt: Int, leaseEpoch: UInt64, worker: String, host: String? = nil,
+        metrics: TrialMetrics? = nil
+    ) throws {
+        let seq = try trialSeq(trial)
+        try insertDuplicate(
+            seq, trial, attempt: attempt, leaseEpoch: Int64(leaseEpoch), worker: worker, host: host,
+            metricsJSON: metrics.map { coding.metricsJSON($0.values) },
+            timingsJSON: metrics.map { coding.metricsJSON($0.timings) })
+    }
+
+    /// A worker announced itself. Logged as a `worker.joined` event.
+    public func workerJoined(_ worker: String, host: String? = nil, slots: Int? = nil) throws {
+        var text = "worker \(worker) joined"
+        if let host { text += " from \(host)" }
+        if let slots { text += " with \(slots) slot\(slots == 1 ? "" : "s")" }
+        try event(text, kind: "worker.joined")
+    }
+
+    /// A worker was declared lost: its open leases end as `lost`, and a `worker.lost` event is
+    /// logged. Trial states are left to the commands that follow (`trialFailed` or a re-lease).
+    public func workerLost(_ worker: String, reason: String) throws {
+        try execute(
+            "UPDATE attempts SET ended_at = ?, outcome = 'lost', error = ? WHERE worker = ? AND ended_at IS NULL",
+            [now, reason, worker])
+        let leases = db.changesCount
+        try event(
+            "worker \(worker) lost (\(reason)); \(leases) open lease\(leases == 1 ? "" : "s")", kind: "worker.lost")
+    }
+
+    /// Appends `text` to the event log.
+    public func event(_ text: String, kind: String = "note") throws {
+        try execute("INSERT INTO events (at, kind, text) VALUES (?, ?, ?)", [now, kind, text])
+    }
+
+    /// Allocates the next lease epoch: one more than every epoch issued or recorded so far.
+    /// Persisted with the transaction.
+    public func nextLeaseEpoch() throws -> UInt64 {
+        let next = try currentLeaseEpochHighWater() + 1
+        leaseEpochHighWater = next
+        return UInt64(next)
+    }
+
+    /// Writes the lease-epoch high-water mark back if it moved. Called by `SweepStore.write`.
+    func finish() throws {
+        if let leaseEpochHighWater, leaseEpochHighWater > storedLeaseEpochHighWater {
+            try execute("UPDATE meta SET value = ? WHERE key = 'lease_epoch'", [leaseEpochHighWater])
+        }
+    }
+
+    private func currentLeaseEpochHighWater() throws -> Int64 {
+        if let leaseEpochHighWater { return leaseEpochHighWater }
+        let stored = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lease_epoch'") ?? 0
+        storedLeaseEpochHighWater = stored
+        leaseEpochHighWater = stored
+        return stored
+    }
+
+    private func raiseLeaseEpochHighWater(to epoch: Int64) throws {
+        leaseEpochHighWater = max(try currentLeaseEpochHighWater(), epoch)
+    }
+
+    private func insertDuplicate(
+        _ seq: Int64, _ trial: TrialID, attempt: Int, leaseEpoch: Int64?, worker: String, host: String?,
+        metricsJSON: String?, timingsJSON: String?
+    ) throws {
+        try execute(
+            """
+            INSERT INTO duplicates (trial_seq, trial_id, attempt, lease_epoch, worker, host, metrics_json,
+                                    timings_json, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [seq, trial.rawValue, attempt, leaseEpoch, worker, host, metricsJSON, timingsJSON, now])
+        if let leaseEpoch {
+            try execute(
+                """
+                UPDATE attempts SET ended_at = coalesce(ended_at, ?), outcome = coalesce(outcome, 'duplicate')
+                WHERE trial_seq = ? AND lease_epoch = ?
+                """,
+                [now, seq, leaseEpoch])
+        }
+    }
+
+    /// The trial's `seq`, or `unknownTrial`. One lookup in the trial-id index.
+    private func trialSeq(_ trial: TrialID) throws -> Int64 {
+        guard
+            let seq = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT seq FROM trials WHERE id = ?"), arguments: [trial.rawValue])
+        else {
+            throw SweepStoreError.unknownTrial(trial)
+        }
+        return seq
+    }
+
+    /// Runs a cached (prepared once per connection) statement.
+    private func execute(_ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    private func fetchRow(_ sql: String, _ arguments: StatementArguments) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}

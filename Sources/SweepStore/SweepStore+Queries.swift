@@ -1,0 +1,226 @@
+import Foundation
+import GRDB
+public import Sweep
+
+extension SweepStore {
+    /// Every sweep in the store, oldest first.
+    public func sweeps() throws -> [SweepRecord] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "\(Self.sweepColumns) ORDER BY id").map(Self.sweepRecord)
+        }
+    }
+
+    /// The sweep registered under `name`, if any.
+    public func sweep(named name: String) throws -> SweepRecord? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "\(Self.sweepColumns) WHERE name = ?", arguments: [name]).map(Self.sweepRecord)
+        }
+    }
+
+    /// Everything a restarted coordinator needs (its `storeLoaded`), read in one transaction:
+    /// the sweep, every trial in sweep order with state, attempts, last lease epoch, last
+    /// failure and result, and the lease-epoch high-water mark.
+    /// - Complexity: O(trials of the sweep), one query.
+    public func snapshot(sweep: SweepID) throws -> StoreSnapshot {
+        try database.read { db in
+            let record = try Self.requireSweep(db, sweep)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT t.id, t.config_json, t.state, t.attempts, t.last_lease_epoch, t.worker, t.error,
+                           t.failure_kind, t.created_at, t.finished_at, \(Self.resultColumns)
+                    FROM sweep_trials m
+                    JOIN trials t ON t.seq = m.trial_seq
+                    LEFT JOIN results r ON r.trial_seq = t.seq
+                    WHERE m.sweep_id = ?
+                    ORDER BY m.position
+                    """,
+                arguments: [sweep.rawValue])
+            var trials: [StoredTrial] = []
+            while let row = try rows.next() {
+                let id = TrialID(rawValue: row[0])
+                let config = try coding.decode(TrialConfig.self, from: row[1], table: "trials", key: id.rawValue)
+                let stateText: String = row[2]
+                guard let state = TrialState(rawValue: stateText) else {
+                    throw SweepStoreError.corruptRow(table: "trials", key: id.rawValue, reason: "state '\(stateText)'")
+                }
+                var failure: TrialFailure?
+                if let message: String = row[6] {
+                    let kind = (row[7] as String?).flatMap(FailureKind.init(rawValue:)) ?? .infrastructure
+                    failure = TrialFailure(kind: kind, message: message)
+                }
+                let epoch: Int64? = row[4]
+                trials.append(
+                    StoredTrial(
+                        id: id, config: config, state: state, attempts: row[3],
+                        lastLeaseEpoch: epoch.map { UInt64($0) },
+                        worker: row[5], failure: failure,
+                        result: try storedResult(row, at: 10, trial: id, config: config),
+                        createdAt: row[8], finishedAt: row[9]))
+            }
+            return StoreSnapshot(
+                sweep: record, trials: trials, leaseEpochHighWater: UInt64(try Self.leaseEpochHighWater(db)))
+        }
+    }
+
+    /// The counted results of a sweep's finished trials, in sweep order, for leaderboards.
+    public func results(sweep: SweepID) throws -> [StoredResult] {
+        try database.read { db in
+            _ = try Self.requireSweep(db, sweep)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT t.id, t.config_json, \(Self.resultColumns)
+                    FROM sweep_trials m
+                    JOIN trials t ON t.seq = m.trial_seq
+                    JOIN results r ON r.trial_seq = t.seq
+                    WHERE m.sweep_id = ?
+                    ORDER BY m.position
+                    """,
+                arguments: [sweep.rawValue])
+            var results: [StoredResult] = []
+            while let row = try rows.next() {
+                let id = TrialID(rawValue: row[0])
+                let config = try coding.decode(TrialConfig.self, from: row[1], table: "trials", key: id.rawValue)
+                if let result = try storedResult(row, at: 2, trial: id, config: config) { results.append(result) }
+            }
+            return results
+        }
+    }
+
+    /// How many of the sweep's trials are in each state, in one consistent read.
+    /// - Complexity: O(trials of the sweep) over indexes; meant for status lines, not per trial.
+    public func counts(sweep: SweepID) throws -> TrialCounts {
+        try database.read { db in
+            _ = try Self.requireSweep(db, sweep)
+            var counts = TrialCounts()
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT t.state, count(*) FROM sweep_trials m JOIN trials t ON t.seq = m.trial_seq
+                    WHERE m.sweep_id = ? GROUP BY t.state
+                    """,
+                arguments: [sweep.rawValue])
+            while let row = try rows.next() {
+                let stateText: String = row[0]
+                guard let state = TrialState(rawValue: stateText) else {
+                    throw SweepStoreError.corruptRow(table: "trials", key: "*", reason: "state '\(stateText)'")
+                }
+                counts[state] = row[1]
+            }
+            return counts
+        }
+    }
+
+    /// Every lease of a trial, oldest first.
+    public func attempts(trial: TrialID) throws -> [StoredAttempt] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT attempt, lease_epoch, worker, host, started_at, ended_at, outcome, error
+                    FROM attempts WHERE trial_seq = (SELECT seq FROM trials WHERE id = ?) ORDER BY lease_epoch
+                    """,
+                arguments: [trial.rawValue]
+            ).map { row in
+                let epoch: Int64 = row[1]
+                let outcome = (row[6] as String?).flatMap(AttemptOutcome.init(rawValue:))
+                return StoredAttempt(
+                    trial: trial, attempt: row[0], leaseEpoch: UInt64(epoch), worker: row[2], host: row[3],
+                    startedAt: row[4], endedAt: row[5], outcome: outcome, error: row[7])
+            }
+        }
+    }
+
+    /// The results that arrived for the sweep's trials after they already had one, oldest first.
+    public func duplicates(sweep: SweepID) throws -> [StoredDuplicate] {
+        try database.read { db in
+            _ = try Self.requireSweep(db, sweep)
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.trial_id, d.attempt, d.lease_epoch, d.worker, d.host, d.metrics_json, d.timings_json,
+                           d.recorded_at
+                    FROM duplicates d JOIN sweep_trials m ON m.trial_seq = d.trial_seq AND m.sweep_id = ?
+                    ORDER BY d.id
+                    """,
+                arguments: [sweep.rawValue]
+            ).map { row in
+                let trial: String = row[0]
+                let epoch: Int64? = row[2]
+                let metrics = try (row[5] as String?).map {
+                    try coding.metrics(values: $0, timings: row[6], table: "duplicates", key: trial)
+                }
+                return StoredDuplicate(
+                    trial: TrialID(rawValue: trial), attempt: row[1], leaseEpoch: epoch.map { UInt64($0) },
+                    worker: row[3], host: row[4], metrics: metrics, recordedAt: row[7])
+            }
+        }
+    }
+
+    /// The last `limit` events, oldest first; with `after`, the first `limit` events whose
+    /// `seq` is greater (for following the log).
+    public func events(limit: Int, after: Int64? = nil) throws -> [StoreEvent] {
+        try database.read { db in
+            let rows: [Row]
+            if let after {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT seq, at, kind, text FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                    arguments: [after, limit])
+            } else {
+                rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM (SELECT seq, at, kind, text FROM events ORDER BY seq DESC LIMIT ?)
+                        ORDER BY seq
+                        """,
+                    arguments: [limit])
+            }
+            return rows.map { StoreEvent(seq: $0[0], at: $0[1], kind: $0[2], text: $0[3]) }
+        }
+    }
+
+    /// The highest lease epoch ever issued or recorded (0 if none).
+    public func leaseEpochHighWater() throws -> UInt64 {
+        try database.read { UInt64(try Self.leaseEpochHighWater($0)) }
+    }
+
+    // MARK: - Row decoding
+
+    private static let sweepColumns =
+        "SELECT id, name, spec_json, dataset_fingerprint, code_version, created_at FROM sweeps"
+
+    /// `results` columns, nullable under a LEFT JOIN; decoded by `storedResult(_:at:trial:config:)`.
+    private static let resultColumns = """
+        r.attempt, r.lease_epoch, r.worker, r.host, r.code_version, r.metrics_json, r.timings_json, r.recorded_at
+        """
+
+    private static func sweepRecord(_ row: Row) -> SweepRecord {
+        SweepRecord(
+            id: SweepID(rawValue: row[0]), name: row[1], specJSON: row[2], datasetFingerprint: row[3],
+            codeVersion: row[4], createdAt: row[5])
+    }
+
+    private static func requireSweep(_ db: Database, _ sweep: SweepID) throws -> SweepRecord {
+        guard let row = try Row.fetchOne(db, sql: "\(sweepColumns) WHERE id = ?", arguments: [sweep.rawValue]) else {
+            throw SweepStoreError.unknownSweep(sweep)
+        }
+        return sweepRecord(row)
+    }
+
+    private static func leaseEpochHighWater(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lease_epoch'") ?? 0
+    }
+
+    /// Decodes `resultColumns` starting at column `index`; `nil` when the trial has no result.
+    private func storedResult(_ row: Row, at index: Int, trial: TrialID, config: TrialConfig) throws -> StoredResult? {
+        guard let attempt: Int = row[index] else { return nil }
+        let epoch: Int64? = row[index + 1]
+        return StoredResult(
+            trial: trial, config: config,
+            metrics: try coding.metrics(
+                values: row[index + 5], timings: row[index + 6], table: "results", key: trial.rawValue),
+            attempt: attempt, leaseEpoch: epoch.map { UInt64($0) }, worker: row[index + 2],
+            host: row[index + 3], codeVersion: row[index + 4], recordedAt: row[index + 7])
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import Testing
+
+/// The `sqlite3` command-line shell, used to make SQLite databases that are not crossrec stores
+/// (the test target does not link GRDB itself).
+enum SQLiteShell {
+    static let path = "/usr/bin/sqlite3"
+
+    static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: path) }
+
+    /// Runs `sql` on the database at `database`, creating it if needed.
+    static func run(_ database: String, _ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = [database, sql]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "sqlite3 \(database) failed")
+    }
+}
