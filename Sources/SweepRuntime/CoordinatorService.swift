@@ -118,8 +118,14 @@ public final class CoordinatorService {
         let sweep = registration.sweep
         let stored = try store.snapshot(sweep: sweep)
         let datasetJSON = String(decoding: try JSONEncoder.sorted.encode(spec.dataset), as: UTF8.self)
+        // Infrastructure failures so far of every unfinished trial that was tried: its retry budget.
+        var infrastructureFailures: [TrialID: Int] = [:]
+        for trial in stored.trials where (trial.state == .pending || trial.state == .running) && trial.attempts > 0 {
+            infrastructureFailures[trial.id] = try store.attempts(trial: trial.id).filter { $0.outcome == .failed || $0.outcome == .lost }.count
+        }
         let snapshot = Self.wireSnapshot(
-            stored, expansion: expansion, dataset: datasetJSON, timeout: spec.timeout, sweepName: spec.name)
+            stored, expansion: expansion, dataset: datasetJSON, timeout: spec.timeout, sweepName: spec.name,
+            infrastructureFailures: infrastructureFailures)
 
         var core = CoordinatorCore(
             configuration: CoordinatorCore.Configuration(
@@ -240,7 +246,8 @@ public final class CoordinatorService {
     /// (their attempt counts kept, so the next lease is attempt + 1); trials registered by an
     /// earlier version of the sweep file but absent from this one are left out.
     static func wireSnapshot(
-        _ stored: StoreSnapshot, expansion: SweepExpansion, dataset: String, timeout: Duration, sweepName: String
+        _ stored: StoreSnapshot, expansion: SweepExpansion, dataset: String, timeout: Duration, sweepName: String,
+        infrastructureFailures: [TrialID: Int] = [:]
     ) -> SweepSnapshot {
         var byID: [TrialID: StoredTrial] = [:]
         for trial in stored.trials { byID[trial.id] = trial }
@@ -261,7 +268,7 @@ public final class CoordinatorService {
             }
             return TrialRecord(
                 id: trial.id, config: trial.config, timeout: timeout, state: state, attemptsUsed: stored.attempts,
-                infrastructureFailures: stored.state == .running ? stored.attempts : max(0, stored.attempts - 1))
+                infrastructureFailures: infrastructureFailures[trial.id] ?? 0)
         }
         return SweepSnapshot(sweepID: sweepName, dataset: dataset, trials: records, lastLeaseEpoch: LeaseEpoch(stored.leaseEpochHighWater))
     }
@@ -275,7 +282,7 @@ public final class CoordinatorService {
         case .trialFailed(let trial, let attempt, let failure, let willRetry):
             return .trialFailed(trial, attempt: attempt, failure: failure, willRetry: willRetry)
         case .trialReturned(let trial, let attempt, let reason):
-            return .event("trial \(trial) attempt \(attempt) returned to pending: \(reason)", kind: "returned")
+            return .trialReturned(trial, attempt: attempt, reason: reason)
         case .duplicateResult(let ticket, let worker):
             return .duplicateResult(ticket.trial, attempt: ticket.attempt, leaseEpoch: ticket.epoch.rawValue, worker: worker.rawValue)
         case .workerJoined(let hello):

@@ -36,6 +36,8 @@ public final class StoreTransaction {
                 trial, attempt: attempt, metrics: metrics, worker: worker, host: host, codeVersion: codeVersion)
         case .trialFailed(let trial, let attempt, let failure, let willRetry):
             try trialFailed(trial, attempt: attempt, failure: failure, willRetry: willRetry)
+        case .trialReturned(let trial, let attempt, let reason):
+            try trialReturned(trial, attempt: attempt, reason: reason)
         case .duplicateResult(let trial, let attempt, let leaseEpoch, let worker, let host, let metrics):
             try duplicateResult(
                 trial, attempt: attempt, leaseEpoch: leaseEpoch, worker: worker, host: host, metrics: metrics)
@@ -156,6 +158,23 @@ public final class StoreTransaction {
                 (SELECT max(lease_epoch) FROM attempts WHERE trial_seq = ? AND attempt = ?)
             """,
             [now, failure.message, seq, seq, attempt])
+    }
+
+    /// The coordinator took the trial back without a failure (a worker handed it back on
+    /// shutdown, a coordinator restart, a drain cut-off): the trial is pending again and the
+    /// attempt ends as `cancelled`. It does not use up the retry budget.
+    public func trialReturned(_ trial: TrialID, attempt: Int, reason: String) throws {
+        let seq = try trialSeq(trial)
+        try execute(
+            "UPDATE trials SET state = 'pending' WHERE seq = ? AND state = 'running'", [seq])
+        try execute(
+            """
+            UPDATE attempts SET ended_at = coalesce(ended_at, ?), outcome = coalesce(outcome, 'cancelled'),
+                                error = coalesce(error, ?)
+            WHERE trial_seq = ? AND lease_epoch =
+                (SELECT max(lease_epoch) FROM attempts WHERE trial_seq = ? AND attempt = ?)
+            """,
+            [now, reason, seq, seq, attempt])
     }
 
     /// A result for the trial arrived that the coordinator already knows not to count (the trial

@@ -13,6 +13,8 @@ extension SweepStore {
             codeVersion: String? = nil)
         /// See `StoreTransaction.trialFailed(_:attempt:failure:willRetry:)`.
         case trialFailed(TrialID, attempt: Int, failure: TrialFailure, willRetry: Bool)
+        /// See `StoreTransaction.trialReturned(_:attempt:reason:)`.
+        case trialReturned(TrialID, attempt: Int, reason: String)
         /// See `StoreTransaction.duplicateResult(_:attempt:leaseEpoch:worker:host:metrics:)`.
         case duplicateResult(
             TrialID, attempt: Int, leaseEpoch: UInt64, worker: String, host: String? = nil, metrics: TrialMetrics? = nil
