@@ -1,11 +1,11 @@
 public import Sweep
 
 extension ItemKNNModel {
-    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(neighbours:shrink:)``'s.
+    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(neighbors:shrink:)``'s.
     public static let parameterSpecs: [ParameterSpec] = [
         ParameterSpec(
-            name: "neighbours", kind: .int(0...1_000_000), defaultValue: .int(0),
-            help: "neighbours kept per item; 0 keeps all"),
+            name: "neighbors", kind: .int(0...1_000_000), defaultValue: .int(0),
+            help: "neighbors kept per item; 0 keeps all"),
         ParameterSpec(
             name: "shrink", kind: .double(0...100_000), defaultValue: .double(0),
             help: "added to ‖a‖‖b‖ in the cosine's denominator"),
@@ -14,6 +14,6 @@ extension ItemKNNModel {
     public init(parameters: ModelParameters, seed: UInt64) {
         self.init(
             hyperparameters: Hyperparameters(
-                neighbours: parameters.int("neighbours"), shrink: parameters.float("shrink")), seed: seed)
+                neighbors: parameters.int("neighbors"), shrink: parameters.float("shrink")), seed: seed)
     }
 }

@@ -1,37 +1,37 @@
 internal import RecData
 
-/// Item-based nearest neighbours with shrunk cosine similarity.
+/// Item-based nearest neighbors with shrunk cosine similarity.
 ///
 /// With x_ui = r_ui for explicit data and 1 for implicit data (repeated rows add up),
 /// sim(i, j) = Σ_u x_ui x_uj / (‖x_i‖ ‖x_j‖ + shrink) for i ≠ j (0 on the diagonal). Each item j
-/// keeps its `neighbours` most similar items (ties to the smaller index; 0 keeps all with a
+/// keeps its `neighbors` most similar items (ties to the smaller index; 0 keeps all with a
 /// non-zero similarity), and score(u, i) = Σ_(j∈I(u)) sim(j → i) x_uj, where j → i means i is
-/// among j's kept neighbours (the `implicit` library's ItemItemRecommender convention; with all
-/// neighbours kept it is the plain symmetric sum). Users without training rows are scored by
+/// among j's kept neighbors (the `implicit` library's ItemItemRecommender convention; with all
+/// neighbors kept it is the plain symmetric sum). Users without training rows are scored by
 /// item popularity.
 ///
 /// - Complexity: fit O(Σ_u |I(u)|² + Σ_i c_i log c_i) time, where c_i is the number of items
-///   co-rated with i, and O(items × kept neighbours + nnz) memory (items² in the worst case with
-///   all neighbours); ``scoreAll(user:into:)`` costs O(items + Σ_(j∈I(u)) kept(j)).
+///   co-rated with i, and O(items × kept neighbors + nnz) memory (items² in the worst case with
+///   all neighbors); ``scoreAll(user:into:)`` costs O(items + Σ_(j∈I(u)) kept(j)).
 /// - Determinism: exact for a given build (no randomness, fixed summation order); the seed is not used.
 public struct ItemKNNModel: Recommender {
     public static let name = "itemknn"
 
     public struct Hyperparameters: Sendable, Hashable {
         /// Neighbours kept per item; 0 keeps all.
-        public var neighbours: Int
+        public var neighbors: Int
         /// Added to the norm product in the similarity's denominator.
         public var shrink: Float
 
-        public init(neighbours: Int = 0, shrink: Float = 0) {
-            self.neighbours = neighbours
+        public init(neighbors: Int = 0, shrink: Float = 0) {
+            self.neighbors = neighbors
             self.shrink = shrink
         }
     }
 
     public var hyperparameters: Hyperparameters
     public var seed: UInt64
-    /// Row j: j's kept neighbours i and sim(j, i), ascending by i.
+    /// Row j: j's kept neighbors i and sim(j, i), ascending by i.
     var neighbourStarts: [Int] = [0]
     var neighbourItems: [Int32] = []
     var neighbourSimilarities: [Float] = []
@@ -44,13 +44,13 @@ public struct ItemKNNModel: Recommender {
         self.seed = seed
     }
 
-    /// Kept neighbours in total (the size of the similarity model).
+    /// Kept neighbors in total (the size of the similarity model).
     public var neighbourCount: Int { neighbourItems.count }
 
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
         let h = hyperparameters
-        guard h.neighbours >= 0 else {
-            throw ModelError(model: Self.name, message: "neighbours must not be negative, got \(h.neighbours)")
+        guard h.neighbors >= 0 else {
+            throw ModelError(model: Self.name, message: "neighbors must not be negative, got \(h.neighbors)")
         }
         guard h.shrink >= 0, h.shrink.isFinite else {
             throw ModelError(model: Self.name, message: "shrink must not be negative, got \(h.shrink)")
@@ -108,11 +108,11 @@ public struct ItemKNNModel: Recommender {
                                 isTouched[Int(i)] = false
                             }
                             touched.removeAll(keepingCapacity: true)
-                            if h.neighbours > 0 && candidates.count > h.neighbours {
+                            if h.neighbors > 0 && candidates.count > h.neighbors {
                                 candidates.sort {
                                     $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.item < $1.item
                                 }
-                                candidates.removeLast(candidates.count - h.neighbours)
+                                candidates.removeLast(candidates.count - h.neighbors)
                             }
                             candidates.sort { $0.item < $1.item }
                             for candidate in candidates {

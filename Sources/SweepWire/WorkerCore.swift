@@ -31,6 +31,10 @@ public struct WorkerCore: Sendable {
     public internal(set) var running: [TrialLease] = []
     /// Leases received while draining: never started, handed back in `goodbye`.
     var unstarted: [TrialLease] = []
+    /// Leases that arrived while every slot was busy (e.g. with an attempt the coordinator has
+    /// already declared stale and is cancelling): started in order as slots free up, reported as
+    /// running, handed back unstarted on drain.
+    var queued: [TrialLease] = []
     /// Results and failures completed while not welcomed, sent after the next `welcome`.
     var heldReports: [WorkerMessage] = []
     var hasConnected = false
@@ -107,7 +111,17 @@ public struct WorkerCore: Sendable {
 
     /// Attempts the coordinator should keep for us: running ones and ones with a held report.
     var reportableTickets: [LeaseTicket] {
-        running.map(\.ticket) + heldReports.compactMap(\.reportTicket)
+        running.map(\.ticket) + queued.map(\.ticket) + heldReports.compactMap(\.reportTicket)
+    }
+
+    /// Starts queued leases while slots are free (not while draining).
+    mutating func startQueued() {
+        while !isDraining, running.count < configuration.hello.slots, !queued.isEmpty {
+            let lease = queued.removeFirst()
+            running.append(lease)
+            outbox.append(.startTrial(lease))
+            log(.debug, "starting queued \(lease.ticket) (\(lease.config.label))", metadata(lease.ticket))
+        }
     }
 
     mutating func receive(_ message: CoordinatorMessage, now: ProtocolInstant) {
@@ -133,6 +147,7 @@ public struct WorkerCore: Sendable {
                 log(.error, "the coordinator refused this worker: \(rejection.message)")
                 for lease in running { outbox.append(.cancelTrial(lease.ticket)) }
                 running = []
+                queued = []
                 hasExited = true
                 outbox.append(.exit(.rejected(rejection)))
             }
@@ -143,6 +158,9 @@ public struct WorkerCore: Sendable {
                 running.remove(at: position)
                 outbox.append(.cancelTrial(ticket))
                 log(.info, "cancelled \(ticket): \(reason)", metadata(ticket))
+                startQueued()
+            } else if let position = queued.firstIndex(where: { $0.ticket == ticket }) {
+                queued.remove(at: position)
             } else if let position = unstarted.firstIndex(where: { $0.ticket == ticket }) {
                 unstarted.remove(at: position)
             } else if let position = heldReports.firstIndex(where: { $0.reportTicket == ticket }) {
@@ -159,19 +177,16 @@ public struct WorkerCore: Sendable {
 
     mutating func accept(_ lease: TrialLease) {
         let ticket = lease.ticket
-        if running.contains(where: { $0.ticket == ticket }) || unstarted.contains(where: { $0.ticket == ticket }) {
+        if running.contains(where: { $0.ticket == ticket }) || unstarted.contains(where: { $0.ticket == ticket })
+            || queued.contains(where: { $0.ticket == ticket })
+        {
             log(.debug, "ignored a duplicate lease \(ticket)", metadata(ticket))
         } else if isDraining {
             unstarted.append(lease)
             log(.info, "draining: will hand back \(ticket) unstarted", metadata(ticket))
         } else if running.count >= configuration.hello.slots {
-            send(
-                .failure(
-                    ticket,
-                    TrialFailure(
-                        kind: .infrastructure,
-                        message: "worker \(id) has no free slot (\(configuration.hello.slots) slot(s), all busy)")))
-            log(.warning, "refused \(ticket): no free slot", metadata(ticket))
+            queued.append(lease)
+            log(.info, "queued \(ticket): every slot is busy; it starts when one frees", metadata(ticket))
         } else {
             running.append(lease)
             outbox.append(.startTrial(lease))
@@ -185,6 +200,7 @@ public struct WorkerCore: Sendable {
             return
         }
         running.remove(at: position)
+        defer { startQueued() }
         let report: WorkerMessage
         switch completion {
         case .finished(let metrics):
@@ -237,6 +253,8 @@ public struct WorkerCore: Sendable {
     mutating func beginDrain(now: ProtocolInstant, reason: String) {
         guard drainDeadline == nil else { return }
         drainDeadline = now + configuration.drainTimeout
+        unstarted += queued
+        queued = []
         log(.info, "\(reason): draining \(running.count) running attempt(s) for up to \(configuration.drainTimeout)")
         if connection == .connected { sendHeartbeat() }
     }
@@ -249,7 +267,7 @@ public struct WorkerCore: Sendable {
     }
 
     mutating func sendHeartbeat() {
-        send(.heartbeat(running: running.map(\.ticket), slots: isDraining ? 0 : configuration.hello.slots))
+        send(.heartbeat(running: running.map(\.ticket) + queued.map(\.ticket), slots: isDraining ? 0 : configuration.hello.slots))
     }
 
     mutating func requestWakeUp() {

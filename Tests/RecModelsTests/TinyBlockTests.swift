@@ -10,7 +10,7 @@ import Testing
         ("als", ["factors": 4, "solver": "cholesky"]),
         ("bpr", ["factors": 4, "epochs": 300]),
         ("itemknn", [:]),
-        ("itemknn", ["neighbours": 3, "shrink": 1]),
+        ("itemknn", ["neighbors": 3, "shrink": 1]),
         ("ease", ["lambda": 10]),
         ("ease", [:]),
     ])
@@ -33,7 +33,7 @@ import Testing
         var all = ItemKNNModel()
         try all.fit(data)
         #expect(all.neighbourCount == 8 * 3)
-        var pruned = ItemKNNModel(hyperparameters: .init(neighbours: 2))
+        var pruned = ItemKNNModel(hyperparameters: .init(neighbors: 2))
         try pruned.fit(data)
         #expect(pruned.neighbourCount == 8 * 2)
         // Ties go to the smaller index: nobody keeps item 3, so user 3 (items 0, 1, 2) scores it 0.

@@ -85,16 +85,18 @@ struct WorkerCoreTests {
         #expect(driver.core.running.isEmpty)
     }
 
-    @Test func refusesLeasesBeyondItsSlots() {
+    @Test func queuesLeasesBeyondItsSlotsAndStartsThemWhenASlotFrees() {
         var driver = WorkerDriver(slots: 1)
         driver.welcomed()
-        driver.receive(.lease(WorkerDriver.lease(1)))
+        let first = WorkerDriver.lease(1)
+        driver.receive(.lease(first))
         let extra = WorkerDriver.lease(2)
-        guard case .failure(extra.ticket, let failure)? = driver.receive(.lease(extra)).sent.first else {
-            Issue.record("expected a failure report")
-            return
-        }
-        #expect(failure.kind == .infrastructure && failure.message.contains("no free slot"))
+        let queued = driver.receive(.lease(extra))
+        #expect(queued.sent.isEmpty, "a lease beyond the slots is queued, not refused")
+        #expect(!queued.effects.contains(.startTrial(extra)))
+        let done = driver.handle(.trialCompleted(first.ticket, .finished(Fixture.metrics(0.5))))
+        #expect(done.effects.contains(.startTrial(extra)))
+        #expect(driver.core.running.map(\.ticket) == [extra.ticket])
     }
 
     @Test func honoursCancelAndIgnoresTheCancelledAttemptsCompletion() {
