@@ -4,4 +4,27 @@ import CLinearAlgebra
 enum LinearAlgebra {
     /// The OpenBLAS thread count is pinned to 1 so results are bit-identical across runs and machines.
     static func useOneThread() { openblas_set_num_threads(1) }
+
+    private static let upper = CChar(UInt8(ascii: "U"))
+
+    /// Solves A x = b in place for a symmetric positive definite n × n matrix `a` (row-major,
+    /// `leadingDimension` floats per row, upper triangle read; overwritten by its Cholesky factor)
+    /// and one right-hand side `b` (overwritten by x), by LAPACK `sposv`.
+    /// - Returns: LAPACK's info: 0 on success, k > 0 when the leading k × k minor is not positive definite.
+    static func solvePositiveDefinite(
+        _ a: UnsafeMutablePointer<Float>, order n: Int, leadingDimension: Int,
+        rightHandSide b: UnsafeMutablePointer<Float>
+    ) -> Int32 {
+        LAPACKE_sposv(LAPACK_ROW_MAJOR, upper, Int32(n), 1, a, Int32(leadingDimension), b, 1)
+    }
+
+    /// Replaces the upper triangle of the symmetric positive definite n × n row-major matrix `a`
+    /// by the upper triangle of its inverse (LAPACK `spotrf` then `spotri`); the strict lower
+    /// triangle is left as it was.
+    /// - Returns: LAPACK's info: 0 on success, k > 0 when the matrix is not positive definite.
+    static func invertPositiveDefinite(_ a: UnsafeMutablePointer<Float>, order n: Int) -> Int32 {
+        let info = LAPACKE_spotrf(LAPACK_ROW_MAJOR, upper, Int32(n), a, Int32(n))
+        guard info == 0 else { return info }
+        return LAPACKE_spotri(LAPACK_ROW_MAJOR, upper, Int32(n), a, Int32(n))
+    }
 }

@@ -1,0 +1,30 @@
+/// A model of any type, as the registry builds it and the runtime holds it.
+///
+/// Forwards to the wrapped model; the one dynamic dispatch per call sits outside every inner
+/// loop (``scoreAll(user:into:)`` scores all items per call).
+public struct AnyRecommender: Sendable {
+    public private(set) var base: any Recommender
+
+    public init(_ base: any Recommender) { self.base = base }
+
+    /// The wrapped model's registry name.
+    public var name: String { type(of: base).name }
+
+    public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
+        try base.fit(data, progress: progress)
+    }
+
+    /// Trains without progress reports.
+    public mutating func fit(_ data: TrainingData) throws(ModelError) {
+        try base.fit(data) { _ in .proceed }
+    }
+
+    public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
+        base.scoreAll(user: user, into: scores)
+    }
+
+    public func predictRating(user: Int32, item: Int32) -> Float? { base.predictRating(user: user, item: item) }
+
+    /// The wrapped model as `type`, or nil.
+    public func unwrap<Model: Recommender>(as type: Model.Type) -> Model? { base as? Model }
+}

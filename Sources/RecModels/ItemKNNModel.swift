@@ -1,0 +1,158 @@
+internal import RecData
+
+/// Item-based nearest neighbours with shrunk cosine similarity.
+///
+/// With x_ui = r_ui for explicit data and 1 for implicit data (repeated rows add up),
+/// sim(i, j) = Σ_u x_ui x_uj / (‖x_i‖ ‖x_j‖ + shrink) for i ≠ j (0 on the diagonal). Each item j
+/// keeps its `neighbours` most similar items (ties to the smaller index; 0 keeps all with a
+/// non-zero similarity), and score(u, i) = Σ_(j∈I(u)) sim(j → i) x_uj, where j → i means i is
+/// among j's kept neighbours (the `implicit` library's ItemItemRecommender convention; with all
+/// neighbours kept it is the plain symmetric sum). Users without training rows are scored by
+/// item popularity.
+///
+/// - Complexity: fit O(Σ_u |I(u)|² + Σ_i c_i log c_i) time, where c_i is the number of items
+///   co-rated with i, and O(items × kept neighbours + nnz) memory (items² in the worst case with
+///   all neighbours); ``scoreAll(user:into:)`` costs O(items + Σ_(j∈I(u)) kept(j)).
+/// - Determinism: exact for a given build (no randomness, fixed summation order); the seed is not used.
+public struct ItemKNNModel: Recommender {
+    public static let name = "itemknn"
+
+    public struct Hyperparameters: Sendable, Hashable {
+        /// Neighbours kept per item; 0 keeps all.
+        public var neighbours: Int
+        /// Added to the norm product in the similarity's denominator.
+        public var shrink: Float
+
+        public init(neighbours: Int = 0, shrink: Float = 0) {
+            self.neighbours = neighbours
+            self.shrink = shrink
+        }
+    }
+
+    public var hyperparameters: Hyperparameters
+    public var seed: UInt64
+    /// Row j: j's kept neighbours i and sim(j, i), ascending by i.
+    var neighbourStarts: [Int] = [0]
+    var neighbourItems: [Int32] = []
+    var neighbourSimilarities: [Float] = []
+    var trainingRows: SparseMatrix? = nil
+    var isExplicit = false
+    var itemCounts: [Float] = []
+
+    public init(hyperparameters: Hyperparameters = Hyperparameters(), seed: UInt64 = 0) {
+        self.hyperparameters = hyperparameters
+        self.seed = seed
+    }
+
+    /// Kept neighbours in total (the size of the similarity model).
+    public var neighbourCount: Int { neighbourItems.count }
+
+    public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
+        let h = hyperparameters
+        guard h.neighbours >= 0 else {
+            throw ModelError(model: Self.name, message: "neighbours must not be negative, got \(h.neighbours)")
+        }
+        guard h.shrink >= 0, h.shrink.isFinite else {
+            throw ModelError(model: Self.name, message: "shrink must not be negative, got \(h.shrink)")
+        }
+        let explicit = data.isExplicit
+        let itemCount = data.itemCount
+        let byUser = data.byUser, byItem = data.byItem
+        var norms = [Float](repeating: 0, count: itemCount)
+        for i in 0..<itemCount {
+            // ‖x_i‖² = Σ_u x_ui², repeated rows of one user (adjacent: columns ascend) summed first.
+            var squares: Float = 0
+            var userTotal: Float = 0
+            for k in byItem.rowRange(i) {
+                userTotal += explicit ? byItem.values[k] : 1
+                if k + 1 == byItem.rowStarts[i + 1] || byItem.columns[k + 1] != byItem.columns[k] {
+                    squares += userTotal * userTotal
+                    userTotal = 0
+                }
+            }
+            norms[i] = squares.squareRoot()
+        }
+        var starts = [Int](repeating: 0, count: itemCount + 1)
+        var neighbourItems: [Int32] = []
+        var neighbourSimilarities: [Float] = []
+        var dots = [Float](repeating: 0, count: itemCount)
+        var touched: [Int32] = []
+        var isTouched = [Bool](repeating: false, count: itemCount)
+        var candidates: [(similarity: Float, item: Int32)] = []
+        byUser.rowStarts.withUnsafeBufferPointer { userStarts in
+            byUser.columns.withUnsafeBufferPointer { userColumns in
+                byUser.values.withUnsafeBufferPointer { userValues in
+                    dots.withUnsafeMutableBufferPointer { dots in
+                        for j in 0..<itemCount {
+                            // dots[i] = Σ_u x_uj x_ui over the users of j.
+                            for e in byItem.rowRange(j) {
+                                let u = Int(byItem.columns[e])
+                                let xj = explicit ? byItem.values[e] : 1
+                                for k in userStarts[u]..<userStarts[u + 1] {
+                                    let i = Int(userColumns[k])
+                                    if !isTouched[i] {
+                                        isTouched[i] = true
+                                        touched.append(Int32(i))
+                                    }
+                                    dots[i] += xj * (explicit ? userValues[k] : 1)
+                                }
+                            }
+                            candidates.removeAll(keepingCapacity: true)
+                            for i in touched where Int(i) != j {
+                                let denominator = norms[j] * norms[Int(i)] + h.shrink
+                                let similarity = denominator > 0 ? dots[Int(i)] / denominator : 0
+                                if similarity != 0 { candidates.append((similarity, i)) }
+                            }
+                            for i in touched {
+                                dots[Int(i)] = 0
+                                isTouched[Int(i)] = false
+                            }
+                            touched.removeAll(keepingCapacity: true)
+                            if h.neighbours > 0 && candidates.count > h.neighbours {
+                                candidates.sort {
+                                    $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.item < $1.item
+                                }
+                                candidates.removeLast(candidates.count - h.neighbours)
+                            }
+                            candidates.sort { $0.item < $1.item }
+                            for candidate in candidates {
+                                neighbourItems.append(candidate.item)
+                                neighbourSimilarities.append(candidate.similarity)
+                            }
+                            starts[j + 1] = neighbourItems.count
+                        }
+                    }
+                }
+            }
+        }
+        neighbourStarts = starts
+        self.neighbourItems = neighbourItems
+        self.neighbourSimilarities = neighbourSimilarities
+        trainingRows = byUser
+        isExplicit = explicit
+        itemCounts = data.itemRowCounts()
+    }
+
+    /// Σ_(j∈I(u)) sim(j → i) x_uj for every item; item popularity for a user without training rows.
+    public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
+        let u = Int(user)
+        guard let rows = trainingRows, u >= 0, u < rows.rowCount, rows.rowLength(u) > 0 else {
+            for i in 0..<scores.count { scores[i] = i < itemCounts.count ? itemCounts[i] : 0 }
+            return
+        }
+        for i in 0..<scores.count { scores[i] = 0 }
+        neighbourStarts.withUnsafeBufferPointer { starts in
+            neighbourItems.withUnsafeBufferPointer { items in
+                neighbourSimilarities.withUnsafeBufferPointer { similarities in
+                    for k in rows.rowRange(u) {
+                        let j = Int(rows.columns[k])
+                        let x = isExplicit ? rows.values[k] : 1
+                        for e in starts[j]..<starts[j + 1] where Int(items[e]) < scores.count {
+                            scores[Int(items[e])] += similarities[e] * x
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import RecData
+import RecModels
+import Testing
+
+/// Same data, parameters and seed: bit-identical scores; another seed changes the stochastic models only.
+@Suite struct DeterminismTests {
+    static let fixture = GroupedInteractions(usersPerGroup: 12, blockSize: 10, noiseItems: 4, picked: 6, heldOut: 2)
+
+    static let smallParameters: [String: [String: ParameterValueLiteral]] = [
+        "mf": ["factors": 12, "epochs": 5], "als": ["factors": 12, "iterations": 3],
+        "bpr": ["factors": 12, "epochs": 5],
+    ]
+
+    static func data(for name: String) -> TrainingData {
+        explicitModels.contains(name) ? fixture.explicitData : fixture.implicitData
+    }
+
+    @Test(arguments: ModelRegistry.names)
+    func sameSeedGivesBitIdenticalScores(name: String) throws {
+        let data = Self.data(for: name)
+        let parameters = Self.smallParameters[name] ?? [:]
+        let first = allScores(try trained(name, on: data, parameters: parameters, seed: 11), data: data)
+        let second = allScores(try trained(name, on: data, parameters: parameters, seed: 11), data: data)
+        #expect(!first.contains { !$0.isFinite })
+        #expect(first.map(\.bitPattern) == second.map(\.bitPattern))
+    }
+
+    @Test(arguments: ModelRegistry.names)
+    func anotherSeedChangesOnlyStochasticModels(name: String) throws {
+        let data = Self.data(for: name)
+        let parameters = Self.smallParameters[name] ?? [:]
+        let first = allScores(try trained(name, on: data, parameters: parameters, seed: 11), data: data)
+        let other = allScores(try trained(name, on: data, parameters: parameters, seed: 12), data: data)
+        if stochasticModels.contains(name) {
+            #expect(first != other, "\(name) ignored its seed")
+        } else {
+            #expect(first.map(\.bitPattern) == other.map(\.bitPattern), "\(name) is documented as deterministic")
+        }
+    }
+
+    @Test func choleskyAndConjugateGradientAgree() throws {
+        let data = Self.fixture.implicitData
+        let cg = try trained("als", on: data, parameters: ["factors": 8, "cg_steps": 8])
+        let exact = try trained("als", on: data, parameters: ["factors": 8, "solver": "cholesky"])
+        let a = allScores(cg, data: data), b = allScores(exact, data: data)
+        let largest = b.map(abs).max()!
+        let worst = zip(a, b).map { abs($0 - $1) }.max()!
+        // Recorded: the largest difference is 2e-5 of the largest score with 8 CG steps per row.
+        #expect(worst < 1e-3 * largest, "largest gap \(worst), largest score \(largest)")
+    }
+
+    @Test(arguments: ["als", "bpr", "itemknn", "ease"])
+    func usersWithoutRowsGetPopularity(name: String) throws {
+        var rows: [(user: Int32, item: Int32, value: Float)] = []
+        let base = Self.fixture.implicitData.interactions
+        for k in 0..<base.count { rows.append((base.users[k], base.items[k], 1)) }
+        let fixture = Self.fixture
+        // One extra user with no rows.
+        let data = Fixtures.data(rows, users: fixture.userCount + 1, items: fixture.itemCount, explicit: false)
+        let model = try trained(name, on: data, parameters: Self.smallParameters[name] ?? [:])
+        let popularity = try trained("popularity", on: data)
+        #expect(
+            scores(model, user: fixture.userCount, itemCount: fixture.itemCount)
+                == scores(popularity, user: fixture.userCount, itemCount: fixture.itemCount))
+    }
+}
