@@ -18,7 +18,7 @@ public struct ItemKNNModel: Recommender {
     public static let name = "itemknn"
 
     public struct Hyperparameters: Sendable, Hashable {
-        /// Neighbours kept per item; 0 keeps all.
+        /// Neighbors kept per item; 0 keeps all.
         public var neighbors: Int
         /// Added to the norm product in the similarity's denominator.
         public var shrink: Float

@@ -34,7 +34,7 @@ enum MovieLens100K {
 
 @Suite(.enabled(if: MovieLens100K.isPresent, "../shared/data/ml-100k absent: skipped"))
 struct MovieLensTests {
-    /// Surprise's SVD defaults: u1 RMSE 0.951–0.952 over seeds 0…5 (release). Debug builds run the
+    /// Surprise's SVD defaults: u1 RMSE 0.951 with seed 1 (release build). Debug builds run the
     /// SIMD loops about 250 times slower (30 s here), so they train a short model instead:
     /// 10 factors, 10 epochs, recorded 0.961–0.962 over seeds 1…3.
     @Test func biasedMFOnFoldU1() throws {

@@ -6,7 +6,7 @@ import Testing
 @Suite struct PlantedRatingsTests {
     static let planted = PlantedRatings()
 
-    /// Recorded (seed 1): baseline 0.73, MF 0.22 held-out RMSE; the bounds leave room for rounding changes.
+    /// Recorded (seed 1): baseline 0.80, MF 0.16 held-out RMSE; the bounds leave room for rounding changes.
     @Test func biasedMFLearnsThePlantedMatrix() throws {
         let planted = Self.planted
         var baseline = BaselineModel()
@@ -17,8 +17,8 @@ import Testing
             seed: 1)
         try model.fit(planted.data)
         let baselineRMSE = planted.testRMSE(baseline), mfRMSE = planted.testRMSE(model)
-        #expect(baselineRMSE > 0.5, "the planted interactions are not explained by biases: \(baselineRMSE)")
-        #expect(mfRMSE < 0.35, "MF held-out RMSE \(mfRMSE) (baseline \(baselineRMSE))")
+        #expect(baselineRMSE > 0.6, "the planted interactions are not explained by biases: \(baselineRMSE)")
+        #expect(mfRMSE < 0.3, "MF held-out RMSE \(mfRMSE) (baseline \(baselineRMSE))")
         #expect(mfRMSE < baselineRMSE / 2)
     }
 

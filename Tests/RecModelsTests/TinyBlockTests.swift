@@ -27,7 +27,7 @@ import Testing
         }
     }
 
-    @Test func itemKNNKeepsTheTopNeighbours() throws {
+    @Test func itemKNNKeepsTheTopNeighbors() throws {
         // Each item shares users with the 3 other items of its block, all equally similar.
         let data = Fixtures.tinyBlocks(explicit: false)
         var all = ItemKNNModel()
