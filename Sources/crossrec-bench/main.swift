@@ -17,8 +17,11 @@ func fail(_ message: String) -> Never {
 let usage = """
     usage: crossrec-bench data [--ratings N] [--repetitions R] [--no-pandas] [--output FILE]
            crossrec-bench sweep [--trials 1000,10000,100000] [--workers 2,16] [--no-optuna] [--output FILE]
+           crossrec-bench models [--data ../shared/data/ml-100k] [--repetitions 3] [--seed 1] [--no-tuned] [--output FILE]
       data   parse throughput (MB/s) and resident bytes per interaction of the MovieLens loader on
              generated files in the 100K, 1M/10M and CSV rating layouts (targets: ≥150 MB/s, ≤24 B)
+      models biased MF and baseline RMSE on u1..u5, and the u1 implicit protocol (popularity, ALS, BPR,
+             item-kNN, EASE): the issue #3 goal figures with fit times
       sweep  noop trials per second through `crossrec sweep run` (1k–100k trials, 2 and 16 workers),
              coordinator peak memory, and 64 × 50 ms sleep trials on 2 workers against the ideal 1.6 s
     """
@@ -43,6 +46,19 @@ do {
         let workers = (option("--workers") ?? "2,16").split(separator: ",").compactMap { Int($0) }
         let benchmark = SweepBenchmark(noopTrials: trials, workerCounts: workers, compareWithOptuna: !arguments.contains("--no-optuna"))
         let report = try benchmark.run()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+        print(json)
+        if let output = option("--output") { try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: output)) }
+    case "models":
+        let folder = option("--data") ?? "../shared/data/ml-100k"
+        guard FileManager.default.fileExists(atPath: folder + "/u1.base") else {
+            fail("\(folder): MovieLens 100K not found (pass --data, or fetch it with `crossrec data fetch ml-100k`)")
+        }
+        let benchmark = ModelBenchmark(
+            folder: folder, repetitions: Int(option("--repetitions") ?? "3") ?? 3, seed: UInt64(option("--seed") ?? "1") ?? 1)
+        let report = try benchmark.run(includeTuned: !arguments.contains("--no-tuned"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let json = String(decoding: try encoder.encode(report), as: UTF8.self)
