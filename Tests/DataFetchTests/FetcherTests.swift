@@ -71,7 +71,7 @@ private func fetchError(_ body: () async throws -> Void) async throws -> FetchEr
     throw CancellationError()
 }
 
-@Suite("Fetcher against a loopback HTTP server")
+@Suite("Fetcher against a loopback HTTP server", .serialized)
 struct FetcherTests {
     @Test func fetchDownloadsVerifiesUnpacksAndMarksComplete() async throws {
         let harness = try Harness()
