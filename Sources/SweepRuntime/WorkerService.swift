@@ -64,6 +64,8 @@ public final class WorkerService {
         var wakeUp: ProtocolInstant?
         var cancelFlags: [LeaseTicket: CancellationFlag] = [:]
         var shutdownSent = false
+        let executor = TrialExecutor(slots: options.slots, runner: runner, codec: codec, context: context, endpoint: doneEndpoint)
+        defer { executor.stop() }
         var pending = core.handle(.connected, now: now())
 
         while true {
@@ -79,7 +81,7 @@ public final class WorkerService {
                     case .startTrial(let lease):
                         let flag = CancellationFlag()
                         cancelFlags[lease.ticket] = flag
-                        startTrial(lease, cancel: flag, context: context, endpoint: doneEndpoint)
+                        executor.submit(lease, cancel: flag)
                     case .cancelTrial(let ticket):
                         cancelFlags[ticket]?.cancel()
                     case .reconnect:
@@ -161,30 +163,6 @@ public final class WorkerService {
         return socket
     }
 
-    /// Runs the trial on its own thread; progress and the outcome come back as wire frames on `endpoint`.
-    private func startTrial(_ lease: TrialLease, cancel: CancellationFlag, context: ZMQContext, endpoint: String) {
-        let runner = self.runner
-        let codec = self.codec
-        let thread = Thread {
-            guard let push = try? context.socket(.push) else { return }
-            defer { push.close() }
-            try? push.setLinger(.seconds(1))
-            guard (try? push.connect(endpoint)) != nil else { return }
-            let dataset = lease.dataset.isEmpty ? nil : try? JSONDecoder().decode(DatasetSpec.self, from: Data(lease.dataset.utf8))
-            let result = runner.run(lease.config, dataset: dataset, cancel: cancel) { progress in
-                if let frame = try? codec.encode(WorkerMessage.progress(lease.ticket, progress)) { _ = try? push.send(frame) }
-            }
-            let message: WorkerMessage
-            switch result {
-            case .success(let metrics): message = .result(lease.ticket, metrics)
-            case .failure(let failure): message = .failure(lease.ticket, failure)
-            }
-            if let frame = try? codec.encode(message) { _ = try? push.send(frame) }
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
-
     private func log(_ level: LogLevel, _ message: String, _ metadata: [String: String]) {
         guard options.verbose || level >= .warning else { return }
         let extra = metadata.keys.sorted().map { "\($0)=\(metadata[$0]!)" }.joined(separator: " ")
@@ -194,4 +172,61 @@ public final class WorkerService {
 
 public enum RuntimeVersion {
     public static let current = "0.1.0"
+}
+
+/// Long-lived trial threads, one per slot, each with its own PUSH socket to the worker loop's
+/// completion endpoint: a trial costs a queue hand-off, not a new thread and socket.
+final class TrialExecutor: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [(TrialLease, CancellationFlag)] = []
+    private var stopping = false
+
+    init(slots: Int, runner: TrialRunner, codec: WireCodec, context: ZMQContext, endpoint: String) {
+        for index in 0..<max(1, slots) {
+            let thread = Thread { [self] in
+                guard let push = try? context.socket(.push) else { return }
+                defer { push.close() }
+                try? push.setLinger(.seconds(1))
+                guard (try? push.connect(endpoint)) != nil else { return }
+                while let (lease, cancel) = next() {
+                    let dataset = lease.dataset.isEmpty ? nil : try? JSONDecoder().decode(DatasetSpec.self, from: Data(lease.dataset.utf8))
+                    let result = runner.run(lease.config, dataset: dataset, cancel: cancel) { progress in
+                        if let frame = try? codec.encode(WorkerMessage.progress(lease.ticket, progress)) { _ = try? push.send(frame) }
+                    }
+                    let message: WorkerMessage
+                    switch result {
+                    case .success(let metrics): message = .result(lease.ticket, metrics)
+                    case .failure(let failure): message = .failure(lease.ticket, failure)
+                    }
+                    if let frame = try? codec.encode(message) { _ = try? push.send(frame) }
+                }
+            }
+            thread.name = "crossrec-trial-\(index)"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    func submit(_ lease: TrialLease, cancel: CancellationFlag) {
+        condition.lock()
+        jobs.append((lease, cancel))
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// The next job, or nil once stopping.
+    private func next() -> (TrialLease, CancellationFlag)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while jobs.isEmpty && !stopping { condition.wait() }
+        if stopping { return nil }
+        return jobs.removeFirst()
+    }
+
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
 }
