@@ -9,14 +9,15 @@ extension CoordinatorCore {
         guard phase == .running, !pending.isEmpty else { return }
         for id in workers.keys.sorted() {
             var free = workers[id]!.slots - workers[id]!.leases.count
-            var position = 0
-            while free > 0, position < pending.count {
+            var position = pending.count - 1  // smallest index first (`pending` is descending)
+            while free > 0, position >= 0 {
                 let index = pending[position]
                 guard workers[id]!.models.contains(records[index].config.model) else {
-                    position += 1
+                    position -= 1
                     continue
                 }
                 pending.remove(at: position)
+                position -= 1
                 grant(index, to: id, now: now)
                 free -= 1
             }
@@ -85,9 +86,9 @@ extension CoordinatorCore {
         records[index].state = .pending
         var low = 0
         var high = pending.count
-        while low < high {
+        while low < high {  // first position whose index is smaller (descending order)
             let middle = (low + high) / 2
-            if pending[middle] < index { low = middle + 1 } else { high = middle }
+            if pending[middle] > index { low = middle + 1 } else { high = middle }
         }
         pending.insert(index, at: low)
     }
