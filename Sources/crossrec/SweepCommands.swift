@@ -31,11 +31,18 @@ struct SweepCommand: ParsableCommand {
         @Option(help: "Write a JUnit XML summary here.") var junit: String?
         @Option(help: "Write a Markdown summary here.") var summary: String?
         @Flag(help: "Log protocol events.") var verbose = false
+        @Flag(help: "Validate the sweep file and print its trials per model, without running anything.") var dryRun = false
         @Option(help: .hidden) var statsFile: String?
 
         func run() throws {
             let started = ContinuousClock.now
             let spec = try loadSweep(file)
+            if dryRun {
+                let expansion = spec.expand()
+                print("\(spec.name): \(expansion.trials.count) trials")
+                for model in spec.models.map(\.model) { print("  \(model): \(expansion.countsByModel[model] ?? 0)") }
+                return
+            }
             let parsedAssertions = try parseAssertions(assertions)
             var options = CoordinatorService.Options(bind: "tcp://127.0.0.1:0", storePath: store ?? "out/\(spec.name).sqlite")
             options.verbose = verbose
