@@ -68,7 +68,8 @@ extension ModelBenchmark {
     /// Runs the Python leg on `folder` over `seeds`; nil and a note when python3 fails. Its
     /// progress lines go to stderr as they come.
     func measurePeers(usersEvaluated: Int) -> (PeerReport?, [String]) {
-        let arguments = String(decoding: try! JSONEncoder().encode(PeerArguments(folder: folder, seeds: seeds)), as: UTF8.self)
+        let arguments = String(
+            decoding: try! JSONEncoder().encode(PeerArguments(folder: folder, seeds: seeds)), as: UTF8.self)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", Self.peerScript, arguments]
@@ -80,7 +81,12 @@ extension ModelBenchmark {
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            return (nil, ["peers not measured: the python3 peer leg exited with status \(process.terminationStatus) (its stderr is above)"])
+            return (
+                nil,
+                [
+                    "peers not measured: the python3 peer leg exited with status \(process.terminationStatus) (its stderr is above)"
+                ]
+            )
         }
         let raw: RawPeers
         do { raw = try JSONDecoder().decode(RawPeers.self, from: output) } catch {
@@ -89,7 +95,8 @@ extension ModelBenchmark {
         var notes = raw.notes
         if raw.protocolCheck.usersEvaluated != usersEvaluated {
             notes.append(
-                "protocol mismatch: the Python leg evaluates \(raw.protocolCheck.usersEvaluated) users, crossrec \(usersEvaluated)")
+                "protocol mismatch: the Python leg evaluates \(raw.protocolCheck.usersEvaluated) users, crossrec \(usersEvaluated)"
+            )
         }
         let surprise = raw.surprise.map { s in
             SurprisePeer(
@@ -98,14 +105,16 @@ extension ModelBenchmark {
                     model: "Surprise SVD", parameters: Self.surpriseSVDParameters,
                     runs: s.svd.map { RatingRun(seed: $0.seed, folds: $0.folds) }),
                 baselineOnly: RatingSummary(
-                    model: "Surprise BaselineOnly", parameters: ["method": "als", "reg_u": "15", "reg_i": "10", "n_epochs": "10"],
+                    model: "Surprise BaselineOnly",
+                    parameters: ["method": "als", "reg_u": "15", "reg_i": "10", "n_epochs": "10"],
                     runs: [RatingRun(seed: 0, folds: s.baselineOnly)]))
         }
         let implicit = raw.implicit.map { i in
             let parameters = ["factors": "64", "iterations": "15", "regularization": "0.01", "cg_steps": "3"]
             func summary(_ runs: [RankingRun], alpha: String, threads: String, note: String) -> RankingSummary {
                 Self.rankingSummary(
-                    "implicit ALS", note: note, parameters: parameters.merging(["alpha": alpha, "num_threads": threads]) { $1 },
+                    "implicit ALS", note: note,
+                    parameters: parameters.merging(["alpha": alpha, "num_threads": threads]) { $1 },
                     usersEvaluated: raw.protocolCheck.usersEvaluated, runs: runs)
             }
             return ImplicitPeer(
@@ -120,7 +129,10 @@ extension ModelBenchmark {
                     i.alsAlpha2OneThread, alpha: "2", threads: "1",
                     note: "c = 2 on every positive: the same objective as crossrec's alpha 1 (c = 1 + alpha·r)"))
         }
-        return (PeerReport(python: raw.python, surprise: surprise, implicit: implicit, protocolCheck: raw.protocolCheck), notes)
+        return (
+            PeerReport(python: raw.python, surprise: surprise, implicit: implicit, protocolCheck: raw.protocolCheck),
+            notes
+        )
     }
 
     struct PeerArguments: Encodable { var folder: String; var seeds: [UInt64] }

@@ -130,7 +130,8 @@ extension ModelBenchmark {
         var goals: [Goal]
         /// The issue's peer figures, for reference only: the `peers` block is this run's measurement.
         var peerFiguresFromIssue: [String: Double] = [
-            "surprise_svd_mean_rmse": 0.9385, "surprise_svd_fit_seconds": 0.40, "surprise_baselineonly_mean_rmse": 0.9449,
+            "surprise_svd_mean_rmse": 0.9385, "surprise_svd_fit_seconds": 0.40,
+            "surprise_baselineonly_mean_rmse": 0.9449,
             "implicit_als_ndcg10": 0.351, "implicit_als_fit_seconds": 0.24, "popularity_ndcg10": 0.245,
             "itemknn_all_ndcg10": 0.378,
         ]

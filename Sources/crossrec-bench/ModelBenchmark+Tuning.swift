@@ -41,7 +41,8 @@ extension ModelBenchmark {
         var chosen: [[String: ParameterValue]] = []
         var selections: [TunedFold] = []
         for (k, fold) in folds.enumerated() {
-            let holdout = try Splitting.randomHoldout(fold.train, testFraction: Self.validationFraction, seed: UInt64(k + 1))
+            let holdout = try Splitting.randomHoldout(
+                fold.train, testFraction: Self.validationFraction, seed: UInt64(k + 1))
             let full = foldData[k]
             let data = TrainingData(
                 interactions: holdout.train, userCount: full.userCount, itemCount: full.itemCount, isExplicit: true)
@@ -51,8 +52,10 @@ extension ModelBenchmark {
                     "mf", parameters: Self.tunedFixed.merging(point) { $1 }, seed: selectionSeed)
                 try model.fit(data)
                 let trained = model
-                let rmse = RatingEvaluator().evaluate(holdout) { user, item in trained.predictRating(user: user, item: item) }
-                    .rmse
+                let rmse = RatingEvaluator().evaluate(holdout) { user, item in
+                    trained.predictRating(user: user, item: item)
+                }
+                .rmse
                 scores.append(rmse)
                 Self.progress(
                     "tuning \(fold.name) \(Self.describe(point)): validation RMSE \(Self.format(rmse))")

@@ -63,7 +63,8 @@ struct ModelBenchmark {
         var rating: [RatingSummary] = []
         let defaults = [[String: ParameterValue]](repeating: [:], count: folds.count)
         let baseline = try ratingRun("baseline", defaults, seed: 0, folds: folds, data: foldData)
-        rating.append(RatingSummary(model: "baseline", parameters: ["reg_user": "15", "reg_item": "10"], runs: [baseline]))
+        rating.append(
+            RatingSummary(model: "baseline", parameters: ["reg_user": "15", "reg_item": "10"], runs: [baseline]))
         let mfRuns = try seeds.map { try ratingRun("mf", defaults, seed: $0, folds: folds, data: foldData) }
         rating.append(RatingSummary(model: "mf", parameters: Self.surpriseSVDParameters, runs: mfRuns))
         let tuned = includeTuned ? try tunedMF(folds: folds, data: foldData) : nil
@@ -71,7 +72,8 @@ struct ModelBenchmark {
         // The implicit protocol on u1.
         var implicitTrain = folds[0].train
         implicitTrain.values = [Float](repeating: 1, count: implicitTrain.count)
-        let data = TrainingData(interactions: implicitTrain, userCount: userCount, itemCount: itemCount, isExplicit: false)
+        let data = TrainingData(
+            interactions: implicitTrain, userCount: userCount, itemCount: itemCount, isExplicit: false)
         let evaluator = try TopKEvaluator(ks: [10], relevanceThreshold: 4, candidatePolicy: .itemsSeenInTraining)
         let split = Split(name: "u1", train: implicitTrain, test: folds[0].test)
         var ranking: [RankingSummary] = []
@@ -91,7 +93,8 @@ struct ModelBenchmark {
                 runs.append(
                     RankingRun(
                         seed: seed, ndcgAt10: result.value("ndcg@10") ?? .nan,
-                        precisionAt10: result.value("precision@10") ?? .nan, recallAt10: result.value("recall@10") ?? .nan,
+                        precisionAt10: result.value("precision@10") ?? .nan,
+                        recallAt10: result.value("recall@10") ?? .nan,
                         fitSeconds: seconds))
                 Self.progress(
                     "\(name)\(parameters["alpha"].map { " alpha \($0)" } ?? "") seed \(seed) u1 implicit: NDCG@10 "
@@ -103,7 +106,9 @@ struct ModelBenchmark {
                     runs: runs))
         }
 
-        var (peers, notes) = includePeers ? measurePeers(usersEvaluated: ranking[0].usersEvaluated) : (nil, ["peers skipped (--no-peers)"])
+        var (peers, notes) =
+            includePeers
+            ? measurePeers(usersEvaluated: ranking[0].usersEvaluated) : (nil, ["peers skipped (--no-peers)"])
         if let check = peers?.protocolCheck, abs(check.popularity.ndcgAt10 - ranking[0].ndcgAt10.mean) > 1e-6 {
             notes.append(
                 "protocol mismatch: popularity NDCG@10 is \(check.popularity.ndcgAt10) in the Python leg, "
@@ -135,10 +140,13 @@ struct ModelBenchmark {
             try model.fit(data)
             let seconds = Self.seconds(since: start)
             let trained = model
-            let evaluation = RatingEvaluator().evaluate(fold) { user, item in trained.predictRating(user: user, item: item) }
+            let evaluation = RatingEvaluator().evaluate(fold) { user, item in
+                trained.predictRating(user: user, item: item)
+            }
             results.append(RatingFold(fold: fold.name, rmse: evaluation.rmse, mae: evaluation.mae, fitSeconds: seconds))
             Self.progress(
-                "\(name) seed \(seed) \(fold.name): RMSE \(Self.format(evaluation.rmse)), fit \(Self.format(seconds, digits: 3)) s")
+                "\(name) seed \(seed) \(fold.name): RMSE \(Self.format(evaluation.rmse)), fit \(Self.format(seconds, digits: 3)) s"
+            )
         }
         return RatingRun(seed: seed, folds: results)
     }
@@ -160,13 +168,17 @@ struct ModelBenchmark {
         let als1 = report.implicitU1.first { $0.model == "als" && $0.parameters["alpha"] == "1.0" }!
         let implicit = report.peers?.implicit
         return [
-            "surpriseSVDFitOverMFFit (speed-up, mean over seeds and folds)": svd.map { $0.meanFitSeconds / mf.meanFitSeconds },
+            "surpriseSVDFitOverMFFit (speed-up, mean over seeds and folds)": svd.map {
+                $0.meanFitSeconds / mf.meanFitSeconds
+            },
             "mfMeanRMSEMinusSurpriseSVD (mean over seeds)": svd.map { mf.meanRMSE.mean - $0.meanRMSE.mean },
             "surpriseBaselineOnlyFitOverBaselineFit (speed-up)": baselineOnly.map {
                 $0.meanFitSeconds / baseline.meanFitSeconds
             },
             "baselineMeanRMSEMinusSurpriseBaselineOnly": baselineOnly.map { baseline.meanRMSE.mean - $0.meanRMSE.mean },
-            "alsAlpha0FitOverImplicitOneThreadFit": implicit.map { als.fitSeconds.mean / $0.alsOneThread.fitSeconds.mean },
+            "alsAlpha0FitOverImplicitOneThreadFit": implicit.map {
+                als.fitSeconds.mean / $0.alsOneThread.fitSeconds.mean
+            },
             "alsAlpha0FitOverImplicitDefaultThreadsFit": implicit.map {
                 als.fitSeconds.mean / $0.alsDefaultThreads.fitSeconds.mean
             },
@@ -204,13 +216,15 @@ struct ModelBenchmark {
         if let tuned = report.tunedMF {
             goals.append(
                 Goal(
-                    goal: "MF tuned on validation splits: mean test RMSE u1..u5 ≤ 0.905", measured: tuned.test.meanRMSE.mean,
+                    goal: "MF tuned on validation splits: mean test RMSE u1..u5 ≤ 0.905",
+                    measured: tuned.test.meanRMSE.mean,
                     target: 0.905, met: tuned.test.meanRMSE.mean <= 0.905))
         }
         let als = report.implicitU1.first { $0.model == "als" && $0.parameters["alpha"] == "0.0" }!
         goals.append(
             Goal(
-                goal: "ALS with implicit's formulation (alpha 0, init uniform) NDCG@10 ≥ 0.351", measured: als.ndcgAt10.mean, target: 0.351,
+                goal: "ALS with implicit's formulation (alpha 0, init uniform) NDCG@10 ≥ 0.351",
+                measured: als.ndcgAt10.mean, target: 0.351,
                 met: als.ndcgAt10.mean >= 0.351))
         if let implicit = report.peers?.implicit {
             goals.append(
@@ -218,7 +232,8 @@ struct ModelBenchmark {
                     goal: "ALS NDCG@10 ≥ implicit's in this run, same seeds", measured: als.ndcgAt10.mean,
                     target: implicit.alsOneThread.ndcgAt10.mean,
                     met: als.ndcgAt10.mean >= implicit.alsOneThread.ndcgAt10.mean))
-            for (label, peer) in [("1 thread", implicit.alsOneThread), ("default threads", implicit.alsDefaultThreads)] {
+            for (label, peer) in [("1 thread", implicit.alsOneThread), ("default threads", implicit.alsDefaultThreads)]
+            {
                 goals.append(
                     Goal(
                         goal: "ALS fit seconds ≤ implicit's (\(label)) in this run", measured: als.fitSeconds.mean,

@@ -67,12 +67,14 @@ import Testing
         let data = Self.fixture.implicitData
         let normal = allScores(try trained("als", on: data, parameters: ["factors": 8, "iterations": 0]), data: data)
         let start = allScores(
-            try trained("als", on: data, parameters: ["factors": 8, "iterations": 0, "init": "uniform", "init_std": 0.5]),
+            try trained(
+                "als", on: data, parameters: ["factors": 8, "iterations": 0, "init": "uniform", "init_std": 0.5]),
             data: data)
         #expect(normal.contains { $0 < 0 }, "N(0, σ²) starts give some negative scores")
         #expect(start.allSatisfy { $0 >= 0 && $0 < 8 * 0.25 })
         let again = allScores(
-            try trained("als", on: data, parameters: ["factors": 8, "iterations": 0, "init": "uniform", "init_std": 0.5]),
+            try trained(
+                "als", on: data, parameters: ["factors": 8, "iterations": 0, "init": "uniform", "init_std": 0.5]),
             data: data)
         #expect(start.map(\.bitPattern) == again.map(\.bitPattern))
         let fitted = allScores(try trained("als", on: data, parameters: ["factors": 8, "init": "uniform"]), data: data)

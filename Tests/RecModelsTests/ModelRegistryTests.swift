@@ -68,7 +68,8 @@ import Testing
         #expect(error.model == "als")
         #expect(
             error.message
-                == "unknown parameter 'factor'; accepted: factors, iterations, reg, alpha, init_std, init, solver, cg_steps")
+                == "unknown parameter 'factor'; accepted: factors, iterations, reg, alpha, init_std, init, solver, cg_steps"
+        )
         let none = try #require(throws: ModelError.self) {
             try ModelRegistry.make("popularity", parameters: ["k": .int(1)])
         }
