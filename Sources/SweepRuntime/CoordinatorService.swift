@@ -120,7 +120,8 @@ public final class CoordinatorService {
             name: spec.name, specJSON: specJSON, datasetFingerprint: spec.datasetFingerprint,
             codeVersion: RuntimeVersion.current, trials: expansion.trials.map { (id: $0.id, config: $0.config) })
         let sweep = registration.sweep
-        let stored = try store.snapshot(sweep: sweep)
+        // Only trials with a history: the expansion already describes the never-leased ones.
+        let stored = try store.snapshot(sweep: sweep, startedOnly: true)
         let datasetJSON = String(decoding: try JSONEncoder.sorted.encode(spec.dataset), as: UTF8.self)
         // Infrastructure failures so far of every unfinished trial that was tried: its retry budget.
         var infrastructureFailures: [TrialID: Int] = [:]
@@ -230,20 +231,21 @@ public final class CoordinatorService {
         return Outcome(summary: finished!, leaderboard: leaderboard, sweep: sweep)
     }
 
-    /// The leaderboard of the trials of `expansion` recorded in `store` (finished and failed).
+    /// The leaderboard of the trials of `expansion` recorded in `store` (finished and failed),
+    /// streamed from the store: trials registered by an earlier version of the sweep file but
+    /// absent from this one are left out, and configurations come from the expansion.
     public static func leaderboard(store: SweepStore, sweep: SweepID, expansion: SweepExpansion, metric: MetricSpec) throws -> Leaderboard {
-        let ids = Set(expansion.ids)
-        let snapshot = try store.snapshot(sweep: sweep)
-        var results: [(config: TrialConfig, metrics: TrialMetrics)] = []
-        var failures: [(config: TrialConfig, failure: TrialFailure)] = []
-        for trial in snapshot.trials where ids.contains(trial.id) {
-            if trial.state == .finished, let result = trial.result {
-                results.append((trial.config, result.metrics))
-            } else if trial.state == .failed, let failure = trial.failure {
-                failures.append((trial.config, failure))
+        var configs: [TrialID: TrialConfig] = Dictionary(minimumCapacity: expansion.trials.count)
+        for trial in expansion.trials { configs[trial.id] = trial.config }
+        var board = Leaderboard.Accumulator(metric: metric)
+        try store.forEachOutcome(sweep: sweep) { id, outcome in
+            guard let config = configs[id] else { return }
+            switch outcome {
+            case .success(let metrics): board.add(config, metrics)
+            case .failure(let failure): board.add(config, failure: failure)
             }
         }
-        return Leaderboard(metric: metric, results: results, failures: failures)
+        return board.leaderboard
     }
 
     /// The core's view of the store: running trials of an earlier coordinator life become pending
