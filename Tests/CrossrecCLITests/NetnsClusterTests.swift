@@ -24,9 +24,13 @@ struct NetnsClusterTests {
 
     static func findUnavailability() -> String? {
         guard getuid() == 0 else { return "not root (ip netns needs root)" }
-        guard let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first(where: FileManager.default.isExecutableFile)
+        guard
+            let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first(
+                where: FileManager.default.isExecutableFile)
         else { return "no ip command (iproute2)" }
-        guard FileManager.default.isExecutableFile(atPath: CLI.executable) else { return "no crossrec binary at \(CLI.executable)" }
+        guard FileManager.default.isExecutableFile(atPath: CLI.executable) else {
+            return "no crossrec binary at \(CLI.executable)"
+        }
         // Root in a container may still be refused network namespaces: try one.
         let probe = "crossrec-probe-\(getpid())"
         for arguments in [["netns", "add", probe], ["netns", "del", probe]] {
@@ -36,14 +40,17 @@ struct NetnsClusterTests {
             process.standardError = FileHandle.nullDevice
             guard (try? process.run()) != nil else { return "cannot run \(ip)" }
             process.waitUntilExit()
-            if process.terminationStatus != 0 { return "ip \(arguments.joined(separator: " ")) failed: no network namespaces here" }
+            if process.terminationStatus != 0 {
+                return "ip \(arguments.joined(separator: " ")) failed: no network namespaces here"
+            }
         }
         return nil
     }
 
     @Test(
         "A sweep across a network cut between two namespaces counts every trial once",
-        .enabled(if: unavailable == nil, "needs root, ip netns and the built crossrec (see NetnsClusterTests.unavailable)"),
+        .enabled(
+            if: unavailable == nil, "needs root, ip netns and the built crossrec (see NetnsClusterTests.unavailable)"),
         .timeLimit(.minutes(2)))
     func sweepAcrossANetworkCut() throws {
         let folder = try TemporaryFolder()
@@ -62,15 +69,21 @@ struct NetnsClusterTests {
         try handle.close()
         let log = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         let summary = log.split(separator: "\n").filter { $0.hasPrefix("netns-test:") }.joined(separator: "\n")
-        #expect(process.terminationStatus == 0, "cluster/netns-test.sh exited \(process.terminationStatus):\n\(log.suffix(6000))")
+        #expect(
+            process.terminationStatus == 0,
+            "cluster/netns-test.sh exited \(process.terminationStatus):\n\(log.suffix(6000))")
         print("cluster/netns-test.sh took \(ContinuousClock.now - started):\n\(summary)")
         guard process.terminationStatus == 0 else { return }
 
         let state = try SweepIntegrationTests.storeState(work + "/cluster.sqlite")
-        #expect(state.finished == state.attemptsPerTrial.count && state.failed == 0, "\(state.finished) finished, \(state.failed) failed")
+        #expect(
+            state.finished == state.attemptsPerTrial.count && state.failed == 0,
+            "\(state.finished) finished, \(state.failed) failed")
         var lost = 0
         for (trial, attempts) in state.attemptsPerTrial {
-            #expect(attempts.filter { $0.outcome == .finished }.count == 1, "trial \(trial) was not counted exactly once: \(attempts)")
+            #expect(
+                attempts.filter { $0.outcome == .finished }.count == 1,
+                "trial \(trial) was not counted exactly once: \(attempts)")
             #expect(!attempts.contains { $0.worker == "stranger" }, "the refused worker ran trial \(trial)")
             lost += attempts.filter { $0.outcome != .finished }.count
         }

@@ -104,7 +104,9 @@ struct WorkerReconnectTests {
         options.heartbeatInterval = .milliseconds(100)  // liveness: 3 × 100 ms
         let shutdown = ShutdownSignal()
         let outcome = Outcome()
-        let thread = Thread { [options] in outcome.set(Result { _ = try WorkerService(options: options, shutdown: shutdown).run() }) }
+        let thread = Thread { [options] in
+            outcome.set(Result { _ = try WorkerService(options: options, shutdown: shutdown).run() })
+        }
         thread.start()
 
         // 3 s at one reconnect per 300 ms is about 10 connections; the stalled worker made 1–3.
