@@ -31,7 +31,8 @@ struct ClusterFilesTests {
         var subcommand: String
         var flags: [String]
         var description: String {
-            "\((file as NSString).lastPathComponent): crossrec \(subcommand) \(flags.joined(separator: " "))"
+            let path = file.replacingOccurrences(of: ClusterFilesTests.repository + "/", with: "")
+            return "\(path): crossrec \(subcommand) \(flags.joined(separator: " "))"
         }
     }
 
@@ -53,8 +54,8 @@ struct ClusterFilesTests {
             let subcommand = text.substring(with: match.range(at: 1)).split(whereSeparator: \.isWhitespace).joined(
                 separator: " ")
             var rest = text.substring(from: match.range.location + match.range.length)
-            // The invocation ends at the next shell operator or redirection.
-            for separator in [" | ", " || ", " && ", "; ", " >", " 2>", " <"] {
+            // The invocation ends at the next shell operator, redirection or comment.
+            for separator in [" | ", " || ", " && ", "; ", " >", " 2>", " <", " #"] {
                 if let range = rest.range(of: separator) { rest = String(rest[..<range.lowerBound]) }
             }
             let flags = rest.split(whereSeparator: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "=" })
