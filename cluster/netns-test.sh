@@ -217,8 +217,8 @@ say "ok: the sweep completed across the cut; $(grep -Ec "worker w[12] lost" coor
 
 # --- 4. the same leaderboard as a plain local run, from the coordinator and from the store --------------
 "$crossrec" leaderboard cluster.sqlite --format json >leaderboard-store.json
-"$crossrec" sweep run sweep.yaml --workers 2 --store local.sqlite --format json >leaderboard-local.json 2>local.log \
-    || fail "the local sweep run failed"
+timeout 120 "$crossrec" sweep run sweep.yaml --workers 2 --store local.sqlite --format json >leaderboard-local.json \
+    2>local.log || fail "the local sweep run failed (or took over 120 s)"
 cmp -s leaderboard-cluster.json leaderboard-local.json || fail "leaderboards differ: $(diff leaderboard-cluster.json leaderboard-local.json | head -n 20)"
 cmp -s leaderboard-store.json leaderboard-local.json || fail "crossrec leaderboard differs from the local run"
 grep -q '"rmse"' leaderboard-local.json || fail "the leaderboard has no rmse"
