@@ -11,13 +11,21 @@ internal import RecData
 /// - `cg` (default): `cg_steps` conjugate-gradient steps warm-started from the previous factors,
 ///   never forming the matrix (Takács et al. 2011; the `implicit` library's default solver).
 /// - `cholesky`: forms the matrix and solves exactly with LAPACK `sposv`.
-/// Factors start at N(0, init_std²) (users, then items); users first in each iteration. Rows with
-/// no training data get zero factors, and users without rows are scored by item popularity.
+/// Factors start at N(0, init_std²) (`init` normal), or at U[0, init_std) (`init` uniform: the
+/// `implicit` library's start, `random((rows, factors)) * 0.01`), users then items; users first in
+/// each iteration. Rows with no training data get zero factors, and users without rows are scored
+/// by item popularity.
+///
+/// The `implicit` library (0.7) reads a matrix value as the confidence itself, c = alpha·r, so with
+/// binary data its default (alpha 1) is c = 1 on positives; here that is alpha 0. Its alpha a
+/// equals alpha a − 1 here on binary data; the solver (3 CG steps, warm start, λI added to YᵀY)
+/// is the same.
 ///
 /// - Complexity: per iteration O((users + items) × factors² + nnz × factors × cg_steps) time with
 ///   `cg`, O(nnz × factors² + (users + items) × factors³) with `cholesky`;
-///   O((users + items) × factors + nnz) memory. ML-100K u1 (64 factors, 15 iterations) fits in
-///   about 0.22 s in release on one core with `cg`, 1.3 s with `cholesky`.
+///   O((users + items) × factors + nnz) memory (with alpha 0 the CG steps skip the nnz term). ML-100K
+///   u1 (64 factors, 15 iterations) fits in about 0.22 s in release on one core with `cg` (0.12 s
+///   with alpha 0), 1.3 s with `cholesky`.
 /// - Determinism: bit-identical for a given seed, build and C math library with `cg` (own kernels,
 ///   fixed order; libm only in the initial normal draws); `cholesky` also uses LAPACK on one
 ///   OpenBLAS thread, whose kernels are chosen by CPU: bit-identical on one machine type.
@@ -29,6 +37,14 @@ public struct ALSModel: Recommender {
         case cholesky
     }
 
+    /// How the factors start.
+    public enum Initialization: String, Sendable, Hashable, CaseIterable {
+        /// N(0, init_std²).
+        case normal
+        /// U[0, init_std), as `implicit` starts (with init_std 0.01).
+        case uniform
+    }
+
     public struct Hyperparameters: Sendable, Hashable {
         public var factors: Int
         public var iterations: Int
@@ -36,21 +52,24 @@ public struct ALSModel: Recommender {
         public var regularization: Float
         /// α in c = 1 + α·r.
         public var alpha: Float
-        /// Standard deviation of the initial factors.
+        /// Standard deviation (`normal`) or upper bound (`uniform`) of the initial factors.
         public var initStandardDeviation: Float
+        public var initialization: Initialization
         public var solver: Solver
         /// Conjugate-gradient steps per row and half-iteration (`cg` only).
         public var cgSteps: Int
 
         public init(
             factors: Int = 64, iterations: Int = 15, regularization: Float = 0.01, alpha: Float = 1,
-            initStandardDeviation: Float = 0.01, solver: Solver = .conjugateGradient, cgSteps: Int = 3
+            initStandardDeviation: Float = 0.01, initialization: Initialization = .normal,
+            solver: Solver = .conjugateGradient, cgSteps: Int = 3
         ) {
             self.factors = factors
             self.iterations = iterations
             self.regularization = regularization
             self.alpha = alpha
             self.initStandardDeviation = initStandardDeviation
+            self.initialization = initialization
             self.solver = solver
             self.cgSteps = cgSteps
         }
@@ -77,10 +96,21 @@ public struct ALSModel: Recommender {
         try check(h, data)
         LinearAlgebra.useOneThread()
         var generator = SeededGenerator(seed: seed)
-        var users = FactorMatrix(
-            rows: data.userCount, factors: h.factors, standardDeviation: h.initStandardDeviation, generator: &generator)
-        var items = FactorMatrix(
-            rows: data.itemCount, factors: h.factors, standardDeviation: h.initStandardDeviation, generator: &generator)
+        var users: FactorMatrix, items: FactorMatrix
+        switch h.initialization {
+        case .normal:
+            users = FactorMatrix(
+                rows: data.userCount, factors: h.factors, standardDeviation: h.initStandardDeviation,
+                generator: &generator)
+            items = FactorMatrix(
+                rows: data.itemCount, factors: h.factors, standardDeviation: h.initStandardDeviation,
+                generator: &generator)
+        case .uniform:
+            users = FactorMatrix(
+                rows: data.userCount, factors: h.factors, uniformBound: h.initStandardDeviation, generator: &generator)
+            items = FactorMatrix(
+                rows: data.itemCount, factors: h.factors, uniformBound: h.initStandardDeviation, generator: &generator)
+        }
         let userConfidence = data.byUser.values.map { 1 + h.alpha * $0 }
         let itemConfidence = data.byItem.values.map { 1 + h.alpha * $0 }
         // YᵀY of the current item factors: the users' solve needs it, and so does the loss after
@@ -204,7 +234,7 @@ public struct ALSModel: Recommender {
                                                 x: x, y: y, gram: g, columns: columns.baseAddress!,
                                                 confidence: c.baseAddress!,
                                                 entries: entries, factors: k, stride: stride, steps: h.cgSteps,
-                                                scratch: s)
+                                                unitConfidence: h.alpha == 0, scratch: s)
                                         case .cholesky:
                                             if !cholesky(
                                                 x: x, y: y, gram: g, columns: columns.baseAddress!,
@@ -232,13 +262,15 @@ public struct ALSModel: Recommender {
     }
 
     /// `steps` CG steps on A x = b from the current x, with A v = G v + Σ (c − 1)(y·v) y and
-    /// b = Σ c y; stops early when ‖r‖² < 1e-20 (as `implicit` does).
+    /// b = Σ c y; stops early when ‖r‖² < 1e-20 (as `implicit` does). With `unitConfidence` (every
+    /// c = 1, i.e. alpha 0) the sum in A v is zero and is skipped: the same values (adding ±0 leaves
+    /// a finite sum unchanged), without a pass over the row's entries per step.
     @inline(__always)
     static func conjugateGradient(
         x: UnsafeMutablePointer<Float>, y: UnsafePointer<Float>, gram: UnsafePointer<Float>,
         columns: UnsafePointer<Int32>,
         confidence: UnsafePointer<Float>, entries: Range<Int>, factors k: Int, stride: Int, steps: Int,
-        scratch: UnsafeMutablePointer<Float>
+        unitConfidence: Bool, scratch: UnsafeMutablePointer<Float>
     ) {
         let r = scratch, p = scratch + stride, ap = scratch + 2 * stride
         // r = b − A x = −G x + Σ (c − (c − 1)(y·x)) y
@@ -253,9 +285,11 @@ public struct ALSModel: Recommender {
         for _ in 0..<steps {
             // ap = A p = G p + Σ (c − 1)(y·p) y
             VectorKernels.symmetricProduct(gram, p, into: ap, order: k, stride: stride)
-            VectorKernels.accumulateWeightedRows(
-                y, columns: columns, confidence: confidence, entries: entries, v: p, alpha: 0, beta: 1, into: ap,
-                stride: stride)
+            if !unitConfidence {
+                VectorKernels.accumulateWeightedRows(
+                    y, columns: columns, confidence: confidence, entries: entries, v: p, alpha: 0, beta: 1, into: ap,
+                    stride: stride)
+            }
             let step = rsOld / VectorKernels.dot(p, ap, count: stride)
             VectorKernels.axpy(step, p, x, count: stride)
             VectorKernels.axpy(-step, ap, r, count: stride)

@@ -36,6 +36,19 @@ struct FactorMatrix: Sendable, Equatable {
         }
     }
 
+    /// Entries drawn from U[0, uniformBound) in row order, one ``SeededGenerator/nextUnit()`` each.
+    init(rows: Int, factors: Int, uniformBound: Float, generator: inout SeededGenerator) {
+        self.init(rows: rows, factors: factors)
+        let stride = stride
+        values.withUnsafeMutableBufferPointer { buffer in
+            for row in 0..<rows {
+                for factor in 0..<factors {
+                    buffer[row * stride + factor] = Float(generator.nextUnit()) * uniformBound
+                }
+            }
+        }
+    }
+
     /// Sets `row` to zeros.
     mutating func clear(row: Int) {
         for k in (row * stride)..<((row + 1) * stride) { values[k] = 0 }

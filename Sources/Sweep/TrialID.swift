@@ -26,7 +26,15 @@ public struct TrialID: Sendable, Hashable, Codable, Comparable, CustomStringConv
         }
         canonical += "seed=\(config.seed)\ndata=\(datasetFingerprint)\n"
         let digest = SHA256.hash(data: Data(canonical.utf8))
-        rawValue = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        // Hex by table: `String(format:)` per byte cost more than the hash itself.
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(32)
+        for byte in digest.prefix(16) {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0F)])
+        }
+        rawValue = String(decoding: hex, as: UTF8.self)
     }
 
     public var description: String { rawValue }

@@ -75,6 +75,10 @@ public final class CoordinatorService {
         let router = try context.socket(.router)
         try router.setLinger(.zero)
         try router.setRouterMandatory(true)
+        // A worker that gave up waiting (e.g. for a coordinator still loading a large store) and
+        // reconnected with a fresh socket must get its routing id back, or every reply to it would
+        // go to the dead pipe and its own messages would arrive under a random id.
+        try router.setRouterHandover(true)
         try router.setMaxMessageSize(options.maxMessageSize)
         try router.setSendHWM(100_000)
         try router.setReceiveHWM(100_000)
@@ -301,7 +305,21 @@ public final class CoordinatorService {
     private func log(_ level: LogLevel, _ message: String, _ metadata: [String: String]) {
         guard options.verbose || level >= .warning else { return }
         let extra = metadata.keys.sorted().map { "\($0)=\(metadata[$0]!)" }.joined(separator: " ")
-        FileHandle.standardError.write(Data("coordinator [\(level)] \(message) \(extra)\n".utf8))
+        FileHandle.standardError.write(Data("coordinator [\(level)] \(Self.printable(message)) \(Self.printable(extra))\n".utf8))
+    }
+
+    /// `text` with control characters and undecodable bytes escaped: peers' routing ids and
+    /// messages reach the log, and a random or hostile id must not garble the terminal.
+    static func printable(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar == "\u{FFFD}" {
+                result += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }
 

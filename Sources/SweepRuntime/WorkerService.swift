@@ -192,8 +192,14 @@ final class TrialExecutor: @unchecked Sendable {
                 defer { push.close() }
                 try? push.setLinger(.seconds(1))
                 guard (try? push.connect(endpoint)) != nil else { return }
+                // A sweep sends the same data set descriptor with every lease: parse it once.
+                var parsed: (text: String, spec: DatasetSpec?)?
                 while let (lease, cancel) = next() {
-                    let dataset = lease.dataset.isEmpty ? nil : try? JSONDecoder().decode(DatasetSpec.self, from: Data(lease.dataset.utf8))
+                    if parsed?.text != lease.dataset {
+                        let spec = lease.dataset.isEmpty ? nil : try? JSONDecoder().decode(DatasetSpec.self, from: Data(lease.dataset.utf8))
+                        parsed = (lease.dataset, spec)
+                    }
+                    let dataset = parsed?.spec
                     let result = runner.run(lease.config, dataset: dataset, cancel: cancel) { progress in
                         if let frame = try? codec.encode(WorkerMessage.progress(lease.ticket, progress)) { _ = try? push.send(frame) }
                     }

@@ -1,6 +1,7 @@
 extension CoordinatorCore {
     /// The coordinator's protocol settings. Defaults: heartbeat every second, a worker lost after
-    /// 3 silent intervals, 2 retries after infrastructure failures, 30 s to drain on shutdown.
+    /// 3 silent intervals, 2 retries after infrastructure failures, 30 s to drain on shutdown, one
+    /// prefetched lease per slot while trials take under a second.
     public struct Configuration: Sendable, Hashable {
         /// Workers must speak exactly this protocol version.
         public var protocolVersion: Int
@@ -15,11 +16,18 @@ extension CoordinatorCore {
         public var drainTimeout: Duration
         /// Timeout of trials whose record has none.
         public var defaultTrialTimeout: Duration
+        /// Extra leases per slot a worker may hold while trials are short, so a worker starts its
+        /// next trial without waiting a round trip to the coordinator. `0` turns prefetch off.
+        public var prefetchPerSlot: Int
+        /// Prefetch only while the recent mean attempt time (lease to result, an exponentially
+        /// weighted mean) is below this: for longer trials a round trip is negligible and a
+        /// prefetched lease could sit behind a long trial while another worker idles.
+        public var prefetchBelow: Duration
 
         public init(
             protocolVersion: Int = WireCodec.protocolVersion, heartbeatInterval: Duration = .seconds(1),
             livenessMisses: Int = 3, retryLimit: Int = 2, drainTimeout: Duration = .seconds(30),
-            defaultTrialTimeout: Duration = .seconds(3600)
+            defaultTrialTimeout: Duration = .seconds(3600), prefetchPerSlot: Int = 1, prefetchBelow: Duration = .seconds(1)
         ) {
             self.protocolVersion = protocolVersion
             self.heartbeatInterval = heartbeatInterval
@@ -27,6 +35,8 @@ extension CoordinatorCore {
             self.retryLimit = retryLimit
             self.drainTimeout = drainTimeout
             self.defaultTrialTimeout = defaultTrialTimeout
+            self.prefetchPerSlot = prefetchPerSlot
+            self.prefetchBelow = prefetchBelow
         }
 
         /// Silence after which a worker is lost: `heartbeatInterval × livenessMisses`.

@@ -7,8 +7,9 @@ extension CoordinatorCore {
     mutating func leaseFreeSlots(now: ProtocolInstant) {
         needsLeasing = false
         guard phase == .running, !pending.isEmpty else { return }
+        let depth = leaseDepthPerSlot
         for id in workers.keys.sorted() {
-            var free = workers[id]!.slots - workers[id]!.leases.count
+            var free = workers[id]!.slots * depth - workers[id]!.leases.count
             var position = pending.count - 1  // smallest index first (`pending` is descending)
             while free > 0, position >= 0 {
                 let index = pending[position]
@@ -23,6 +24,23 @@ extension CoordinatorCore {
             }
             if pending.isEmpty { break }
         }
+    }
+
+    /// How many leases a worker may hold per slot: 1, or 1 + `prefetchPerSlot` while recent
+    /// attempts are shorter than `prefetchBelow`.
+    var leaseDepthPerSlot: Int {
+        guard configuration.prefetchPerSlot > 0, let recent = recentAttemptSeconds else { return 1 }
+        let (seconds, attoseconds) = configuration.prefetchBelow.components
+        return recent < Double(seconds) + Double(attoseconds) * 1e-18 ? 1 + configuration.prefetchPerSlot : 1
+    }
+
+    /// Folds one attempt's time (lease to result) into `recentAttemptSeconds` (weight 1/8).
+    mutating func observeAttempt(_ index: Int, finishedAt now: ProtocolInstant) {
+        guard let deadline = deadlines[index] else { return }
+        let timeout = records[index].timeout ?? configuration.defaultTrialTimeout
+        let (seconds, attoseconds) = (now.duration(to: deadline) - timeout).components
+        let elapsed = max(0, -(Double(seconds) + Double(attoseconds) * 1e-18))
+        recentAttemptSeconds = recentAttemptSeconds.map { $0 + (elapsed - $0) / 8 } ?? elapsed
     }
 
     /// Leases trial `index` to `id` under the next epoch: persist first, then send.

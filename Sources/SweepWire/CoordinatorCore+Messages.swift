@@ -126,6 +126,7 @@ extension CoordinatorCore {
             log(.notice, "result not counted: \(staleness(of: ticket, from: id))", metadata(ticket, id))
             return
         }
+        observeAttempt(index, finishedAt: now)
         endLease(index)
         records[index].state = .finished(attempt: ticket.attempt, metrics: metrics, worker: id)
         openTrials -= 1

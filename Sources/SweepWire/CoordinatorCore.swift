@@ -7,7 +7,9 @@ import Sweep
 /// Contracts:
 /// - **Leasing.** Workers pull: each announces slots (in `hello`, then in every heartbeat) and
 ///   the models it runs; after every event the core fills free slots with pending trials in
-///   snapshot order, visiting workers in id order. A lease is (trial, attempt, epoch); epochs come
+///   snapshot order, visiting workers in id order. While recent attempts took less than
+///   `prefetchBelow`, a worker may hold `slots × (1 + prefetchPerSlot)` leases: the extra ones
+///   wait in the worker's queue, so short trials do not each pay a round trip. A lease is (trial, attempt, epoch); epochs come
 ///   from one counter that only grows, across restarts too.
 /// - **Counting.** A result counts only if its ticket is the trial's current lease and comes
 ///   from the lease holder. Anything else (stale epoch, trial already finished) is persisted as
@@ -72,6 +74,9 @@ public struct CoordinatorCore: Sendable {
     var scheduledWakeUp: ProtocolInstant?
     var latestNow: ProtocolInstant = .zero
     var duplicateResults = 0
+    /// Exponentially weighted mean of recent attempt times in seconds (lease to result, queueing
+    /// at the worker included), or nil before the first result; decides prefetch.
+    var recentAttemptSeconds: Double?
     var needsLeasing = false
     var outbox: [CoordinatorAction] = []
 
@@ -79,7 +84,7 @@ public struct CoordinatorCore: Sendable {
         precondition(
             configuration.heartbeatInterval > .zero && configuration.livenessMisses >= 1
                 && configuration.retryLimit >= 0 && configuration.drainTimeout >= .zero
-                && configuration.defaultTrialTimeout > .zero,
+                && configuration.defaultTrialTimeout > .zero && configuration.prefetchPerSlot >= 0,
             "invalid coordinator configuration: \(configuration)")
         self.configuration = configuration
     }

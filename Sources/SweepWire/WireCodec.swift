@@ -1,19 +1,38 @@
-import Foundation
 import Sweep
 
 /// Turns messages into frames and frames back into messages, checking every field.
 ///
-/// Frame layout (framing version 1):
+/// Frame layout (framing version 2):
 ///
 ///     byte 0      framing version (`WireCodec.frameVersion`)
 ///     byte 1      message type (`0x01…0x07` worker → coordinator, `0x81…0x86` coordinator → worker)
-///     bytes 2…    payload: one JSON object, UTF-8, keys sorted, no whitespace
+///     bytes 2…    payload: the message's fields in a fixed order, in the binary primitives
+///                 `WireWriter` documents (varints, 8-byte doubles, length-prefixed UTF-8)
 ///
-/// The same message always encodes to the same bytes (sorted keys, shortest round-trip doubles;
-/// NaN and infinities travel as the strings `nan`, `inf`, `-inf`). Decoding is total: any byte
-/// string either decodes to a message that passes the `WireLimits` checks or throws a `WireError`
-/// that says what is wrong; it never traps. Encoding checks the same limits, so a message that
-/// encodes also decodes. Unknown JSON keys are ignored, so later builds may add optional fields.
+/// The fields of each message, in order (`ticket` = trial string, attempt int, epoch unsigned;
+/// `hello` = protocol version int, worker id, host, version strings, slots int, models list, pid int):
+///
+///     hello       hello
+///     heartbeat   running: list of ticket, slots int
+///     progress    ticket, epoch int, has-total bool [, total epochs int], values map
+///     result      ticket, values map, timings map
+///     failure     ticket, kind string (`infrastructure` | `deterministic`), message string
+///     goodbye     returning: list of ticket
+///     reattach    hello, running: list of ticket
+///     welcome     heartbeat interval ms int, liveness int
+///     reject      code string (`Rejection.Code`), message string
+///     lease       ticket, model string, parameters: count then (name, value) in ascending name
+///                 order, a value being a type byte (0 int, 1 double, 2 string, 3 bool) and the
+///                 value; seed unsigned, dataset string, timeout ms int
+///     cancel      ticket, reason string
+///     heartbeat, shutdown   no fields
+///
+/// Version 1 carried JSON; version 2 is binary because JSON parsing was the largest single cost
+/// of a short trial at the coordinator. The same message always encodes to the same bytes (map
+/// keys sorted). Decoding is total: any byte string either decodes to a message that passes the
+/// `WireLimits` checks or throws a `WireError` naming the message and field; it never traps and
+/// never allocates more than the frame's size. Bytes after the last field are an error: a new
+/// field means a new framing version, which the header check reports as "upgrade the older side".
 ///
 /// The *protocol* version (`WireCodec.protocolVersion`, carried in `hello`) is separate from the
 /// framing version: a worker speaking another protocol version still decodes, so the coordinator
@@ -23,7 +42,7 @@ public struct WireCodec: Sendable {
     /// The coordinator/worker protocol this build speaks.
     public static let protocolVersion = 1
     /// The frame layout this build reads and writes.
-    public static let frameVersion: UInt8 = 1
+    public static let frameVersion: UInt8 = 2
 
     public var limits: WireLimits
 
@@ -33,66 +52,81 @@ public struct WireCodec: Sendable {
 
     public func encode(_ message: WorkerMessage) throws(WireError) -> [UInt8] {
         try validate(message)
+        var writer = WireWriter()
         switch message {
         case .hello(let hello):
-            return try frame(.hello, HelloPayload(hello))
+            writer.header(.hello)
+            writer.hello(hello)
         case .heartbeat(let running, let slots):
-            return try frame(.heartbeat, HeartbeatPayload(running: running.map(TicketPayload.init), slots: slots))
+            writer.header(.heartbeat)
+            writer.tickets(running)
+            writer.int(slots)
         case .progress(let ticket, let progress):
-            return try frame(
-                .progress,
-                ProgressPayload(
-                    ticket: TicketPayload(ticket), epoch: progress.epoch, totalEpochs: progress.totalEpochs,
-                    values: progress.values))
+            writer.header(.progress)
+            writer.ticket(ticket)
+            writer.int(progress.epoch)
+            writer.bool(progress.totalEpochs != nil)
+            if let total = progress.totalEpochs { writer.int(total) }
+            writer.numbers(progress.values)
         case .result(let ticket, let metrics):
-            return try frame(
-                .result, ResultPayload(ticket: TicketPayload(ticket), values: metrics.values, timings: metrics.timings))
+            writer.header(.result)
+            writer.ticket(ticket)
+            writer.numbers(metrics.values)
+            writer.numbers(metrics.timings)
         case .failure(let ticket, let failure):
-            return try frame(
-                .failure,
-                FailurePayload(ticket: TicketPayload(ticket), kind: failure.kind.rawValue, message: failure.message))
+            writer.header(.failure)
+            writer.ticket(ticket)
+            writer.string(failure.kind.rawValue)
+            writer.string(failure.message)
         case .goodbye(let returning):
-            return try frame(.goodbye, GoodbyePayload(returning: returning.map(TicketPayload.init)))
+            writer.header(.goodbye)
+            writer.tickets(returning)
         case .reattach(let hello, let running):
-            return try frame(
-                .reattach, ReattachPayload(hello: HelloPayload(hello), running: running.map(TicketPayload.init)))
+            writer.header(.reattach)
+            writer.hello(hello)
+            writer.tickets(running)
         }
+        return try checkedSize(writer.bytes, message.kind)
     }
 
     /// Decodes a frame a worker sent. Throws for anything but a valid worker message.
     public func decodeWorkerMessage(_ frame: some Collection<UInt8>) throws(WireError) -> WorkerMessage {
-        let (tag, body) = try header(of: frame)
+        let (tag, bytes) = try header(of: frame)
+        var reader = WireReader(bytes, from: 2, message: tag.messageName, limits: limits)
         let message: WorkerMessage
         switch tag {
         case .hello:
-            message = .hello(try payload(HelloPayload.self, body, tag).value)
+            message = .hello(try reader.hello(""))
         case .heartbeat:
-            let decoded = try payload(HeartbeatPayload.self, body, tag)
-            message = .heartbeat(running: decoded.running.map(\.value), slots: decoded.slots)
+            let running = try reader.tickets("running")
+            message = .heartbeat(running: running, slots: try reader.int("slots"))
         case .progress:
-            let decoded = try payload(ProgressPayload.self, body, tag)
-            message = .progress(
-                decoded.ticket.value,
-                TrialProgress(epoch: decoded.epoch, totalEpochs: decoded.totalEpochs, values: decoded.values))
+            let ticket = try reader.ticket("ticket")
+            let epoch = try reader.int("epoch")
+            let total = try reader.bool("totalEpochs present") ? try reader.int("totalEpochs") : nil
+            message = .progress(ticket, TrialProgress(epoch: epoch, totalEpochs: total, values: try reader.numbers("values")))
         case .result:
-            let decoded = try payload(ResultPayload.self, body, tag)
-            message = .result(decoded.ticket.value, TrialMetrics(values: decoded.values, timings: decoded.timings))
+            let ticket = try reader.ticket("ticket")
+            let values = try reader.numbers("values")
+            message = .result(ticket, TrialMetrics(values: values, timings: try reader.numbers("timings")))
         case .failure:
-            let decoded = try payload(FailurePayload.self, body, tag)
-            guard let kind = FailureKind(rawValue: decoded.kind) else {
+            let ticket = try reader.ticket("ticket")
+            let kindName = try reader.string("kind")
+            guard let kind = FailureKind(rawValue: kindName) else {
                 throw .invalidField(
                     message: tag.messageName, field: "kind",
-                    detail: "must be 'infrastructure' or 'deterministic', got '\(decoded.kind.prefix(64))'")
+                    detail: "must be 'infrastructure' or 'deterministic', got '\(kindName.prefix(64))'")
             }
-            message = .failure(decoded.ticket.value, TrialFailure(kind: kind, message: decoded.message))
+            message = .failure(ticket, TrialFailure(kind: kind, message: try reader.string("message")))
         case .goodbye:
-            message = .goodbye(returning: try payload(GoodbyePayload.self, body, tag).returning.map(\.value))
+            message = .goodbye(returning: try reader.tickets("returning"))
         case .reattach:
-            let decoded = try payload(ReattachPayload.self, body, tag)
-            message = .reattach(decoded.hello.value, running: decoded.running.map(\.value))
+            let hello = try reader.hello("hello.")
+            message = .reattach(hello, running: try reader.tickets("running"))
         case .welcome, .reject, .lease, .cancel, .coordinatorHeartbeat, .shutdown:
             throw .wrongDirection(message: tag.messageName, expected: "worker → coordinator")
         }
+        try reader.finish()
         try validate(message)
         return message
     }
@@ -101,186 +135,206 @@ public struct WireCodec: Sendable {
 
     public func encode(_ message: CoordinatorMessage) throws(WireError) -> [UInt8] {
         try validate(message)
+        var writer = WireWriter()
         switch message {
         case .welcome(let interval, let liveness):
-            return try frame(
-                .welcome, WelcomePayload(heartbeatIntervalMilliseconds: interval.wholeMilliseconds, liveness: liveness))
+            writer.header(.welcome)
+            writer.signed(interval.wholeMilliseconds)
+            writer.int(liveness)
         case .reject(let rejection):
-            return try frame(.reject, RejectPayload(code: rejection.code.rawValue, message: rejection.message))
+            writer.header(.reject)
+            writer.string(rejection.code.rawValue)
+            writer.string(rejection.message)
         case .lease(let lease):
-            return try frame(
-                .lease,
-                LeasePayload(
-                    ticket: TicketPayload(lease.ticket), model: lease.config.model,
-                    parameters: lease.config.parameters.mapValues(ParameterPayload.init), seed: lease.config.seed,
-                    dataset: lease.dataset, timeoutMilliseconds: lease.timeout.wholeMilliseconds))
+            writer.header(.lease)
+            writer.ticket(lease.ticket)
+            writer.string(lease.config.model)
+            writer.parameters(lease.config.parameters)
+            writer.unsigned(lease.config.seed)
+            writer.string(lease.dataset)
+            writer.signed(lease.timeout.wholeMilliseconds)
         case .cancel(let ticket, let reason):
-            return try frame(.cancel, CancelPayload(ticket: TicketPayload(ticket), reason: reason))
+            writer.header(.cancel)
+            writer.ticket(ticket)
+            writer.string(reason)
         case .heartbeat:
-            return try frame(.coordinatorHeartbeat, EmptyPayload())
+            writer.header(.coordinatorHeartbeat)
         case .shutdown:
-            return try frame(.shutdown, EmptyPayload())
+            writer.header(.shutdown)
         }
+        return try checkedSize(writer.bytes, message.kind)
     }
 
     /// Decodes a frame the coordinator sent. Throws for anything but a valid coordinator message.
     public func decodeCoordinatorMessage(_ frame: some Collection<UInt8>) throws(WireError) -> CoordinatorMessage {
-        let (tag, body) = try header(of: frame)
+        let (tag, bytes) = try header(of: frame)
+        var reader = WireReader(bytes, from: 2, message: tag.messageName, limits: limits)
         let message: CoordinatorMessage
         switch tag {
         case .welcome:
-            let decoded = try payload(WelcomePayload.self, body, tag)
-            guard decoded.heartbeatIntervalMilliseconds > 0 else {
+            let interval = try reader.signed("heartbeatIntervalMilliseconds")
+            guard interval > 0 else {
                 throw .invalidField(
-                    message: tag.messageName, field: "heartbeatIntervalMilliseconds",
-                    detail: "must be positive, got \(decoded.heartbeatIntervalMilliseconds)")
+                    message: tag.messageName, field: "heartbeatIntervalMilliseconds", detail: "must be positive, got \(interval)")
             }
-            message = .welcome(
-                heartbeatInterval: .milliseconds(decoded.heartbeatIntervalMilliseconds), liveness: decoded.liveness)
+            message = .welcome(heartbeatInterval: .milliseconds(interval), liveness: try reader.int("liveness"))
         case .reject:
-            let decoded = try payload(RejectPayload.self, body, tag)
-            guard let code = Rejection.Code(rawValue: decoded.code) else {
+            let codeName = try reader.string("code")
+            guard let code = Rejection.Code(rawValue: codeName) else {
                 let known = Rejection.Code.allCases.map(\.rawValue).joined(separator: ", ")
                 throw .invalidField(
-                    message: tag.messageName, field: "code",
-                    detail: "must be one of \(known), got '\(decoded.code.prefix(64))'")
+                    message: tag.messageName, field: "code", detail: "must be one of \(known), got '\(codeName.prefix(64))'")
             }
-            message = .reject(Rejection(code: code, message: decoded.message))
+            message = .reject(Rejection(code: code, message: try reader.string("message")))
         case .lease:
-            let decoded = try payload(LeasePayload.self, body, tag)
-            guard decoded.timeoutMilliseconds > 0 else {
-                throw .invalidField(
-                    message: tag.messageName, field: "timeoutMilliseconds",
-                    detail: "must be positive, got \(decoded.timeoutMilliseconds)")
+            let ticket = try reader.ticket("ticket")
+            let model = try reader.string("model")
+            let parameters = try reader.parameters("parameters")
+            let seed = try reader.unsigned("seed")
+            let dataset = try reader.string("dataset")
+            let timeout = try reader.signed("timeoutMilliseconds")
+            guard timeout > 0 else {
+                throw .invalidField(message: tag.messageName, field: "timeoutMilliseconds", detail: "must be positive, got \(timeout)")
             }
-            let config = TrialConfig(
-                model: decoded.model, parameters: decoded.parameters.mapValues(\.value), seed: decoded.seed)
             message = .lease(
                 TrialLease(
-                    ticket: decoded.ticket.value, config: config, dataset: decoded.dataset,
-                    timeout: .milliseconds(decoded.timeoutMilliseconds)))
+                    ticket: ticket, config: TrialConfig(model: model, parameters: parameters, seed: seed), dataset: dataset,
+                    timeout: .milliseconds(timeout)))
         case .cancel:
-            let decoded = try payload(CancelPayload.self, body, tag)
-            message = .cancel(decoded.ticket.value, reason: decoded.reason)
+            let ticket = try reader.ticket("ticket")
+            message = .cancel(ticket, reason: try reader.string("reason"))
         case .coordinatorHeartbeat:
-            _ = try payload(EmptyPayload.self, body, tag)
             message = .heartbeat
         case .shutdown:
-            _ = try payload(EmptyPayload.self, body, tag)
             message = .shutdown
         case .hello, .heartbeat, .progress, .result, .failure, .goodbye, .reattach:
             throw .wrongDirection(message: tag.messageName, expected: "coordinator → worker")
         }
+        try reader.finish()
         try validate(message)
         return message
     }
 
     // MARK: Framing
 
-    private func frame(_ tag: WireTag, _ payload: some Encodable) throws(WireError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let body: Data
-        do {
-            body = try encoder.encode(payload)
-        } catch {
-            throw .unencodable(message: tag.messageName, detail: String(describing: error))
-        }
-        var bytes: [UInt8] = [Self.frameVersion, tag.rawValue]
-        bytes.reserveCapacity(body.count + 2)
-        bytes.append(contentsOf: body)
+    private func checkedSize(_ bytes: [UInt8], _ name: String) throws(WireError) -> [UInt8] {
         guard bytes.count <= limits.maxFrameBytes else {
             throw .unencodable(
-                message: tag.messageName,
-                detail: "the frame would be \(bytes.count) bytes, over the limit of \(limits.maxFrameBytes)")
+                message: name, detail: "the frame would be \(bytes.count) bytes, over the limit of \(limits.maxFrameBytes)")
         }
         return bytes
     }
 
-    private func header(of frame: some Collection<UInt8>) throws(WireError) -> (WireTag, Data) {
+    private func header(of frame: some Collection<UInt8>) throws(WireError) -> (WireTag, [UInt8]) {
         let count = frame.count
         guard count <= limits.maxFrameBytes else { throw .frameTooLarge(byteCount: count, limit: limits.maxFrameBytes) }
         guard count >= 2 else { throw .truncatedFrame(byteCount: count) }
-        var index = frame.startIndex
-        let version = frame[index]
-        guard version == Self.frameVersion else {
-            throw .unsupportedFrameVersion(version, supported: Self.frameVersion)
-        }
-        index = frame.index(after: index)
-        guard let tag = WireTag(rawValue: frame[index]) else { throw .unknownMessageType(tag: frame[index]) }
-        return (tag, Data(frame[frame.index(after: index)...]))
+        let bytes = Array(frame)
+        guard bytes[0] == Self.frameVersion else { throw .unsupportedFrameVersion(bytes[0], supported: Self.frameVersion) }
+        guard let tag = WireTag(rawValue: bytes[1]) else { throw .unknownMessageType(tag: bytes[1]) }
+        return (tag, bytes)
+    }
+}
+
+// MARK: Composite fields
+
+extension WireWriter {
+    mutating func header(_ tag: WireTag) {
+        byte(WireCodec.frameVersion)
+        byte(tag.rawValue)
     }
 
-    private func payload<Payload: Decodable>(_ type: Payload.Type, _ body: Data, _ tag: WireTag) throws(WireError)
-        -> Payload
-    {
-        try checkNesting(body, tag)
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        do {
-            return try decoder.decode(Payload.self, from: body)
-        } catch let error as DecodingError {
-            throw .malformedPayload(message: tag.messageName, detail: Self.explain(error))
-        } catch {
-            throw .malformedPayload(message: tag.messageName, detail: String(describing: error))
-        }
+    mutating func ticket(_ ticket: LeaseTicket) {
+        string(ticket.trial.rawValue)
+        int(ticket.attempt)
+        unsigned(ticket.epoch.rawValue)
     }
 
-    /// Rejects JSON nested deeper than `limits.maxNestingDepth` (brackets inside strings do not count).
-    private func checkNesting(_ body: Data, _ tag: WireTag) throws(WireError) {
-        var depth = 0
-        var inString = false
-        var escaped = false
-        for byte in body {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                guard depth <= limits.maxNestingDepth else {
-                    throw .malformedPayload(
-                        message: tag.messageName,
-                        detail: "JSON nested deeper than \(limits.maxNestingDepth) levels")
-                }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                depth -= 1
-            default:
-                break
+    mutating func tickets(_ tickets: [LeaseTicket]) {
+        unsigned(UInt64(tickets.count))
+        for element in tickets { ticket(element) }
+    }
+
+    mutating func hello(_ hello: WorkerHello) {
+        int(hello.protocolVersion)
+        string(hello.workerID.rawValue)
+        string(hello.host)
+        string(hello.version)
+        int(hello.slots)
+        strings(hello.models)
+        int(hello.pid)
+    }
+
+    mutating func parameters(_ parameters: [String: ParameterValue]) {
+        unsigned(UInt64(parameters.count))
+        for name in parameters.keys.sorted() {
+            string(name)
+            switch parameters[name]! {
+            case .int(let value):
+                byte(0)
+                int(value)
+            case .double(let value):
+                byte(1)
+                double(value)
+            case .string(let value):
+                byte(2)
+                string(value)
+            case .bool(let value):
+                byte(3)
+                bool(value)
             }
         }
     }
+}
 
-    /// A one-line account of a `DecodingError`: where in the payload, and what was wrong.
-    private static func explain(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            let text = codingPath.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
-            return text.isEmpty ? "the payload" : "'\(text.dropFirst(text.hasPrefix(".") ? 1 : 0))'"
+extension WireReader {
+    mutating func ticket(_ field: String) throws(WireError) -> LeaseTicket {
+        let trial = try string("\(field).trial")
+        let attempt = try int("\(field).attempt")
+        return LeaseTicket(trial: TrialID(rawValue: trial), attempt: attempt, epoch: LeaseEpoch(try unsigned("\(field).epoch")))
+    }
+
+    mutating func tickets(_ field: String) throws(WireError) -> [LeaseTicket] {
+        let count = try count(field)
+        var tickets: [LeaseTicket] = []
+        tickets.reserveCapacity(count)
+        for index in 0..<count { tickets.append(try ticket("\(field)[\(index)]")) }
+        return tickets
+    }
+
+    mutating func hello(_ prefix: String) throws(WireError) -> WorkerHello {
+        let protocolVersion = try int("\(prefix)protocolVersion")
+        let workerID = try string("\(prefix)workerID")
+        let host = try string("\(prefix)host")
+        let version = try string("\(prefix)version")
+        let slots = try int("\(prefix)slots")
+        let models = try strings("\(prefix)models")
+        let pid = try int("\(prefix)pid")
+        return WorkerHello(
+            protocolVersion: protocolVersion, workerID: WorkerID(workerID), host: host, version: version, slots: slots,
+            models: models, pid: pid)
+    }
+
+    /// Parameters: names strictly ascending (no duplicates), each value a type byte and the value.
+    mutating func parameters(_ field: String) throws(WireError) -> [String: ParameterValue] {
+        let count = try count(field)
+        var parameters: [String: ParameterValue] = Dictionary(minimumCapacity: count)
+        var previous: String?
+        for _ in 0..<count {
+            let name = try string("\(field) name")
+            if let previous, !(previous < name) {
+                throw malformed(field, "names must be unique and in ascending order ('\(name.prefix(64))' after '\(previous.prefix(64))')")
+            }
+            let path = "\(field).\(name.prefix(64))"
+            switch try byte(path) {
+            case 0: parameters[name] = .int(try int(path))
+            case 1: parameters[name] = .double(try double(path))
+            case 2: parameters[name] = .string(try string(path))
+            case 3: parameters[name] = .bool(try bool(path))
+            case let other: throw malformed(path, "unknown value type \(other) (0 int, 1 double, 2 string, 3 bool)")
+            }
+            previous = name
         }
-        switch error {
-        case .typeMismatch(let type, let context):
-            return "\(path(context.codingPath)): expected \(type)"
-        case .valueNotFound(let type, let context):
-            return "\(path(context.codingPath)): expected \(type), found null"
-        case .keyNotFound(let key, let context):
-            return "\(path(context.codingPath)): missing field '\(key.stringValue)'"
-        case .dataCorrupted(let context):
-            let underlying = context.underlyingError.map { " (\($0))" } ?? ""
-            return "\(path(context.codingPath)): \(context.debugDescription)\(underlying)"
-        @unknown default:
-            return String(describing: error)
-        }
+        return parameters
     }
 }

@@ -14,7 +14,8 @@ public enum WireError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownMessageType(tag: UInt8)
     /// A valid message type for the other direction (a coordinator message sent to the coordinator).
     case wrongDirection(message: String, expected: String)
-    /// The payload is not the JSON the message type needs.
+    /// The payload does not have the fields the message type needs (truncated, trailing bytes,
+    /// invalid UTF-8, a bad type byte…); `detail` names the field.
     case malformedPayload(message: String, detail: String)
     case fieldTooLarge(message: String, field: String, size: Int, limit: Int)
     case invalidField(message: String, field: String, detail: String)

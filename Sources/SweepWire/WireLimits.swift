@@ -16,14 +16,11 @@ public struct WireLimits: Sendable, Hashable {
     public var maxAttempt: Int
     /// Largest duration (heartbeat interval, trial timeout) accepted.
     public var maxDuration: Duration
-    /// Deepest nesting of JSON arrays and objects accepted (the payloads need 4), checked before
-    /// parsing so deep nesting cannot exhaust the stack.
-    public var maxNestingDepth: Int
 
     public init(
         maxFrameBytes: Int = 1 << 20, maxIdentifierBytes: Int = 256, maxTextBytes: Int = 64 * 1024,
         maxCollectionCount: Int = 1024, maxSlots: Int = 1024, maxAttempt: Int = 10_000,
-        maxDuration: Duration = .seconds(30 * 24 * 3600), maxNestingDepth: Int = 8
+        maxDuration: Duration = .seconds(30 * 24 * 3600)
     ) {
         self.maxFrameBytes = maxFrameBytes
         self.maxIdentifierBytes = maxIdentifierBytes
@@ -32,6 +29,5 @@ public struct WireLimits: Sendable, Hashable {
         self.maxSlots = maxSlots
         self.maxAttempt = maxAttempt
         self.maxDuration = maxDuration
-        self.maxNestingDepth = maxNestingDepth
     }
 }

@@ -13,7 +13,8 @@ public import Sweep
 ///   lost after `liveness` intervals without any message from it: `reconnect`, then reattach.
 ///   `reject(unknownWorker)` (a restarted coordinator) also leads to `reattach`.
 /// - **Leases.** A lease starts a trial (`startTrial`); a duplicate lease is ignored; a lease
-///   beyond the slots is refused with an infrastructure failure. `cancel` stops the attempt
+///   beyond the slots (the coordinator's prefetch, or a slot still held by an attempt it is
+///   cancelling) is queued and started when a slot frees. `cancel` stops the attempt
 ///   (`cancelTrial`) and its completion is then ignored — a cancelled attempt never reports.
 /// - **Shutdown.** `shutdownRequested` or the coordinator's `shutdown` starts a drain: slots drop
 ///   to 0, running attempts may finish and report until `drainTimeout`; leases arriving meanwhile
@@ -31,9 +32,9 @@ public struct WorkerCore: Sendable {
     public internal(set) var running: [TrialLease] = []
     /// Leases received while draining: never started, handed back in `goodbye`.
     var unstarted: [TrialLease] = []
-    /// Leases that arrived while every slot was busy (e.g. with an attempt the coordinator has
-    /// already declared stale and is cancelling): started in order as slots free up, reported as
-    /// running, handed back unstarted on drain.
+    /// Leases that arrived while every slot was busy (the coordinator prefetches for short
+    /// trials, or an attempt it declared stale still holds a slot): started in order as slots
+    /// free up, reported as running, handed back unstarted on drain.
     var queued: [TrialLease] = []
     /// Results and failures completed while not welcomed, sent after the next `welcome`.
     var heldReports: [WorkerMessage] = []
@@ -186,7 +187,7 @@ public struct WorkerCore: Sendable {
             log(.info, "draining: will hand back \(ticket) unstarted", metadata(ticket))
         } else if running.count >= configuration.hello.slots {
             queued.append(lease)
-            log(.info, "queued \(ticket): every slot is busy; it starts when one frees", metadata(ticket))
+            log(.debug, "queued \(ticket): every slot is busy; it starts when one frees", metadata(ticket))
         } else {
             running.append(lease)
             outbox.append(.startTrial(lease))

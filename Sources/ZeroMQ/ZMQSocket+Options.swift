@@ -71,6 +71,13 @@ extension ZMQSocket {
         try setInt32Option(ZMQ_ROUTER_MANDATORY, isMandatory ? 1 : 0, name: "ZMQ_ROUTER_MANDATORY")
     }
 
+    /// `ZMQ_ROUTER_HANDOVER` (ROUTER only): a new connection that presents a routing id already in
+    /// use takes it over, instead of being given a random one while the old pipe lingers. A peer
+    /// that reconnects (a fresh socket after a silence) is then reachable at once under its id.
+    public func setRouterHandover(_ isEnabled: Bool) throws(ZMQError) {
+        try setInt32Option(ZMQ_ROUTER_HANDOVER, isEnabled ? 1 : 0, name: "ZMQ_ROUTER_HANDOVER")
+    }
+
     // MARK: Limits
 
     /// `ZMQ_MAXMSGSIZE`: the largest inbound message in bytes; a peer that sends a larger one is

@@ -17,11 +17,13 @@ func fail(_ message: String) -> Never {
 let usage = """
     usage: crossrec-bench data [--ratings N] [--repetitions R] [--no-pandas] [--output FILE]
            crossrec-bench sweep [--trials 1000,10000,100000] [--workers 2,16] [--no-optuna] [--output FILE]
-           crossrec-bench models [--data ../shared/data/ml-100k] [--repetitions 3] [--seed 1] [--no-tuned] [--output FILE]
+           crossrec-bench models [--data ../shared/data/ml-100k] [--seeds 0,1,2,3,4] [--no-tuned] [--no-peers] [--output FILE]
       data   parse throughput (MB/s) and resident bytes per interaction of the MovieLens loader on
              generated files in the 100K, 1M/10M and CSV rating layouts (targets: ≥150 MB/s, ≤24 B)
-      models biased MF and baseline RMSE on u1..u5, and the u1 implicit protocol (popularity, ALS, BPR,
-             item-kNN, EASE): the issue #3 goal figures with fit times
+      models biased MF (Surprise defaults, and tuned on validation splits of u*.base) and baseline RMSE on
+             u1..u5, and the u1 implicit protocol (popularity, ALS, BPR, item-kNN, EASE) over several seeds,
+             with Surprise SVD/BaselineOnly and implicit ALS measured in the same run by python3
+             (--no-peers skips them): the issue #3 goal figures with fit times
       sweep  noop trials per second through `crossrec sweep run` (1k–100k trials, 2 and 16 workers),
              coordinator peak memory, and 64 × 50 ms sleep trials on 2 workers against the ideal 1.6 s
     """
@@ -56,9 +58,15 @@ do {
         guard FileManager.default.fileExists(atPath: folder + "/u1.base") else {
             fail("\(folder): MovieLens 100K not found (pass --data, or fetch it with `crossrec data fetch ml-100k`)")
         }
+        let seedTexts = (option("--seeds") ?? "0,1,2,3,4").split(separator: ",")
+        let seeds = seedTexts.compactMap { UInt64($0) }
+        guard !seeds.isEmpty, seeds.count == seedTexts.count else {
+            fail("--seeds needs a comma-separated list of non-negative integers, got '\(option("--seeds") ?? "")'")
+        }
         let benchmark = ModelBenchmark(
-            folder: folder, repetitions: Int(option("--repetitions") ?? "3") ?? 3, seed: UInt64(option("--seed") ?? "1") ?? 1)
-        let report = try benchmark.run(includeTuned: !arguments.contains("--no-tuned"))
+            folder: folder, seeds: seeds, includeTuned: !arguments.contains("--no-tuned"),
+            includePeers: !arguments.contains("--no-peers"))
+        let report = try benchmark.run()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let json = String(decoding: try encoder.encode(report), as: UTF8.self)

@@ -49,6 +49,40 @@ import Testing
         #expect(worst < 1e-3 * largest, "largest gap \(worst), largest score \(largest)")
     }
 
+    /// alpha 0 (c = 1 everywhere) skips the confidence-weighted sum in each CG step: it must still
+    /// solve the same systems as the exact Cholesky path.
+    @Test func unitConfidenceConjugateGradientAgreesWithCholesky() throws {
+        let data = Self.fixture.implicitData
+        let cg = try trained("als", on: data, parameters: ["factors": 8, "cg_steps": 8, "alpha": 0])
+        let exact = try trained("als", on: data, parameters: ["factors": 8, "solver": "cholesky", "alpha": 0])
+        let a = allScores(cg, data: data), b = allScores(exact, data: data)
+        let largest = b.map(abs).max()!
+        let worst = zip(a, b).map { abs($0 - $1) }.max()!
+        #expect(worst < 1e-3 * largest, "largest gap \(worst), largest score \(largest)")
+    }
+
+    /// `init uniform` starts every factor in [0, init_std), as the implicit library does: with no
+    /// iterations every known user's score is a sum of `factors` products in [0, init_std²).
+    @Test func uniformInitializationStartsNonNegative() throws {
+        let data = Self.fixture.implicitData
+        let normal = allScores(try trained("als", on: data, parameters: ["factors": 8, "iterations": 0]), data: data)
+        let start = allScores(
+            try trained(
+                "als", on: data, parameters: ["factors": 8, "iterations": 0, "init": "uniform", "init_std": 0.5]),
+            data: data)
+        #expect(normal.contains { $0 < 0 }, "N(0, σ²) starts give some negative scores")
+        #expect(start.allSatisfy { $0 >= 0 && $0 < 8 * 0.25 })
+        let again = allScores(
+            try trained(
+                "als", on: data, parameters: ["factors": 8, "iterations": 0, "init": "uniform", "init_std": 0.5]),
+            data: data)
+        #expect(start.map(\.bitPattern) == again.map(\.bitPattern))
+        let fitted = allScores(try trained("als", on: data, parameters: ["factors": 8, "init": "uniform"]), data: data)
+        let other = allScores(
+            try trained("als", on: data, parameters: ["factors": 8, "init": "uniform"], seed: 2), data: data)
+        #expect(fitted != other, "the uniform start ignored the seed")
+    }
+
     @Test(arguments: ["als", "bpr", "itemknn", "ease"])
     func usersWithoutRowsGetPopularity(name: String) throws {
         var rows: [(user: Int32, item: Int32, value: Float)] = []

@@ -55,6 +55,10 @@ import Testing
         let als = try #require(
             try ModelRegistry.make("als", parameters: ["solver": .string("cholesky")]).unwrap(as: ALSModel.self))
         #expect(als.hyperparameters.solver == .cholesky)
+        #expect(als.hyperparameters.initialization == .normal)
+        let uniform = try #require(
+            try ModelRegistry.make("als", parameters: ["init": .string("uniform")]).unwrap(as: ALSModel.self))
+        #expect(uniform.hyperparameters.initialization == .uniform)
     }
 
     @Test func unknownParameterListsTheAcceptedOnes() throws {
@@ -64,7 +68,8 @@ import Testing
         #expect(error.model == "als")
         #expect(
             error.message
-                == "unknown parameter 'factor'; accepted: factors, iterations, reg, alpha, init_std, solver, cg_steps")
+                == "unknown parameter 'factor'; accepted: factors, iterations, reg, alpha, init_std, init, solver, cg_steps"
+        )
         let none = try #require(throws: ModelError.self) {
             try ModelRegistry.make("popularity", parameters: ["k": .int(1)])
         }

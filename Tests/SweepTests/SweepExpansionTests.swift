@@ -41,6 +41,14 @@ struct SweepExpansionTests {
             ])
     }
 
+    /// Pinned against Python's hashlib over the documented canonical form, so an id never changes
+    /// silently (stores written by earlier builds must still match):
+    /// `sha256("crossrec-trial-v1\nmodel=mf\nfactors=int:64\nlr=double:3f847ae147ae147b\nseed=1\ndata=abc\n")[:32]`.
+    @Test func trialIDIsPinnedToItsCanonicalForm() {
+        let config = TrialConfig(model: "mf", parameters: ["lr": .double(0.01), "factors": .int(64)], seed: 1)
+        #expect(TrialID(config: config, datasetFingerprint: "abc").rawValue == "3b4887ce15a040450685266c433d3c1d")
+    }
+
     @Test func idsAreTrialIDsOfConfigAndFingerprint() throws {
         let spec = try TestCatalog.parse(Self.grid)
         for trial in spec.expand().trials {

@@ -46,6 +46,37 @@ struct CoordinatorCoreTests {
         #expect(driver.core.workerStatuses.first?.leases.count == 3)
     }
 
+    @Test func shortTrialsArePrefetchedAndLongOnesAreNot() {
+        var driver = CoordinatorDriver(
+            Fixture.snapshot(trials: 8), configuration: .init(prefetchPerSlot: 1, prefetchBelow: .seconds(1)))
+        // No attempt time known yet: one lease per slot.
+        #expect(driver.message(w1, .hello(Fixture.hello(w1, slots: 1))).leases.map(\.ticket.trial) == [Fixture.trialID(1)])
+
+        // A 10 ms attempt: trials are short, so the freed slot gets its trial plus one in reserve.
+        driver.now = driver.now + .milliseconds(10)
+        let t1 = driver.ticket(Fixture.trialID(1))!
+        let short = driver.message(w1, .result(t1, Fixture.metrics(0.9)))
+        #expect(short.leases.map(\.ticket.trial) == [Fixture.trialID(2), Fixture.trialID(3)])
+        #expect(driver.core.workerStatuses.first?.leases.count == 2)
+
+        // A 10 s attempt lifts the weighted mean (0.01 + (10 − 0.01)/8 ≈ 1.26 s) over 1 s: no reserve.
+        driver.run(for: .seconds(10), heartbeatsFrom: [w1])
+        let long = driver.message(w1, .result(driver.ticket(Fixture.trialID(2))!, Fixture.metrics(0.9)))
+        #expect(long.leases.isEmpty, "the worker still holds trial 3 for its one slot")
+        let next = driver.message(w1, .result(driver.ticket(Fixture.trialID(3))!, Fixture.metrics(0.9)))
+        #expect(next.leases.map(\.ticket.trial) == [Fixture.trialID(4)])
+    }
+
+    @Test func prefetchZeroNeverLeasesBeyondSlots() {
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 6), configuration: .init(prefetchPerSlot: 0))
+        driver.message(w1, .hello(Fixture.hello(w1, slots: 2)))
+        for _ in 0..<3 {
+            let running = driver.core.workerStatuses.first!.leases
+            driver.message(w1, .result(running[0], Fixture.metrics(0.9)))
+            #expect(driver.core.workerStatuses.first!.leases.count == 2)
+        }
+    }
+
     @Test func onlyTrialsOfAnnouncedModelsAreLeased() {
         var driver = CoordinatorDriver(Fixture.snapshot(trials: 4, models: ["mf", "als"]))
         let actions = driver.message(w1, .hello(Fixture.hello(w1, slots: 4, models: ["als"])))
@@ -253,7 +284,7 @@ struct CoordinatorCoreTests {
         let before = driver.core.snapshot
         let reason: String
         do throws(WireError) {
-            _ = try WireCodec().decodeWorkerMessage([1, 4] + Array("{\"ticket\":".utf8))
+            _ = try WireCodec().decodeWorkerMessage([WireCodec.frameVersion, 4, 9] + Array("tri".utf8))
             Issue.record("a truncated payload decoded")
             return
         } catch {

@@ -11,13 +11,15 @@ struct CoordinatorFuzzTests {
     /// time jumps, the odd shutdown and coordinator restarts from the store — checked after every
     /// step against the invariants: no trial finished twice (across restarts too), results counted
     /// only for granted leases, epochs strictly increasing, leases persisted before they are sent,
-    /// no more leases than slots, the core's view equal to the replay of its store.
+    /// no more leases than slots × (1 + prefetch), the core's view equal to the replay of its store.
     @Test(arguments: 0..<25)
     func invariantsHoldUnderRandomEvents(seed: UInt64) {
         var random = SplitMix64(seed: seed)
         var configuration = CoordinatorCore.Configuration()
         configuration.retryLimit = 1
         configuration.drainTimeout = .seconds(4)
+        configuration.prefetchPerSlot = Int(seed % 3)  // off, one and two prefetched leases per slot
+        configuration.prefetchBelow = .seconds(10)
         var snapshot = Fixture.snapshot(trials: 10, models: ["mf", "als"])
         for index in snapshot.trials.indices where index % 3 == 0 { snapshot.trials[index].timeout = .seconds(4) }
         var driver = CoordinatorDriver(snapshot, configuration: configuration)
@@ -69,7 +71,10 @@ struct CoordinatorFuzzTests {
                 }
             }
             for status in driver.core.workerStatuses where leasedThisStep.contains(status.id) {
-                #expect(status.leases.count <= status.slots, "\(label): \(status.id) holds more leases than slots")
+                let depth = 1 + configuration.prefetchPerSlot
+                #expect(
+                    status.leases.count <= status.slots * depth,
+                    "\(label): \(status.id) holds more leases than slots × \(depth)")
             }
             for trial in finished {
                 guard case .finished? = driver.store.record(trial)?.state else {

@@ -144,7 +144,8 @@ struct CoordinatorDriver {
     var persisted: [StoreCommand] = []
     var loadActions: [CoordinatorAction] = []
 
-    init(_ snapshot: SweepSnapshot, configuration: CoordinatorCore.Configuration = .init()) {
+    /// Scripted tests count leases exactly, so prefetch is off unless a test turns it on.
+    init(_ snapshot: SweepSnapshot, configuration: CoordinatorCore.Configuration = .init(prefetchPerSlot: 0)) {
         initial = snapshot
         core = CoordinatorCore(configuration: configuration)
         loadActions = handle(.storeLoaded(snapshot))

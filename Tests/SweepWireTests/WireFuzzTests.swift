@@ -40,7 +40,7 @@ struct WireFuzzTests {
         var seeds: [[UInt8]] = []
         for message in WireCodecTests.workerMessages { seeds.append(try codec.encode(message)) }
         for message in WireCodecTests.coordinatorMessages { seeds.append(try codec.encode(message)) }
-        let interesting: [UInt8] = Array("{}[]\",:0-1e9.nulltruefalse\\u".utf8) + [0, 0xFF, 0x80, 0xC3]
+        let interesting: [UInt8] = [0, 1, 2, 3, 0x7F, 0x80, 0xFF, 0xC3, 0x28, 0x61]
         var survivors = 0
         for _ in 0..<10_000 {
             var frame = random.pick(seeds)
@@ -58,7 +58,7 @@ struct WireFuzzTests {
             }
             survivors += decodeBothWays(frame, codec)
         }
-        // Some mutations (a digit changed, a letter in a string) leave a valid message: they
+        // Some mutations (a number changed, a letter in a string) leave a valid message: they
         // must decode, so the decoder is not simply rejecting everything.
         #expect(survivors > 100)
     }
