@@ -50,6 +50,19 @@ public final class CoordinatorService {
         public var summary: SweepSummary
         public var leaderboard: Leaderboard
         public var sweep: SweepID
+        /// This process's resident memory when the dispatch loop started (store loaded, core
+        /// built) and when it ended: their difference is what running the trials cost, the
+        /// figure that must stay flat however many trials finish (`nil` without `/proc`).
+        public var residentBytesAtLoopStart: Int?
+        public var residentBytesAtLoopEnd: Int?
+    }
+
+    /// Current resident set size from `/proc/self/statm`, or nil where there is none.
+    public static func residentBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
     public let spec: SweepSpec
@@ -157,6 +170,7 @@ public final class CoordinatorService {
         }
 
         var pending = core.handle(.storeLoaded(snapshot), now: now())
+        let residentAtLoopStart = Self.residentBytes()
         while finished == nil {
             while !pending.isEmpty {
                 let actions = pending
@@ -230,9 +244,12 @@ public final class CoordinatorService {
             }
         }
         try flush()
+        let residentAtLoopEnd = Self.residentBytes()
         if let status { status(tracker.status(workers: core.workerStatuses, elapsed: ContinuousClock.now - start)) }
         let leaderboard = try Self.leaderboard(store: store, sweep: sweep, expansion: expansion, metric: spec.metric)
-        return Outcome(summary: finished!, leaderboard: leaderboard, sweep: sweep)
+        return Outcome(
+            summary: finished!, leaderboard: leaderboard, sweep: sweep, residentBytesAtLoopStart: residentAtLoopStart,
+            residentBytesAtLoopEnd: residentAtLoopEnd)
     }
 
     /// The leaderboard of the trials of `expansion` recorded in `store` (finished and failed),
@@ -267,7 +284,7 @@ public final class CoordinatorService {
             switch stored.state {
             case .finished:
                 if let result = stored.result {
-                    state = .finished(attempt: result.attempt, metrics: result.metrics, worker: WorkerID(result.worker))
+                    state = .finished(attempt: result.attempt, worker: WorkerID(result.worker))
                 } else {
                     state = .pending
                 }

@@ -18,6 +18,9 @@ struct SweepBenchmark {
         var seconds: Double
         var trialsPerSecond: Double
         var coordinatorPeakResidentBytes: Int
+        /// Coordinator resident memory at the end of the dispatch loop minus at its start, per
+        /// trial: what running (not registering) the trials cost. Flat means about zero.
+        var coordinatorLoopGrowthBytesPerTrial: Double?
     }
 
     struct Report: Codable {
@@ -44,7 +47,8 @@ struct SweepBenchmark {
         for workers in workerCounts {
             for trials in noopTrials {
                 let run = try runSweep(crossrec, root: root, kind: "noop", trials: trials, workers: workers, model: "noop: {}")
-                FileHandle.standardError.write(Data("noop \(trials) trials, \(workers) workers: \(Int(run.trialsPerSecond)) trials/s, coordinator peak \(run.coordinatorPeakResidentBytes >> 20) MiB\n".utf8))
+                let growth = run.coordinatorLoopGrowthBytesPerTrial.map { String(format: ", loop growth %.0f B/trial", $0) } ?? ""
+                FileHandle.standardError.write(Data("noop \(trials) trials, \(workers) workers: \(Int(run.trialsPerSecond)) trials/s, coordinator peak \(run.coordinatorPeakResidentBytes >> 20) MiB\(growth)\n".utf8))
                 noop.append(run)
             }
         }
@@ -90,9 +94,19 @@ struct SweepBenchmark {
         let elapsed = ContinuousClock.now - start
         guard process.terminationStatus == 0 else { throw BenchmarkError("crossrec sweep run \(name) exited with \(process.terminationStatus)") }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        struct Stats: Codable { var peakResidentBytes: Int }
-        let peak = (try? JSONDecoder().decode(Stats.self, from: Data(contentsOf: URL(fileURLWithPath: stats))).peakResidentBytes) ?? 0
-        return Run(kind: kind, trials: trials, workers: workers, seconds: seconds, trialsPerSecond: Double(trials) / seconds, coordinatorPeakResidentBytes: peak)
+        struct Stats: Codable {
+            var peakResidentBytes: Int
+            var loopStartResidentBytes: Int?
+            var loopEndResidentBytes: Int?
+        }
+        let figures = try? JSONDecoder().decode(Stats.self, from: Data(contentsOf: URL(fileURLWithPath: stats)))
+        var growth: Double?
+        if let start = figures?.loopStartResidentBytes, let end = figures?.loopEndResidentBytes {
+            growth = Double(end - start) / Double(trials)
+        }
+        return Run(
+            kind: kind, trials: trials, workers: workers, seconds: seconds, trialsPerSecond: Double(trials) / seconds,
+            coordinatorPeakResidentBytes: figures?.peakResidentBytes ?? 0, coordinatorLoopGrowthBytesPerTrial: growth)
     }
 
     /// Optuna 64 and 512 noop trials and 64 × 50 ms sleep trials, GridSampler, JournalStorage
