@@ -10,6 +10,7 @@ struct SweepBenchmark {
     var noopTrials: [Int]
     var workerCounts: [Int]
     var compareWithOptuna: Bool
+    var compareWithRayTune = true
 
     struct Run: Codable {
         var kind: String
@@ -31,6 +32,9 @@ struct SweepBenchmark {
         var sleepIdealSeconds: Double
         var sleepOverheadPercent: Double
         var optuna: [String: Double]?
+        /// Ray Tune, same grids, `max_concurrent_trials=2`, timed around `Tuner.fit()` only
+        /// (`ray.init` excluded, which favours Ray); nil when Ray is not importable.
+        var rayTune: [String: Double]?
         var targets = ["minimumNoopTrialsPerSecond": 5000.0, "maximumSleepOverheadPercent": 10.0]
     }
 
@@ -62,7 +66,8 @@ struct SweepBenchmark {
         #endif
         return Report(
             buildConfiguration: configuration, noop: noop, sleep: sleep, sleepIdealSeconds: ideal,
-            sleepOverheadPercent: (sleep.seconds / ideal - 1) * 100, optuna: compareWithOptuna ? optuna(root: root) : nil)
+            sleepOverheadPercent: (sleep.seconds / ideal - 1) * 100, optuna: compareWithOptuna ? optuna(root: root) : nil,
+            rayTune: compareWithRayTune ? rayTune(root: root) : nil)
     }
 
     /// One sweep of `trials` trials of `model` (seeds 1…trials make the trials distinct).
@@ -109,6 +114,64 @@ struct SweepBenchmark {
             coordinatorPeakResidentBytes: figures?.peakResidentBytes ?? 0, coordinatorLoopGrowthBytesPerTrial: growth)
     }
 
+    /// Ray Tune: 64 noop trials and 64 × 50 ms sleep trials as a grid over the seed, function
+    /// trainables, 2 CPUs, at most 2 trials at once. Prints a note and returns nil when Ray is
+    /// not importable (`pip install "ray[tune]"`).
+    private func rayTune(root: String) -> [String: Double]? {
+        let script = #"""
+            import json, os, sys, time, tempfile, logging, warnings
+            warnings.filterwarnings("ignore")
+            os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+            os.environ["TUNE_DISABLE_AUTO_CALLBACK_LOGGERS"] = "1"
+            import ray
+            from ray import tune
+            root = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp()
+            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+            def noop(config):
+                return {"score": 0.0}
+            def sleep(config):
+                time.sleep(0.05)
+                return {"score": 0.0}
+            RunConfig = getattr(tune, "RunConfig", None)
+            if RunConfig is None:
+                from ray.air import RunConfig
+            def run(fn, n, name):
+                start = time.perf_counter()
+                tuner = tune.Tuner(fn, param_space={"seed": tune.grid_search(list(range(1, n + 1)))},
+                    tune_config=tune.TuneConfig(max_concurrent_trials=2),
+                    run_config=RunConfig(name=name, storage_path=root, verbose=0))
+                results = tuner.fit()
+                assert len(results) == n
+                return time.perf_counter() - start
+            out = {}
+            out["noop_64_trials_per_second"] = 64 / run(noop, 64, "noop64")
+            out["sleep_64_seconds"] = run(sleep, 64, "sleep64")
+            out["ray_version"] = float(".".join(ray.__version__.split(".")[:2]))
+            print(json.dumps(out))
+            """#
+        FileHandle.standardError.write(Data("Ray Tune: 64 noop and 64 sleep trials (this can take minutes)…\n".utf8))
+        let result = python(script, arguments: [root + "/ray"])
+        if result == nil { FileHandle.standardError.write(Data("Ray Tune not measured: `import ray` failed or the run did not finish\n".utf8)) }
+        return result
+    }
+
+    /// Runs a Python script and decodes the JSON object it prints last; nil on any failure.
+    private func python(_ script: String, arguments: [String]) -> [String: Double]? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let last = String(decoding: output, as: UTF8.self).split(separator: "\n").last else {
+            return nil
+        }
+        return try? JSONDecoder().decode([String: Double].self, from: Data(last.utf8))
+    }
+
     /// Optuna 64 and 512 noop trials and 64 × 50 ms sleep trials, GridSampler, JournalStorage
     /// (file), 2 processes; nil entries when Optuna is not importable.
     private func optuna(root: String) -> [String: Double]? {
@@ -142,16 +205,6 @@ struct SweepBenchmark {
             out["optuna_version"] = float(".".join(optuna.__version__.split(".")[:2]))
             print(json.dumps(out))
             """#
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, root]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return try? JSONDecoder().decode([String: Double].self, from: output)
+        return python(script, arguments: [root])
     }
 }
