@@ -57,6 +57,9 @@ public final class CoordinatorService {
         public var residentBytesAtLoopEnd: Int?
     }
 
+    /// Most messages one multipart batch may carry, in either direction.
+    public static let maxMessagesPerBatch = 1024
+
     /// Current resident set size from `/proc/self/statm`, or nil where there is none.
     public static func residentBytes() -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
@@ -169,6 +172,25 @@ public final class CoordinatorService {
             firstBuffered = nil
         }
 
+        // Frames for each worker, sent as one multipart message per worker after each batch of
+        // actions: one wake-up of ZeroMQ's I/O thread for many leases instead of one per lease.
+        var outgoing: [WorkerID: [[UInt8]]] = [:]
+        var outgoingOrder: [WorkerID] = []
+        func sendOutgoing() throws {
+            for worker in outgoingOrder {
+                guard let frames = outgoing[worker] else { continue }
+                do {
+                    _ = try router.sendMultipart([Array(worker.rawValue.utf8)] + frames, flags: .dontWait)
+                } catch {
+                    // The peer is gone (ROUTER_MANDATORY): the core notices through missed heartbeats.
+                    guard error.kind == .hostUnreachable else { throw error }
+                    if options.verbose { log(.debug, "send to \(worker) failed: peer unreachable", [:]) }
+                }
+            }
+            outgoing.removeAll(keepingCapacity: true)
+            outgoingOrder.removeAll(keepingCapacity: true)
+        }
+
         var pending = core.handle(.storeLoaded(snapshot), now: now())
         let residentAtLoopStart = Self.residentBytes()
         while finished == nil {
@@ -178,14 +200,8 @@ public final class CoordinatorService {
                 for action in actions {
                     switch action {
                     case .send(let worker, let message):
-                        let frame = try codec.encode(message)
-                        do {
-                            _ = try router.sendMultipart([Array(worker.rawValue.utf8), frame], flags: .dontWait)
-                        } catch {
-                            // The peer is gone (ROUTER_MANDATORY): the core notices through missed heartbeats.
-                            guard error.kind == .hostUnreachable else { throw error }
-                            if options.verbose { log(.debug, "send to \(worker) failed: peer unreachable", [:]) }
-                        }
+                        if outgoing[worker] == nil { outgoingOrder.append(worker) }
+                        outgoing[worker, default: []].append(try codec.encode(message))
                     case .persist(let command):
                         tracker.observe(command)
                         buffer.append(Self.storeCommand(command))
@@ -202,6 +218,7 @@ public final class CoordinatorService {
                         finished = summary
                     }
                 }
+                try sendOutgoing()
                 if buffer.count >= options.flushBatch { try flush() }
             }
             if finished != nil { break }
@@ -226,15 +243,19 @@ public final class CoordinatorService {
                 while received < 4096, let frames = try router.receiveMultipart(flags: .dontWait) {
                     received += 1
                     let worker = WorkerID(String(decoding: frames.first ?? [], as: UTF8.self))
-                    guard frames.count == 2 else {
-                        pending += core.handle(.malformedMessage(worker, reason: "expected 2 frames, got \(frames.count)"), now: now())
+                    // Routing id, then one or more messages (a worker batches what it has to say).
+                    guard frames.count >= 2, frames.count <= Self.maxMessagesPerBatch + 1 else {
+                        let reason = "expected a routing id and 1…\(Self.maxMessagesPerBatch) message frames, got \(frames.count) frame(s)"
+                        pending += core.handle(.malformedMessage(worker, reason: reason), now: now())
                         continue
                     }
-                    do {
-                        let message = try codec.decodeWorkerMessage(frames[1])
-                        pending += core.handle(.workerMessage(worker, message), now: now())
-                    } catch {
-                        pending += core.handle(.malformedMessage(worker, reason: "\(error)"), now: now())
+                    for frame in frames.dropFirst() {
+                        do {
+                            let message = try codec.decodeWorkerMessage(frame)
+                            pending += core.handle(.workerMessage(worker, message), now: now())
+                        } catch {
+                            pending += core.handle(.malformedMessage(worker, reason: "\(error)"), now: now())
+                        }
                     }
                 }
             }

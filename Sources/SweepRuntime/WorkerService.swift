@@ -67,6 +67,8 @@ public final class WorkerService {
         let executor = TrialExecutor(slots: options.slots, runner: runner, codec: codec, context: context, endpoint: doneEndpoint)
         defer { executor.stop() }
         var pending = core.handle(.connected, now: now())
+        // Messages for the coordinator, sent as one multipart message per batch of actions.
+        var outgoing: [[UInt8]] = []
 
         while true {
             // Carry out actions; they may produce more (none do today, but the loop allows it).
@@ -76,8 +78,7 @@ public final class WorkerService {
                 for action in actions {
                     switch action {
                     case .send(let message):
-                        let frame = try codec.encode(message)
-                        _ = try dealer.send(frame, flags: .dontWait)
+                        outgoing.append(try codec.encode(message))
                     case .startTrial(let lease):
                         let flag = CancellationFlag()
                         cancelFlags[lease.ticket] = flag
@@ -85,6 +86,7 @@ public final class WorkerService {
                     case .cancelTrial(let ticket):
                         cancelFlags[ticket]?.cancel()
                     case .reconnect:
+                        outgoing.removeAll()  // addressed to the connection being dropped
                         dealer.close()
                         dealer = try connect(context)
                         pending += core.handle(.connected, now: now())
@@ -97,11 +99,23 @@ public final class WorkerService {
                     case .log(let level, let message, let metadata):
                         log(level, message, metadata)
                     case .exit(let exit):
+                        if !outgoing.isEmpty {
+                            // A goodbye must leave before the socket closes: linger briefly for it.
+                            try? dealer.setLinger(.seconds(1))
+                            _ = try? dealer.sendMultipart(outgoing, flags: .dontWait)
+                        }
                         for flag in cancelFlags.values { flag.cancel() }
                         dealer.close()
                         completions.close()
                         return exit
                     }
+                }
+                if !outgoing.isEmpty {
+                    for start in stride(from: 0, to: outgoing.count, by: CoordinatorService.maxMessagesPerBatch) {
+                        let end = min(start + CoordinatorService.maxMessagesPerBatch, outgoing.count)
+                        _ = try dealer.sendMultipart(Array(outgoing[start..<end]), flags: .dontWait)
+                    }
+                    outgoing.removeAll(keepingCapacity: true)
                 }
             }
             if shutdown.isRequested && !shutdownSent {
@@ -117,15 +131,14 @@ public final class WorkerService {
             for item in ready {
                 if item.index == dealerIndex {
                     while let frames = try dealer.receiveMultipart(flags: .dontWait) {
-                        guard frames.count == 1 else {
-                            pending += core.handle(.malformedMessage(reason: "expected 1 frame, got \(frames.count)"), now: now())
-                            continue
-                        }
-                        do {
-                            let message = try codec.decodeCoordinatorMessage(frames[0])
-                            pending += core.handle(.coordinatorMessage(message), now: now())
-                        } catch {
-                            pending += core.handle(.malformedMessage(reason: "\(error)"), now: now())
+                        // One or more messages per multipart (the coordinator batches per worker).
+                        for frame in frames {
+                            do {
+                                let message = try codec.decodeCoordinatorMessage(frame)
+                                pending += core.handle(.coordinatorMessage(message), now: now())
+                            } catch {
+                                pending += core.handle(.malformedMessage(reason: "\(error)"), now: now())
+                            }
                         }
                     }
                 } else {
