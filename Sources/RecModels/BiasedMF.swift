@@ -33,7 +33,7 @@ public struct BiasedMF: Recommender {
     /// The order in which each epoch visits the training rows.
     ///
     /// Measured by `crossrec-bench models` (`orderValidation`) at Surprise's defaults on 90% of
-    /// each ML-100K u*.base, seeds 0–4: `fixed` fits in 0.078 s against `shuffled`'s 0.089 s (no
+    /// each ML-100K u*.base, seeds 0–4: `fixed` fits in 0.077 s against `shuffled`'s 0.088 s (no
     /// shuffle, and consecutive rows share a user's factors), but its mean validation RMSE is
     /// higher, 0.94593 against 0.94585 (paired t-test over seeds: p = 0.04), so `shuffled` stays
     /// the default.

@@ -9,6 +9,8 @@ import Sweep
 ///   biased MF at Surprise's defaults over every seed, and MF with hyperparameters chosen on a
 ///   validation split carved from each u*.base (``ModelBenchmark+Tuning``), retrained on all of
 ///   u*.base and tested on u*.test over every seed;
+/// - MF's `order` (shuffled against fixed) at the defaults on those validation splits
+///   (``compareOrders(_:)``): the evidence for the default order;
 /// - the implicit protocol on u1 (``implicitProtocol``): popularity, ALS, BPR, item-kNN, EASE over
 ///   every seed (deterministic models give the same figures each time);
 /// - Surprise SVD and BaselineOnly and implicit's ALS on the same files over the same seeds, from a
