@@ -100,8 +100,12 @@ let package = Package(
             swiftSettings: strict
         ),
         // Runs the built `crossrec` executable as a user would.
+        // Yams: the cluster files tests read the Kubernetes manifests.
         .testTarget(
-            name: "CrossrecCLITests", dependencies: ["crossrec", "RecData", "Sweep", "SweepStore", "ZeroMQ"], swiftSettings: strict),
+            name: "CrossrecCLITests",
+            dependencies: ["crossrec", "RecData", "Sweep", "SweepStore", "ZeroMQ", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

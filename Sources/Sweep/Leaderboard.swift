@@ -20,11 +20,28 @@ public struct Leaderboard: Sendable, Hashable, Codable {
         metric: MetricSpec, results: [(config: TrialConfig, metrics: TrialMetrics)],
         failures: [(config: TrialConfig, failure: TrialFailure)] = []
     ) {
-        var values: [ConfigurationKey: [String: [Double]]] = [:]
-        var seeds: [ConfigurationKey: [UInt64]] = [:]
-        var failed: [ConfigurationKey: [LeaderboardRow.Failure]] = [:]
-        let columns = metric.columns
-        for (config, metrics) in results {
+        var accumulator = Accumulator(metric: metric)
+        for (config, metrics) in results { accumulator.add(config, metrics) }
+        for (config, failure) in failures { accumulator.add(config, failure: failure) }
+        self = accumulator.leaderboard
+    }
+
+    /// Builds a board one trial at a time, so a caller streaming results from a store never
+    /// holds them all: memory grows with configurations (and seeds), not with trial records.
+    public struct Accumulator: Sendable {
+        public let metric: MetricSpec
+        private let columns: [String]
+        private var values: [ConfigurationKey: [String: [Double]]] = [:]
+        private var seeds: [ConfigurationKey: [UInt64]] = [:]
+        private var failed: [ConfigurationKey: [LeaderboardRow.Failure]] = [:]
+
+        public init(metric: MetricSpec) {
+            self.metric = metric
+            columns = metric.columns
+        }
+
+        /// One finished trial.
+        public mutating func add(_ config: TrialConfig, _ metrics: TrialMetrics) {
             let key = ConfigurationKey(config)
             seeds[key, default: []].append(config.seed)
             for column in columns {
@@ -33,17 +50,25 @@ public struct Leaderboard: Sendable, Hashable, Codable {
                 }
             }
         }
-        for (config, failure) in failures {
+
+        /// One trial that ended without metrics (after its retries), not one per attempt.
+        public mutating func add(_ config: TrialConfig, failure: TrialFailure) {
             failed[ConfigurationKey(config), default: []].append(
                 LeaderboardRow.Failure(seed: config.seed, kind: failure.kind, message: failure.message))
         }
-        let keys = Set(seeds.keys).union(failed.keys)
-        let rows = keys.map { key in
-            LeaderboardRow(
-                configuration: key, rank: nil, metrics: (values[key] ?? [:]).mapValues { MetricSummary(values: $0) },
-                seeds: (seeds[key] ?? []).sorted(), failures: (failed[key] ?? []).sorted())
+
+        /// The ranked board of everything added; independent of the order trials were added in.
+        /// - Complexity: O(n log n) in the number of trials.
+        public var leaderboard: Leaderboard {
+            let keys = Set(seeds.keys).union(failed.keys)
+            let rows = keys.map { key in
+                LeaderboardRow(
+                    configuration: key, rank: nil,
+                    metrics: (values[key] ?? [:]).mapValues { MetricSummary(values: $0) },
+                    seeds: (seeds[key] ?? []).sorted(), failures: (failed[key] ?? []).sorted())
+            }
+            return Leaderboard(metric: metric, rankingRows: rows)
         }
-        self.init(metric: metric, rankingRows: rows)
     }
 
     /// Orders and numbers `rows` (their ranks are recomputed).

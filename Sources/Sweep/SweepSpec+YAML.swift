@@ -75,9 +75,10 @@ extension SweepSpec {
         let nodes = try entry.list("a list of non-negative integer seeds")
         guard !nodes.isEmpty else { throw entry.error("'seeds' must list at least one seed") }
         var seeds: [UInt64] = []
+        var seen: Set<UInt64> = []
         for node in nodes {
             let seed = try YAMLEntry.seed(node, key: "seeds", entry: entry)
-            guard !seeds.contains(seed) else { throw entry.error("'seeds' lists seed \(seed) twice", at: node) }
+            guard seen.insert(seed).inserted else { throw entry.error("'seeds' lists seed \(seed) twice", at: node) }
             seeds.append(seed)
         }
         return seeds

@@ -50,6 +50,19 @@ public final class CoordinatorService {
         public var summary: SweepSummary
         public var leaderboard: Leaderboard
         public var sweep: SweepID
+        /// This process's resident memory when the dispatch loop started (store loaded, core
+        /// built) and when it ended: their difference is what running the trials cost, the
+        /// figure that must stay flat however many trials finish (`nil` without `/proc`).
+        public var residentBytesAtLoopStart: Int?
+        public var residentBytesAtLoopEnd: Int?
+    }
+
+    /// Current resident set size from `/proc/self/statm`, or nil where there is none.
+    public static func residentBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
     public let spec: SweepSpec
@@ -120,7 +133,8 @@ public final class CoordinatorService {
             name: spec.name, specJSON: specJSON, datasetFingerprint: spec.datasetFingerprint,
             codeVersion: RuntimeVersion.current, trials: expansion.trials.map { (id: $0.id, config: $0.config) })
         let sweep = registration.sweep
-        let stored = try store.snapshot(sweep: sweep)
+        // Only trials with a history: the expansion already describes the never-leased ones.
+        let stored = try store.snapshot(sweep: sweep, startedOnly: true)
         let datasetJSON = String(decoding: try JSONEncoder.sorted.encode(spec.dataset), as: UTF8.self)
         // Infrastructure failures so far of every unfinished trial that was tried: its retry budget.
         var infrastructureFailures: [TrialID: Int] = [:]
@@ -156,6 +170,7 @@ public final class CoordinatorService {
         }
 
         var pending = core.handle(.storeLoaded(snapshot), now: now())
+        let residentAtLoopStart = Self.residentBytes()
         while finished == nil {
             while !pending.isEmpty {
                 let actions = pending
@@ -176,7 +191,11 @@ public final class CoordinatorService {
                         buffer.append(Self.storeCommand(command))
                         if firstBuffered == nil { firstBuffered = ContinuousClock.now }
                     case .scheduleWakeUp(let at):
-                        wakeUp = wakeUp.map { min($0, at) } ?? at
+                        // Replace, not min: each request is the core's current earliest deadline, and the core does
+                        // not repeat a request it already made. Keeping an older, earlier instant would fire a tick
+                        // the core no longer needs and drop the one it does (a worker then stopped checking liveness
+                        // after a reconnect and hung until a message arrived).
+                        wakeUp = at
                     case .log(let level, let message, let metadata):
                         log(level, message, metadata)
                     case .sweepFinished(let summary):
@@ -225,25 +244,29 @@ public final class CoordinatorService {
             }
         }
         try flush()
+        let residentAtLoopEnd = Self.residentBytes()
         if let status { status(tracker.status(workers: core.workerStatuses, elapsed: ContinuousClock.now - start)) }
         let leaderboard = try Self.leaderboard(store: store, sweep: sweep, expansion: expansion, metric: spec.metric)
-        return Outcome(summary: finished!, leaderboard: leaderboard, sweep: sweep)
+        return Outcome(
+            summary: finished!, leaderboard: leaderboard, sweep: sweep, residentBytesAtLoopStart: residentAtLoopStart,
+            residentBytesAtLoopEnd: residentAtLoopEnd)
     }
 
-    /// The leaderboard of the trials of `expansion` recorded in `store` (finished and failed).
+    /// The leaderboard of the trials of `expansion` recorded in `store` (finished and failed),
+    /// streamed from the store: trials registered by an earlier version of the sweep file but
+    /// absent from this one are left out, and configurations come from the expansion.
     public static func leaderboard(store: SweepStore, sweep: SweepID, expansion: SweepExpansion, metric: MetricSpec) throws -> Leaderboard {
-        let ids = Set(expansion.ids)
-        let snapshot = try store.snapshot(sweep: sweep)
-        var results: [(config: TrialConfig, metrics: TrialMetrics)] = []
-        var failures: [(config: TrialConfig, failure: TrialFailure)] = []
-        for trial in snapshot.trials where ids.contains(trial.id) {
-            if trial.state == .finished, let result = trial.result {
-                results.append((trial.config, result.metrics))
-            } else if trial.state == .failed, let failure = trial.failure {
-                failures.append((trial.config, failure))
+        var configs: [TrialID: TrialConfig] = Dictionary(minimumCapacity: expansion.trials.count)
+        for trial in expansion.trials { configs[trial.id] = trial.config }
+        var board = Leaderboard.Accumulator(metric: metric)
+        try store.forEachOutcome(sweep: sweep) { id, outcome in
+            guard let config = configs[id] else { return }
+            switch outcome {
+            case .success(let metrics): board.add(config, metrics)
+            case .failure(let failure): board.add(config, failure: failure)
             }
         }
-        return Leaderboard(metric: metric, results: results, failures: failures)
+        return board.leaderboard
     }
 
     /// The core's view of the store: running trials of an earlier coordinator life become pending
@@ -261,7 +284,7 @@ public final class CoordinatorService {
             switch stored.state {
             case .finished:
                 if let result = stored.result {
-                    state = .finished(attempt: result.attempt, metrics: result.metrics, worker: WorkerID(result.worker))
+                    state = .finished(attempt: result.attempt, worker: WorkerID(result.worker))
                 } else {
                     state = .pending
                 }

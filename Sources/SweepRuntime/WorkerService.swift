@@ -89,7 +89,11 @@ public final class WorkerService {
                         dealer = try connect(context)
                         pending += core.handle(.connected, now: now())
                     case .scheduleWakeUp(let at):
-                        wakeUp = wakeUp.map { min($0, at) } ?? at
+                        // Replace, not min: each request is the core's current earliest deadline, and the core does
+                        // not repeat a request it already made. Keeping an older, earlier instant would fire a tick
+                        // the core no longer needs and drop the one it does (a worker then stopped checking liveness
+                        // after a reconnect and hung until a message arrived).
+                        wakeUp = at
                     case .log(let level, let message, let metadata):
                         log(level, message, metadata)
                     case .exit(let exit):

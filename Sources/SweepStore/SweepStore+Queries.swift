@@ -20,10 +20,15 @@ extension SweepStore {
     /// Everything a restarted coordinator needs (its `storeLoaded`), read in one transaction:
     /// the sweep, every trial in sweep order with state, attempts, last lease epoch, last
     /// failure and result, and the lease-epoch high-water mark.
+    ///
+    /// With `startedOnly`, trials still pending and never leased are left out: a coordinator
+    /// that has the sweep's expansion knows them already, and a fresh 100k-trial sweep then
+    /// costs no snapshot memory at all.
     /// - Complexity: O(trials of the sweep), one query.
-    public func snapshot(sweep: SweepID) throws -> StoreSnapshot {
+    public func snapshot(sweep: SweepID, startedOnly: Bool = false) throws -> StoreSnapshot {
         try database.read { db in
             let record = try Self.requireSweep(db, sweep)
+            let filter = startedOnly ? "AND (t.state <> 'pending' OR t.attempts > 0)" : ""
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
@@ -32,7 +37,7 @@ extension SweepStore {
                     FROM sweep_trials m
                     JOIN trials t ON t.seq = m.trial_seq
                     LEFT JOIN results r ON r.trial_seq = t.seq
-                    WHERE m.sweep_id = ?
+                    WHERE m.sweep_id = ? \(filter)
                     ORDER BY m.position
                     """,
                 arguments: [sweep.rawValue])
@@ -60,6 +65,42 @@ extension SweepStore {
             }
             return StoreSnapshot(
                 sweep: record, trials: trials, leaseEpochHighWater: UInt64(try Self.leaseEpochHighWater(db)))
+        }
+    }
+
+    /// The final outcome of each finished or failed trial of a sweep, streamed in sweep order
+    /// without building a snapshot: the counted metrics (values only) of a finished trial, the
+    /// last failure of a failed one. Configurations are not decoded — callers that have the
+    /// sweep's expansion look them up by id — so a leaderboard of 100k trials costs one pass.
+    /// - Complexity: O(trials of the sweep) time, O(1) memory beyond `body`'s.
+    public func forEachOutcome(
+        sweep: SweepID, _ body: (TrialID, Result<TrialMetrics, TrialFailure>) throws -> Void
+    ) throws {
+        try database.read { db in
+            _ = try Self.requireSweep(db, sweep)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT t.id, t.state, t.error, t.failure_kind, r.metrics_json
+                    FROM sweep_trials m
+                    JOIN trials t ON t.seq = m.trial_seq
+                    LEFT JOIN results r ON r.trial_seq = t.seq
+                    WHERE m.sweep_id = ? AND t.state IN ('finished', 'failed')
+                    ORDER BY m.position
+                    """,
+                arguments: [sweep.rawValue])
+            while let row = try rows.next() {
+                let id = TrialID(rawValue: row[0])
+                let state: String = row[1]
+                if state == "finished" {
+                    guard let json: String = row[4] else { continue }
+                    let values = try coding.decode([String: Double].self, from: json, table: "results", key: id.rawValue)
+                    try body(id, .success(TrialMetrics(values: values)))
+                } else if let message: String = row[2] {
+                    let kind = (row[3] as String?).flatMap(FailureKind.init(rawValue:)) ?? .infrastructure
+                    try body(id, .failure(TrialFailure(kind: kind, message: message)))
+                }
+            }
         }
     }
 

@@ -68,7 +68,7 @@ extension SweepStore {
                 let isNew = seq == nil
                 if seq == nil {
                     try insertTrial.execute(arguments: [
-                        id.rawValue, sweep, config.model, try coding.json(config), config.configurationKey,
+                        id.rawValue, sweep, config.model, coding.configJSON(config), config.configurationKey,
                         Int64(bitPattern: config.seed), now,
                     ])
                     seq = db.lastInsertedRowID

@@ -128,7 +128,7 @@ extension CoordinatorCore {
         }
         observeAttempt(index, finishedAt: now)
         endLease(index)
-        records[index].state = .finished(attempt: ticket.attempt, metrics: metrics, worker: id)
+        records[index].state = .finished(attempt: ticket.attempt, worker: id)
         openTrials -= 1
         persist(.trialFinished(trial: ticket.trial, attempt: ticket.attempt, metrics: metrics, worker: id))
         log(.info, "trial \(ticket.trial) finished (attempt \(ticket.attempt))", metadata(ticket, id))

@@ -207,7 +207,7 @@ public struct CoordinatorCore: Sendable {
         case .running(let current, let holder):
             if current == ticket { return "lease \(ticket) is held by worker \(holder), not \(worker)" }
             return "lease \(ticket) is stale: the current lease is \(current) on worker \(holder)"
-        case .finished(let attempt, _, let holder):
+        case .finished(let attempt, let holder):
             return "trial \(ticket.trial) already finished (attempt \(attempt) on worker \(holder))"
         case .failed(let attempt, _):
             return "trial \(ticket.trial) already failed for good (attempt \(attempt))"

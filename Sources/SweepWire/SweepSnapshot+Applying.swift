@@ -20,9 +20,9 @@ extension SweepSnapshot {
                 record.state = .running(ticket, worker: worker)
                 record.attemptsUsed = max(record.attemptsUsed, ticket.attempt)
             }
-        case .trialFinished(let trial, let attempt, let metrics, let worker):
+        case .trialFinished(let trial, let attempt, _, let worker):
             update(trial) { record in
-                record.state = .finished(attempt: attempt, metrics: metrics, worker: worker)
+                record.state = .finished(attempt: attempt, worker: worker)
                 record.attemptsUsed = max(record.attemptsUsed, attempt)
             }
         case .trialFailed(let trial, let attempt, let failure, let willRetry):

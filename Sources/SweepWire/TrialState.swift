@@ -6,8 +6,10 @@ public enum TrialState: Sendable, Hashable {
     case pending
     /// Leased to `worker` under `ticket`; only a result carrying exactly this ticket counts.
     case running(LeaseTicket, worker: WorkerID)
-    /// Counted: the metrics of the one attempt whose result was accepted. Final.
-    case finished(attempt: Int, metrics: TrialMetrics, worker: WorkerID)
+    /// Counted: the one attempt whose result was accepted. Final. Its metrics live in the store
+    /// (the `trialFinished` command), not here, so a coordinator's memory does not grow with
+    /// every finished trial.
+    case finished(attempt: Int, worker: WorkerID)
     /// Failed for good: a deterministic failure, or infrastructure failures beyond the retry budget. Final.
     case failed(attempt: Int, failure: TrialFailure)
 

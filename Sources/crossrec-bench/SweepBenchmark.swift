@@ -10,6 +10,7 @@ struct SweepBenchmark {
     var noopTrials: [Int]
     var workerCounts: [Int]
     var compareWithOptuna: Bool
+    var compareWithRayTune = true
 
     struct Run: Codable {
         var kind: String
@@ -18,6 +19,9 @@ struct SweepBenchmark {
         var seconds: Double
         var trialsPerSecond: Double
         var coordinatorPeakResidentBytes: Int
+        /// Coordinator resident memory at the end of the dispatch loop minus at its start, per
+        /// trial: what running (not registering) the trials cost. Flat means about zero.
+        var coordinatorLoopGrowthBytesPerTrial: Double?
     }
 
     struct Report: Codable {
@@ -28,6 +32,9 @@ struct SweepBenchmark {
         var sleepIdealSeconds: Double
         var sleepOverheadPercent: Double
         var optuna: [String: Double]?
+        /// Ray Tune, same grids, `max_concurrent_trials=2`, timed around `Tuner.fit()` only
+        /// (`ray.init` excluded, which favours Ray); nil when Ray is not importable.
+        var rayTune: [String: Double]?
         var targets = ["minimumNoopTrialsPerSecond": 5000.0, "maximumSleepOverheadPercent": 10.0]
     }
 
@@ -44,7 +51,8 @@ struct SweepBenchmark {
         for workers in workerCounts {
             for trials in noopTrials {
                 let run = try runSweep(crossrec, root: root, kind: "noop", trials: trials, workers: workers, model: "noop: {}")
-                FileHandle.standardError.write(Data("noop \(trials) trials, \(workers) workers: \(Int(run.trialsPerSecond)) trials/s, coordinator peak \(run.coordinatorPeakResidentBytes >> 20) MiB\n".utf8))
+                let growth = run.coordinatorLoopGrowthBytesPerTrial.map { String(format: ", loop growth %.0f B/trial", $0) } ?? ""
+                FileHandle.standardError.write(Data("noop \(trials) trials, \(workers) workers: \(Int(run.trialsPerSecond)) trials/s, coordinator peak \(run.coordinatorPeakResidentBytes >> 20) MiB\(growth)\n".utf8))
                 noop.append(run)
             }
         }
@@ -58,7 +66,8 @@ struct SweepBenchmark {
         #endif
         return Report(
             buildConfiguration: configuration, noop: noop, sleep: sleep, sleepIdealSeconds: ideal,
-            sleepOverheadPercent: (sleep.seconds / ideal - 1) * 100, optuna: compareWithOptuna ? optuna(root: root) : nil)
+            sleepOverheadPercent: (sleep.seconds / ideal - 1) * 100, optuna: compareWithOptuna ? optuna(root: root) : nil,
+            rayTune: compareWithRayTune ? rayTune(root: root) : nil)
     }
 
     /// One sweep of `trials` trials of `model` (seeds 1…trials make the trials distinct).
@@ -90,9 +99,77 @@ struct SweepBenchmark {
         let elapsed = ContinuousClock.now - start
         guard process.terminationStatus == 0 else { throw BenchmarkError("crossrec sweep run \(name) exited with \(process.terminationStatus)") }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        struct Stats: Codable { var peakResidentBytes: Int }
-        let peak = (try? JSONDecoder().decode(Stats.self, from: Data(contentsOf: URL(fileURLWithPath: stats))).peakResidentBytes) ?? 0
-        return Run(kind: kind, trials: trials, workers: workers, seconds: seconds, trialsPerSecond: Double(trials) / seconds, coordinatorPeakResidentBytes: peak)
+        struct Stats: Codable {
+            var peakResidentBytes: Int
+            var loopStartResidentBytes: Int?
+            var loopEndResidentBytes: Int?
+        }
+        let figures = try? JSONDecoder().decode(Stats.self, from: Data(contentsOf: URL(fileURLWithPath: stats)))
+        var growth: Double?
+        if let start = figures?.loopStartResidentBytes, let end = figures?.loopEndResidentBytes {
+            growth = Double(end - start) / Double(trials)
+        }
+        return Run(
+            kind: kind, trials: trials, workers: workers, seconds: seconds, trialsPerSecond: Double(trials) / seconds,
+            coordinatorPeakResidentBytes: figures?.peakResidentBytes ?? 0, coordinatorLoopGrowthBytesPerTrial: growth)
+    }
+
+    /// Ray Tune: 64 noop trials and 64 × 50 ms sleep trials as a grid over the seed, function
+    /// trainables, 2 CPUs, at most 2 trials at once. Prints a note and returns nil when Ray is
+    /// not importable (`pip install "ray[tune]"`).
+    private func rayTune(root: String) -> [String: Double]? {
+        let script = #"""
+            import json, os, sys, time, tempfile, logging, warnings
+            warnings.filterwarnings("ignore")
+            os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+            os.environ["TUNE_DISABLE_AUTO_CALLBACK_LOGGERS"] = "1"
+            import ray
+            from ray import tune
+            root = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp()
+            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+            def noop(config):
+                return {"score": 0.0}
+            def sleep(config):
+                time.sleep(0.05)
+                return {"score": 0.0}
+            RunConfig = getattr(tune, "RunConfig", None)
+            if RunConfig is None:
+                from ray.air import RunConfig
+            def run(fn, n, name):
+                start = time.perf_counter()
+                tuner = tune.Tuner(fn, param_space={"seed": tune.grid_search(list(range(1, n + 1)))},
+                    tune_config=tune.TuneConfig(max_concurrent_trials=2),
+                    run_config=RunConfig(name=name, storage_path=root, verbose=0))
+                results = tuner.fit()
+                assert len(results) == n
+                return time.perf_counter() - start
+            out = {}
+            out["noop_64_trials_per_second"] = 64 / run(noop, 64, "noop64")
+            out["sleep_64_seconds"] = run(sleep, 64, "sleep64")
+            out["ray_version"] = float(".".join(ray.__version__.split(".")[:2]))
+            print(json.dumps(out))
+            """#
+        FileHandle.standardError.write(Data("Ray Tune: 64 noop and 64 sleep trials (this can take minutes)…\n".utf8))
+        let result = python(script, arguments: [root + "/ray"])
+        if result == nil { FileHandle.standardError.write(Data("Ray Tune not measured: `import ray` failed or the run did not finish\n".utf8)) }
+        return result
+    }
+
+    /// Runs a Python script and decodes the JSON object it prints last; nil on any failure.
+    private func python(_ script: String, arguments: [String]) -> [String: Double]? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let last = String(decoding: output, as: UTF8.self).split(separator: "\n").last else {
+            return nil
+        }
+        return try? JSONDecoder().decode([String: Double].self, from: Data(last.utf8))
     }
 
     /// Optuna 64 and 512 noop trials and 64 × 50 ms sleep trials, GridSampler, JournalStorage
@@ -128,16 +205,6 @@ struct SweepBenchmark {
             out["optuna_version"] = float(".".join(optuna.__version__.split(".")[:2]))
             print(json.dumps(out))
             """#
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, root]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return try? JSONDecoder().decode([String: Double].self, from: output)
+        return python(script, arguments: [root])
     }
 }

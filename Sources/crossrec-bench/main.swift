@@ -16,7 +16,7 @@ func fail(_ message: String) -> Never {
 
 let usage = """
     usage: crossrec-bench data [--ratings N] [--repetitions R] [--no-pandas] [--output FILE]
-           crossrec-bench sweep [--trials 1000,10000,100000] [--workers 2,16] [--no-optuna] [--output FILE]
+           crossrec-bench sweep [--trials 1000,10000,100000] [--workers 2,16] [--no-optuna] [--no-ray] [--output FILE]
            crossrec-bench models [--data ../shared/data/ml-100k] [--seeds 0,1,2,3,4] [--no-tuned] [--no-peers] [--output FILE]
       data   parse throughput (MB/s) and resident bytes per interaction of the MovieLens loader on
              generated files in the 100K, 1M/10M and CSV rating layouts (targets: ≥150 MB/s, ≤24 B)
@@ -46,7 +46,8 @@ do {
     case "sweep":
         let trials = (option("--trials") ?? "1000,10000,100000").split(separator: ",").compactMap { Int($0) }
         let workers = (option("--workers") ?? "2,16").split(separator: ",").compactMap { Int($0) }
-        let benchmark = SweepBenchmark(noopTrials: trials, workerCounts: workers, compareWithOptuna: !arguments.contains("--no-optuna"))
+        var benchmark = SweepBenchmark(noopTrials: trials, workerCounts: workers, compareWithOptuna: !arguments.contains("--no-optuna"))
+        benchmark.compareWithRayTune = !arguments.contains("--no-ray")
         let report = try benchmark.run()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

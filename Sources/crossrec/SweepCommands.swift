@@ -69,7 +69,9 @@ struct SweepCommand: ParsableCommand {
             printer.finish()
             local.stop()
             FileHandle.standardError.write(Data("\(outcome.summary)\n".utf8))
-            if let statsFile { try RunStatistics(started: started, trials: outcome.summary.total).write(to: statsFile) }
+            if let statsFile { try RunStatistics(
+                    started: started, trials: outcome.summary.total, loopStart: outcome.residentBytesAtLoopStart,
+                    loopEnd: outcome.residentBytesAtLoopEnd).write(to: statsFile) }
             try finish(
                 leaderboard: outcome.leaderboard, name: spec.name, output: output, assertions: parsedAssertions, junit: junit,
                 summary: summary, interrupted: shutdown.isRequested)
@@ -290,8 +292,13 @@ struct RunStatistics: Codable {
     var trials: Int
     /// Peak resident memory of the `sweep run` process (the coordinator; workers are separate processes).
     var peakResidentBytes: Int
+    /// Resident memory when the coordinator's dispatch loop started and ended.
+    var loopStartResidentBytes: Int?
+    var loopEndResidentBytes: Int?
 
-    init(started: ContinuousClock.Instant, trials: Int) {
+    init(started: ContinuousClock.Instant, trials: Int, loopStart: Int? = nil, loopEnd: Int? = nil) {
+        loopStartResidentBytes = loopStart
+        loopEndResidentBytes = loopEnd
         let elapsed = ContinuousClock.now - started
         seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         self.trials = trials

@@ -203,7 +203,7 @@ struct CoordinatorCoreTests {
         #expect(driver.persisted.finishedCount(Fixture.trialID(1)) == 1)
         #expect(
             driver.store.record(Fixture.trialID(1))?.state
-                == .finished(attempt: 1, metrics: Fixture.metrics(0.5), worker: w1))
+                == .finished(attempt: 1, worker: w1))
         // A result from another worker with the right ticket does not count either.
         let other = driver.ticket(Fixture.trialID(2))!
         driver.message(w2, .hello(Fixture.hello(w2)))
@@ -334,7 +334,7 @@ struct CoordinatorCoreTests {
         let oldTicket = LeaseTicket(trial: Fixture.trialID(1), attempt: 1, epoch: 3)
         snapshot.trials[0].state = .running(oldTicket, worker: "w9")
         snapshot.trials[0].attemptsUsed = 1
-        snapshot.trials[1].state = .finished(attempt: 1, metrics: Fixture.metrics(0.4), worker: "w9")
+        snapshot.trials[1].state = .finished(attempt: 1, worker: "w9")
         snapshot.trials[1].attemptsUsed = 1
         snapshot.trials[2].attemptsUsed = 2
         snapshot.trials[2].infrastructureFailures = 2
@@ -362,7 +362,7 @@ struct CoordinatorCoreTests {
 
     @Test func emptyOrAlreadyCompleteSweepFinishesOnLoad() {
         var snapshot = Fixture.snapshot(trials: 1)
-        snapshot.trials[0].state = .finished(attempt: 1, metrics: Fixture.metrics(1), worker: w1)
+        snapshot.trials[0].state = .finished(attempt: 1, worker: w1)
         let driver = CoordinatorDriver(snapshot)
         #expect(driver.loadActions.summaries.map(\.outcome) == [.completed])
         #expect(driver.core.phase == .finished)

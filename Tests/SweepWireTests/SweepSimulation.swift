@@ -120,14 +120,23 @@ struct SweepSimulation {
     /// The store's final state.
     var store: SweepSnapshot { initial.applying(persisted) }
 
-    /// Final outcome per trial: metrics for finished trials, the failure for failed ones.
-    var outcomes: [TrialID: TrialState] {
-        var outcomes: [TrialID: TrialState] = [:]
+    enum Outcome: Hashable {
+        case finished(TrialMetrics)
+        case failed(TrialFailure)
+        case open(TrialState)
+    }
+
+    /// Final outcome per trial: the counted metrics of finished trials (from the persisted
+    /// `trialFinished` commands: the core keeps no metrics), the failure of failed ones.
+    var outcomes: [TrialID: Outcome] {
+        var counted: [TrialID: TrialMetrics] = [:]
+        for case .trialFinished(let trial, _, let metrics, _) in persisted { counted[trial] = metrics }
+        var outcomes: [TrialID: Outcome] = [:]
         for record in store.trials {
             switch record.state {
-            case .finished(_, let metrics, _): outcomes[record.id] = .finished(attempt: 0, metrics: metrics, worker: "")
-            case .failed(_, let failure): outcomes[record.id] = .failed(attempt: 0, failure: failure)
-            case .pending, .running: outcomes[record.id] = record.state
+            case .finished: outcomes[record.id] = counted[record.id].map(Outcome.finished) ?? .open(record.state)
+            case .failed(_, let failure): outcomes[record.id] = .failed(failure)
+            case .pending, .running: outcomes[record.id] = .open(record.state)
             }
         }
         return outcomes
