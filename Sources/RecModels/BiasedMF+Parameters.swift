@@ -1,7 +1,7 @@
 public import Sweep
 
 extension BiasedMF {
-    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:epochs:learningRate:regularization:initStandardDeviation:biasLearningRate:biasRegularization:)``'s.
+    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:epochs:learningRate:regularization:initStandardDeviation:biasLearningRate:biasRegularization:learningRateDecay:order:)``'s.
     public static let parameterSpecs: [ParameterSpec] = [
         ParameterSpec(name: "factors", kind: .int(1...1024), defaultValue: .int(100), help: "latent dimensions"),
         ParameterSpec(
@@ -22,6 +22,10 @@ extension BiasedMF {
         ParameterSpec(
             name: "lr_decay", kind: .double(0.01...1), defaultValue: .double(1),
             help: "factor applied to the learning rates after each epoch; 1: constant"),
+        ParameterSpec(
+            name: "order", kind: .choice(Order.allCases.map(\.rawValue)), defaultValue: .string("shuffled"),
+            help: "rows visited per epoch: shuffled (a new seeded shuffle each epoch) or fixed "
+                + "(grouped by user in order of first appearance, Surprise's order; no per-epoch shuffle)"),
     ]
 
     /// Builds the model from checked parameters (see ``parameterSpecs``).
@@ -34,7 +38,8 @@ extension BiasedMF {
                 regularization: parameters.float("reg"), initStandardDeviation: parameters.float("init_std"),
                 biasLearningRate: biasRate < 0 ? nil : biasRate,
                 biasRegularization: biasRegularization < 0 ? nil : biasRegularization,
-                learningRateDecay: parameters.float("lr_decay")),
+                learningRateDecay: parameters.float("lr_decay"),
+                order: Order(rawValue: parameters.string("order")) ?? .shuffled),
             seed: seed)
     }
 }

@@ -31,7 +31,8 @@ public struct TrainingData: Sendable {
 public struct EpochProgress: Sendable, Hashable {
     public var epoch: Int
     public var totalEpochs: Int
-    /// Training-set figures only (e.g. `train_rmse`, `loss`): never reported as test scores.
+    /// Training-set figures (e.g. `train_rmse`, `loss`) and, where a model is given rows held out
+    /// of its training data, validation figures (`validation_rmse`): never test scores.
     public var values: [String: Double]
 
     public init(epoch: Int, totalEpochs: Int, values: [String: Double]) {

@@ -63,21 +63,29 @@ extension ModelBenchmark {
         }
     }
 
-    /// The selection on one fold's validation split and the retrained model's test figures.
+    /// One stage of the search on one fold: every point's validation curve and the one kept.
+    struct TunedStage: Codable {
+        var stage: String
+        var points: [ValidationCurve]
+        var chosenIndex: Int
+    }
+
+    /// The selection on one fold's validation split.
     struct TunedFold: Codable {
         var fold: String
         var trainRows: Int
         var validationRows: Int
-        /// Validation RMSE of each grid point, in the order of ``TunedMF/grid``.
-        var validationRMSE: [Double]
+        var stages: [TunedStage]
+        /// The configuration refitted on all of the fold's base file (epochs = the best epoch).
         var chosen: [String: String]
         var chosenValidationRMSE: Double
     }
 
     struct TunedMF: Codable {
         var selection: String
-        var fixed: [String: String]
-        var grid: [[String: String]]
+        var search: [String]
+        var maxEpochs: Int
+        var patience: Int
         var selectionSeed: UInt64
         var folds: [TunedFold]
         /// Test figures of the chosen configuration, retrained on all of u*.base, per seed.
@@ -120,6 +128,8 @@ extension ModelBenchmark {
         var seeds: [UInt64]
         var rating: [RatingSummary]
         var tunedMF: TunedMF?
+        /// The evidence for biased MF's default `order`, on validation splits only.
+        var orderValidation: OrderComparison
         var implicitProtocol: String
         var implicitU1: [RankingSummary]
         /// Surprise and implicit in the same run; nil (JSON null) when not measured, with the reason in `notes`.
@@ -137,7 +147,8 @@ extension ModelBenchmark {
         ]
 
         enum CodingKeys: String, CodingKey {
-            case benchmark, buildConfiguration, folder, seeds, rating, tunedMF, implicitProtocol, implicitU1, peers
+            case benchmark, buildConfiguration, folder, seeds, rating, tunedMF, orderValidation, implicitProtocol
+            case implicitU1, peers
             case peerNotes, ratios, goals, peerFiguresFromIssue
         }
 
@@ -150,6 +161,7 @@ extension ModelBenchmark {
             try container.encode(seeds, forKey: .seeds)
             try container.encode(rating, forKey: .rating)
             try container.encode(tunedMF, forKey: .tunedMF)
+            try container.encode(orderValidation, forKey: .orderValidation)
             try container.encode(implicitProtocol, forKey: .implicitProtocol)
             try container.encode(implicitU1, forKey: .implicitU1)
             try container.encode(peers, forKey: .peers)

@@ -4,80 +4,116 @@ import RecEval
 import RecModels
 import Sweep
 
-/// Tuned biased MF without looking at the test folds.
+/// Tuned biased MF, every hyperparameter chosen on validation splits (``validationSplits(folds:data:)``),
+/// never on the test folds.
 ///
-/// For each fold k, a validation split is carved from uk.base alone: exactly round(10% × rows)
-/// of its ratings, chosen by `Splitting.randomHoldout` seeded with k, are held out. Every grid
-/// point is fitted on the other 90% (model seed: the first benchmark seed) and scored by RMSE on
-/// the held-out 10%; the point with the lowest validation RMSE (the earlier one on a tie) is
-/// fold k's choice. It is then refitted on all of uk.base with every benchmark seed and tested on
-/// uk.test. Choices are per fold on purpose: uj.base (j ≠ k) contains uk.test, so a choice
-/// pooled over folds would have seen fold k's test ratings.
+/// A staged search per fold k, on uk's validation split, with the model seed set to the first
+/// benchmark seed. Each configuration is trained once while its validation RMSE is read after
+/// every epoch; the run stops ``tuningPatience`` epochs after its best epoch (or at
+/// ``tuningMaxEpochs``), and its score is the best epoch's RMSE, so `epochs` is chosen along the way.
+/// 1. shape: factors × reg × init_std (12 points) at Surprise's schedule (lr 0.005, the biases
+///    sharing lr and reg);
+/// 2. schedule: lr × (lr_bias / lr) (8 points) at stage 1's choice;
+/// 3. bias regularisation: reg_bias (3 points) at stage 2's choice, which stays the incumbent.
+/// Each stage keeps its lowest validation RMSE (the earlier point on a tie). The final choice,
+/// with epochs = its best epoch, is refitted on all of uk.base with every benchmark seed and
+/// tested on uk.test.
 extension ModelBenchmark {
-    static let validationFraction = 0.1
+    static let tuningMaxEpochs = 250
+    static let tuningPatience = 10
 
-    /// Held fixed at every grid point. These values come from an earlier search that did look at the
-    /// test folds (the README says so); the grid below is what the validation splits choose.
-    static let tunedFixed: [String: ParameterValue] = [
-        "epochs": .int(120), "lr": .double(0.003), "lr_bias": .double(0.0015), "reg_bias": .double(0.03),
-    ]
-
-    /// factors × reg × init_std: 12 points.
-    static let tunedGrid: [[String: ParameterValue]] = {
+    /// Stage 1: factors × reg × init_std, lr 0.005 (Surprise's) for factors and biases alike.
+    static let shapeStage: [[String: ParameterValue]] = {
         var grid: [[String: ParameterValue]] = []
         for factors in [100, 400] {
             for reg in [0.05, 0.075, 0.1] {
                 for initStd in [0.015, 0.1] {
-                    grid.append(["factors": .int(factors), "reg": .double(reg), "init_std": .double(initStd)])
+                    grid.append([
+                        "factors": .int(factors), "reg": .double(reg), "init_std": .double(initStd),
+                        "lr": .double(0.005),
+                    ])
                 }
             }
         }
         return grid
     }()
 
-    func tunedMF(folds: [Split], data foldData: [TrainingData]) throws -> TunedMF {
+    /// Stage 2: lr × lr_bias/lr around the incumbent.
+    static func scheduleStage(_ incumbent: [String: ParameterValue]) -> [[String: ParameterValue]] {
+        var grid: [[String: ParameterValue]] = []
+        for lr in [0.002, 0.003, 0.005, 0.007] {
+            for biasRatio in [1.0, 0.5] {
+                grid.append(incumbent.merging(["lr": .double(lr), "lr_bias": .double(lr * biasRatio)]) { $1 })
+            }
+        }
+        return grid
+    }
+
+    /// Stage 3: reg_bias; the incumbent (reg_bias = reg) is point 0.
+    static func biasRegularizationStage(_ incumbent: [String: ParameterValue]) -> [[String: ParameterValue]] {
+        [incumbent] + [0.01, 0.03, 0.1].map { incumbent.merging(["reg_bias": .double($0)]) { $1 } }
+    }
+
+    static let searchDescription = [
+        "1 shape: factors {100, 400} × reg {0.05, 0.075, 0.1} × init_std {0.015, 0.1}; lr 0.005, lr_bias = lr, reg_bias = reg",
+        "2 schedule: lr {0.002, 0.003, 0.005, 0.007} × lr_bias {lr, lr/2} at stage 1's choice",
+        "3 bias regularisation: reg_bias {= reg (stage 2's choice), 0.01, 0.03, 0.1}",
+        "every point: epochs chosen on its validation curve (best epoch ≤ \(tuningMaxEpochs), stop \(tuningPatience) epochs after the best)",
+    ]
+
+    func tunedMF(splits: [ValidationSplit], folds: [Split], data foldData: [TrainingData]) throws -> TunedMF {
         let start = ContinuousClock.now
         let selectionSeed = seeds[0]
         var chosen: [[String: ParameterValue]] = []
         var selections: [TunedFold] = []
-        for (k, fold) in folds.enumerated() {
-            let holdout = try Splitting.randomHoldout(
-                fold.train, testFraction: Self.validationFraction, seed: UInt64(k + 1))
-            let full = foldData[k]
-            let data = TrainingData(
-                interactions: holdout.train, userCount: full.userCount, itemCount: full.itemCount, isExplicit: true)
-            var scores: [Double] = []
-            for point in Self.tunedGrid {
-                var model = try ModelRegistry.make(
-                    "mf", parameters: Self.tunedFixed.merging(point) { $1 }, seed: selectionSeed)
-                try model.fit(data)
-                let trained = model
-                let rmse = RatingEvaluator().evaluate(holdout) { user, item in
-                    trained.predictRating(user: user, item: item)
+        for split in splits {
+            var stages: [TunedStage] = []
+            var incumbent: [String: ParameterValue] = [:]
+            var incumbentCurve: ValidationCurve?
+            let stageBuilders: [(String, ([String: ParameterValue]) -> [[String: ParameterValue]])] = [
+                ("shape", { _ in Self.shapeStage }), ("schedule", Self.scheduleStage),
+                ("bias regularisation", Self.biasRegularizationStage),
+            ]
+            for (name, points) in stageBuilders {
+                var curves: [ValidationCurve] = []
+                let grid = points(incumbent)
+                for point in grid {
+                    let curve = try Self.validationCurve(
+                        point, maxEpochs: Self.tuningMaxEpochs, patience: Self.tuningPatience, on: split,
+                        seed: selectionSeed)
+                    curves.append(curve)
+                    Self.progress(
+                        "tuning \(split.fold) \(name) \(Self.describe(point)): validation RMSE "
+                            + "\(Self.format(curve.bestValidationRMSE)) at epoch \(curve.bestEpoch)"
+                            + (curve.stoppedAtCap ? " (cap)" : ""))
                 }
-                .rmse
-                scores.append(rmse)
-                Self.progress(
-                    "tuning \(fold.name) \(Self.describe(point)): validation RMSE \(Self.format(rmse))")
+                let best = curves.indices.min {
+                    (curves[$0].bestValidationRMSE, $0) < (curves[$1].bestValidationRMSE, $1)
+                }!
+                incumbent = grid[best]
+                incumbentCurve = curves[best]
+                stages.append(TunedStage(stage: name, points: curves, chosenIndex: best))
             }
-            let best = scores.indices.min { (scores[$0], $0) < (scores[$1], $1) }!
-            let point = Self.tunedGrid[best]
-            chosen.append(Self.tunedFixed.merging(point) { $1 })
+            let curve = incumbentCurve!
+            let final = incumbent.merging(["epochs": .int(curve.bestEpoch)]) { $1 }
+            chosen.append(final)
             selections.append(
                 TunedFold(
-                    fold: fold.name, trainRows: holdout.train.count, validationRows: holdout.test.count,
-                    validationRMSE: scores, chosen: point.mapValues(\.description), chosenValidationRMSE: scores[best]))
-            Self.progress("tuning \(fold.name): chose \(Self.describe(point))")
+                    fold: split.fold, trainRows: split.training.interactions.count,
+                    validationRows: split.validation.count, stages: stages,
+                    chosen: final.mapValues(\.description), chosenValidationRMSE: curve.bestValidationRMSE))
+            Self.progress("tuning \(split.fold): chose \(Self.describe(final))")
         }
         let runs = try seeds.map { try ratingRun("mf", chosen, seed: $0, folds: folds, data: foldData) }
         return TunedMF(
             selection: """
                 per fold k: a seeded random \(Int(Self.validationFraction * 100))% of uk.base held out \
-                (Splitting.randomHoldout, seed k); each grid point fitted on the other \
-                \(100 - Int(Self.validationFraction * 100))% with seed \(selectionSeed) and scored by validation RMSE; \
-                the lowest is refitted on all of uk.base with every seed and tested on uk.test
+                (Splitting.randomHoldout, seed k); a staged search fits each point on the other \
+                \(100 - Int(Self.validationFraction * 100))% with seed \(selectionSeed), reading validation RMSE after \
+                every epoch; each stage keeps its lowest; the final point with epochs = its best epoch is refitted on \
+                all of uk.base with every seed and tested on uk.test. Nothing is chosen on uk.test
                 """,
-            fixed: Self.tunedFixed.mapValues(\.description), grid: Self.tunedGrid.map { $0.mapValues(\.description) },
+            search: Self.searchDescription, maxEpochs: Self.tuningMaxEpochs, patience: Self.tuningPatience,
             selectionSeed: selectionSeed, folds: selections,
             test: RatingSummary(
                 model: "mf (tuned on validation)", parameters: ["per fold": "see tunedMF.folds[].chosen"], runs: runs),

@@ -9,6 +9,8 @@ import Sweep
 ///   biased MF at Surprise's defaults over every seed, and MF with hyperparameters chosen on a
 ///   validation split carved from each u*.base (``ModelBenchmark+Tuning``), retrained on all of
 ///   u*.base and tested on u*.test over every seed;
+/// - MF's `order` (shuffled against fixed) at the defaults on those validation splits
+///   (``compareOrders(_:)``): the evidence for the default order;
 /// - the implicit protocol on u1 (``implicitProtocol``): popularity, ALS, BPR, item-kNN, EASE over
 ///   every seed (deterministic models give the same figures each time);
 /// - Surprise SVD and BaselineOnly and implicit's ALS on the same files over the same seeds, from a
@@ -66,8 +68,15 @@ struct ModelBenchmark {
         rating.append(
             RatingSummary(model: "baseline", parameters: ["reg_user": "15", "reg_item": "10"], runs: [baseline]))
         let mfRuns = try seeds.map { try ratingRun("mf", defaults, seed: $0, folds: folds, data: foldData) }
-        rating.append(RatingSummary(model: "mf", parameters: Self.surpriseSVDParameters, runs: mfRuns))
-        let tuned = includeTuned ? try tunedMF(folds: folds, data: foldData) : nil
+        rating.append(
+            RatingSummary(
+                model: "mf",
+                parameters: Self.surpriseSVDParameters.merging(
+                    ["order": BiasedMF.Hyperparameters().order.rawValue]) { $1 },
+                runs: mfRuns))
+        let splits = try validationSplits(folds: folds, data: foldData)
+        let orders = try compareOrders(splits)
+        let tuned = includeTuned ? try tunedMF(splits: splits, folds: folds, data: foldData) : nil
 
         // The implicit protocol on u1.
         var implicitTrain = folds[0].train
@@ -122,7 +131,7 @@ struct ModelBenchmark {
         #endif
         var report = Report(
             buildConfiguration: configuration, folder: folder, seeds: seeds, rating: rating, tunedMF: tuned,
-            implicitProtocol: Self.implicitProtocol, implicitU1: ranking, peers: peers, peerNotes: notes, ratios: [:],
+            orderValidation: orders, implicitProtocol: Self.implicitProtocol, implicitU1: ranking, peers: peers, peerNotes: notes, ratios: [:],
             goals: [])
         report.ratios = Self.ratios(report)
         report.goals = Self.goals(report)

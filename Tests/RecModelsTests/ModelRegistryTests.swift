@@ -11,7 +11,7 @@ import Testing
         #expect(catalog.model(named: "als")?.metrics == ["ndcg@10", "precision@10", "recall@10"])
         #expect(
             catalog.model(named: "mf")?.parameters.map(\.name) == [
-                "factors", "epochs", "lr", "reg", "init_std", "lr_bias", "reg_bias", "lr_decay",
+                "factors", "epochs", "lr", "reg", "init_std", "lr_bias", "reg_bias", "lr_decay", "order",
             ])
         #expect(catalog.model(named: "popularity")?.parameters.isEmpty == true)
         for entry in ModelRegistry.entries {
