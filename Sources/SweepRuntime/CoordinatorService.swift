@@ -152,7 +152,7 @@ public final class CoordinatorService {
             configuration: CoordinatorCore.Configuration(
                 protocolVersion: WireCodec.protocolVersion, heartbeatInterval: options.heartbeatInterval,
                 livenessMisses: options.livenessMisses, retryLimit: spec.retries, drainTimeout: options.drainTimeout,
-                defaultTrialTimeout: spec.timeout))
+                defaultTrialTimeout: spec.timeout, logLevel: options.verbose ? .debug : .warning))
         let start = ContinuousClock.now
         func now() -> ProtocolInstant { ProtocolInstant(ContinuousClock.now, origin: start) }
 
@@ -265,6 +265,9 @@ public final class CoordinatorService {
             }
         }
         try flush()
+        // The last frames (shutdown to every worker) were only queued: give them time to leave,
+        // so workers exit at once instead of waiting to notice the coordinator is gone.
+        try? router.setLinger(.milliseconds(500))
         let residentAtLoopEnd = Self.residentBytes()
         if let status { status(tracker.status(workers: core.workerStatuses, elapsed: ContinuousClock.now - start)) }
         let leaderboard = try Self.leaderboard(store: store, sweep: sweep, expansion: expansion, metric: spec.metric)

@@ -34,8 +34,11 @@ public final class LocalWorkers: @unchecked Sendable {
     /// Processes still running.
     public var running: Int { processes.filter(\.isRunning).count }
 
-    /// SIGTERM every worker, wait up to `grace`, then SIGKILL the rest.
-    public func stop(grace: Duration = .seconds(5)) {
+    /// Waits up to `natural` for workers to exit by themselves (they do on the coordinator's
+    /// `shutdown`), then SIGTERMs the rest, waits up to `grace`, then SIGKILLs what remains.
+    public func stop(natural: Duration = .zero, grace: Duration = .seconds(5)) {
+        let naturalDeadline = ContinuousClock.now + natural
+        while processes.contains(where: \.isRunning) && ContinuousClock.now < naturalDeadline { Thread.sleep(forTimeInterval: 0.005) }
         for process in processes where process.isRunning { process.terminate() }
         let deadline = ContinuousClock.now + grace
         while processes.contains(where: \.isRunning) && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }

@@ -58,7 +58,8 @@ public final class WorkerService {
             models: TrialRunner.catalog.names, pid: Int(ProcessInfo.processInfo.processIdentifier))
         var core = WorkerCore(
             configuration: WorkerCore.Configuration(
-                hello: hello, heartbeatInterval: options.heartbeatInterval, livenessMisses: options.livenessMisses))
+                hello: hello, heartbeatInterval: options.heartbeatInterval, livenessMisses: options.livenessMisses,
+                logLevel: options.verbose ? .debug : .warning))
         let origin = ContinuousClock.now
         func now() -> ProtocolInstant { ProtocolInstant(ContinuousClock.now, origin: origin) }
         var wakeUp: ProtocolInstant?

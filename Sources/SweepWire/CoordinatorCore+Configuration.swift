@@ -23,12 +23,16 @@ extension CoordinatorCore {
         /// weighted mean) is below this: for longer trials a round trip is negligible and a
         /// prefetched lease could sit behind a long trial while another worker idles.
         public var prefetchBelow: Duration
+        /// `log` actions below this level are not produced at all (their text is never built).
+        public var logLevel: LogLevel
 
         public init(
             protocolVersion: Int = WireCodec.protocolVersion, heartbeatInterval: Duration = .seconds(1),
             livenessMisses: Int = 3, retryLimit: Int = 2, drainTimeout: Duration = .seconds(30),
-            defaultTrialTimeout: Duration = .seconds(3600), prefetchPerSlot: Int = 1, prefetchBelow: Duration = .seconds(1)
+            defaultTrialTimeout: Duration = .seconds(3600), prefetchPerSlot: Int = 1, prefetchBelow: Duration = .seconds(1),
+            logLevel: LogLevel = .trace
         ) {
+            self.logLevel = logLevel
             self.protocolVersion = protocolVersion
             self.heartbeatInterval = heartbeatInterval
             self.livenessMisses = livenessMisses

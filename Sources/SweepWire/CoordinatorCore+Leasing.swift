@@ -55,7 +55,7 @@ extension CoordinatorCore {
         workers[id]!.leases.insert(index)
         persist(.trialLeased(ticket, worker: id))
         send(id, .lease(TrialLease(ticket: ticket, config: record.config, dataset: dataset, timeout: timeout)))
-        log(.debug, "leased \(ticket) to worker \(id)", metadata(ticket, id))
+        if logs(.debug) { log(.debug, "leased \(ticket) to worker \(id)", metadata(ticket, id)) }
     }
 
     /// Ends the running lease of `index` (bookkeeping only) and returns it.

@@ -131,7 +131,7 @@ extension CoordinatorCore {
         records[index].state = .finished(attempt: ticket.attempt, worker: id)
         openTrials -= 1
         persist(.trialFinished(trial: ticket.trial, attempt: ticket.attempt, metrics: metrics, worker: id))
-        log(.info, "trial \(ticket.trial) finished (attempt \(ticket.attempt))", metadata(ticket, id))
+        if logs(.info) { log(.info, "trial \(ticket.trial) finished (attempt \(ticket.attempt))", metadata(ticket, id)) }
         needsLeasing = true
     }
 

@@ -233,7 +233,11 @@ public struct CoordinatorCore: Sendable {
 
     mutating func persist(_ command: StoreCommand) { outbox.append(.persist(command)) }
 
+    /// Whether `log(level, …)` would produce anything: hot paths check it before building text.
+    func logs(_ level: LogLevel) -> Bool { level >= configuration.logLevel }
+
     mutating func log(_ level: LogLevel, _ message: String, _ metadata: [String: String] = [:]) {
+        guard logs(level) else { return }
         var metadata = metadata
         if !sweepID.isEmpty { metadata["sweep.id"] = sweepID }
         outbox.append(.log(level, message, metadata: metadata))

@@ -12,11 +12,15 @@ extension WorkerCore {
         public var drainTimeout: Duration
         /// Failure messages are cut to this many UTF-8 bytes before they are sent.
         public var maxFailureMessageBytes: Int
+        /// `log` actions below this level are not produced at all (their text is never built):
+        /// a shell that prints only warnings saves that work on every trial.
+        public var logLevel: LogLevel
 
         public init(
             hello: WorkerHello, heartbeatInterval: Duration = .seconds(1), livenessMisses: Int = 3,
-            drainTimeout: Duration = .seconds(30), maxFailureMessageBytes: Int = 16 * 1024
+            drainTimeout: Duration = .seconds(30), maxFailureMessageBytes: Int = 16 * 1024, logLevel: LogLevel = .trace
         ) {
+            self.logLevel = logLevel
             self.hello = hello
             self.heartbeatInterval = heartbeatInterval
             self.livenessMisses = livenessMisses

@@ -121,7 +121,7 @@ public struct WorkerCore: Sendable {
             let lease = queued.removeFirst()
             running.append(lease)
             outbox.append(.startTrial(lease))
-            log(.debug, "starting queued \(lease.ticket) (\(lease.config.label))", metadata(lease.ticket))
+            if logs(.debug) { log(.debug, "starting queued \(lease.ticket) (\(lease.config.label))", metadata(lease.ticket)) }
         }
     }
 
@@ -187,11 +187,11 @@ public struct WorkerCore: Sendable {
             log(.info, "draining: will hand back \(ticket) unstarted", metadata(ticket))
         } else if running.count >= configuration.hello.slots {
             queued.append(lease)
-            log(.debug, "queued \(ticket): every slot is busy; it starts when one frees", metadata(ticket))
+            if logs(.debug) { log(.debug, "queued \(ticket): every slot is busy; it starts when one frees", metadata(ticket)) }
         } else {
             running.append(lease)
             outbox.append(.startTrial(lease))
-            log(.debug, "starting \(ticket) (\(lease.config.label))", metadata(ticket))
+            if logs(.debug) { log(.debug, "starting \(ticket) (\(lease.config.label))", metadata(ticket)) }
         }
     }
 
@@ -286,7 +286,11 @@ public struct WorkerCore: Sendable {
 
     mutating func send(_ message: WorkerMessage) { outbox.append(.send(message)) }
 
+    /// Whether `log(level, …)` would produce anything: hot paths check it before building text.
+    func logs(_ level: LogLevel) -> Bool { level >= configuration.logLevel }
+
     mutating func log(_ level: LogLevel, _ message: String, _ metadata: [String: String] = [:]) {
+        guard logs(level) else { return }
         var metadata = metadata
         metadata["worker.id"] = id.rawValue
         outbox.append(.log(level, message, metadata: metadata))

@@ -67,7 +67,7 @@ struct SweepCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             printer.finish()
-            local.stop()
+            local.stop(natural: .seconds(1))
             FileHandle.standardError.write(Data("\(outcome.summary)\n".utf8))
             if let statsFile { try RunStatistics(
                     started: started, trials: outcome.summary.total, loopStart: outcome.residentBytesAtLoopStart,

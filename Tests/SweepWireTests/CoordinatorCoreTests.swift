@@ -67,6 +67,19 @@ struct CoordinatorCoreTests {
         #expect(next.leases.map(\.ticket.trial) == [Fixture.trialID(4)])
     }
 
+    @Test func logActionsBelowTheConfiguredLevelAreNotProduced() {
+        func logLevels(_ level: LogLevel) -> [LogLevel] {
+            var driver = CoordinatorDriver(Fixture.snapshot(trials: 3), configuration: .init(prefetchPerSlot: 0, logLevel: level))
+            var actions = driver.message(w1, .hello(Fixture.hello(w1)))
+            actions += driver.message(w1, .result(driver.ticket(Fixture.trialID(1))!, Fixture.metrics(0.9)))
+            return actions.compactMap { if case .log(let level, _, _) = $0 { level } else { nil } }
+        }
+        let all = logLevels(.trace)
+        #expect(all.contains(.debug) && all.contains(.info), "leases log at debug, results at info: \(all)")
+        #expect(logLevels(.warning).isEmpty)
+        #expect(logLevels(.info).allSatisfy { $0 >= .info } && logLevels(.info).contains(.info))
+    }
+
     @Test func prefetchZeroNeverLeasesBeyondSlots() {
         var driver = CoordinatorDriver(Fixture.snapshot(trials: 6), configuration: .init(prefetchPerSlot: 0))
         driver.message(w1, .hello(Fixture.hello(w1, slots: 2)))
