@@ -67,9 +67,11 @@ public final class StoreTransaction {
             WHERE seq = ? AND state != 'finished'
             """,
             [attempt, epoch, worker, seq])
-        try execute(
-            "UPDATE attempts SET ended_at = ?, outcome = 'cancelled' WHERE trial_seq = ? AND ended_at IS NULL",
-            [now, seq])
+        if attempt > 1 {  // attempt numbers only grow: a first attempt has no earlier lease to close
+            try execute(
+                "UPDATE attempts SET ended_at = ?, outcome = 'cancelled' WHERE trial_seq = ? AND ended_at IS NULL",
+                [now, seq])
+        }
         try execute(
             """
             INSERT INTO attempts (trial_seq, trial_id, attempt, lease_epoch, worker, host, started_at)

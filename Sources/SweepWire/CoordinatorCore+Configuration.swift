@@ -17,7 +17,10 @@ extension CoordinatorCore {
         /// Timeout of trials whose record has none.
         public var defaultTrialTimeout: Duration
         /// Extra leases per slot a worker may hold while trials are short, so a worker starts its
-        /// next trial without waiting a round trip to the coordinator. `0` turns prefetch off.
+        /// next trial without waiting a round trip to the coordinator; 8 times as many while they
+        /// are very short (under `prefetchBelow / 100`), so the coordinator handles results and
+        /// leases in batches (its wake-ups, not the trials, were then the cost). The queueing this
+        /// adds is bounded by about `prefetchBelow` per slot. `0` turns prefetch off.
         public var prefetchPerSlot: Int
         /// Prefetch only while the recent mean attempt time (lease to result, an exponentially
         /// weighted mean) is below this: for longer trials a round trip is negligible and a

@@ -26,12 +26,15 @@ extension CoordinatorCore {
         }
     }
 
-    /// How many leases a worker may hold per slot: 1, or 1 + `prefetchPerSlot` while recent
-    /// attempts are shorter than `prefetchBelow`.
+    /// How many leases a worker may hold per slot: 1; 1 + `prefetchPerSlot` while recent
+    /// attempts are shorter than `prefetchBelow`; 1 + 8 × `prefetchPerSlot` while they are
+    /// shorter than a hundredth of it.
     var leaseDepthPerSlot: Int {
         guard configuration.prefetchPerSlot > 0, let recent = recentAttemptSeconds else { return 1 }
         let (seconds, attoseconds) = configuration.prefetchBelow.components
-        return recent < Double(seconds) + Double(attoseconds) * 1e-18 ? 1 + configuration.prefetchPerSlot : 1
+        let below = Double(seconds) + Double(attoseconds) * 1e-18
+        if recent < below / 100 { return 1 + 8 * configuration.prefetchPerSlot }
+        return recent < below ? 1 + configuration.prefetchPerSlot : 1
     }
 
     /// Folds one attempt's time (lease to result) into `recentAttemptSeconds` (weight 1/8).

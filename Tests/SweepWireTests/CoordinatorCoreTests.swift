@@ -52,14 +52,14 @@ struct CoordinatorCoreTests {
         // No attempt time known yet: one lease per slot.
         #expect(driver.message(w1, .hello(Fixture.hello(w1, slots: 1))).leases.map(\.ticket.trial) == [Fixture.trialID(1)])
 
-        // A 10 ms attempt: trials are short, so the freed slot gets its trial plus one in reserve.
-        driver.now = driver.now + .milliseconds(10)
+        // A 20 ms attempt: trials are short, so the freed slot gets its trial plus one in reserve.
+        driver.now = driver.now + .milliseconds(20)
         let t1 = driver.ticket(Fixture.trialID(1))!
         let short = driver.message(w1, .result(t1, Fixture.metrics(0.9)))
         #expect(short.leases.map(\.ticket.trial) == [Fixture.trialID(2), Fixture.trialID(3)])
         #expect(driver.core.workerStatuses.first?.leases.count == 2)
 
-        // A 10 s attempt lifts the weighted mean (0.01 + (10 − 0.01)/8 ≈ 1.26 s) over 1 s: no reserve.
+        // A 10 s attempt lifts the weighted mean (0.02 + (10 − 0.02)/8 ≈ 1.27 s) over 1 s: no reserve.
         driver.run(for: .seconds(10), heartbeatsFrom: [w1])
         let long = driver.message(w1, .result(driver.ticket(Fixture.trialID(2))!, Fixture.metrics(0.9)))
         #expect(long.leases.isEmpty, "the worker still holds trial 3 for its one slot")
@@ -78,6 +78,17 @@ struct CoordinatorCoreTests {
         #expect(all.contains(.debug) && all.contains(.info), "leases log at debug, results at info: \(all)")
         #expect(logLevels(.warning).isEmpty)
         #expect(logLevels(.info).allSatisfy { $0 >= .info } && logLevels(.info).contains(.info))
+    }
+
+    @Test func veryShortTrialsGetEightTimesTheReserve() {
+        var driver = CoordinatorDriver(
+            Fixture.snapshot(trials: 30), configuration: .init(prefetchPerSlot: 1, prefetchBelow: .seconds(1)))
+        driver.message(w1, .hello(Fixture.hello(w1, slots: 2)))
+        driver.now = driver.now + .milliseconds(1)
+        let t1 = driver.ticket(Fixture.trialID(1))!
+        driver.message(w1, .result(t1, Fixture.metrics(0.9)))
+        // Under 10 ms (a hundredth of prefetchBelow): 1 + 8 leases per slot.
+        #expect(driver.core.workerStatuses.first?.leases.count == 18)
     }
 
     @Test func prefetchZeroNeverLeasesBeyondSlots() {

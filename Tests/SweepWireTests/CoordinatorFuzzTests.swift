@@ -71,7 +71,7 @@ struct CoordinatorFuzzTests {
                 }
             }
             for status in driver.core.workerStatuses where leasedThisStep.contains(status.id) {
-                let depth = 1 + configuration.prefetchPerSlot
+                let depth = 1 + 8 * configuration.prefetchPerSlot
                 #expect(
                     status.leases.count <= status.slots * depth,
                     "\(label): \(status.id) holds more leases than slots × \(depth)")
