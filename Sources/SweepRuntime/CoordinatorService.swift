@@ -55,6 +55,9 @@ public final class CoordinatorService {
         /// figure that must stay flat however many trials finish (`nil` without `/proc`).
         public var residentBytesAtLoopStart: Int?
         public var residentBytesAtLoopEnd: Int?
+        /// Time from the first lease-ready moment (store loaded, core built) to the last trial
+        /// recorded and flushed: the dispatch loop alone, without start-up and the leaderboard.
+        public var loopDuration: Duration = .zero
     }
 
     /// Most messages one multipart batch may carry, in either direction.
@@ -193,6 +196,7 @@ public final class CoordinatorService {
 
         var pending = core.handle(.storeLoaded(snapshot), now: now())
         let residentAtLoopStart = Self.residentBytes()
+        let loopStart = ContinuousClock.now
         while finished == nil {
             while !pending.isEmpty {
                 let actions = pending
@@ -269,11 +273,12 @@ public final class CoordinatorService {
         // so workers exit at once instead of waiting to notice the coordinator is gone.
         try? router.setLinger(.milliseconds(500))
         let residentAtLoopEnd = Self.residentBytes()
+        let loopDuration = ContinuousClock.now - loopStart
         if let status { status(tracker.status(workers: core.workerStatuses, elapsed: ContinuousClock.now - start)) }
         let leaderboard = try Self.leaderboard(store: store, sweep: sweep, expansion: expansion, metric: spec.metric)
         return Outcome(
             summary: finished!, leaderboard: leaderboard, sweep: sweep, residentBytesAtLoopStart: residentAtLoopStart,
-            residentBytesAtLoopEnd: residentAtLoopEnd)
+            residentBytesAtLoopEnd: residentAtLoopEnd, loopDuration: loopDuration)
     }
 
     /// The leaderboard of the trials of `expansion` recorded in `store` (finished and failed),

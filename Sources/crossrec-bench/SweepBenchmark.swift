@@ -22,6 +22,9 @@ struct SweepBenchmark {
         /// Coordinator resident memory at the end of the dispatch loop minus at its start, per
         /// trial: what running (not registering) the trials cost. Flat means about zero.
         var coordinatorLoopGrowthBytesPerTrial: Double?
+        /// Trials per second of the coordinator's dispatch loop alone: leases, results and store
+        /// writes, without process start-up, registration and the final leaderboard.
+        var loopTrialsPerSecond: Double?
     }
 
     struct Report: Codable {
@@ -52,7 +55,8 @@ struct SweepBenchmark {
             for trials in noopTrials {
                 let run = try runSweep(crossrec, root: root, kind: "noop", trials: trials, workers: workers, model: "noop: {}")
                 let growth = run.coordinatorLoopGrowthBytesPerTrial.map { String(format: ", loop growth %.0f B/trial", $0) } ?? ""
-                FileHandle.standardError.write(Data("noop \(trials) trials, \(workers) workers: \(Int(run.trialsPerSecond)) trials/s, coordinator peak \(run.coordinatorPeakResidentBytes >> 20) MiB\(growth)\n".utf8))
+                let loop = run.loopTrialsPerSecond.map { " (dispatch loop \(Int($0))/s)" } ?? ""
+                FileHandle.standardError.write(Data("noop \(trials) trials, \(workers) workers: \(Int(run.trialsPerSecond)) trials/s\(loop), coordinator peak \(run.coordinatorPeakResidentBytes >> 20) MiB\(growth)\n".utf8))
                 noop.append(run)
             }
         }
@@ -103,6 +107,7 @@ struct SweepBenchmark {
             var peakResidentBytes: Int
             var loopStartResidentBytes: Int?
             var loopEndResidentBytes: Int?
+            var loopSeconds: Double?
         }
         let figures = try? JSONDecoder().decode(Stats.self, from: Data(contentsOf: URL(fileURLWithPath: stats)))
         var growth: Double?
@@ -111,7 +116,8 @@ struct SweepBenchmark {
         }
         return Run(
             kind: kind, trials: trials, workers: workers, seconds: seconds, trialsPerSecond: Double(trials) / seconds,
-            coordinatorPeakResidentBytes: figures?.peakResidentBytes ?? 0, coordinatorLoopGrowthBytesPerTrial: growth)
+            coordinatorPeakResidentBytes: figures?.peakResidentBytes ?? 0, coordinatorLoopGrowthBytesPerTrial: growth,
+            loopTrialsPerSecond: figures?.loopSeconds.map { Double(trials) / $0 })
     }
 
     /// Ray Tune: 64 noop trials and 64 × 50 ms sleep trials as a grid over the seed, function

@@ -71,7 +71,7 @@ struct SweepCommand: ParsableCommand {
             FileHandle.standardError.write(Data("\(outcome.summary)\n".utf8))
             if let statsFile { try RunStatistics(
                     started: started, trials: outcome.summary.total, loopStart: outcome.residentBytesAtLoopStart,
-                    loopEnd: outcome.residentBytesAtLoopEnd).write(to: statsFile) }
+                    loopEnd: outcome.residentBytesAtLoopEnd, loopDuration: outcome.loopDuration).write(to: statsFile) }
             try finish(
                 leaderboard: outcome.leaderboard, name: spec.name, output: output, assertions: parsedAssertions, junit: junit,
                 summary: summary, interrupted: shutdown.isRequested)
@@ -295,8 +295,14 @@ struct RunStatistics: Codable {
     /// Resident memory when the coordinator's dispatch loop started and ended.
     var loopStartResidentBytes: Int?
     var loopEndResidentBytes: Int?
+    /// Seconds of the coordinator's dispatch loop alone (no start-up, no leaderboard).
+    var loopSeconds: Double?
 
-    init(started: ContinuousClock.Instant, trials: Int, loopStart: Int? = nil, loopEnd: Int? = nil) {
+    init(
+        started: ContinuousClock.Instant, trials: Int, loopStart: Int? = nil, loopEnd: Int? = nil,
+        loopDuration: Duration? = nil
+    ) {
+        loopSeconds = loopDuration.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
         loopStartResidentBytes = loopStart
         loopEndResidentBytes = loopEnd
         let elapsed = ContinuousClock.now - started
