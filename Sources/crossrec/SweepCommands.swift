@@ -51,7 +51,9 @@ struct SweepCommand: ParsableCommand {
             let coordinator = CoordinatorService(spec: spec, options: options, shutdown: shutdown)
             let endpoint = try runtime { try coordinator.bind() }
             let count = workers ?? ProcessInfo.processInfo.activeProcessorCount
-            let logFolder = (options.storePath as NSString).deletingLastPathComponent + "/logs-\(spec.name)"
+            // Beside the store; a bare file name means the current directory (not the filesystem root).
+            let storeFolder = (options.storePath as NSString).deletingLastPathComponent
+            let logFolder = (storeFolder.isEmpty ? "." : storeFolder) + "/logs-\(spec.name)"
             let local = try runtime {
                 try LocalWorkers(count: count, endpoint: endpoint, extraArguments: verbose ? ["--verbose"] : [], logFolder: logFolder)
             }
@@ -67,7 +69,9 @@ struct SweepCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             printer.finish()
-            local.stop(natural: .seconds(1))
+            // Registered workers exit within milliseconds of the coordinator's shutdown; one that
+            // never got to join before the sweep ended is stopped with SIGTERM.
+            local.stop(natural: .milliseconds(300))
             FileHandle.standardError.write(Data("\(outcome.summary)\n".utf8))
             if let statsFile { try RunStatistics(
                     started: started, trials: outcome.summary.total, loopStart: outcome.residentBytesAtLoopStart,

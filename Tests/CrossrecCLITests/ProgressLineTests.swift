@@ -20,9 +20,12 @@ struct ProgressLineTests {
     @Test func withoutATerminalProgressIsPlainLines() throws {
         let folder = try TemporaryFolder()
         try folder.write("progress.yaml", Self.sweep)
+        // A bare store name: the store and the worker logs land in the current directory.
         let result = try CLI.run(
-            ["sweep", "run", folder.file("progress.yaml"), "--workers", "1", "--store", folder.file("s.sqlite")])
+            ["sweep", "run", "progress.yaml", "--workers", "1", "--store", "s.sqlite"], currentDirectory: folder.path)
         #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.file("s.sqlite")))
+        #expect(FileManager.default.fileExists(atPath: folder.file("logs-progress/worker-1.log")))
         #expect(!result.stderr.contains("\u{1B}[K"), "no terminal control sequences in a log")
         let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("done ") }
         #expect(lines.last?.hasPrefix("done 4/4  running 0  pending 0  failed 0") == true, "\(lines)")
