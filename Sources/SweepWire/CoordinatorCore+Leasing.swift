@@ -7,7 +7,14 @@ extension CoordinatorCore {
     mutating func leaseFreeSlots(now: ProtocolInstant) {
         needsLeasing = false
         guard phase == .running, !pending.isEmpty else { return }
-        let depth = leaseDepthPerSlot
+        var depth = leaseDepthPerSlot
+        if depth > 1 {
+            // Endgame: once the pending trials would fit in the workers' reserves, reserving them
+            // would queue the last trials behind running ones while other slots run dry; the
+            // rest go to free slots only, to whichever worker frees one first.
+            let slots = workers.values.reduce(0) { $0 + $1.slots }
+            if pending.count <= slots * (depth - 1) { depth = 1 }
+        }
         for id in workers.keys.sorted() {
             var free = workers[id]!.slots * depth - workers[id]!.leases.count
             var position = pending.count - 1  // smallest index first (`pending` is descending)

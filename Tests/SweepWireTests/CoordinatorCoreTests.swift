@@ -91,6 +91,26 @@ struct CoordinatorCoreTests {
         #expect(driver.core.workerStatuses.first?.leases.count == 18)
     }
 
+    @Test func theLastTrialsGoToFreeSlotsOnlyNotIntoReserves() {
+        var driver = CoordinatorDriver(
+            Fixture.snapshot(trials: 6), configuration: .init(prefetchPerSlot: 1, prefetchBelow: .seconds(1)))
+        driver.message(w1, .hello(Fixture.hello(w1)))
+        driver.message(w2, .hello(Fixture.hello(w2)))
+        driver.now = driver.now + .milliseconds(20)
+        // Trials are short and 4 are pending (more than the 2 reserve places): w1's freed slot gets a
+        // trial and a reserve, and w2 a reserve behind its running trial.
+        let first = driver.message(w1, .result(driver.ticket(Fixture.trialID(1))!, Fixture.metrics(0.9)))
+        #expect(first.leases(to: w1).map(\.ticket.trial) == [Fixture.trialID(3), Fixture.trialID(4)])
+        #expect(first.leases(to: w2).map(\.ticket.trial) == [Fixture.trialID(5)])
+        // One trial is left, and it would fit in a reserve: it goes to a free slot only. w2's freed
+        // slot is taken by its reserve (trial 5), so trial 6 waits for whichever slot frees next.
+        let second = driver.message(w2, .result(driver.ticket(Fixture.trialID(2))!, Fixture.metrics(0.9)))
+        #expect(second.leases.isEmpty)
+        #expect(driver.ticket(Fixture.trialID(6)) == nil)
+        let third = driver.message(w2, .result(driver.ticket(Fixture.trialID(5))!, Fixture.metrics(0.9)))
+        #expect(third.leases(to: w2).map(\.ticket.trial) == [Fixture.trialID(6)])
+    }
+
     @Test func prefetchZeroNeverLeasesBeyondSlots() {
         var driver = CoordinatorDriver(Fixture.snapshot(trials: 6), configuration: .init(prefetchPerSlot: 0))
         driver.message(w1, .hello(Fixture.hello(w1, slots: 2)))
