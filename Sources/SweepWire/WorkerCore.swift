@@ -6,7 +6,10 @@ public import Sweep
 ///
 /// Contracts:
 /// - **Connecting.** On the first `.connected` it sends `hello`; on every later one `reattach`
-///   listing each attempt it still runs or holds an unsent result for. Nothing but hello/reattach
+///   listing each attempt it still runs or holds an unsent result for. Reports sent within the
+///   last liveness window before the coordinator was lost count as unsent (they may have died
+///   with the connection) and are sent again after the welcome; the coordinator never counts a
+///   result twice. Nothing but hello/reattach
 ///   is sent until `welcome`; results completed meanwhile are held and sent right after it.
 /// - **Heartbeats.** Once welcomed it heartbeats every interval (the coordinator's, from
 ///   `welcome`) with its running tickets and offered slots (`0` while draining). The coordinator is
@@ -38,6 +41,13 @@ public struct WorkerCore: Sendable {
     var queued: [TrialLease] = []
     /// Results and failures completed while not welcomed, sent after the next `welcome`.
     var heldReports: [WorkerMessage] = []
+    /// Reports sent within the last liveness window, oldest first: if the coordinator is then
+    /// lost, one of them may have died with the connection, so they are held again and resent
+    /// after the reattach (which lists their tickets, keeping the leases current). The
+    /// coordinator counts a result once; a repeat is recorded as a duplicate. At most
+    /// `maxUnconfirmedReports` are kept.
+    var unconfirmedReports: [(report: WorkerMessage, sentAt: ProtocolInstant)] = []
+    static let maxUnconfirmedReports = 1024
     var hasConnected = false
     var heartbeatInterval: Duration
     var livenessMisses: Int
@@ -81,7 +91,7 @@ public struct WorkerCore: Sendable {
                 send(.progress(ticket, progress))
             }
         case .trialCompleted(let ticket, let completion):
-            complete(ticket, completion)
+            complete(ticket, completion, now: now)
         case .tick:
             tick(now: now)
         case .shutdownRequested:
@@ -133,13 +143,15 @@ public struct WorkerCore: Sendable {
             connection = .connected
             nextHeartbeatAt = now + heartbeatInterval
             log(.info, "welcomed by the coordinator (heartbeat every \(heartbeatInterval))")
-            for report in heldReports { send(report) }
+            let held = heldReports
             heldReports = []
+            for report in held { sendReport(report, now: now) }
             if isDraining { sendHeartbeat() }
         case .reject(let rejection):
             switch rejection.code {
             case .unknownWorker:
                 log(.info, "the coordinator does not know this worker; reattaching")
+                holdUnconfirmedReports()  // a restarted coordinator may never have stored them
                 connection = .awaitingWelcome
                 send(.reattach(configuration.hello, running: reportableTickets))
             case .malformedMessage:
@@ -195,7 +207,7 @@ public struct WorkerCore: Sendable {
         }
     }
 
-    mutating func complete(_ ticket: LeaseTicket, _ completion: TrialCompletion) {
+    mutating func complete(_ ticket: LeaseTicket, _ completion: TrialCompletion, now: ProtocolInstant) {
         guard let position = running.firstIndex(where: { $0.ticket == ticket }) else {
             log(.debug, "ignored the completion of \(ticket), which is not running (cancelled)", metadata(ticket))
             return
@@ -215,7 +227,7 @@ public struct WorkerCore: Sendable {
             )
         }
         if connection == .connected {
-            send(report)
+            sendReport(report, now: now)
         } else {
             heldReports.append(report)
             log(.info, "holding the report of \(ticket) until the coordinator welcomes us", metadata(ticket))
@@ -241,6 +253,7 @@ public struct WorkerCore: Sendable {
         let liveness = heartbeatInterval * livenessMisses
         if lastHeard + liveness <= now {
             log(.warning, "coordinator lost: nothing heard for \(lastHeard.duration(to: now)); reconnecting")
+            holdUnconfirmedReports()
             connection = .reconnecting
             lastHeard = now
             nextHeartbeatAt = nil
@@ -248,6 +261,13 @@ public struct WorkerCore: Sendable {
         } else if connection == .connected, let next = nextHeartbeatAt, next <= now {
             sendHeartbeat()
             nextHeartbeatAt = now + heartbeatInterval
+        }
+        // A report sent a whole liveness window ago while the coordinator kept talking to us
+        // went through the same ordered connection: stop tracking it.
+        if let keep = unconfirmedReports.firstIndex(where: { $0.sentAt + liveness > now }) {
+            if keep > 0 { unconfirmedReports.removeFirst(keep) }
+        } else {
+            unconfirmedReports = []
         }
     }
 
@@ -285,6 +305,22 @@ public struct WorkerCore: Sendable {
     // MARK: Helpers
 
     mutating func send(_ message: WorkerMessage) { outbox.append(.send(message)) }
+
+    /// Sends a result or failure and tracks it until a liveness window has passed.
+    mutating func sendReport(_ report: WorkerMessage, now: ProtocolInstant) {
+        send(report)
+        unconfirmedReports.append((report, now))
+        if unconfirmedReports.count > Self.maxUnconfirmedReports { unconfirmedReports.removeFirst() }
+    }
+
+    /// The connection is gone or the coordinator forgot us: recent reports are held again, so
+    /// the reattach lists their tickets and the welcome sends them again.
+    mutating func holdUnconfirmedReports() {
+        guard !unconfirmedReports.isEmpty else { return }
+        log(.info, "will resend \(unconfirmedReports.count) recent report(s) after reattaching")
+        heldReports = unconfirmedReports.map(\.report) + heldReports
+        unconfirmedReports = []
+    }
 
     /// Whether `log(level, …)` would produce anything: hot paths check it before building text.
     func logs(_ level: LogLevel) -> Bool { level >= configuration.logLevel }

@@ -132,6 +132,52 @@ struct WorkerCoreTests {
         #expect(driver.core.connection == .connected)
     }
 
+    @Test func aReportSentJustBeforeTheCoordinatorIsLostIsSentAgainAfterReattaching() {
+        var driver = WorkerDriver()
+        driver.welcomed()
+        let lease = WorkerDriver.lease(1)
+        driver.receive(.lease(lease))
+        let report = WorkerMessage.result(lease.ticket, Fixture.metrics(0.4))
+        #expect(driver.handle(.trialCompleted(lease.ticket, .finished(Fixture.metrics(0.4)))).sent.contains(report))
+        // The connection dies with the report possibly in it: nothing more is heard.
+        driver.advance(by: .seconds(1))
+        driver.advance(by: .seconds(1))
+        #expect(driver.advance(by: .seconds(1)).effects.contains(.reconnect))
+        // The reattach keeps the lease current, and the welcome sends the report again.
+        #expect(driver.handle(.connected).sent == [.reattach(Fixture.hello("w1", slots: 2), running: [lease.ticket])])
+        #expect(driver.receive(.welcome(heartbeatInterval: .seconds(1), liveness: 3)).sent == [report])
+    }
+
+    @Test func aReportOlderThanTheLivenessWindowIsNotSentAgain() {
+        var driver = WorkerDriver()
+        driver.welcomed()
+        let lease = WorkerDriver.lease(1)
+        driver.receive(.lease(lease))
+        driver.handle(.trialCompleted(lease.ticket, .finished(Fixture.metrics(0.4))))
+        // The coordinator keeps talking for longer than the liveness window, then goes silent.
+        for _ in 0..<4 {
+            driver.receive(.heartbeat)
+            driver.advance(by: .seconds(1))
+        }
+        // Last heard 1 s ago; lost 3 s after it.
+        driver.advance(by: .seconds(1))
+        #expect(driver.advance(by: .seconds(1)).effects.contains(.reconnect))
+        #expect(driver.handle(.connected).sent == [.reattach(Fixture.hello("w1", slots: 2), running: [])])
+        #expect(driver.receive(.welcome(heartbeatInterval: .seconds(1), liveness: 3)).sent.isEmpty)
+    }
+
+    @Test func aRestartedCoordinatorGetsRecentReportsAgain() {
+        var driver = WorkerDriver()
+        driver.welcomed()
+        let lease = WorkerDriver.lease(1)
+        driver.receive(.lease(lease))
+        let report = WorkerMessage.result(lease.ticket, Fixture.metrics(0.4))
+        driver.handle(.trialCompleted(lease.ticket, .finished(Fixture.metrics(0.4))))
+        let reject = driver.receive(.reject(Rejection(code: .unknownWorker, message: "restarted")))
+        #expect(reject.sent == [.reattach(Fixture.hello("w1", slots: 2), running: [lease.ticket])])
+        #expect(driver.receive(.welcome(heartbeatInterval: .seconds(1), liveness: 3)).sent == [report])
+    }
+
     @Test func reconnectsAgainWhenTheWelcomeNeverComes() {
         var driver = WorkerDriver()
         driver.handle(.connected)
