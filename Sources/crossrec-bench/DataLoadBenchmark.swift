@@ -199,16 +199,7 @@ struct DataLoadBenchmark {
             best = min((lambda s: (\(reader), time.perf_counter() - s)[1])(time.perf_counter()) for _ in range(\(max(1, repetitions))))
             print(best)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, file]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
+        guard case .success(let output) = PythonLeg.run(script, arguments: [file]) else { return nil }
         return Double(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

@@ -70,23 +70,13 @@ extension ModelBenchmark {
     func measurePeers(usersEvaluated: Int) -> (PeerReport?, [String]) {
         let arguments = String(
             decoding: try! JSONEncoder().encode(PeerArguments(folder: folder, seeds: seeds)), as: UTF8.self)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.peerScript, arguments]
         // implicit's advice: OpenBLAS's own thread pool off, so num_threads alone sets the threads.
-        process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        do { try process.run() } catch { return (nil, ["peers not measured: could not start python3: \(error)"]) }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return (
-                nil,
-                [
-                    "peers not measured: the python3 peer leg exited with status \(process.terminationStatus) (its stderr is above)"
-                ]
-            )
+        let output: Data
+        switch PythonLeg.run(
+            Self.peerScript, arguments: [arguments], environment: ["OPENBLAS_NUM_THREADS": "1"], showErrors: true)
+        {
+        case .success(let data): output = data
+        case .failure(let error): return (nil, ["peers not measured: the python3 peer leg failed: \(error) (its stderr is above)"])
         }
         let raw: RawPeers
         do { raw = try JSONDecoder().decode(RawPeers.self, from: output) } catch {

@@ -164,18 +164,9 @@ struct SweepBenchmark {
 
     /// Runs a Python script and decodes the JSON object it prints last; nil on any failure.
     private func python(_ script: String, arguments: [String]) -> [String: Double]? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let last = String(decoding: output, as: UTF8.self).split(separator: "\n").last else {
-            return nil
-        }
+        guard case .success(let output) = PythonLeg.run(script, arguments: arguments),
+            let last = String(decoding: output, as: UTF8.self).split(separator: "\n").last
+        else { return nil }
         return try? JSONDecoder().decode([String: Double].self, from: Data(last.utf8))
     }
 
