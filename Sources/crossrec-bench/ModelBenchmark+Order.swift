@@ -32,7 +32,8 @@ extension ModelBenchmark {
         var shuffled: SeedStatistics
         var fixed: SeedStatistics
         /// fixed − shuffled over the per-seed means.
-        var pairedTTest: PairedTTest
+        /// nil with a single seed: a paired test needs at least two pairs.
+        var pairedTTest: PairedTTest?
         /// Mean wall-clock seconds of one fit (20 epochs on 90% of a fold), over every seed and fold.
         var shuffledFitSeconds: Double
         var fixedFitSeconds: Double
@@ -71,8 +72,9 @@ extension ModelBenchmark {
                     fixedMean: Self.mean(fixed)))
         }
         let shuffledMeans = runs.map(\.shuffledMean), fixedMeans = runs.map(\.fixedMean)
-        let test = PairedTTest(fixedMeans, shuffledMeans)
-        let better = Self.mean(fixedMeans) < Self.mean(shuffledMeans) && test.pValue < 0.05
+        let test = runs.count >= 2 ? PairedTTest(fixedMeans, shuffledMeans) : nil
+        if test == nil { Self.progress("order comparison: one seed only, no paired test; the default order stays") }
+        let better = Self.mean(fixedMeans) < Self.mean(shuffledMeans) && (test?.pValue ?? 1) < 0.05
         return OrderComparison(
             protocolDescription: """
                 MF at Surprise's defaults (20 epochs) fitted on 90% of each uk.base and scored on the held-out 10% \
