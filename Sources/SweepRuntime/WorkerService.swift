@@ -50,7 +50,8 @@ public final class WorkerService {
         let completions = try context.socket(.pull)
         try completions.setLinger(.zero)
         try completions.bind(doneEndpoint)
-        var dealer = try connect(context)
+        var (dealer, handshakes) = try connect(context)
+        var lastHandshakeComplaint: ContinuousClock.Instant?
 
         let hello = WorkerHello(
             protocolVersion: WireCodec.protocolVersion, workerID: WorkerID(options.workerID),
@@ -88,8 +89,10 @@ public final class WorkerService {
                         cancelFlags[ticket]?.cancel()
                     case .reconnect:
                         outgoing.removeAll()  // addressed to the connection being dropped
+                        dealer.stopMonitor()
+                        handshakes.close()
                         dealer.close()
-                        dealer = try connect(context)
+                        (dealer, handshakes) = try connect(context)
                         pending += core.handle(.connected, now: now())
                     case .scheduleWakeUp(let at):
                         // Replace, not min: each request is the core's current earliest deadline, and the core does
@@ -106,6 +109,8 @@ public final class WorkerService {
                             _ = try? dealer.sendMultipart(outgoing, flags: .dontWait)
                         }
                         for flag in cancelFlags.values { flag.cancel() }
+                        dealer.stopMonitor()
+                        handshakes.close()
                         dealer.close()
                         completions.close()
                         return exit
@@ -128,6 +133,7 @@ public final class WorkerService {
             var poller = ZMQPoller()
             let dealerIndex = poller.register(dealer)
             _ = poller.register(completions)
+            let handshakeIndex = poller.register(handshakes)
             let ready = try poller.poll(timeout: min(timeout, .milliseconds(100)))
             for item in ready {
                 if item.index == dealerIndex {
@@ -140,6 +146,15 @@ public final class WorkerService {
                             } catch {
                                 pending += core.handle(.malformedMessage(reason: "\(error)"), now: now())
                             }
+                        }
+                    }
+                } else if item.index == handshakeIndex {
+                    while let frames = try handshakes.receiveMultipart(flags: .dontWait) {
+                        guard let event = ZMQMonitorEvent(frames: frames), let complaint = Self.explain(event, options: options) else { continue }
+                        // Once, then at most every 30 s: libzmq retries the connection on its own.
+                        if lastHandshakeComplaint.map({ ContinuousClock.now - $0 >= .seconds(30) }) ?? true {
+                            lastHandshakeComplaint = ContinuousClock.now
+                            log(.error, complaint, [:])
                         }
                     }
                 } else {
@@ -167,8 +182,15 @@ public final class WorkerService {
         }
     }
 
-    private func connect(_ context: ZMQContext) throws -> ZMQSocket {
+    /// A DEALER to the coordinator, and a PAIR receiving its handshake events (a refused CURVE
+    /// key is otherwise invisible: the connection just never comes up).
+    private func connect(_ context: ZMQContext) throws -> (ZMQSocket, ZMQSocket) {
         let socket = try context.socket(.dealer)
+        let address = "inproc://crossrec-worker-handshakes-\(UUID().uuidString)"
+        try socket.monitor(address, events: [.handshakeFailedAuthentication, .handshakeFailedProtocol])
+        let handshakes = try context.socket(.pair)
+        try handshakes.setLinger(.zero)
+        try handshakes.connect(address)
         try socket.setLinger(.zero)
         try socket.setRoutingID(options.workerID)
         try socket.setMaxMessageSize(options.maxMessageSize)
@@ -178,7 +200,21 @@ public final class WorkerService {
             try socket.makeCurveClient(serverPublicKey: serverPublicKey, clientKeyPair: try CurveKeyFiles.loadKeyPair(path: keyFile))
         }
         try socket.connect(options.endpoint)
-        return socket
+        return (socket, handshakes)
+    }
+
+    /// What a failed handshake means for the user, or nil for events that need no words.
+    static func explain(_ event: ZMQMonitorEvent, options: Options) -> String? {
+        if event.kind.contains(.handshakeFailedAuthentication) {
+            let key = options.keyFile.map { " (\($0); its public half is the .pub file beside it)" } ?? ""
+            return "the coordinator at \(event.endpoint) refused this worker's CURVE key\(key), ZAP status \(event.value): "
+                + "add the worker's public key to the folder or file the coordinator's --allow names, then restart the coordinator"
+        }
+        if event.kind.contains(.handshakeFailedProtocol) {
+            return "the handshake with the coordinator at \(event.endpoint) failed: check that --server-key is the "
+                + "coordinator's public key and that both sides use CURVE (or both run --insecure)"
+        }
+        return nil
     }
 
     private func log(_ level: LogLevel, _ message: String, _ metadata: [String: String]) {

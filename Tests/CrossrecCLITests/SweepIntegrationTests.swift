@@ -109,6 +109,9 @@ struct SweepIntegrationTests {
             in: folder, log: "stranger.log")
         Thread.sleep(forTimeInterval: 2)
         #expect(Self.finishedCount(folder.file("s.sqlite")) == 0, "a refused worker ran trials")
+        // The refused worker says why, and what to do, instead of only "coordinator lost".
+        #expect(stranger.log.contains("refused this worker's CURVE key (keys/stranger.key"), "\(stranger.log)")
+        #expect(stranger.log.contains("--allow"))
         #expect(coordinator.process.isRunning)
         let good = try Background(
             ["worker", "--connect", endpoint, "--id", "good", "--server-key", "keys/coordinator.pub", "--curve-key", "keys/good.key"],

@@ -96,6 +96,43 @@ struct ZAPAuthenticatorTests {
         #expect(handler.failure == nil)
     }
 
+    /// A refused client learns why through its socket monitor: the handshake failed
+    /// authentication with ZAP status 400; an allowed client's handshake succeeds.
+    @Test func aRefusedClientSeesTheAuthenticationFailureOnItsMonitor() throws {
+        let context = try ZMQContext()
+        let allowedKeys = try CurveKeyPair.generate()
+        let handler = try ZAPAuthenticator.startInBackground(
+            context: context, allow: ZAPAuthenticator.allowingCurveKeys([allowedKeys.publicKey]))
+        defer { handler.stop() }
+        let (server, serverKeys, endpoint) = try makeServer(context)
+        defer { withExtendedLifetime(server) {} }
+
+        func firstHandshakeEvent(_ keys: CurveKeyPair) throws -> ZMQMonitorEvent? {
+            let client = try makeTestSocket(context, .dealer)
+            try client.makeCurveClient(serverPublicKey: serverKeys.publicKey, clientKeyPair: keys)
+            let address = uniqueInprocEndpoint()
+            try client.monitor(address, events: [.handshakeSucceeded, .handshakeFailedAuthentication])
+            let events = try makeTestSocket(context, .pair)
+            try events.connect(address)
+            try client.connect(endpoint)
+            guard let frames = try events.receiveMultipart() else { return nil }
+            client.stopMonitor()
+            return ZMQMonitorEvent(frames: frames)
+        }
+        let refused = try #require(try firstHandshakeEvent(try CurveKeyPair.generate()))
+        #expect(refused.kind == .handshakeFailedAuthentication && refused.value == 400, "\(refused)")
+        #expect(refused.endpoint == endpoint)
+        let admitted = try #require(try firstHandshakeEvent(allowedKeys))
+        #expect(admitted.kind == .handshakeSucceeded, "\(admitted)")
+    }
+
+    @Test func monitorEventsParseOnlyTheDocumentedShape() {
+        #expect(ZMQMonitorEvent(frames: [[0x00, 0x40, 0x90, 0x01, 0x00, 0x00], Array("tcp://h:1".utf8)])
+            == ZMQMonitorEvent(kind: .handshakeFailedAuthentication, value: 400, endpoint: "tcp://h:1"))
+        #expect(ZMQMonitorEvent(frames: [[0x00, 0x40, 0x90, 0x01, 0x00]]) == nil)
+        #expect(ZMQMonitorEvent(frames: [[0, 0, 0, 0, 0], Array("x".utf8)]) == nil)
+    }
+
     @Test func secondHandlerInTheSameContextIsRefused() throws {
         let context = try ZMQContext()
         let first = try ZAPAuthenticator(context: context)
