@@ -133,12 +133,20 @@ public final class CoordinatorService {
         }
         let store = try SweepStore.open(options.storePath)
         defer { try? store.close() }
+        let preparing = ContinuousClock.now
         let expansion = spec.expand()
+        let expanded = ContinuousClock.now
         let specJSON = String(decoding: try JSONEncoder.sorted.encode(spec), as: UTF8.self)
         let registration = try store.registerSweep(
             name: spec.name, specJSON: specJSON, datasetFingerprint: spec.datasetFingerprint,
             codeVersion: RuntimeVersion.current, trials: expansion.trials.map { (id: $0.id, config: $0.config) })
         let sweep = registration.sweep
+        if options.verbose {
+            log(
+                .info,
+                "expanded \(expansion.trials.count) trials in \(expanded - preparing), registered them in "
+                    + "\(ContinuousClock.now - expanded) (\(registration.addedTrials) new)", [:])
+        }
         // Only trials with a history: the expansion already describes the never-leased ones.
         let stored = try store.snapshot(sweep: sweep, startedOnly: true)
         let datasetJSON = String(decoding: try JSONEncoder.sorted.encode(spec.dataset), as: UTF8.self)

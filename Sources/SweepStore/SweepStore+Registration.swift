@@ -15,7 +15,7 @@ extension SweepStore {
     ///   - trials: each trial's identity and configuration, in sweep order; each `id` must be
     ///     `TrialID(config:datasetFingerprint:)` of its config.
     /// - Throws: `SweepStoreError.fingerprintMismatch` if `name` is registered for other data.
-    /// - Complexity: O(trials × log n); only new trials are encoded.
+    /// - Complexity: O(trials × log n); one statement per new trial beyond its membership row.
     @discardableResult
     public func registerSweep(
         name: String, specJSON: String, datasetFingerprint: String, codeVersion: String,
@@ -51,10 +51,11 @@ extension SweepStore {
                     db, sql: "SELECT coalesce(max(position), -1) + 1 FROM sweep_trials WHERE sweep_id = ?",
                     arguments: [sweep]) ?? 0
             let existingTrial = try db.cachedStatement(sql: "SELECT seq FROM trials WHERE id = ?")
+            // New trials (the common case) cost one statement: insert, and look up only on conflict.
             let insertTrial = try db.cachedStatement(
                 sql: """
                     INSERT INTO trials (id, sweep_id, model, config_json, configuration_key, seed, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
                     """)
             let insertMember = try db.cachedStatement(
                 sql: "INSERT INTO sweep_trials (sweep_id, trial_seq, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
@@ -64,15 +65,12 @@ extension SweepStore {
                 assert(
                     id == TrialID(config: config, datasetFingerprint: datasetFingerprint),
                     "trial \(id) is not the identity of \(config.label) seed \(config.seed) on \(datasetFingerprint)")
-                var seq = try Int64.fetchOne(existingTrial, arguments: [id.rawValue])
-                let isNew = seq == nil
-                if seq == nil {
-                    try insertTrial.execute(arguments: [
-                        id.rawValue, sweep, config.model, coding.configJSON(config), config.configurationKey,
-                        Int64(bitPattern: config.seed), now,
-                    ])
-                    seq = db.lastInsertedRowID
-                }
+                try insertTrial.execute(arguments: [
+                    id.rawValue, sweep, config.model, coding.configJSON(config), config.configurationKey,
+                    Int64(bitPattern: config.seed), now,
+                ])
+                let isNew = db.changesCount > 0
+                let seq = isNew ? db.lastInsertedRowID : try Int64.fetchOne(existingTrial, arguments: [id.rawValue])
                 try insertMember.execute(arguments: [sweep, seq, position])
                 let joined = db.changesCount > 0
                 if joined { position += 1 }

@@ -128,6 +128,12 @@ extension SweepStore {
                     );
                     """)
         }
+        // v2: no query reads trials by state (counts and outcomes go through `sweep_trials`), yet
+        // every lease and result moved each trial's entries in both state indexes: pure write
+        // cost on the coordinator's hottest path.
+        migrator.registerMigration("v2-drop-state-indexes") { db in
+            try db.execute(sql: "DROP INDEX IF EXISTS trials_by_sweep_state; DROP INDEX IF EXISTS trials_by_state")
+        }
         return migrator
     }
 
