@@ -8,6 +8,20 @@ enum SQLiteShell {
 
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: path) }
 
+    /// Runs `sql` on the database at `database` and returns what it prints.
+    static func query(_ database: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = [database, sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "sqlite3 \(database) failed")
+        return String(decoding: output, as: UTF8.self)
+    }
+
     /// Runs `sql` on the database at `database`, creating it if needed.
     static func run(_ database: String, _ sql: String) throws {
         let process = Process()
