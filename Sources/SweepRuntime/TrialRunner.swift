@@ -72,13 +72,12 @@ public final class TrialRunner: @unchecked Sendable {
         if config.parameters["fail"]?.boolValue ?? false {
             return .failure(TrialFailure(kind: .deterministic, message: "sleep: failed on request (fail: true)"))
         }
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while hang || ContinuousClock.now < deadline {
-            if cancel.isCancelled { return .failure(TrialFailure(kind: .infrastructure, message: "cancelled by the coordinator")) }
-            let left = deadline - ContinuousClock.now
-            let nap = hang ? Duration.milliseconds(10) : min(left, .milliseconds(10))
-            if nap > .zero { Thread.sleep(forTimeInterval: Double(nap.components.attoseconds) / 1e18 + Double(nap.components.seconds)) }
+        let cancelled = TrialFailure(kind: .infrastructure, message: "cancelled by the coordinator")
+        if hang {
+            while !cancel.wait(for: .seconds(3600)) {}
+            return .failure(cancelled)
         }
+        if cancel.wait(for: .milliseconds(Int64(seconds * 1000))) { return .failure(cancelled) }
         return .success(TrialMetrics(values: ["score": Self.configurationScore(config)], timings: ["fit": seconds]))
     }
 
