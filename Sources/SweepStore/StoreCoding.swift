@@ -82,21 +82,7 @@ struct StoreCoding {
     }
 
     private static func appendString(_ string: String, to json: inout String) {
-        json += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": json += "\\\""
-            case "\\": json += "\\\\"
-            case "\n": json += "\\n"
-            case "\r": json += "\\r"
-            case "\t": json += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: json.unicodeScalars.append(scalar)
-            }
-        }
-        json += "\""
+        JSONStringLiteral.append(string, to: &json)
     }
 
     func decode<Value: Decodable>(_ type: Value.Type, from json: String, table: String, key: String) throws -> Value {

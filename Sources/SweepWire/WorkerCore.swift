@@ -44,8 +44,9 @@ public struct WorkerCore: Sendable {
     /// Reports sent within the last liveness window, oldest first: if the coordinator is then
     /// lost, one of them may have died with the connection, so they are held again and resent
     /// after the reattach (which lists their tickets, keeping the leases current). The
-    /// coordinator counts a result once; a repeat is recorded as a duplicate. At most
-    /// `maxUnconfirmedReports` are kept.
+    /// coordinator counts a result once; a repeat is recorded as a duplicate. The newest
+    /// `maxUnconfirmedReports` are kept (trimmed in bulk at twice that, so a fast worker does
+    /// not shift the whole list on every result).
     var unconfirmedReports: [(report: WorkerMessage, sentAt: ProtocolInstant)] = []
     static let maxUnconfirmedReports = 1024
     var hasConnected = false
@@ -310,7 +311,9 @@ public struct WorkerCore: Sendable {
     mutating func sendReport(_ report: WorkerMessage, now: ProtocolInstant) {
         send(report)
         unconfirmedReports.append((report, now))
-        if unconfirmedReports.count > Self.maxUnconfirmedReports { unconfirmedReports.removeFirst() }
+        if unconfirmedReports.count >= 2 * Self.maxUnconfirmedReports {
+            unconfirmedReports.removeFirst(unconfirmedReports.count - Self.maxUnconfirmedReports)
+        }
     }
 
     /// The connection is gone or the coordinator forgot us: recent reports are held again, so
