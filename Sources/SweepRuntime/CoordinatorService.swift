@@ -71,8 +71,17 @@ public final class CoordinatorService {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// `bytes` as `12.3 MiB`, or `unknown`.
+    public static func mebibytes(_ bytes: Int?) -> String {
+        guard let bytes else { return "unknown" }
+        return String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+    }
+
     public let spec: SweepSpec
     public let options: Options
+    /// The expansion, computed once: by ``trialCount()`` before the run, or by ``run(status:)``,
+    /// which releases it once the core holds the trials.
+    private var cachedExpansion: SweepExpansion?
     private let shutdown: ShutdownSignal
     private let codec = WireCodec()
     private var context: ZMQContext?
@@ -84,6 +93,12 @@ public final class CoordinatorService {
         self.spec = spec
         self.options = options
         self.shutdown = shutdown
+    }
+
+    /// The number of trials the sweep file expands to (expanding it once; `run` reuses it).
+    public func trialCount() -> Int {
+        if cachedExpansion == nil { cachedExpansion = spec.expand() }
+        return cachedExpansion!.trials.count
     }
 
     /// Binds the socket (with CURVE and the allow-list when keys are given) and returns the
@@ -134,8 +149,10 @@ public final class CoordinatorService {
         let store = try SweepStore.open(options.storePath)
         defer { try? store.close() }
         let preparing = ContinuousClock.now
-        let expansion = spec.expand()
+        var expansion = cachedExpansion ?? spec.expand()
+        cachedExpansion = nil
         let expanded = ContinuousClock.now
+        let residentAfterExpansion = Self.residentBytes()
         let specJSON = String(decoding: try JSONEncoder.sorted.encode(spec), as: UTF8.self)
         let registration = try store.registerSweep(
             name: spec.name, specJSON: specJSON, datasetFingerprint: spec.datasetFingerprint,
@@ -144,8 +161,9 @@ public final class CoordinatorService {
         if options.verbose {
             log(
                 .info,
-                "expanded \(expansion.trials.count) trials in \(expanded - preparing), registered them in "
-                    + "\(ContinuousClock.now - expanded) (\(registration.addedTrials) new)", [:])
+                "expanded \(expansion.trials.count) trials in \(expanded - preparing) (resident \(Self.mebibytes(residentAfterExpansion))), "
+                    + "registered them in \(ContinuousClock.now - expanded) (\(registration.addedTrials) new, resident "
+                    + "\(Self.mebibytes(Self.residentBytes())))", [:])
         }
         // Only trials with a history: the expansion already describes the never-leased ones.
         let stored = try store.snapshot(sweep: sweep, startedOnly: true)
@@ -155,9 +173,16 @@ public final class CoordinatorService {
         for trial in stored.trials where (trial.state == .pending || trial.state == .running) && trial.attempts > 0 {
             infrastructureFailures[trial.id] = try store.attempts(trial: trial.id).filter { $0.outcome == .failed || $0.outcome == .lost }.count
         }
+        let total = expansion.trials.count
+        var tracker = StatusTracker(total: total, metric: spec.metric)
+        if !stored.trials.isEmpty { tracker.seed(from: stored, ids: Set(expansion.ids)) }
+        // From here on the core's records are the only copy of the trials: the snapshot is a
+        // temporary the core adopts, and the expansion is released (the leaderboard looks
+        // configurations up in the core).
         let snapshot = Self.wireSnapshot(
             stored, expansion: expansion, dataset: datasetJSON, timeout: spec.timeout, sweepName: spec.name,
             infrastructureFailures: infrastructureFailures)
+        expansion = SweepExpansion(trials: [], duplicatesRemoved: 0)
 
         var core = CoordinatorCore(
             configuration: CoordinatorCore.Configuration(
@@ -167,8 +192,6 @@ public final class CoordinatorService {
         let start = ContinuousClock.now
         func now() -> ProtocolInstant { ProtocolInstant(ContinuousClock.now, origin: start) }
 
-        var tracker = StatusTracker(total: expansion.trials.count, metric: spec.metric)
-        tracker.seed(from: stored, ids: Set(expansion.ids))
         var buffer: [SweepStore.Command] = []
         var firstBuffered: ContinuousClock.Instant?
         var wakeUp: ProtocolInstant?
@@ -202,8 +225,11 @@ public final class CoordinatorService {
             outgoingOrder.removeAll(keepingCapacity: true)
         }
 
-        var pending = core.handle(.storeLoaded(snapshot), now: now())
+        var pending = core.handle(.storeLoaded(consume snapshot), now: now())
         let residentAtLoopStart = Self.residentBytes()
+        if options.verbose {
+            log(.info, "core loaded \(total) trials (resident \(Self.mebibytes(residentAtLoopStart)))", [:])
+        }
         let loopStart = ContinuousClock.now
         while finished == nil {
             while !pending.isEmpty {
@@ -283,7 +309,7 @@ public final class CoordinatorService {
         let residentAtLoopEnd = Self.residentBytes()
         let loopDuration = ContinuousClock.now - loopStart
         if let status { status(tracker.status(workers: core.workerStatuses, elapsed: ContinuousClock.now - start)) }
-        let leaderboard = try Self.leaderboard(store: store, sweep: sweep, expansion: expansion, metric: spec.metric)
+        let leaderboard = try Self.leaderboard(store: store, sweep: sweep, metric: spec.metric) { core.config(of: $0) }
         return Outcome(
             summary: finished!, leaderboard: leaderboard, sweep: sweep, residentBytesAtLoopStart: residentAtLoopStart,
             residentBytesAtLoopEnd: residentAtLoopEnd, loopDuration: loopDuration)
@@ -295,9 +321,16 @@ public final class CoordinatorService {
     public static func leaderboard(store: SweepStore, sweep: SweepID, expansion: SweepExpansion, metric: MetricSpec) throws -> Leaderboard {
         var configs: [TrialID: TrialConfig] = Dictionary(minimumCapacity: expansion.trials.count)
         for trial in expansion.trials { configs[trial.id] = trial.config }
+        return try leaderboard(store: store, sweep: sweep, metric: metric) { configs[$0] }
+    }
+
+    /// The leaderboard of the trials `config` knows (nil leaves a trial out), streamed from the store.
+    static func leaderboard(
+        store: SweepStore, sweep: SweepID, metric: MetricSpec, config: (TrialID) -> TrialConfig?
+    ) throws -> Leaderboard {
         var board = Leaderboard.Accumulator(metric: metric)
         try store.forEachOutcome(sweep: sweep) { id, outcome in
-            guard let config = configs[id] else { return }
+            guard let config = config(id) else { return }
             switch outcome {
             case .success(let metrics): board.add(config, metrics)
             case .failure(let failure): board.add(config, failure: failure)

@@ -1,4 +1,4 @@
-import Sweep
+public import Sweep
 
 /// The sweep coordinator's protocol — leases, heartbeats, retries, duplicates, shutdown — as a
 /// value. It performs no I/O and reads no clock: the shell feeds it `CoordinatorEvent`s with the
@@ -124,6 +124,9 @@ public struct CoordinatorCore: Sendable {
         SweepSnapshot(sweepID: sweepID, dataset: dataset, trials: records, lastLeaseEpoch: lastLeaseEpoch)
     }
 
+    /// The configuration of trial `id`, if the sweep has it. O(1).
+    public func config(of id: TrialID) -> TrialConfig? { indexByTrial[id].map { records[$0].config } }
+
     /// Registered workers, by id.
     public var workerStatuses: [WorkerStatus] {
         workers.keys.sorted().map { id in
@@ -150,24 +153,38 @@ public struct CoordinatorCore: Sendable {
         sweepID = snapshot.sweepID
         dataset = snapshot.dataset
         lastLeaseEpoch = snapshot.lastLeaseEpoch
-        for var record in snapshot.trials {
-            guard indexByTrial[record.id] == nil else {
-                log(.error, "the snapshot lists trial \(record.id) twice; the later record is ignored")
+        // Adopt the snapshot's array rather than copying it record by record: for a large sweep
+        // the trial table is most of the coordinator's memory, and a shell that hands over its
+        // only reference (`consume`) then keeps a single copy.
+        records = snapshot.trials
+        indexByTrial.reserveCapacity(records.count)
+        var duplicates: [Int] = []
+        for index in records.indices {
+            let id = records[index].id
+            guard indexByTrial[id] == nil else {
+                log(.error, "the snapshot lists trial \(id) twice; the later record is ignored")
+                duplicates.append(index)
                 continue
             }
-            if case .running(let ticket, let worker) = record.state {
+            indexByTrial[id] = index
+        }
+        if !duplicates.isEmpty {
+            for index in duplicates.reversed() { records.remove(at: index) }
+            indexByTrial.removeAll(keepingCapacity: true)
+            for index in records.indices { indexByTrial[records[index].id] = index }
+        }
+        pending.reserveCapacity(records.count)
+        for index in records.indices {
+            if case .running(let ticket, let worker) = records[index].state {
                 lastLeaseEpoch = max(lastLeaseEpoch, ticket.epoch)
-                record.attemptsUsed = max(record.attemptsUsed, ticket.attempt)
-                record.state = .pending
+                records[index].attemptsUsed = max(records[index].attemptsUsed, ticket.attempt)
+                records[index].state = .pending
                 persist(
                     .trialReturned(
-                        trial: record.id, attempt: ticket.attempt,
+                        trial: records[index].id, attempt: ticket.attempt,
                         reason: "the coordinator restarted while attempt \(ticket.attempt) ran on worker \(worker)"))
             }
-            let index = records.count
-            records.append(record)
-            indexByTrial[record.id] = index
-            if !record.state.isFinal {
+            if !records[index].state.isFinal {
                 pending.append(index)
                 openTrials += 1
             }

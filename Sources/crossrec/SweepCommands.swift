@@ -44,6 +44,10 @@ struct SweepCommand: ParsableCommand {
                 return
             }
             let parsedAssertions = try parseAssertions(assertions)
+            if verbose {
+                FileHandle.standardError.write(Data(
+                    "parsed \(file) in \(ContinuousClock.now - started) (resident \(CoordinatorService.mebibytes(CoordinatorService.residentBytes())))\n".utf8))
+            }
             var options = CoordinatorService.Options(bind: "tcp://127.0.0.1:0", storePath: store ?? "out/\(spec.name).sqlite")
             options.verbose = verbose
             let shutdown = ShutdownSignal()
@@ -57,7 +61,7 @@ struct SweepCommand: ParsableCommand {
             let local = try runtime {
                 try LocalWorkers(count: count, endpoint: endpoint, extraArguments: verbose ? ["--verbose"] : [], logFolder: logFolder)
             }
-            FileHandle.standardError.write(Data("sweep \(spec.name): \(spec.expand().trials.count) trials, \(count) workers, store \(options.storePath)\n".utf8))
+            FileHandle.standardError.write(Data("sweep \(spec.name): \(coordinator.trialCount()) trials, \(count) workers, store \(options.storePath)\n".utf8))
             let printer = ProgressLine(metric: spec.metric)
             let outcome: CoordinatorService.Outcome
             do {

@@ -404,6 +404,40 @@ struct CoordinatorCoreTests {
         #expect(failed.persisted.failures.map(\.willRetry) == [false])
     }
 
+    @Test func aTrialListedTwiceInTheSnapshotIsLoadedOnceAndTheRestKeepTheirOrder() {
+        // t01, t02, t01 again (a corrupt snapshot), t03 running in an earlier life.
+        var snapshot = Fixture.snapshot(trials: 3)
+        var repeated = snapshot.trials[0]
+        repeated.config = Fixture.config(99)
+        snapshot.trials.insert(repeated, at: 2)
+        let oldTicket = LeaseTicket(trial: Fixture.trialID(3), attempt: 1, epoch: 1)
+        snapshot.trials[3].state = .running(oldTicket, worker: "w9")
+        snapshot.trials[3].attemptsUsed = 1
+
+        // Driven by hand: the driver checks the core against the (corrupt) snapshot plus commands.
+        var core = CoordinatorCore(configuration: .init(prefetchPerSlot: 0))
+        let loaded = core.handle(.storeLoaded(snapshot), now: .zero)
+        #expect(core.snapshot.trials.map(\.id) == [1, 2, 3].map(Fixture.trialID))
+        #expect(core.config(of: Fixture.trialID(1)) == Fixture.config(1), "the first listing wins")
+        #expect(core.config(of: Fixture.trialID(3)) == Fixture.config(3))
+        #expect(core.config(of: Fixture.trialID(7)) == nil)
+        #expect(core.summary.total == 3)
+        let errors = loaded.compactMap { action -> String? in
+            if case .log(.error, let message, _) = action { return message }
+            return nil
+        }
+        #expect(errors == ["the snapshot lists trial t01 twice; the later record is ignored"])
+        #expect(loaded.persisted.contains(
+            .trialReturned(trial: oldTicket.trial, attempt: 1, reason: "the coordinator restarted while attempt 1 ran on worker w9")))
+        let joined = core.handle(.workerMessage(w1, .hello(Fixture.hello(w1, slots: 3))), now: .zero)
+        #expect(
+            joined.leases.map(\.ticket) == [
+                LeaseTicket(trial: Fixture.trialID(1), attempt: 1, epoch: 2),
+                LeaseTicket(trial: Fixture.trialID(2), attempt: 1, epoch: 3),
+                LeaseTicket(trial: Fixture.trialID(3), attempt: 2, epoch: 4),
+            ])
+    }
+
     @Test func emptyOrAlreadyCompleteSweepFinishesOnLoad() {
         var snapshot = Fixture.snapshot(trials: 1)
         snapshot.trials[0].state = .finished(attempt: 1, worker: w1)
