@@ -33,6 +33,47 @@ extension ModelBenchmark {
         }
     }
 
+    /// `repeats` validation splits per fold: repeat 0 is ``validationSplits(folds:data:)``'s split,
+    /// repeat r holds out another seeded 10% of uk.base (seed k + 100·r). Still nothing from uk.test.
+    func repeatedValidationSplits(folds: [Split], data foldData: [TrainingData], repeats: Int) throws -> [[ValidationSplit]] {
+        try folds.enumerated().map { k, fold in
+            try (0..<repeats).map { r in
+                let holdout = try Splitting.randomHoldout(
+                    fold.train, testFraction: Self.validationFraction, seed: UInt64(k + 1 + 100 * r))
+                let full = foldData[k]
+                return ValidationSplit(
+                    fold: fold.name,
+                    training: TrainingData(
+                        interactions: holdout.train, userCount: full.userCount, itemCount: full.itemCount,
+                        isExplicit: true),
+                    validation: holdout.test)
+            }
+        }
+    }
+
+    /// The validation curve of `parameters` on each split, averaged epoch by epoch over the
+    /// epochs every split ran (each run stops `patience` epochs after its own best). The summary
+    /// is of that mean curve: its best epoch is the `epochs` a refit would use.
+    static func meanValidationCurve(
+        _ parameters: [String: ParameterValue], maxEpochs: Int, patience: Int, on splits: [ValidationSplit], seed: UInt64
+    ) throws -> ValidationCurve {
+        var curves: [[Double]] = []
+        for split in splits {
+            var curve: [Double] = []
+            _ = try validationCurve(parameters, maxEpochs: maxEpochs, patience: patience, on: split, seed: seed) {
+                curve.append($0)
+            }
+            curves.append(curve)
+        }
+        let length = curves.map(\.count).min() ?? 0
+        let mean = (0..<length).map { epoch in curves.map { $0[epoch] }.reduce(0, +) / Double(curves.count) }
+        var best = (rmse: Double.infinity, epoch: 0)
+        for (index, rmse) in mean.enumerated() where rmse < best.rmse { best = (rmse, index + 1) }
+        return ValidationCurve(
+            parameters: parameters.mapValues(\.description), bestEpoch: best.epoch, bestValidationRMSE: best.rmse,
+            epochsRun: length, stoppedAtCap: best.epoch == maxEpochs, lastValidationRMSE: mean.last ?? .nan)
+    }
+
     /// Biased MF with `parameters` (epochs replaced by `maxEpochs`) fitted on `split.training`,
     /// its validation RMSE read after every epoch. Stops `patience` epochs after the best epoch
     /// so far (never when `patience` is nil). A run of E epochs is the first E epochs of a longer
@@ -40,7 +81,7 @@ extension ModelBenchmark {
     /// that many epochs would score.
     static func validationCurve(
         _ parameters: [String: ParameterValue], maxEpochs: Int, patience: Int?, on split: ValidationSplit,
-        seed: UInt64
+        seed: UInt64, observe: (Double) -> Void = { _ in }
     ) throws -> ValidationCurve {
         let values = parameters.merging(["epochs": .int(maxEpochs)]) { $1 }
         var model = BiasedMF(
@@ -51,6 +92,7 @@ extension ModelBenchmark {
         try model.fit(split.training, validation: split.validation) { progress in
             let rmse = progress.values["validation_rmse"] ?? .nan
             curve.append(rmse)
+            observe(rmse)
             if rmse < best.rmse { best = (rmse, progress.epoch) }
             if let patience, progress.epoch - best.epoch >= patience { return .stop }
             return .proceed

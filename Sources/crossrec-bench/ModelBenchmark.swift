@@ -76,7 +76,7 @@ struct ModelBenchmark {
                 runs: mfRuns))
         let splits = try validationSplits(folds: folds, data: foldData)
         let orders = try compareOrders(splits)
-        let tuned = includeTuned ? try tunedMF(splits: splits, folds: folds, data: foldData) : nil
+        let tuned = includeTuned ? try tunedMF(folds: folds, data: foldData) : nil
 
         // The implicit protocol on u1.
         var implicitTrain = folds[0].train
