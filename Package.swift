@@ -49,7 +49,9 @@ let package = Package(
         // Sweeps: spec (YAML), search spaces, trial identity, leaderboard aggregation. No I/O.
         .target(
             name: "Sweep",
-            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "RecData", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         // Wire messages and the coordinator/worker state machines as pure values.

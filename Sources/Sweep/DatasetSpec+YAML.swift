@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import RecData
 
 extension DatasetSpec {
     /// Keys of the `dataset:` mapping.
@@ -47,19 +48,19 @@ extension DatasetSpec {
         self.init(source: source, split: split, domainSplit: domainSplit, domain: domain, revision: revision)
     }
 
-    /// `synthetic: {users: 300, …}`; absent keys take the defaults; ranges as RecData's generator checks them.
+    /// `synthetic: {users: 300, …}`; absent keys take the defaults; ranges as ``SyntheticConfig/validate()`` checks them.
     private static func synthetic(_ entry: YAMLEntry) throws(SweepSpecError) -> SyntheticDatasetSpec {
         let map = try entry.map("synthetic data parameters, e.g. {users: 300}", allowEmpty: true)
         try map.rejectUnknownKeys(allowed: [
             "users", "bothFraction", "movies", "news", "density", "affinityStrength", "noise", "seed",
         ])
         var spec = SyntheticDatasetSpec()
-        if let value = map["users"] { spec.users = try value.int(in: 2...50_000_000) }
+        if let value = map["users"] { spec.users = try value.int(in: 2...SyntheticConfig.maximumUsers) }
         if let value = map["bothFraction"] {
             spec.bothFraction = try value.double("a fraction in [0, 1]") { (0...1).contains($0) }
         }
-        if let value = map["movies"] { spec.movies = try value.int(in: 10...10_000_000) }
-        if let value = map["news"] { spec.news = try value.int(in: 10...10_000_000) }
+        if let value = map["movies"] { spec.movies = try value.int(in: 10...SyntheticConfig.maximumItems) }
+        if let value = map["news"] { spec.news = try value.int(in: 10...SyntheticConfig.maximumItems) }
         if let value = map["density"] { spec.density = try value.double("a fraction in (0, 1]") { $0 > 0 && $0 <= 1 } }
         if let value = map["affinityStrength"] {
             spec.affinityStrength = try value.double("a value in [0, 1]") { (0...1).contains($0) }

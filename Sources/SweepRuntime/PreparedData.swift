@@ -27,7 +27,7 @@ public struct PreparedData: Sendable {
         var folder: String
         switch request.source {
         case .synthetic(let synthetic):
-            folder = try SyntheticCache.folder(for: SyntheticConfig(synthetic))
+            folder = try SyntheticCache.folder(for: synthetic)
             locator.kind = .linked
         case .path(let path, let layout):
             folder = path
@@ -76,15 +76,6 @@ public struct PreparedData: Sendable {
 
 /// Generated data sets in the temp folder, one per configuration, written once (atomically:
 /// into a staging folder renamed into place, so a crashed writer never leaves a half set).
-extension SyntheticConfig {
-    /// The generator's parameters from a sweep file's `synthetic:` section.
-    public init(_ spec: SyntheticDatasetSpec) {
-        self.init(
-            users: spec.users, bothFraction: spec.bothFraction, movies: spec.movies, news: spec.news, density: spec.density,
-            affinityStrength: spec.affinityStrength, noise: spec.noise, seed: spec.seed)
-    }
-}
-
 public enum SyntheticCache {
     public static func folder(for config: SyntheticConfig) throws -> String {
         let encoder = JSONEncoder()
