@@ -17,9 +17,11 @@ struct LeaderboardRenderingTests {
 
                 | rank | model | parameters | rmse ↓ | mae | seeds | failed |
                 | :---: | :--- | :--- | ---: | ---: | ---: | ---: |
-                | 1 | mf | factors=8, lr=0.01 | 0.7500 ± 0.2500 | 0.5000 ± 0.2500 | 3 | 0 |
-                | 2 | mf | factors=16, lr=0.01 | 0.8750 | 0.6250 | 1 | 1 |
+                | 1 | mf | factors=8 | 0.7500 ± 0.2500 | 0.5000 ± 0.2500 | 3 | 0 |
+                | 2 | mf | factors=16 | 0.8750 | 0.6250 | 1 | 1 |
                 | – | sleep | fail=true | – | – | 0 | 1 |
+
+                Same in every row of its model: mf (lr=0.01)
 
                 **Best per model**
 
@@ -28,6 +30,27 @@ struct LeaderboardRenderingTests {
                 | 1 | mf | factors=8, lr=0.01 | 0.7500 ± 0.2500 | 0.5000 ± 0.2500 | 3 | 0 |
 
                 """)
+    }
+
+    @Test func sharedParametersAreThoseEveryConfigurationOfAModelSetsAlike() {
+        let board = Leaderboard(
+            metric: MetricSpec(primary: "rmse", direction: .minimize),
+            results: [
+                (TrialConfig(model: "mf", parameters: ["factors": .int(8), "lr": .double(0.01), "reg": .double(0.1)], seed: 1), TrialMetrics(values: ["rmse": 1])),
+                (TrialConfig(model: "mf", parameters: ["factors": .int(16), "lr": .double(0.01), "reg": .double(0.2)], seed: 1), TrialMetrics(values: ["rmse": 2])),
+                (TrialConfig(model: "mf", parameters: ["factors": .int(16), "lr": .double(0.01), "reg": .double(0.1)], seed: 1), TrialMetrics(values: ["rmse": 3])),
+                (TrialConfig(model: "als", parameters: ["factors": .int(8)], seed: 1), TrialMetrics(values: ["rmse": 4])),
+                (TrialConfig(model: "ease", parameters: ["lambda": .double(1)], seed: 1), TrialMetrics(values: ["rmse": 5])),
+                (TrialConfig(model: "ease", parameters: ["lambda": .double(2)], seed: 1), TrialMetrics(values: ["rmse": 6])),
+            ])
+        // als has one configuration (nothing to compare); ease's only parameter varies.
+        #expect(board.sharedParameters == ["mf": ["lr": .double(0.01)]])
+        let text = board.markdown()
+        #expect(text.contains("| 1 | mf | factors=8, reg=0.1 |"))
+        #expect(text.contains("| 4 | als | factors=8 |"), "a lone configuration keeps its parameters")
+        #expect(text.contains("Same in every row of its model: mf (lr=0.01)\n"))
+        // The best-per-model table keeps every parameter.
+        #expect(text.contains("| 1 | mf | factors=8, lr=0.01, reg=0.1 |"))
     }
 
     @Test func csvSnapshot() {
