@@ -14,11 +14,11 @@ extension BiasedMF {
             name: "init_std", kind: .double(0...1), defaultValue: .double(0.1),
             help: "standard deviation of the initial factors"),
         ParameterSpec(
-            name: "lr_bias", kind: .double(-1...1), defaultValue: .double(-1),
-            help: "SGD learning rate of the biases; negative: same as lr"),
+            name: "lr_bias", kind: .doubleOrSame(1e-6...1, as: "lr"), defaultValue: .string("lr"),
+            help: "SGD learning rate of the biases, or 'lr' (the default): the same as lr"),
         ParameterSpec(
-            name: "reg_bias", kind: .double(-1...10), defaultValue: .double(-1),
-            help: "L2 regularization of the biases; negative: same as reg"),
+            name: "reg_bias", kind: .doubleOrSame(0...10, as: "reg"), defaultValue: .string("reg"),
+            help: "L2 regularization of the biases, or 'reg' (the default): the same as reg"),
         ParameterSpec(
             name: "lr_decay", kind: .double(0.01...1), defaultValue: .double(1),
             help: "factor applied to the learning rates after each epoch; 1: constant"),
@@ -30,14 +30,13 @@ extension BiasedMF {
 
     /// Builds the model from checked parameters (see ``parameterSpecs``).
     public init(parameters: ModelParameters, seed: UInt64) {
-        let biasRate = parameters.float("lr_bias"), biasRegularization = parameters.float("reg_bias")
         self.init(
             hyperparameters: Hyperparameters(
                 factors: parameters.int("factors"), epochs: parameters.int("epochs"),
                 learningRate: parameters.float("lr"),
                 regularization: parameters.float("reg"), initStandardDeviation: parameters.float("init_std"),
-                biasLearningRate: biasRate < 0 ? nil : biasRate,
-                biasRegularization: biasRegularization < 0 ? nil : biasRegularization,
+                biasLearningRate: parameters.floatOrSame("lr_bias"),
+                biasRegularization: parameters.floatOrSame("reg_bias"),
                 learningRateDecay: parameters.float("lr_decay"),
                 order: Order(rawValue: parameters.string("order")) ?? .shuffled),
             seed: seed)

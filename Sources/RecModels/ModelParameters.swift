@@ -44,6 +44,13 @@ public struct ModelParameters: Sendable, Hashable {
         return Float(value)
     }
 
+    /// A ``ParameterSpec/Kind/doubleOrSame(_:as:)`` value: the number, or nil for "the same as
+    /// the other parameter".
+    func floatOrSame(_ name: String) -> Float? {
+        guard let value = values[name] else { preconditionFailure("\(model): no parameter '\(name)' in \(values)") }
+        return value.doubleValue.map(Float.init)
+    }
+
     func string(_ name: String) -> String {
         guard let value = values[name]?.stringValue else {
             preconditionFailure("\(model): no string parameter '\(name)' in \(values)")

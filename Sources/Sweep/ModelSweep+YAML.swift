@@ -156,7 +156,7 @@ extension ModelSweep {
                 throw form.error("the range for '\(parameter)' has more than \(maximumRangeValues) values")
             }
             values = stride(from: first, through: last, by: step).map { .int($0) }
-        case .double:
+        case .double, .doubleOrSame:
             let first = try from.double("a number")
             let last = try to.double("a number")
             let step = try map.require("step", hint: "the increment, e.g. 'step: 0.01'").double("a positive number") {
@@ -191,7 +191,7 @@ extension ModelSweep {
         let integer: Bool
         switch spec.kind {
         case .int: integer = true
-        case .double: integer = false
+        case .double, .doubleOrSame: integer = false
         case .choice, .bool:
             throw form.error(
                 "'\(form.key)' needs a numeric parameter; '\(parameter)' must be \(spec.expectation) (use 'choice' instead)"

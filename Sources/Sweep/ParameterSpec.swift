@@ -3,6 +3,9 @@ public struct ParameterSpec: Sendable, Hashable, Codable {
     public enum Kind: Sendable, Hashable, Codable {
         case int(ClosedRange<Int>)
         case double(ClosedRange<Double>)
+        /// A number in the range, or the text `same` naming another parameter of the model (the
+        /// string value `same`): "take that parameter's value", e.g. MF's `lr_bias` defaulting to `lr`.
+        case doubleOrSame(ClosedRange<Double>, as: String)
         case choice([String])
         case bool
     }
@@ -27,6 +30,11 @@ public struct ParameterSpec: Sendable, Hashable, Codable {
         case (.double(let range), _):
             guard let double = value.doubleValue else { break }
             return range.contains(double) ? .success(.double(double)) : .failure(ParameterError(parameter: name, message: "must be a number in \(range.lowerBound)…\(range.upperBound), got \(double)"))
+        case (.doubleOrSame(_, let other), .string(let string)) where string == other:
+            return .success(value)
+        case (.doubleOrSame(let range, let other), _):
+            guard let double = value.doubleValue else { break }
+            return range.contains(double) ? .success(.double(double)) : .failure(ParameterError(parameter: name, message: "must be a number in \(range.lowerBound)…\(range.upperBound) or '\(other)' (the same as \(other)), got \(double)"))
         case (.choice(let options), .string(let string)):
             return options.contains(string) ? .success(value) : .failure(ParameterError(parameter: name, message: "must be one of \(options.joined(separator: ", ")), got '\(string)'"))
         case (.bool, .bool):
@@ -42,6 +50,8 @@ public struct ParameterSpec: Sendable, Hashable, Codable {
         switch kind {
         case .int(let range): return "an integer in \(range.lowerBound)…\(range.upperBound)"
         case .double(let range): return "a number in \(range.lowerBound)…\(range.upperBound)"
+        case .doubleOrSame(let range, let other):
+            return "a number in \(range.lowerBound)…\(range.upperBound) or '\(other)' (the same as \(other))"
         case .choice(let options): return "one of \(options.joined(separator: ", "))"
         case .bool: return "true or false"
         }

@@ -61,6 +61,31 @@ import Testing
         #expect(uniform.hyperparameters.initialization == .uniform)
     }
 
+    @Test func biasRatesAndRegularizationDefaultToTheFactorsOnesByName() throws {
+        let defaults = try #require(try ModelRegistry.make("mf").unwrap(as: BiasedMF.self))
+        #expect(defaults.hyperparameters.biasLearningRate == nil && defaults.hyperparameters.biasRegularization == nil)
+        let spec = try #require(BiasedMF.parameterSpecs.first { $0.name == "lr_bias" })
+        #expect(spec.defaultValue == .string("lr"))
+        #expect((try? spec.validate(.string("lr")).get()) == .string("lr"))
+        #expect((try? spec.validate(.int(1)).get()) == .double(1), "an int is a number")
+        #expect(throws: ParameterError.self) { try spec.validate(.double(-1)).get() }
+        let named = try #require(throws: ModelError.self) {
+            try ModelRegistry.make("mf", parameters: ["reg_bias": .string("lr")])
+        }
+        #expect(named.description == "mf: 'reg_bias' must be a number in 0.0…10.0 or 'reg' (the same as reg), got string 'lr'")
+        // 'lr' means exactly the factors' rate: the same fit as writing the number out.
+        let data = Fixtures.tinyBlocks(explicit: true)
+        var same = try ModelRegistry.make("mf", parameters: ["lr": .double(0.02), "lr_bias": .string("lr"), "epochs": .int(5)], seed: 3)
+        var written = try ModelRegistry.make("mf", parameters: ["lr": .double(0.02), "lr_bias": .double(0.02), "epochs": .int(5)], seed: 3)
+        var other = try ModelRegistry.make("mf", parameters: ["lr": .double(0.02), "lr_bias": .double(0.001), "epochs": .int(5)], seed: 3)
+        try same.fit(data)
+        try written.fit(data)
+        try other.fit(data)
+        let predictions = { (model: AnyRecommender) in (Int32(0)..<3).map { model.predictRating(user: $0, item: $0) } }
+        #expect(predictions(same) == predictions(written))
+        #expect(predictions(same) != predictions(other))
+    }
+
     @Test func unknownParameterListsTheAcceptedOnes() throws {
         let error = try #require(throws: ModelError.self) {
             try ModelRegistry.make("als", parameters: ["factor": .int(8)])

@@ -210,4 +210,31 @@ struct SweepSpecParsingTests {
         #expect(spec.metric.primary == "recall@20")
         #expect(spec.metric.record == ["map@5"])
     }
+
+    @Test func aNumberOrSameParameterTakesNumbersRangesAndTheOtherParametersName() throws {
+        let catalog = ModelCatalog(models: [
+            .init(
+                name: "mf", family: "cf",
+                parameters: [
+                    TestCatalog.double("lr", 0...1, 0.005),
+                    ParameterSpec(name: "lr_bias", kind: .doubleOrSame(0.0001...1, as: "lr"), defaultValue: .string("lr"), help: "bias rate"),
+                ],
+                metrics: TestCatalog.rating)
+        ])
+        func parse(_ body: String) throws -> SweepSpec {
+            try SweepSpec(yaml: TestCatalog.sweep(models: body), file: "sweeps/x.yaml", catalog: catalog)
+        }
+        let listed = try parse("  mf: {lr_bias: [lr, 0.001]}").expand().trials.map { $0.config.parameters["lr_bias"] }
+        #expect(listed == [.string("lr"), .double(0.001)])
+        let ranged = try parse("  mf: {lr_bias: {range: {from: 0.001, to: 0.003, step: 0.001}}}").expand().trials
+        #expect(ranged.map { $0.config.parameters["lr_bias"] } == [.double(0.001), .double(0.002), .double(0.003)])
+        let defaulted = try parse("  mf: {lr: [0.01]}").expand().trials
+        #expect(defaulted.map { $0.config.parameters["lr_bias"] } == [.string("lr")], "the default is the name")
+        do {
+            _ = try parse("  mf: {lr_bias: [same]}")
+            Issue.record("'same' was accepted")
+        } catch {
+            #expect("\(error)" == "sweeps/x.yaml:6: 'lr_bias' must be a number in 0.0001…1.0 or 'lr' (the same as lr), got string 'same'")
+        }
+    }
 }
