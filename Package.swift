@@ -43,6 +43,8 @@ let package = Package(
         .target(name: "RecData", swiftSettings: strict),
         // Metrics and evaluation protocols.
         .target(name: "RecEval", dependencies: ["RecData"], swiftSettings: strict),
+        // Text pipeline for content models: tokenizer, stop words, the Snowball English stemmer, TF-IDF.
+        .target(name: "RecText", swiftSettings: strict),
         // The Recommender protocol and every model. Sweep only for ParameterValue/ParameterSpec/ModelCatalog.
         .target(name: "RecModels", dependencies: ["RecData", "Sweep", "CLinearAlgebra"], swiftSettings: strict),
 
@@ -90,6 +92,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "RecDataTests", dependencies: ["RecData"], swiftSettings: strict),
         .testTarget(name: "RecEvalTests", dependencies: ["RecEval", "RecData"], swiftSettings: strict),
+        .testTarget(name: "RecTextTests", dependencies: ["RecText"], swiftSettings: strict),
         .testTarget(name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire", "Sweep"], swiftSettings: strict),

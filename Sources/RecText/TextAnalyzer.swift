@@ -1,0 +1,25 @@
+/// Text to index terms: tokenize, drop stop words, stem. The same analyzer must serve fitting
+/// and scoring, so it is a value that travels with the model.
+///
+/// `"The Matrix Reloaded: Neo's fight continues"` → `matrix`, `reload`, `neo`, `fight`, `continu`.
+public struct TextAnalyzer: Sendable, Hashable {
+    public var tokenizer: Tokenizer
+    /// Compared with tokens before stemming.
+    public var stopWords: Set<String>
+    /// Apply ``EnglishStemmer``.
+    public var stems: Bool
+
+    public init(tokenizer: Tokenizer = Tokenizer(), stopWords: Set<String> = StopWords.english, stems: Bool = true) {
+        self.tokenizer = tokenizer
+        self.stopWords = stopWords
+        self.stems = stems
+    }
+
+    public func terms(_ text: String) -> [String] {
+        let stemmer = EnglishStemmer()
+        return tokenizer.tokens(text).compactMap { token in
+            guard !stopWords.contains(token) else { return nil }
+            return stems ? stemmer.stem(token) : token
+        }
+    }
+}
