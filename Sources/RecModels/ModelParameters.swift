@@ -51,6 +51,20 @@ public struct ModelParameters: Sendable, Hashable {
         return value.doubleValue.map(Float.init)
     }
 
+    func double(_ name: String) -> Double {
+        guard let value = values[name]?.doubleValue else {
+            preconditionFailure("\(model): no number parameter '\(name)' in \(values)")
+        }
+        return value
+    }
+
+    func bool(_ name: String) -> Bool {
+        guard let value = values[name]?.boolValue else {
+            preconditionFailure("\(model): no boolean parameter '\(name)' in \(values)")
+        }
+        return value
+    }
+
     func string(_ name: String) -> String {
         guard let value = values[name]?.stringValue else {
             preconditionFailure("\(model): no string parameter '\(name)' in \(values)")

@@ -6,7 +6,7 @@ public enum ModelRegistry {
     public struct Entry: Sendable {
         /// The name sweeps use (`mf`, `als`, …), equal to the model type's ``Recommender/name``.
         public let name: String
-        /// `cf` for every model here.
+        /// `cf` (collaborative filtering) or `content` (item text).
         public let family: String
         public let parameters: [ParameterSpec]
         /// What its evaluation reports: rating metrics for models of explicit ratings, top-K otherwise.
@@ -53,6 +53,9 @@ public enum ModelRegistry {
         Entry(
             name: EASEModel.name, family: "cf", parameters: EASEModel.parameterSpecs, metrics: rankingMetrics,
             build: { EASEModel(parameters: $0, seed: $1) }),
+        Entry(
+            name: ContentModel.name, family: "content", parameters: ContentModel.parameterSpecs,
+            metrics: rankingMetrics, build: { ContentModel(parameters: $0, seed: $1) }),
     ]
 
     public static var names: [String] { entries.map(\.name) }

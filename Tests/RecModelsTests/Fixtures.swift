@@ -48,6 +48,7 @@ struct GroupedInteractions {
 
     var userCount: Int
     var itemCount: Int
+    var blockSize: Int
     var train: Interactions
     var test: Interactions
 
@@ -60,6 +61,7 @@ struct GroupedInteractions {
         var generator = SeededGenerator(seed: seed)
         userCount = usersPerGroup * Self.groups
         itemCount = blockSize * Self.groups + noiseItems
+        self.blockSize = blockSize
         train = Interactions()
         test = Interactions()
         for user in 0..<userCount {
@@ -87,16 +89,37 @@ struct GroupedInteractions {
         }
     }
 
+    /// Item text that follows the groups: a block item's title draws 4 of its group's 12 words
+    /// and 2 of 6 words every item may use; a noise item has 3 of the shared words only.
+    var catalog: ItemCatalog {
+        var generator = SeededGenerator(seed: 99)
+        let shared = ["story", "great", "new", "life", "world", "day"]
+        var records: [ItemRecord?] = []
+        for item in 0..<itemCount {
+            var words: [String] = []
+            if item < blockSize * Self.groups {
+                let group = item / blockSize
+                for _ in 0..<4 { words.append("g\(group)word\(generator.next(below: 12))") }
+                for _ in 0..<2 { words.append(shared[generator.next(below: shared.count)]) }
+            } else {
+                for _ in 0..<3 { words.append(shared[generator.next(below: shared.count)]) }
+            }
+            records.append(ItemRecord(title: words.joined(separator: " ")))
+        }
+        return ItemCatalog(records: records)
+    }
+
     /// Ratings as they are (1…5).
     var explicitData: TrainingData {
-        TrainingData(interactions: train, userCount: userCount, itemCount: itemCount, isExplicit: true)
+        TrainingData(interactions: train, userCount: userCount, itemCount: itemCount, isExplicit: true, catalog: catalog)
     }
 
     /// Every training row a positive with value 1.
     var implicitData: TrainingData {
         var positives = train
         for k in 0..<positives.count { positives.values[k] = 1 }
-        return TrainingData(interactions: positives, userCount: userCount, itemCount: itemCount, isExplicit: false)
+        return TrainingData(
+            interactions: positives, userCount: userCount, itemCount: itemCount, isExplicit: false, catalog: catalog)
     }
 
     /// Top-10 figures with every held-out row relevant.

@@ -5,8 +5,8 @@ import Testing
 @Suite struct ModelRegistryTests {
     @Test func catalogListsEveryModelWithItsSpecsAndMetrics() {
         let catalog = ModelRegistry.catalog
-        #expect(catalog.names == ["popularity", "baseline", "mf", "als", "bpr", "itemknn", "ease"])
-        #expect(catalog.models.allSatisfy { $0.family == "cf" })
+        #expect(catalog.names == ["popularity", "baseline", "mf", "als", "bpr", "itemknn", "ease", "content"])
+        #expect(catalog.models.allSatisfy { $0.family == ($0.name == "content" ? "content" : "cf") })
         #expect(catalog.model(named: "mf")?.metrics == ["rmse", "mae"])
         #expect(catalog.model(named: "als")?.metrics == ["ndcg@10", "precision@10", "recall@10"])
         #expect(
@@ -40,6 +40,9 @@ import Testing
                 == ItemKNNModel.Hyperparameters())
         #expect(
             try ModelRegistry.make("ease").unwrap(as: EASEModel.self)?.hyperparameters == EASEModel.Hyperparameters())
+        #expect(
+            try ModelRegistry.make("content").unwrap(as: ContentModel.self)?.hyperparameters
+                == ContentModel.Hyperparameters())
     }
 
     @Test func valuesReachTheTypedHyperparameters() throws {
@@ -122,7 +125,7 @@ import Testing
 
     @Test func unknownModelListsTheAvailableOnes() throws {
         let error = try #require(throws: ModelError.self) { try ModelRegistry.make("svd") }
-        #expect(error.description == "svd: unknown model; available: popularity, baseline, mf, als, bpr, itemknn, ease")
+        #expect(error.description == "svd: unknown model; available: popularity, baseline, mf, als, bpr, itemknn, ease, content")
     }
 
     @Test func fitRejectsHyperparametersTheSpecsCannotExpress() throws {

@@ -11,10 +11,11 @@ struct SweepFilesTests {
 
     @Test(arguments: [
         ("smoke.yaml", 4, ["noop": 1, "sleep": 1, "mf": 2]),
-        ("quickstart.yaml", 38, ["popularity": 2, "mf": 8, "als": 8, "bpr": 8, "itemknn": 6, "ease": 6]),
+        ("quickstart.yaml", 42, ["popularity": 2, "mf": 8, "als": 8, "bpr": 8, "itemknn": 6, "ease": 6, "content": 4]),
         ("ml100k-mf.yaml", 162, ["baseline": 18, "mf": 144]),
         ("ml100k-als.yaml", 120, ["als": 120]),
         ("ml100k-knn-ease.yaml", 28, ["popularity": 1, "itemknn": 20, "ease": 7]),
+        ("ml100k-content.yaml", 13, ["popularity": 1, "content": 12]),
     ])
     func parsesValidatesAndExpands(file: String, trials: Int, perModel: [String: Int]) throws {
         let path = Self.folder.appendingPathComponent(file).path
@@ -39,7 +40,7 @@ struct SweepFilesTests {
     }
 
     @Test func ml100kFilesUseTheOfficialSplit() throws {
-        for file in ["ml100k-mf.yaml", "ml100k-als.yaml", "ml100k-knn-ease.yaml"] {
+        for file in ["ml100k-mf.yaml", "ml100k-als.yaml", "ml100k-knn-ease.yaml", "ml100k-content.yaml"] {
             let spec = try SweepSpec(
                 contentsOfFile: Self.folder.appendingPathComponent(file).path, catalog: TestCatalog.catalog)
             #expect(spec.dataset.source == .path("../shared/data/ml-100k", layout: .movielens))

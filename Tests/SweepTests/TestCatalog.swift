@@ -58,6 +58,16 @@ enum TestCatalog {
             parameters: [int("neighbors", 0...100_000, 50), double("shrink", 0...10000, 100)],
             metrics: ranking),
         .init(name: "ease", family: "cf", parameters: [double("lambda", 0...1_000_000, 500)], metrics: ranking),
+        .init(
+            name: "content", family: "content",
+            parameters: [
+                int("min_df", 1...1_000_000, 2), double("max_df", 0.000_001...1, 1), int("max_terms", 0...10_000_000, 0),
+                bool("sublinear_tf", true), bool("stem", true), double("half_life_days", 0...36_500, 0),
+                ParameterSpec(
+                    name: "weighting", kind: .choice(["uniform", "centered"]), defaultValue: .string("uniform"),
+                    help: "weighting"),
+            ],
+            metrics: ranking),
     ])
 
     /// Parses `yaml` as `file` against ``catalog``.

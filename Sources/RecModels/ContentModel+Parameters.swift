@@ -1,0 +1,36 @@
+public import Sweep
+
+extension ContentModel {
+    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(minimumDocumentFrequency:maximumDocumentFraction:maximumTerms:sublinearTF:stems:halfLifeDays:weighting:)``'s.
+    public static let parameterSpecs: [ParameterSpec] = [
+        ParameterSpec(
+            name: "min_df", kind: .int(1...1_000_000), defaultValue: .int(2),
+            help: "a term must occur in at least this many item texts"),
+        ParameterSpec(
+            name: "max_df", kind: .double(0.000_001...1), defaultValue: .double(1),
+            help: "and in at most this fraction of them (drops terms every item has)"),
+        ParameterSpec(
+            name: "max_terms", kind: .int(0...10_000_000), defaultValue: .int(0),
+            help: "keep the most frequent terms only; 0 keeps all"),
+        ParameterSpec(
+            name: "sublinear_tf", kind: .bool, defaultValue: .bool(true), help: "term frequency 1 + ln(count) instead of count"),
+        ParameterSpec(name: "stem", kind: .bool, defaultValue: .bool(true), help: "Snowball-stem the words"),
+        ParameterSpec(
+            name: "half_life_days", kind: .double(0...36_500), defaultValue: .double(0),
+            help: "older interactions weigh half as much per half-life before the user's latest; 0: no decay"),
+        ParameterSpec(
+            name: "weighting", kind: .choice(Weighting.allCases.map(\.rawValue)), defaultValue: .string("uniform"),
+            help: "uniform (every interaction counts 1) or centered (rating minus the user's mean, explicit data)"),
+    ]
+
+    public init(parameters: ModelParameters, seed: UInt64) {
+        self.init(
+            hyperparameters: Hyperparameters(
+                minimumDocumentFrequency: parameters.int("min_df"),
+                maximumDocumentFraction: parameters.double("max_df"), maximumTerms: parameters.int("max_terms"),
+                sublinearTF: parameters.bool("sublinear_tf"), stems: parameters.bool("stem"),
+                halfLifeDays: parameters.double("half_life_days"),
+                weighting: Weighting(rawValue: parameters.string("weighting")) ?? .uniform),
+            seed: seed)
+    }
+}
