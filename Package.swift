@@ -87,7 +87,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
-            name: "crossrec-bench", dependencies: ["RecData", "RecEval", "RecModels", "SweepRuntime"], swiftSettings: strict),
+            name: "crossrec-bench", dependencies: ["RecData", "RecEval", "RecModels", "RecText", "SweepRuntime"],
+            swiftSettings: strict),
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "RecDataTests", dependencies: ["RecData"], swiftSettings: strict),

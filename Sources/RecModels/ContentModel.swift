@@ -85,7 +85,7 @@ public struct ContentModel: Recommender {
         popularity = data.itemRowCounts()
 
         let analyzer = TextAnalyzer(stems: h.stems)
-        let documents = (0..<data.itemCount).map { analyzer.terms(catalog.text(of: Int32($0))) }
+        let documents = analyzer.terms(of: (0..<data.itemCount).map { catalog.text(of: Int32($0)) })
         let tfidf = TFIDFModel(
             documents: documents,
             options: .init(

@@ -70,18 +70,29 @@ private struct Word {
         "cosmos": "cosmos", "bias": "bias", "andes": "andes",
     ]
 
+    static func scalars(_ text: String) -> [Unicode.Scalar] { Array(text.unicodeScalars) }
+    static let past = scalars("past")
+    static let possessives = ["'s'", "'s", "'"].map(scalars)
+    static let step1aSuffixes = ["sses", "ied", "ies", "ss", "us", "s"].map(scalars)
+    static let step1bSuffixes = ["eedly", "ingly", "edly", "eed", "ing", "ed"].map(scalars)
+    static let lengthenedEndings = ["at", "bl", "iz"].map(scalars)
+    static let ion = scalars("ion")
+    static let ative = scalars("ative")
+
     static let regionPrefixes: [[Unicode.Scalar]] = ["arsen", "commun", "emerg", "gener", "inter", "later", "organ", "past", "univers"]
         .map { Array($0.unicodeScalars) }
 
     // MARK: Helpers over the end of the word
 
     func hasSuffix(_ suffix: [Unicode.Scalar]) -> Bool {
-        letters.count >= suffix.count && Array(letters[(letters.count - suffix.count)...]) == suffix
+        letters.count >= suffix.count && letters[(letters.count - suffix.count)...].elementsEqual(suffix)
     }
 
     /// The longest of `suffixes` the word ends with.
     func longestSuffix(_ suffixes: [[Unicode.Scalar]]) -> [Unicode.Scalar]? {
-        suffixes.filter(hasSuffix).max { $0.count < $1.count }
+        var best: [Unicode.Scalar]?
+        for suffix in suffixes where hasSuffix(suffix) && suffix.count > (best?.count ?? 0) { best = suffix }
+        return best
     }
 
     mutating func replaceSuffix(length: Int, with replacement: String) {
@@ -99,7 +110,7 @@ private struct Word {
             return true
         }
         if end == 2, !Self.isVowel(letters[1]), Self.isVowel(letters[0]) { return true }
-        return end >= 4 && Array(letters[(end - 4)..<end]) == Array("past".unicodeScalars)
+        return end >= 4 && letters[(end - 4)..<end].elementsEqual(Self.past)
     }
 
     // MARK: The algorithm
@@ -153,11 +164,10 @@ private struct Word {
     }
 
     mutating func step1a() {
-        if let possessive = longestSuffix(["'s'", "'s", "'"].map { Array($0.unicodeScalars) }) {
+        if let possessive = longestSuffix(Self.possessives) {
             letters.removeLast(possessive.count)
         }
-        let suffixes = ["sses", "ied", "ies", "ss", "us", "s"].map { Array($0.unicodeScalars) }
-        guard let suffix = longestSuffix(suffixes) else { return }
+        guard let suffix = longestSuffix(Self.step1aSuffixes) else { return }
         let start = letters.count - suffix.count
         switch String(String.UnicodeScalarView(suffix)) {
         case "sses": replaceSuffix(length: 4, with: "ss")
@@ -170,8 +180,7 @@ private struct Word {
     }
 
     mutating func step1b() {
-        let suffixes = ["eedly", "ingly", "edly", "eed", "ing", "ed"].map { Array($0.unicodeScalars) }
-        guard let suffix = longestSuffix(suffixes) else { return }
+        guard let suffix = longestSuffix(Self.step1bSuffixes) else { return }
         let start = letters.count - suffix.count
         let name = String(String.UnicodeScalarView(suffix))
         if name == "eed" || name == "eedly" {
@@ -194,7 +203,7 @@ private struct Word {
         guard hasVowel(before: start) else { return }
         letters.removeLast(suffix.count)
         let end = letters.count
-        if ["at", "bl", "iz"].contains(where: { hasSuffix(Array($0.unicodeScalars)) }) {
+        if Self.lengthenedEndings.contains(where: hasSuffix) {
             letters.append("e")
         } else if end >= 2, letters[end - 1] == letters[end - 2], "bdfgmnprt".unicodeScalars.contains(letters[end - 1]) {
             // A double after a single a/e/o at the start stays (add, egg, err, odd).
@@ -212,18 +221,18 @@ private struct Word {
         letters[end - 1] = "i"
     }
 
-    static let step2Rules: [(String, String)] = [
+    static let step2Rules: [([Unicode.Scalar], String)] = [(String, String)]([
         ("ational", "ate"), ("tional", "tion"), ("enci", "ence"), ("anci", "ance"), ("abli", "able"), ("entli", "ent"),
         ("ization", "ize"), ("izer", "ize"), ("ation", "ate"), ("ator", "ate"), ("alism", "al"), ("aliti", "al"),
         ("alli", "al"), ("fulness", "ful"), ("fulli", "ful"), ("ousli", "ous"), ("ousness", "ous"), ("iveness", "ive"),
         ("iviti", "ive"), ("biliti", "ble"), ("bli", "ble"), ("ogist", "og"), ("ogi", "og"), ("lessli", "less"), ("li", ""),
-    ]
+    ]).map { (scalars($0.0), $0.1) }
 
     mutating func step2() {
         guard let (suffix, replacement) = Self.longestRule(Self.step2Rules, in: self) else { return }
         let start = letters.count - suffix.count
         guard start >= r1 else { return }
-        switch suffix {
+        switch String(String.UnicodeScalarView(suffix)) {
         case "ogi": guard start >= 1, letters[start - 1] == "l" else { return }
         case "li": guard start >= 1, Self.isValidLiEnding(letters[start - 1]) else { return }
         default: break
@@ -231,15 +240,15 @@ private struct Word {
         replaceSuffix(length: suffix.count, with: replacement)
     }
 
-    static let step3Rules: [(String, String)] = [
+    static let step3Rules: [([Unicode.Scalar], String)] = [(String, String)]([
         ("ational", "ate"), ("tional", "tion"), ("alize", "al"), ("icate", "ic"), ("iciti", "ic"), ("ical", "ic"),
         ("ful", ""), ("ness", ""), ("ative", ""),
-    ]
+    ]).map { (scalars($0.0), $0.1) }
 
     mutating func step3() {
         guard let (suffix, replacement) = Self.longestRule(Self.step3Rules, in: self) else { return }
         let start = letters.count - suffix.count
-        guard start >= r1, suffix != "ative" || start >= r2 else { return }
+        guard start >= r1, suffix != Self.ative || start >= r2 else { return }
         replaceSuffix(length: suffix.count, with: replacement)
     }
 
@@ -252,7 +261,7 @@ private struct Word {
         guard let suffix = longestSuffix(Self.step4Suffixes) else { return }
         let start = letters.count - suffix.count
         guard start >= r2 else { return }
-        if suffix == Array("ion".unicodeScalars) {
+        if suffix == Self.ion {
             guard start >= 1, letters[start - 1] == "s" || letters[start - 1] == "t" else { return }
         }
         letters.removeLast(suffix.count)
@@ -270,7 +279,9 @@ private struct Word {
     }
 
     /// The rule with the longest suffix the word ends with.
-    static func longestRule(_ rules: [(String, String)], in word: Word) -> (String, String)? {
-        rules.filter { word.hasSuffix(Array($0.0.unicodeScalars)) }.max { $0.0.unicodeScalars.count < $1.0.unicodeScalars.count }
+    static func longestRule(_ rules: [([Unicode.Scalar], String)], in word: Word) -> ([Unicode.Scalar], String)? {
+        var best: ([Unicode.Scalar], String)?
+        for rule in rules where word.hasSuffix(rule.0) && rule.0.count > (best?.0.count ?? 0) { best = rule }
+        return best
     }
 }

@@ -16,10 +16,26 @@ public struct TextAnalyzer: Sendable, Hashable {
     }
 
     public func terms(_ text: String) -> [String] {
+        var stems: [String: String] = [:]
+        return terms(text, stems: &stems)
+    }
+
+    /// The terms of many texts, stemming each distinct token once (a catalog repeats its words:
+    /// this is several times faster than calling ``terms(_:)`` per text).
+    public func terms(of texts: [String]) -> [[String]] {
+        var stems: [String: String] = [:]
+        return texts.map { terms($0, stems: &stems) }
+    }
+
+    private func terms(_ text: String, stems cache: inout [String: String]) -> [String] {
         let stemmer = EnglishStemmer()
         return tokenizer.tokens(text).compactMap { token in
             guard !stopWords.contains(token) else { return nil }
-            return stems ? stemmer.stem(token) : token
+            guard stems else { return token }
+            if let known = cache[token] { return known }
+            let stem = stemmer.stem(token)
+            cache[token] = stem
+            return stem
         }
     }
 }

@@ -18,12 +18,15 @@ let usage = """
     usage: crossrec-bench data [--ratings N] [--repetitions R] [--no-pandas] [--output FILE]
            crossrec-bench sweep [--trials 1000,10000,100000] [--workers 2,16] [--no-optuna] [--no-ray] [--output FILE]
            crossrec-bench models [--data ../shared/data/ml-100k] [--seeds 0,1,2,3,4] [--no-tuned] [--no-peers] [--output FILE]
+           crossrec-bench text [--words ../shared/testdata/snowball-english/voc.txt] [--repetitions 5] [--output FILE]
       data   parse throughput (MB/s) and resident bytes per interaction of the MovieLens loader on
              generated files in the 100K, 1M/10M and CSV rating layouts (targets: ≥150 MB/s, ≤24 B)
       models biased MF (Surprise defaults, and tuned on validation splits of u*.base) and baseline RMSE on
              u1..u5, and the u1 implicit protocol (popularity, ALS, BPR, item-kNN, EASE) over several seeds,
              with Surprise SVD/BaselineOnly and implicit ALS measured in the same run by python3
              (--no-peers skips them): the issue #3 goal figures with fit times
+      text   words per second of the Snowball English stemmer (against Python snowballstemmer in the same
+             run when importable, outputs compared), and documents per second of the text analyzer
       sweep  noop trials per second through `crossrec sweep run` (1k–100k trials, 2 and 16 workers),
              coordinator peak memory, and 64 × 50 ms sleep trials on 2 workers against the ideal 1.6 s
     """
@@ -67,6 +70,18 @@ do {
         let benchmark = ModelBenchmark(
             folder: folder, seeds: seeds, includeTuned: !arguments.contains("--no-tuned"),
             includePeers: !arguments.contains("--no-peers"))
+        let report = try benchmark.run()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+        print(json)
+        if let output = option("--output") { try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: output)) }
+    case "text":
+        guard let repetitions = Int(option("--repetitions") ?? "5"), repetitions > 0 else {
+            fail("--repetitions needs a positive integer")
+        }
+        let benchmark = TextBenchmark(
+            wordFile: option("--words") ?? "../shared/testdata/snowball-english/voc.txt", repetitions: repetitions)
         let report = try benchmark.run()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

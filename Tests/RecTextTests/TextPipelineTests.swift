@@ -32,6 +32,8 @@ struct TextPipelineTests {
         #expect(analyzer.terms("The Matrix Reloaded: Neo's fight continues") == ["matrix", "reload", "neo", "fight", "continu"])
         #expect(TextAnalyzer(stems: false).terms("The wars of the worlds") == ["wars", "worlds"])
         #expect(TextAnalyzer(stopWords: []).terms("The wars") == ["the", "war"])
+        let texts = ["Wars and more wars", "", "The war of the worlds", "Wars"]
+        #expect(analyzer.terms(of: texts) == texts.map(analyzer.terms), "the batch form caches stems, nothing else")
     }
 }
 
