@@ -62,11 +62,7 @@ struct DataLoadBenchmark {
             results.append(result)
             FileHandle.standardError.write(Data("\(layout.name): \(String(format: "%.0f", result.megabytesPerSecond)) MB/s, \(String(format: "%.1f", result.bytesPerInteraction)) B/interaction\n".utf8))
         }
-        #if DEBUG
-            let configuration = "debug (numbers are meaningless: use -c release)"
-        #else
-            let configuration = "release"
-        #endif
+        let configuration = BenchmarkSupport.buildConfiguration
         let met = results.allSatisfy { $0.megabytesPerSecond >= 150 && $0.bytesPerInteraction <= 24 }
         return Report(ratings: ratings, repetitions: repetitions, buildConfiguration: configuration, layouts: results, allTargetsMet: met)
     }

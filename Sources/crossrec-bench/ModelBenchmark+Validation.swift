@@ -20,17 +20,7 @@ extension ModelBenchmark {
     }
 
     func validationSplits(folds: [Split], data foldData: [TrainingData]) throws -> [ValidationSplit] {
-        try folds.enumerated().map { k, fold in
-            let holdout = try Splitting.randomHoldout(
-                fold.train, testFraction: Self.validationFraction, seed: UInt64(k + 1))
-            let full = foldData[k]
-            return ValidationSplit(
-                fold: fold.name,
-                training: TrainingData(
-                    interactions: holdout.train, userCount: full.userCount, itemCount: full.itemCount,
-                    isExplicit: true),
-                validation: holdout.test)
-        }
+        try repeatedValidationSplits(folds: folds, data: foldData, repeats: 1).map { $0[0] }
     }
 
     /// `repeats` validation splits per fold: repeat 0 is ``validationSplits(folds:data:)``'s split,

@@ -124,11 +124,7 @@ struct ModelBenchmark {
                     + "\(ranking[0].ndcgAt10.mean) in crossrec")
         }
         for note in notes { Self.progress("note: \(note)") }
-        #if DEBUG
-            let configuration = "debug (numbers are meaningless: use -c release)"
-        #else
-            let configuration = "release"
-        #endif
+        let configuration = BenchmarkSupport.buildConfiguration
         var report = Report(
             buildConfiguration: configuration, folder: folder, seeds: seeds, rating: rating, tunedMF: tuned,
             orderValidation: orders, implicitProtocol: Self.implicitProtocol, implicitU1: ranking, peers: peers, peerNotes: notes, ratios: [:],
@@ -263,8 +259,5 @@ struct ModelBenchmark {
 
     static func format(_ value: Double, digits: Int = 4) -> String { String(format: "%.\(digits)f", value) }
 
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
+    static func seconds(since start: ContinuousClock.Instant) -> Double { BenchmarkSupport.seconds(since: start) }
 }

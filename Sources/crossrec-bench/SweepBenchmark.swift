@@ -63,11 +63,7 @@ struct SweepBenchmark {
         let sleep = try runSweep(crossrec, root: root, kind: "sleep", trials: 64, workers: 2, model: "sleep: {seconds: 0.05}")
         let ideal = 64 * 0.05 / 2
         FileHandle.standardError.write(Data("sleep 64 × 50 ms, 2 workers: \(String(format: "%.2f", sleep.seconds)) s (ideal \(ideal) s)\n".utf8))
-        #if DEBUG
-            let configuration = "debug (numbers are meaningless: use -c release)"
-        #else
-            let configuration = "release"
-        #endif
+        let configuration = BenchmarkSupport.buildConfiguration
         return Report(
             buildConfiguration: configuration, noop: noop, sleep: sleep, sleepIdealSeconds: ideal,
             sleepOverheadPercent: (sleep.seconds / ideal - 1) * 100, optuna: compareWithOptuna ? optuna(root: root) : nil,

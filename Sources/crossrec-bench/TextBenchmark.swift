@@ -59,11 +59,7 @@ struct TextBenchmark {
 
         var python: (rate: Double, differing: Int, version: String)?
         if let measured = try pythonLeg(words: words, stems: stems) { python = measured }
-        #if DEBUG
-            let configuration = "debug (numbers are meaningless: use -c release)"
-        #else
-            let configuration = "release"
-        #endif
+        let configuration = BenchmarkSupport.buildConfiguration
         return Report(
             buildConfiguration: configuration, words: words.count, wordSource: source,
             stemmerWordsPerSecond: Double(words.count * repetitions) / stemSeconds, documents: documents.count,
@@ -138,8 +134,5 @@ struct TextBenchmark {
         }
     }
 
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
+    static func seconds(since start: ContinuousClock.Instant) -> Double { BenchmarkSupport.seconds(since: start) }
 }

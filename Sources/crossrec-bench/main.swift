@@ -41,22 +41,14 @@ do {
         let benchmark = DataLoadBenchmark(ratings: ratings, repetitions: repetitions, compareWithPandas: !arguments.contains("--no-pandas"))
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let report = try benchmark.run(executable: executable)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
-        print(json)
-        if let output = option("--output") { try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: output)) }
+        try BenchmarkSupport.emit(report, output: option("--output"))
     case "sweep":
         let trials = (option("--trials") ?? "1000,10000,100000").split(separator: ",").compactMap { Int($0) }
         let workers = (option("--workers") ?? "2,16").split(separator: ",").compactMap { Int($0) }
         var benchmark = SweepBenchmark(noopTrials: trials, workerCounts: workers, compareWithOptuna: !arguments.contains("--no-optuna"))
         benchmark.compareWithRayTune = !arguments.contains("--no-ray")
         let report = try benchmark.run()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
-        print(json)
-        if let output = option("--output") { try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: output)) }
+        try BenchmarkSupport.emit(report, output: option("--output"))
     case "models":
         let folder = option("--data") ?? "../shared/data/ml-100k"
         guard FileManager.default.fileExists(atPath: folder + "/u1.base") else {
@@ -71,11 +63,7 @@ do {
             folder: folder, seeds: seeds, includeTuned: !arguments.contains("--no-tuned"),
             includePeers: !arguments.contains("--no-peers"))
         let report = try benchmark.run()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
-        print(json)
-        if let output = option("--output") { try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: output)) }
+        try BenchmarkSupport.emit(report, output: option("--output"))
     case "text":
         guard let repetitions = Int(option("--repetitions") ?? "5"), repetitions > 0 else {
             fail("--repetitions needs a positive integer")
@@ -83,11 +71,7 @@ do {
         let benchmark = TextBenchmark(
             wordFile: option("--words") ?? "../shared/testdata/snowball-english/voc.txt", repetitions: repetitions)
         let report = try benchmark.run()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
-        print(json)
-        if let output = option("--output") { try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: output)) }
+        try BenchmarkSupport.emit(report, output: option("--output"))
     case "_load-child":
         guard arguments.count >= 3, let repetitions = Int(arguments[2]) else { fail("_load-child FOLDER REPETITIONS") }
         try DataLoadBenchmark.loadChild(folder: arguments[1], repetitions: repetitions)
