@@ -6,13 +6,14 @@ struct Crossrec: AsyncParsableCommand {
         commandName: "crossrec",
         abstract: "Cross-domain recommendation and distributed hyperparameter sweeps.",
         discussion: """
-            crossrec learns one user representation from interactions on several platforms (movie ratings,
-            news clicks, or any two domains whose users are linked) and sweeps its models' hyperparameters
-            across worker processes.
+            crossrec learns one user representation from interactions on several platforms (movie \
+            ratings, news clicks, or any two domains whose users are linked) and sweeps its models' \
+            hyperparameters across worker processes.
 
-            Start with generated data:
+            Start here:
+              crossrec sweep run sweeps/quickstart.yaml --workers 4
+              crossrec train --synthetic --model ease
               crossrec data generate --output out/synthetic
-              crossrec data inspect out/synthetic
             """,
         version: CrossrecVersion.current,
         subcommands: [

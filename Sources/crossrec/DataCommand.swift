@@ -86,8 +86,9 @@ extension DataCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the detected layout and statistics of a data set.",
             discussion: """
-                Shows users, items, interactions, density, the rating histogram, per-domain counts, users shared
-                by all domains, MIND news coverage, and every duplicate or skipped row the loader counted.
+                Shows users, items, interactions, density, the rating histogram, per-domain counts, \
+                users shared by all domains, MIND news coverage, and every duplicate or skipped row the \
+                loader counted.
                 """
         )
 

@@ -8,10 +8,11 @@ extension DataCommand {
             abstract: "Download an official data set archive, verify its checksum and unpack it.",
             discussion: """
                 Names: \(DatasetCatalog.official.names.joined(separator: ", ")).
-                Downloads resume where they stopped; MovieLens archives are checked against the .md5 files
-                GroupLens publishes; MIND publishes no checksum, so the SHA-256 of what was downloaded is
-                recorded in the cache (downloads.sha256) and checked on later runs.
-                The data sets' licenses forbid redistribution: keep them out of version control.
+
+                Downloads resume where they stopped; MovieLens archives are checked against the .md5 \
+                files GroupLens publishes; MIND publishes no checksum, so the SHA-256 of what was \
+                downloaded is recorded in the cache (downloads.sha256) and checked on later runs. The \
+                data sets' licenses forbid redistribution: keep them out of version control.
                 """
         )
 

@@ -7,10 +7,11 @@ extension DataCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a synthetic linked data set: MovieLens-layout ratings, MIND-layout news clicks, links and truth.",
             discussion: """
-                Writes OUTPUT/movielens (ml-latest CSV layout), OUTPUT/mind/{train,dev} (MIND layout), OUTPUT/links.csv
-                (users present in both domains) and OUTPUT/truth.json (the planted genre-topic affinity matrix and
-                every user's latent tastes). The same parameters give byte-identical files.
-                --affinity 0 is the negative control: topic tastes independent of genre tastes.
+                Writes OUTPUT/movielens (ml-latest CSV layout), OUTPUT/mind/{train,dev} (MIND layout), \
+                OUTPUT/links.csv (users present in both domains) and OUTPUT/truth.json (the planted \
+                genre-topic affinity matrix and every user's latent tastes). The same parameters give \
+                byte-identical files. --affinity 0 is the negative control: topic tastes independent \
+                of genre tastes.
                 """
         )
 

@@ -13,9 +13,10 @@ struct KeysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write NAME.key (secret, mode 0600) and NAME.pub (public) into a folder.",
             discussion: """
-                The coordinator needs its own key (--curve-key coordinator.key) and an allow-list of worker
-                public keys (--allow keys/workers/, a folder of .pub files or a file with one key per line).
-                Each worker needs its own key and the coordinator's public key (--server-key coordinator.pub).
+                The coordinator needs its own key (--curve-key coordinator.key) and an allow-list of \
+                worker public keys (--allow keys/workers/, a folder of .pub files or a file with one key \
+                per line). Each worker needs its own key and the coordinator's public key (--server-key \
+                coordinator.pub).
                 """
         )
 

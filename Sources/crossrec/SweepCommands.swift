@@ -15,9 +15,11 @@ struct SweepCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a sweep file with a coordinator and N local worker processes; print the leaderboard.",
             discussion: """
-                Example: crossrec sweep run sweeps/quickstart.yaml --workers 4
-                Trials are recorded in the store as they finish; running the same file again against the same
-                store skips finished trials (a changed grid adds only the new ones). For CI:
+                Example:
+                  crossrec sweep run sweeps/quickstart.yaml --workers 4
+
+                Trials are recorded in the store as they finish; running the same file again against \
+                the same store skips finished trials (a changed grid adds only the new ones). For CI:
                   --assert 'rmse<=0.95' --junit out/sweep.xml --summary out/sweep.md
                 """
         )
@@ -110,8 +112,8 @@ struct CoordinatorCommand: ParsableCommand {
         commandName: "coordinator",
         abstract: "Run a sweep's coordinator; workers on any machine connect to it with `crossrec worker`.",
         discussion: """
-            Binding beyond loopback needs CURVE keys (--curve-key and --allow, see `crossrec keys generate`)
-            or an explicit --insecure.
+            Binding beyond loopback needs CURVE keys (--curve-key and --allow, see `crossrec keys \
+            generate`) or an explicit --insecure.
             """
     )
 

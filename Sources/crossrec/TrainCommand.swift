@@ -10,10 +10,12 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train and evaluate one model on one data set and split (the code path a sweep worker runs).",
         discussion: """
             Examples:
-              crossrec train ../shared/data/ml-100k --split official:u1 --model mf --param factors=64 --param epochs=20
-              crossrec train --synthetic --model als --param factors=32
-            Splits: official:u1 (…u5, ua, ub), random:0.2[:SEED], per-user:0.2[:SEED], leave-last-out[:N],
-            temporal:0.2, mind (train/dev). Metrics are measured on the test split only.
+              crossrec train ../shared/data/ml-100k --model mf --param factors=64
+              crossrec train --synthetic --model content --param min_df=1
+
+            Splits: official:u1 (…u5, ua, ub), random:0.2[:SEED], per-user:0.2[:SEED], \
+            leave-last-out[:N], temporal:0.2, mind (train/dev). Metrics are measured on the test \
+            split only.
             """
     )
 
