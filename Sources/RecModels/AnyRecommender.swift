@@ -25,6 +25,13 @@ public struct AnyRecommender: Sendable {
 
     public func predictRating(user: Int32, item: Int32) -> Float? { base.predictRating(user: user, item: item) }
 
+    public func scoreCandidates(
+        user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
+        into scores: UnsafeMutableBufferPointer<Float>
+    ) {
+        base.scoreCandidates(user: user, history: history, candidates: candidates, itemCount: itemCount, into: scores)
+    }
+
     /// The wrapped model as `type`, or nil.
     public func unwrap<Model: Recommender>(as type: Model.Type) -> Model? { base as? Model }
 }

@@ -64,6 +64,8 @@ public struct ContentModel: Recommender {
     var termWeights: [Float] = []
     /// Unit-length profile per user (empty without rows).
     var profiles: [SparseVector] = []
+    /// Unit-length TF-IDF vector per item (empty without text), for profiles built from a history.
+    var itemVectors: [SparseVector] = []
     var popularity: [Float] = []
 
     public init(hyperparameters: Hyperparameters = Hyperparameters(), seed: UInt64 = 0) {
@@ -97,7 +99,7 @@ public struct ContentModel: Recommender {
                     + "within max_df = \(h.maximumDocumentFraction); lower min_df or raise max_df")
         }
         vocabulary = tfidf.vocabulary
-        let itemVectors = documents.map(tfidf.vector)
+        itemVectors = documents.map(tfidf.vector)
         buildInvertedIndex(itemVectors, terms: vocabulary.count)
         profiles = Self.profiles(data, itemVectors: itemVectors, terms: vocabulary.count, hyperparameters: h)
         _ = progress(EpochProgress(epoch: 1, totalEpochs: 1, values: ["vocabulary": Double(vocabulary.count)]))
@@ -165,6 +167,32 @@ public struct ContentModel: Recommender {
 
     /// 0.5^(age / halfLife), age clamped at 0.
     static func decay(age: Double, halfLife: Double) -> Double { pow(0.5, max(0, age) / halfLife) }
+
+    /// The MIND impression protocol: the profile is built from `history` alone (uniform weights,
+    /// no decay: a history carries no times), never from the trained profile of `user`; an empty
+    /// history gets popularity. O(Σ history nnz + Σ candidate nnz).
+    public func scoreCandidates(
+        user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
+        into scores: UnsafeMutableBufferPointer<Float>
+    ) {
+        var sum: [Int32: Double] = [:]
+        for item in history where item >= 0 && Int(item) < itemVectors.count {
+            let vector = itemVectors[Int(item)]
+            for (t, value) in zip(vector.indices, vector.values) { sum[t, default: 0] += Double(value) }
+        }
+        let indices = sum.keys.sorted()
+        let norm = indices.reduce(0.0) { $0 + sum[$1]! * sum[$1]! }.squareRoot()
+        guard norm > 0 else {
+            for (k, item) in candidates.enumerated() {
+                scores[k] = item >= 0 && Int(item) < popularity.count ? popularity[Int(item)] : 0
+            }
+            return
+        }
+        let profile = SparseVector(indices: indices, values: indices.map { Float(sum[$0]! / norm) })
+        for (k, item) in candidates.enumerated() {
+            scores[k] = item >= 0 && Int(item) < itemVectors.count ? Float(profile.dot(itemVectors[Int(item)])) : 0
+        }
+    }
 
     public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
         let profile = Int(user) < profiles.count ? profiles[Int(user)] : SparseVector()

@@ -28,7 +28,8 @@ public enum ModelRegistry {
     }
 
     static let ratingMetrics = ["rmse", "mae"]
-    static let rankingMetrics = ["ndcg@10", "precision@10", "recall@10"]
+    /// Top-K metrics, and the MIND impression metrics a MIND split (`mind: train/dev`) adds.
+    static let rankingMetrics = ["ndcg@10", "precision@10", "recall@10", "mind_auc", "mind_mrr", "mind_ndcg@5", "mind_ndcg@10"]
 
     public static let entries: [Entry] = [
         Entry(

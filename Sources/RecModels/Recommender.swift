@@ -65,10 +65,28 @@ public protocol Recommender: Sendable {
 
     /// Predicted rating, for models of explicit feedback; nil when the model does not predict ratings.
     func predictRating(user: Int32, item: Int32) -> Float?
+
+    /// Scores `candidates` (one score each, into `scores`) for `user`, whose clicks before this
+    /// moment are `history` — the MIND impression protocol. Models that can build a profile from
+    /// a history (``ContentModel``) use it and nothing the user did later; the default reads the
+    /// trained user's ``scoreAll(user:into:)`` at the candidates (O(itemCount) per call), which is
+    /// valid when the model was trained only on clicks before the impressions it scores.
+    func scoreCandidates(
+        user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
+        into scores: UnsafeMutableBufferPointer<Float>)
 }
 
 extension Recommender {
     public func predictRating(user: Int32, item: Int32) -> Float? { nil }
+
+    public func scoreCandidates(
+        user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
+        into scores: UnsafeMutableBufferPointer<Float>
+    ) {
+        var all = [Float](repeating: 0, count: itemCount)
+        all.withUnsafeMutableBufferPointer { scoreAll(user: user, into: $0) }
+        for (k, item) in candidates.enumerated() { scores[k] = Int(item) < itemCount && item >= 0 ? all[Int(item)] : 0 }
+    }
 }
 
 /// A model failure that retrying will not fix (bad hyperparameters for this data, divergence).

@@ -13,6 +13,9 @@ public struct PreparedData: Sendable {
     public var userCount: Int
     public var itemCount: Int
     public var isExplicit: Bool
+    /// With a MIND split (`mind: train/dev`): the evaluated part's impression log, scored by the
+    /// MIND impression protocol as well as top-K.
+    public var impressions: MINDImpressionLog?
     /// Seconds spent loading and splitting (reported as the `load` timing of the first trial).
     public var loadSeconds: Double
 
@@ -46,6 +49,7 @@ public struct PreparedData: Sendable {
             throw RuntimeError("data set has no domain '\(domainName)'; it has \(dataset.domains.map(\.name).joined(separator: ", "))")
         }
         let split: Split
+        var impressions: MINDImpressionLog?
         let defaultSplit: SplitSpec =
             detected == .movielens && FileManager.default.fileExists(atPath: folder + "/u1.base")
             ? .official("u1") : (detected == .mind ? .mind(train: "train", evaluate: "dev") : .perUser(testFraction: 0.2, seed: 1))
@@ -61,7 +65,14 @@ public struct PreparedData: Sendable {
         case .temporal(let test):
             split = try Splitting.temporal(domain.interactions, testFraction: test)
         case .mind(let train, let evaluate):
-            split = try MINDLoader.load(folder: folder).clickSplit(train: train, test: evaluate)
+            guard detected == .mind else {
+                throw RuntimeError(
+                    "split 'mind' needs a MIND folder (train/ and dev/ with behaviors.tsv and news.tsv); \(folder) is "
+                        + "\(detected.rawValue) data: use a per-user, random or temporal split")
+            }
+            let mind = try MINDLoader.load(folder: folder)
+            split = try mind.clickSplit(train: train, test: evaluate)
+            impressions = mind.logs[evaluate]
         }
         let training = TrainingData(
             interactions: split.train, userCount: dataset.users.count, itemCount: domain.items.count,
@@ -69,7 +80,7 @@ public struct PreparedData: Sendable {
         let elapsed = ContinuousClock.now - start
         return PreparedData(
             request: request, domainName: domainName, training: training, test: split.test, userCount: dataset.users.count,
-            itemCount: domain.items.count, isExplicit: domain.isExplicit,
+            itemCount: domain.items.count, isExplicit: domain.isExplicit, impressions: impressions,
             loadSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }

@@ -145,7 +145,10 @@ public final class TrialRunner: @unchecked Sendable {
 
     /// Held-out metrics: RMSE/MAE when the model predicts ratings on explicit data, and top-K
     /// metrics (candidates: items seen in training minus the user's own; relevant: test ratings
-    /// ≥ 4 on explicit data, every test row on implicit data).
+    /// ≥ 4 on explicit data, every test row on implicit data). With a MIND split, also the MIND
+    /// impression metrics of the evaluated part (`mind_auc`, `mind_mrr`, `mind_ndcg@5`,
+    /// `mind_ndcg@10`, as the official scorer; `mind_impressions` scored): each impression is
+    /// scored from its own history (``Recommender/scoreCandidates``).
     static func evaluate(_ model: AnyRecommender, on data: PreparedData) -> [String: Double] {
         var values: [String: Double] = [:]
         let split = Split(name: data.domainName, train: data.training.interactions, test: data.test)
@@ -162,6 +165,16 @@ public final class TrialRunner: @unchecked Sendable {
             }
             for name in topK.metricNames { if let value = topK.value(name), value.isFinite { values[name] = value } }
             values["users_evaluated"] = Double(topK.counts.usersEvaluated)
+        }
+        if let log = data.impressions {
+            let itemCount = data.itemCount
+            let evaluation = ImpressionEvaluator().evaluate(log) { user, history, candidates, scores in
+                model.scoreCandidates(user: user, history: history, candidates: candidates, itemCount: itemCount, into: scores)
+            }
+            for name in ImpressionEvaluation.metricNames {
+                if let value = evaluation.value(name), value.isFinite { values["mind_" + name] = value }
+            }
+            values["mind_impressions"] = Double(evaluation.counts.impressionsScored)
         }
         return values
     }

@@ -91,3 +91,33 @@ struct ContentModelTests {
         #expect(metrics.recall > popularity.recall + 0.1, "\(metrics); popularity \(popularity)")
     }
 }
+
+@Suite("Scoring impression candidates")
+struct CandidateScoringTests {
+    @Test func theContentModelBuildsTheProfileFromTheGivenHistoryOnly() throws {
+        let data = ContentModelTests.data()
+        let model = try trained("content", on: data, parameters: ["min_df": 1])
+        var scores = [Float](repeating: .nan, count: 2)
+        // User 1 trained on cooking, but this impression's history is two space stories.
+        scores.withUnsafeMutableBufferPointer {
+            model.scoreCandidates(user: 1, history: [0, 1], candidates: [2, 5], itemCount: 8, into: $0)
+        }
+        #expect(scores[0] > scores[1], "\(scores)")
+        // No history: popularity of the candidates (items 0 and 3 have two rows, item 5 none).
+        scores.withUnsafeMutableBufferPointer {
+            model.scoreCandidates(user: 1, history: [], candidates: [0, 5], itemCount: 8, into: $0)
+        }
+        #expect(scores == [2, 0])
+    }
+
+    @Test func otherModelsReadTheTrainedUsersScoresAtTheCandidates() throws {
+        let data = ContentModelTests.data()
+        let model = try trained("popularity", on: data)
+        let all = scores(model, user: 0, itemCount: 8)
+        var picked = [Float](repeating: .nan, count: 3)
+        picked.withUnsafeMutableBufferPointer {
+            model.scoreCandidates(user: 0, history: [5, 6], candidates: [3, 0, 7], itemCount: 8, into: $0)
+        }
+        #expect(picked == [all[3], all[0], all[7]])
+    }
+}

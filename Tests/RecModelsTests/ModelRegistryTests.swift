@@ -8,7 +8,10 @@ import Testing
         #expect(catalog.names == ["popularity", "baseline", "mf", "als", "bpr", "itemknn", "ease", "content"])
         #expect(catalog.models.allSatisfy { $0.family == ($0.name == "content" ? "content" : "cf") })
         #expect(catalog.model(named: "mf")?.metrics == ["rmse", "mae"])
-        #expect(catalog.model(named: "als")?.metrics == ["ndcg@10", "precision@10", "recall@10"])
+        #expect(
+            catalog.model(named: "als")?.metrics == [
+                "ndcg@10", "precision@10", "recall@10", "mind_auc", "mind_mrr", "mind_ndcg@5", "mind_ndcg@10",
+            ])
         #expect(
             catalog.model(named: "mf")?.parameters.map(\.name) == [
                 "factors", "epochs", "lr", "reg", "init_std", "lr_bias", "reg_bias", "lr_decay", "order",
