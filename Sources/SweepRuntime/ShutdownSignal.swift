@@ -7,6 +7,7 @@ public final class ShutdownSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var requested = false
     private var sources: [any DispatchSourceSignal] = []
+    private var wakeUps: [@Sendable () -> Void] = []
 
     public init() {}
 
@@ -20,11 +21,13 @@ public final class ShutdownSignal: @unchecked Sendable {
                 self.lock.lock()
                 let second = self.requested
                 self.requested = true
+                let wakeUps = self.wakeUps
                 self.lock.unlock()
                 if second {
                     FileHandle.standardError.write(Data("crossrec: second signal, exiting now\n".utf8))
                     exit(130)
                 }
+                for wakeUp in wakeUps { wakeUp() }
             }
             source.resume()
             sources.append(source)
@@ -34,6 +37,16 @@ public final class ShutdownSignal: @unchecked Sendable {
     public func request() {
         lock.lock()
         requested = true
+        let wakeUps = self.wakeUps
+        lock.unlock()
+        for wakeUp in wakeUps { wakeUp() }
+    }
+
+    /// Calls `action` (on the signal's queue, or in `request()`'s caller) whenever a shutdown is
+    /// requested, so a loop blocked in a poll can be woken at once instead of at its next timeout.
+    public func onRequest(_ action: @escaping @Sendable () -> Void) {
+        lock.lock()
+        wakeUps.append(action)
         lock.unlock()
     }
 

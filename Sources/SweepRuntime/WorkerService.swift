@@ -21,6 +21,9 @@ public final class WorkerService {
         public var livenessMisses: Int = 3
         public var maxMessageSize: Int = 16 << 20
         public var verbose = false
+        /// Longest wait in one poll. Messages, trial completions, the core's own deadlines and
+        /// shutdown requests wake the loop before it; this is only a safety net.
+        var pollCap: Duration = .milliseconds(100)
 
         public init(endpoint: String, workerID: String, slots: Int = 1, serverPublicKey: String? = nil, keyFile: String? = nil) {
             self.endpoint = endpoint
@@ -50,6 +53,15 @@ public final class WorkerService {
         let completions = try context.socket(.pull)
         try completions.setLinger(.zero)
         try completions.bind(doneEndpoint)
+        // A signal wakes the loop at once: an empty frame on the completion endpoint (ignored as a
+        // message), sent from a socket of its own on the signal's thread.
+        shutdown.onRequest { [context] in
+            guard let push = try? context.socket(.push) else { return }
+            defer { push.close() }
+            try? push.setLinger(.milliseconds(100))
+            guard (try? push.connect(doneEndpoint)) != nil else { return }
+            _ = try? push.send([UInt8](), flags: .dontWait)
+        }
         var (dealer, handshakes) = try connect(context)
         var lastHandshakeComplaint: ContinuousClock.Instant?
 
@@ -129,12 +141,12 @@ public final class WorkerService {
                 pending += core.handle(.shutdownRequested, now: now())
                 continue
             }
-            let timeout: Duration = wakeUp.map { max(.zero, now().duration(to: $0)) } ?? .milliseconds(100)
+            let timeout: Duration = wakeUp.map { max(.zero, now().duration(to: $0)) } ?? options.pollCap
             var poller = ZMQPoller()
             let dealerIndex = poller.register(dealer)
             _ = poller.register(completions)
             let handshakeIndex = poller.register(handshakes)
-            let ready = try poller.poll(timeout: min(timeout, .milliseconds(100)))
+            let ready = try poller.poll(timeout: min(timeout, options.pollCap))
             for item in ready {
                 if item.index == dealerIndex {
                     while let frames = try dealer.receiveMultipart(flags: .dontWait) {

@@ -122,4 +122,27 @@ struct WorkerReconnectTests {
         case .success: break
         }
     }
+
+    /// A shutdown request wakes the worker's poll at once. With heartbeats and the poll's safety
+    /// net both at 60 s nothing else would wake it for a minute; it must be gone within seconds.
+    @Test func aShutdownRequestWakesAnIdleWorkerAtOnce() throws {
+        let listener = try SilentListener()
+        defer { listener.stop() }
+        var options = WorkerService.Options(endpoint: "tcp://127.0.0.1:\(listener.port)", workerID: "sleepy")
+        options.heartbeatInterval = .seconds(60)
+        options.pollCap = .seconds(60)
+        let shutdown = ShutdownSignal()
+        let outcome = Outcome()
+        let thread = Thread { [options] in
+            outcome.set(Result { _ = try WorkerService(options: options, shutdown: shutdown).run() })
+        }
+        thread.start()
+        Thread.sleep(forTimeInterval: 0.5)  // let it connect, say hello and go to sleep in its poll
+        shutdown.request()
+        switch outcome.wait(timeout: 15) {
+        case nil: Issue.record("the worker slept through the shutdown request (still running 15 s later)")
+        case .failure(let error): Issue.record("the worker failed: \(error)")
+        case .success: break
+        }
+    }
 }
