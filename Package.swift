@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "SweepTests", dependencies: ["Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire", "Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore", "Sweep"], swiftSettings: strict),
-        .testTarget(name: "SweepRuntimeTests", dependencies: ["SweepRuntime", "Sweep", "SweepStore"], swiftSettings: strict),
+        .testTarget(name: "SweepRuntimeTests", dependencies: ["SweepRuntime", "Sweep", "SweepStore", "RecData"], swiftSettings: strict),
         // ZIPFoundation: the tests build their fixture archives with it.
         .testTarget(
             name: "DataFetchTests",

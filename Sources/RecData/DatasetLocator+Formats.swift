@@ -3,7 +3,7 @@ import Foundation
 extension DatasetLocator {
     func openMIND(path: String) throws(DataError) -> Opened {
         let mind = try MINDLoader.load(folder: path)
-        return Opened(dataset: mind.dataset, extra: Self.mindFigures(mind))
+        return Opened(dataset: mind.dataset, extra: Self.mindFigures(mind), mind: mind)
     }
 
     /// MIND figures for `data inspect`: impressions and clicks per split, and news coverage.
@@ -29,9 +29,10 @@ extension DatasetLocator {
         let movies = try movieLens.load(folder: (path as NSString).appendingPathComponent("movielens"))
         let mind = try MINDLoader.load(folder: (path as NSString).appendingPathComponent("mind"))
         let links = try UserLinks.load(file: (path as NSString).appendingPathComponent("links.csv"))
-        var dataset = try links.join(movies, mind.dataset)
+        let (joined, mindUsers) = try links.joinMapping(movies, mind.dataset)
+        var dataset = joined
         dataset.name = (path as NSString).lastPathComponent
         dataset.layout = "linked (MovieLens CSV + MIND + links.csv)"
-        return Opened(dataset: dataset, extra: Self.mindFigures(mind))
+        return Opened(dataset: dataset, extra: Self.mindFigures(mind), mind: mind, mindUsers: mindUsers)
     }
 }

@@ -18,6 +18,18 @@ public struct DatasetLocator: Sendable {
     public struct Opened: Sendable {
         public var dataset: Dataset
         public var extra: [String: String]
+        /// The MIND part (impression logs) of a MIND or linked folder.
+        public var mind: MINDDataset?
+        /// For a linked folder: `mindUsers[u]` is the dataset's index of MIND user `u` (the two
+        /// loaders number users differently); nil when they are the same numbering.
+        public var mindUsers: [Int32]?
+
+        public init(dataset: Dataset, extra: [String: String], mind: MINDDataset? = nil, mindUsers: [Int32]? = nil) {
+            self.dataset = dataset
+            self.extra = extra
+            self.mind = mind
+            self.mindUsers = mindUsers
+        }
     }
 
     public func detect(path: String) throws(DataError) -> Kind {

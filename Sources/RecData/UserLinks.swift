@@ -62,7 +62,11 @@ public struct UserLinks: Sendable, Equatable {
     /// `a` keep their ids; users only in `b` keep theirs unless it collides with an id of `a`, in
     /// which case it becomes `<b.name>:<id>`. Links naming an id absent from its data set are
     /// counted in the report (`skipped`), not silently dropped.
-    public func join(_ a: Dataset, _ b: Dataset) throws(DataError) -> Dataset {
+    public func join(_ a: Dataset, _ b: Dataset) throws(DataError) -> Dataset { try joinMapping(a, b).dataset }
+
+    /// ``join(_:_:)``, and where each user index of `b` went in the joined data set (for data
+    /// read from `b`'s files later, such as MIND impression logs).
+    public func joinMapping(_ a: Dataset, _ b: Dataset) throws(DataError) -> (dataset: Dataset, bUsers: [Int32]) {
         let names = a.domains.map(\.name) + b.domains.map(\.name)
         if Set(names).count != names.count {
             throw DataError(
@@ -106,6 +110,7 @@ public struct UserLinks: Sendable, Equatable {
             report.skipped.merge(source.skipped) { lhs, rhs in lhs.merging(rhs) { $0 + $1 } }
             report.notes += source.notes
         }
-        return Dataset(name: "\(a.name)+\(b.name)", layout: "linked: \(a.layout) + \(b.layout)", users: users, domains: domains, report: report)
+        let dataset = Dataset(name: "\(a.name)+\(b.name)", layout: "linked: \(a.layout) + \(b.layout)", users: users, domains: domains, report: report)
+        return (dataset, mapB)
     }
 }

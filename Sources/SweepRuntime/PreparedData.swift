@@ -40,11 +40,16 @@ public struct PreparedData: Sendable {
             locator.kind = kind
         }
         let detected = try locator.detect(path: folder)
-        var dataset = try locator.open(path: folder).dataset
+        let opened = try locator.open(path: folder)
+        var dataset = opened.dataset
         if let domainSplit = request.domainSplit {
             dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset)
         }
-        let domainName = request.domain ?? (dataset.domain("movies") != nil ? "movies" : dataset.domains[0].name)
+        // The MIND split evaluates the MIND domain: pick it unless the request names one.
+        var mindDomain: String?
+        if case .mind = request.split, let mind = opened.mind { mindDomain = mind.news.name }
+        let domainName =
+            request.domain ?? mindDomain ?? (dataset.domain("movies") != nil ? "movies" : dataset.domains[0].name)
         guard let domain = dataset.domain(domainName) else {
             throw RuntimeError("data set has no domain '\(domainName)'; it has \(dataset.domains.map(\.name).joined(separator: ", "))")
         }
@@ -65,14 +70,26 @@ public struct PreparedData: Sendable {
         case .temporal(let test):
             split = try Splitting.temporal(domain.interactions, testFraction: test)
         case .mind(let train, let evaluate):
-            guard detected == .mind else {
+            guard let mind = opened.mind else {
                 throw RuntimeError(
-                    "split 'mind' needs a MIND folder (train/ and dev/ with behaviors.tsv and news.tsv); \(folder) is "
+                    "split 'mind' needs MIND data (a MIND folder, or a linked folder with mind/ in it); \(folder) is "
                         + "\(detected.rawValue) data: use a per-user, random or temporal split")
             }
-            let mind = try MINDLoader.load(folder: folder)
-            split = try mind.clickSplit(train: train, test: evaluate)
-            impressions = mind.logs[evaluate]
+            guard domainName == mind.news.name else {
+                throw RuntimeError(
+                    "split 'mind' evaluates the '\(mind.news.name)' domain, not '\(domainName)': set domain: \(mind.news.name) "
+                        + "(--domain \(mind.news.name)) or leave it out")
+            }
+            var clicks = try mind.clickSplit(train: train, test: evaluate)
+            var log = mind.logs[evaluate]
+            if let map = opened.mindUsers {
+                // A linked folder numbers users across both domains: renumber the MIND part's rows.
+                clicks.train.users = clicks.train.users.map { map[Int($0)] }
+                clicks.test.users = clicks.test.users.map { map[Int($0)] }
+                log?.mapUsers(map)
+            }
+            split = clicks
+            impressions = log
         }
         let training = TrainingData(
             interactions: split.train, userCount: dataset.users.count, itemCount: domain.items.count,

@@ -1,4 +1,5 @@
 import Foundation
+import RecData
 import Sweep
 import Testing
 
@@ -59,13 +60,48 @@ struct ImpressionProtocolTests {
         #expect(content["mind_auc"] == 1 && content["mind_mrr"] == 1, "\(content)")
     }
 
-    @Test func theMINDSplitOnOtherDataIsAClearError() throws {
-        let request = DatasetSpec(source: .synthetic(SyntheticDatasetSpec(users: 20, movies: 10, news: 10)), split: .mind(train: "train", evaluate: "dev"))
-        let result = TrialRunner().run(TrialConfig(model: "popularity", parameters: [:], seed: 1), dataset: request, cancel: CancellationFlag()) { _ in }
-        guard case .failure(let failure) = result else {
-            Issue.record("the mind split was accepted on linked data")
-            return
+    @Test func theMINDSplitOnLinkedDataRenumbersTheMINDUsersIntoTheJoinedOnes() throws {
+        let synthetic = SyntheticDatasetSpec(users: 60, movies: 20, news: 30)
+        let request = DatasetSpec(source: .synthetic(synthetic), split: .mind(train: "train", evaluate: "dev"))
+        let data = try PreparedData.prepare(request)
+        #expect(data.domainName == "news", "the mind split picks the MIND domain")
+        let log = try #require(data.impressions)
+        #expect(!log.isEmpty)
+        // Every training click is a (user, news) row of the joined data set's news domain.
+        var locator = DatasetLocator()
+        locator.kind = .linked
+        let joined = try locator.open(path: try SyntheticCache.folder(for: synthetic)).dataset
+        let news = try #require(joined.domain("news")).interactions
+        var rows = Set<[Int32]>()
+        for k in 0..<news.count { rows.insert([news.users[k], news.items[k]]) }
+        let train = data.training.interactions
+        #expect(train.count > 0)
+        for k in 0..<train.count { #expect(rows.contains([train.users[k], train.items[k]]), "row \(k) is not a joined news click") }
+        #expect(log.users.allSatisfy { $0 >= 0 && Int($0) < joined.users.count })
+        let metrics = try TrialRunner().run(
+            TrialConfig(model: "content", parameters: [:], seed: 1), dataset: request, cancel: CancellationFlag()
+        ) { _ in }.get().values
+        let scored = try #require(metrics["mind_impressions"])
+        #expect(scored > 0 && scored <= Double(log.count))
+        #expect(metrics["mind_auc"] != nil)
+    }
+
+    @Test func theMINDSplitNeedsMINDDataAndTheMINDDomain() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("crossrec-generic-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "user,item,rating\nu1,i1,5\nu2,i1,3\nu2,i2,4\n".write(to: root, atomically: true, encoding: .utf8)
+        func failure(_ request: DatasetSpec) -> String? {
+            let result = TrialRunner().run(
+                TrialConfig(model: "popularity", parameters: [:], seed: 1), dataset: request, cancel: CancellationFlag()) { _ in }
+            if case .failure(let failure) = result { return failure.message }
+            return nil
         }
-        #expect(failure.message.contains("split 'mind' needs a MIND folder"), "\(failure.message)")
+        let generic = failure(DatasetSpec(source: .path(root.path, layout: .generic), split: .mind(train: "train", evaluate: "dev")))
+        #expect(generic?.contains("split 'mind' needs MIND data") == true, "\(generic ?? "accepted")")
+        let movies = failure(
+            DatasetSpec(
+                source: .synthetic(SyntheticDatasetSpec(users: 20, movies: 10, news: 10)), split: .mind(train: "train", evaluate: "dev"),
+                domain: "movies"))
+        #expect(movies?.contains("split 'mind' evaluates the 'news' domain, not 'movies'") == true, "\(movies ?? "accepted")")
     }
 }
