@@ -21,11 +21,13 @@ public final class TrialRunner: @unchecked Sendable {
 
     /// The models this runner can run, with their hyperparameters, for validation and hello messages.
     public static var catalog: ModelCatalog {
-        // Every model gets the top-K metrics of ``evaluate``; rating metrics where the model predicts ratings.
+        // Every model gets the top-K metrics of ``evaluate``, and the MIND impression metrics a MIND
+        // split adds; rating metrics where the model predicts ratings.
         let ranking = ["precision", "recall", "ndcg", "hit_rate", "map", "coverage"].flatMap { name in [5, 10, 20].map { "\(name)@\($0)" } } + ["mrr"]
+        let impressions = ["mind_auc", "mind_mrr", "mind_ndcg@5", "mind_ndcg@10"]
         var models = ModelRegistry.catalog.models.map { model in
             var model = model
-            model.metrics = (model.metrics.filter { $0 == "rmse" || $0 == "mae" }) + ranking
+            model.metrics = (model.metrics.filter { $0 == "rmse" || $0 == "mae" }) + ranking + impressions
             return model
         }
         models.append(

@@ -16,6 +16,7 @@ struct SweepFilesTests {
         ("ml100k-als.yaml", 120, ["als": 120]),
         ("ml100k-knn-ease.yaml", 28, ["popularity": 1, "itemknn": 20, "ease": 7]),
         ("ml100k-content.yaml", 13, ["popularity": 1, "content": 12]),
+        ("synthetic-news-impressions.yaml", 13, ["popularity": 1, "content": 4, "itemknn": 3, "ease": 3, "bpr": 2]),
     ])
     func parsesValidatesAndExpands(file: String, trials: Int, perModel: [String: Int]) throws {
         let path = Self.folder.appendingPathComponent(file).path

@@ -228,11 +228,11 @@ struct SweepSpecErrorTests {
         let yaml = TestCatalog.sweep(models: "  mf: {factors: 8}\n  als: {factors: 8}")
         #expect(
             TestCatalog.error(yaml.replacing("primary: ndcg@10", with: "primary: rmse"))
-                == "sweeps/x.yaml:4: model 'als' does not report 'rmse'; it reports: ndcg@K, recall@K, precision@K, hit@K, mrr, map@K, coverage@K. Choose a primary metric every model in the sweep reports"
+                == "sweeps/x.yaml:4: model 'als' does not report 'rmse'; it reports: ndcg@K, recall@K, precision@K, hit@K, mrr, map@K, coverage@K, mind_auc, mind_mrr, mind_ndcg@5, mind_ndcg@10. Choose a primary metric every model in the sweep reports"
         )
         #expect(
             TestCatalog.error(yaml.replacing("direction: maximize}", with: "direction: maximize, record: [rmse, mea]}"))
-                == "sweeps/x.yaml:4: no model in the sweep reports 'mea'; did you mean 'mae'? reported: coverage@K, hit@K, mae, map@K, mrr, ndcg@K, precision@K, recall@K, rmse"
+                == "sweeps/x.yaml:4: no model in the sweep reports 'mea'; did you mean 'mae'? reported: coverage@K, hit@K, mae, map@K, mind_auc, mind_mrr, mind_ndcg@10, mind_ndcg@5, mrr, ndcg@K, precision@K, recall@K, rmse"
         )
     }
 

@@ -4,7 +4,10 @@ import Sweep
 /// registry is expected to provide. Builtins (`noop`, `sleep`) declare no metrics (they report
 /// whatever is asked); rating models report rating and ranking metrics, the rest ranking metrics.
 enum TestCatalog {
-    static let ranking = ["ndcg@K", "recall@K", "precision@K", "hit@K", "mrr", "map@K", "coverage@K"]
+    static let ranking = [
+        "ndcg@K", "recall@K", "precision@K", "hit@K", "mrr", "map@K", "coverage@K", "mind_auc", "mind_mrr", "mind_ndcg@5",
+        "mind_ndcg@10",
+    ]
     static let rating = ["rmse", "mae"] + ranking
 
     static func int(_ name: String, _ range: ClosedRange<Int>, _ value: Int) -> ParameterSpec {
