@@ -25,7 +25,9 @@ public struct Tokenizer: Sendable, Hashable {
         func finish() {
             if !current.isEmpty {
                 let token = String(current)
-                let isNumber = token.unicodeScalars.allSatisfy { $0.properties.numericType != nil }
+                let isNumber = token.unicodeScalars.allSatisfy {
+                    $0.isASCII ? ($0.value >= 0x30 && $0.value <= 0x39) : $0.properties.numericType != nil
+                }
                 if token.count >= minimumLength && !(dropNumbers && isNumber) { tokens.append(token) }
             }
             current = String.UnicodeScalarView()
@@ -43,9 +45,18 @@ public struct Tokenizer: Sendable, Hashable {
                 }
                 continue
             }
-            let properties = scalar.properties
-            let isLetter = properties.isAlphabetic
-            let isDigit = properties.numericType != nil && properties.generalCategory == .decimalNumber
+            let isLetter: Bool
+            let isDigit: Bool
+            if scalar.isASCII {
+                // ASCII fast path: no Unicode property lookups for the common case.
+                let value = scalar.value
+                isLetter = (value >= 0x41 && value <= 0x5A) || (value >= 0x61 && value <= 0x7A)
+                isDigit = value >= 0x30 && value <= 0x39
+            } else {
+                let properties = scalar.properties
+                isLetter = properties.isAlphabetic
+                isDigit = properties.numericType != nil && properties.generalCategory == .decimalNumber
+            }
             guard isLetter || isDigit else {
                 finish()
                 continue
@@ -58,7 +69,12 @@ public struct Tokenizer: Sendable, Hashable {
                 }
                 pendingApostrophe = false
             }
-            current.append(contentsOf: properties.lowercaseMapping.unicodeScalars)
+            if scalar.isASCII {
+                let value = scalar.value
+                current.append(Unicode.Scalar(value >= 0x41 && value <= 0x5A ? value + 0x20 : value)!)
+            } else {
+                current.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            }
             lastWasLetter = isLetter
         }
         finish()
