@@ -107,6 +107,30 @@ public struct EASEModel: Recommender {
     }
 
     /// x_u B for every item; item popularity for a user without training rows.
+    /// The MIND impression protocol: score(c) = Σ over the history's items h of B[h, c], from the
+    /// impression's own history (each click counts 1); an empty history gets popularity.
+    /// O(history × candidates).
+    public func scoreCandidates(
+        user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
+        into scores: UnsafeMutableBufferPointer<Float>
+    ) {
+        let n = self.itemCount
+        let known = history.filter { $0 >= 0 && Int($0) < n }
+        guard !known.isEmpty, weights.count == n * n else {
+            for (k, item) in candidates.enumerated() {
+                scores[k] = item >= 0 && Int(item) < itemCounts.count ? itemCounts[Int(item)] : 0
+            }
+            return
+        }
+        for k in 0..<candidates.count { scores[k] = 0 }
+        weights.withUnsafeBufferPointer { b in
+            for h in known {
+                let row = b.baseAddress! + Int(h) * n
+                for (k, item) in candidates.enumerated() where item >= 0 && Int(item) < n { scores[k] += row[Int(item)] }
+            }
+        }
+    }
+
     public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
         let u = Int(user)
         guard let rows = trainingRows, u >= 0, u < rows.rowCount, rows.rowLength(u) > 0 else {

@@ -134,6 +134,31 @@ public struct ItemKNNModel: Recommender {
     }
 
     /// Σ_(j∈I(u)) sim(j → i) x_uj for every item; item popularity for a user without training rows.
+    /// The MIND impression protocol: score(c) = Σ over the history's items h of sim(h, c), from
+    /// the impression's own history (each click counts 1); an empty history gets popularity.
+    /// O(Σ neighbours of the history's items + candidates).
+    public func scoreCandidates(
+        user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
+        into scores: UnsafeMutableBufferPointer<Float>
+    ) {
+        for k in 0..<candidates.count { scores[k] = 0 }
+        let known = history.filter { $0 >= 0 && Int($0) + 1 < neighbourStarts.count }
+        guard !known.isEmpty else {
+            for (k, item) in candidates.enumerated() {
+                scores[k] = item >= 0 && Int(item) < itemCounts.count ? itemCounts[Int(item)] : 0
+            }
+            return
+        }
+        var positions: [Int32: [Int]] = [:]
+        for (k, item) in candidates.enumerated() { positions[item, default: []].append(k) }
+        for h in known {
+            for e in neighbourStarts[Int(h)]..<neighbourStarts[Int(h) + 1] {
+                guard let slots = positions[neighbourItems[e]] else { continue }
+                for k in slots { scores[k] += neighbourSimilarities[e] }
+            }
+        }
+    }
+
     public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
         let u = Int(user)
         guard let rows = trainingRows, u >= 0, u < rows.rowCount, rows.rowLength(u) > 0 else {

@@ -121,3 +121,32 @@ struct CandidateScoringTests {
         #expect(picked == [all[3], all[0], all[7]])
     }
 }
+
+@Suite("Item-based models score impressions from the history")
+struct ItemBasedCandidateScoringTests {
+    /// With the user's own training items as the history, the history-based score of every item
+    /// is exactly the trained user's score (same terms, same order); with another history it is
+    /// that history's score, whatever the user trained on.
+    @Test(arguments: ["itemknn", "ease"])
+    func theHistoryPlaysTheRoleOfTheUsersTrainingItems(name: String) throws {
+        let data = DeterminismTests.fixture.implicitData
+        let model = try trained(name, on: data, parameters: name == "ease" ? ["lambda": 50] : [:])
+        let candidates = (0..<Int32(data.itemCount)).map { $0 }
+        for user in [0, 5, 17] {
+            let own = data.byUser.rowRange(user).map { data.byUser.columns[$0] }
+            var fromHistory = [Float](repeating: .nan, count: candidates.count)
+            fromHistory.withUnsafeMutableBufferPointer {
+                model.scoreCandidates(
+                    user: 0, history: own[...], candidates: candidates[...], itemCount: data.itemCount, into: $0)
+            }
+            let trained = scores(model, user: user, itemCount: data.itemCount)
+            #expect(fromHistory.map(\.bitPattern) == trained.map(\.bitPattern), "\(name) user \(user)")
+        }
+        var empty = [Float](repeating: .nan, count: 3)
+        empty.withUnsafeMutableBufferPointer {
+            model.scoreCandidates(user: 0, history: [], candidates: [0, 1, 2], itemCount: data.itemCount, into: $0)
+        }
+        let popularity = scores(try trained("popularity", on: data), user: 0, itemCount: data.itemCount)
+        #expect(empty == Array(popularity[0..<3]))
+    }
+}
