@@ -83,6 +83,8 @@ public struct ALSModel: Recommender {
     var itemFactors = FactorMatrix(rows: 0, factors: 0)
     var knownUsers: [Bool] = []
     var itemCounts: [Float] = []
+    /// YᵀY of the final item factors, for folding in a user from a history.
+    var itemGram: [Float] = []
 
     public init(hyperparameters: Hyperparameters = Hyperparameters(), seed: UInt64 = 0) {
         self.hyperparameters = hyperparameters
@@ -135,6 +137,7 @@ public struct ALSModel: Recommender {
         for i in 0..<data.itemCount where data.byItem.rowLength(i) == 0 { items.clear(row: i) }
         userFactors = users
         itemFactors = items
+        self.itemGram = Self.gram(items)
         knownUsers = data.usersWithRows()
         itemCounts = data.itemRowCounts()
     }
@@ -365,6 +368,59 @@ public struct ALSModel: Recommender {
         total += Double(h.regularization) * (users.squaredNorm + items.squaredNorm)
         let cells = Double(users.rows) * Double(items.rows) - Double(byUser.nonZeroCount)
         return total / max(totalConfidence + cells, 1)
+    }
+
+    /// The MIND impression protocol by fold-in: the user vector is solved from the impression's
+    /// history alone, exactly as a training user step would (A = YᵀY + λI + Σ_h (c − 1) y_h y_hᵀ,
+    /// b = Σ_h c y_h, c = 1 + alpha, by Cholesky), against the final item factors; then
+    /// score(c) = x · y_c. An empty history (or a singular system) gets popularity.
+    /// O(history · k² + k³ + candidates · k).
+    public func scoreCandidates(
+        user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
+        into scores: UnsafeMutableBufferPointer<Float>
+    ) {
+        let columns = history.filter { $0 >= 0 && Int($0) < itemFactors.rows }
+        let k = itemFactors.factors, stride = itemFactors.stride
+        var x = [Float](repeating: 0, count: stride)
+        var solved = false
+        if !columns.isEmpty && itemGram.count == stride * stride {
+            let h = hyperparameters
+            var gram = itemGram
+            for a in 0..<k { gram[a * stride + a] += h.regularization }
+            let confidence = [Float](repeating: 1 + h.alpha, count: columns.count)
+            var scratch = [Float](repeating: 0, count: stride * (stride + 1))
+            solved = itemFactors.values.withUnsafeBufferPointer { y in
+                gram.withUnsafeBufferPointer { g in
+                    columns.withUnsafeBufferPointer { c in
+                        confidence.withUnsafeBufferPointer { w in
+                            x.withUnsafeMutableBufferPointer { xs in
+                                scratch.withUnsafeMutableBufferPointer { s in
+                                    Self.cholesky(
+                                        x: xs.baseAddress!, y: y.baseAddress!, gram: g.baseAddress!, columns: c.baseAddress!,
+                                        confidence: w.baseAddress!, entries: 0..<columns.count, factors: k, stride: stride,
+                                        scratch: s.baseAddress!)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard solved else {
+            for (index, item) in candidates.enumerated() {
+                scores[index] = item >= 0 && Int(item) < itemCounts.count ? itemCounts[Int(item)] : 0
+            }
+            return
+        }
+        x.withUnsafeBufferPointer { xs in
+            itemFactors.values.withUnsafeBufferPointer { ys in
+                for (index, item) in candidates.enumerated() {
+                    scores[index] =
+                        item >= 0 && Int(item) < itemFactors.rows
+                        ? VectorKernels.dot(xs.baseAddress!, ys.baseAddress! + Int(item) * stride, count: stride) : 0
+                }
+            }
+        }
     }
 
     /// x_u · y_i for every item; item popularity for a user without training rows.
