@@ -59,7 +59,9 @@ let package = Package(
         // Wire messages and the coordinator/worker state machines as pure values.
         .target(name: "SweepWire", dependencies: ["Sweep"], swiftSettings: strict),
         // The durable SQLite store (GRDB, WAL).
-        .target(name: "SweepStore", dependencies: ["Sweep", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .target(
+            name: "SweepStore", dependencies: ["Sweep", "RecData", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         // The I/O shells: coordinator and worker loops over ZeroMQ, local launcher, trial runner.
         .target(
             name: "SweepRuntime",

@@ -102,24 +102,9 @@ extension SyntheticTruth {
     /// numbers in fixed 6-decimal notation, so the same truth gives the same bytes everywhere.
     func write(to writer: inout SyntheticFileWriter) throws(DataError) {
         func string(_ value: String) -> String {
-            var escaped = "\""
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": escaped += "\\\""
-                case "\\": escaped += "\\\\"
-                case "\n": escaped += "\\n"
-                case "\t": escaped += "\\t"
-                case "\r": escaped += "\\r"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        escaped.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return escaped + "\""
+            var literal = ""
+            JSONStringLiteral.append(value, to: &literal)
+            return literal
         }
         func numbers(_ values: [Double], to writer: inout SyntheticFileWriter) {
             writer.byte(UInt8(ascii: "["))

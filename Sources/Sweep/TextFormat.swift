@@ -1,4 +1,5 @@
 import Foundation
+import RecData
 
 /// Locale-free number formatting and escaping shared by the renderers.
 enum TextFormat {

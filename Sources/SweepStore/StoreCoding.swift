@@ -1,5 +1,6 @@
 import Foundation
 import Sweep
+import RecData
 
 /// The JSON forms of the store's JSON columns. Canonical: sorted keys, the `Codable` shape of
 /// `TrialConfig` (which keeps each parameter's type, so a decoded config hashes to the same

@@ -1,5 +1,6 @@
-/// JSON string literals as every hand-written JSON writer in crossrec spells them (the
-/// leaderboard's `JSONText`, the store's config and metrics columns): `"` and `\` escaped,
+/// JSON string literals as every hand-written JSON writer in crossrec spells them (the synthetic
+/// generator's truth.json, the leaderboard's `JSONText`, the store's config and metrics
+/// columns): `"` and `\` escaped,
 /// `\n` `\r` `\t` by name, other control characters as `\u00XX`, everything else as is — the
 /// same text `JSONEncoder` writes with `.withoutEscapingSlashes`.
 public enum JSONStringLiteral {
