@@ -30,45 +30,26 @@ public struct ModelParameters: Sendable, Hashable {
         self.values = resolved
     }
 
-    func int(_ name: String) -> Int {
-        guard let value = values[name]?.intValue else {
-            preconditionFailure("\(model): no int parameter '\(name)' in \(values)")
+    /// The checked value of `name` read as `kind` (the specs guarantee it is there and of that
+    /// kind; anything else is a bug in a model's parameter list, hence a precondition).
+    private func required<Value>(_ name: String, _ kind: String, _ read: (ParameterValue) -> Value?) -> Value {
+        guard let value = values[name].flatMap(read) else {
+            preconditionFailure("\(model): no \(kind) parameter '\(name)' in \(values)")
         }
         return value
     }
 
-    func float(_ name: String) -> Float {
-        guard let value = values[name]?.doubleValue else {
-            preconditionFailure("\(model): no number parameter '\(name)' in \(values)")
-        }
-        return Float(value)
-    }
+    func int(_ name: String) -> Int { required(name, "int", \.intValue) }
+
+    func float(_ name: String) -> Float { Float(double(name)) }
+
+    func double(_ name: String) -> Double { required(name, "number", \.doubleValue) }
+
+    func bool(_ name: String) -> Bool { required(name, "boolean", \.boolValue) }
+
+    func string(_ name: String) -> String { required(name, "string", \.stringValue) }
 
     /// A ``ParameterSpec/Kind/doubleOrSame(_:as:)`` value: the number, or nil for "the same as
     /// the other parameter".
-    func floatOrSame(_ name: String) -> Float? {
-        guard let value = values[name] else { preconditionFailure("\(model): no parameter '\(name)' in \(values)") }
-        return value.doubleValue.map(Float.init)
-    }
-
-    func double(_ name: String) -> Double {
-        guard let value = values[name]?.doubleValue else {
-            preconditionFailure("\(model): no number parameter '\(name)' in \(values)")
-        }
-        return value
-    }
-
-    func bool(_ name: String) -> Bool {
-        guard let value = values[name]?.boolValue else {
-            preconditionFailure("\(model): no boolean parameter '\(name)' in \(values)")
-        }
-        return value
-    }
-
-    func string(_ name: String) -> String {
-        guard let value = values[name]?.stringValue else {
-            preconditionFailure("\(model): no string parameter '\(name)' in \(values)")
-        }
-        return value
-    }
+    func floatOrSame(_ name: String) -> Float? { required(name, "number-or-name", { $0 }).doubleValue.map(Float.init) }
 }

@@ -40,21 +40,21 @@ struct TextBenchmark {
         var stems: [String] = []
         let stemStart = ContinuousClock.now
         for _ in 0..<repetitions { stems = words.map(stemmer.stem) }
-        let stemSeconds = Self.seconds(since: stemStart)
+        let stemSeconds = BenchmarkSupport.seconds(since: stemStart)
 
         let documents = Self.generatedTitles(count: 20_000)
         let analyzer = TextAnalyzer()
         var terms: [[String]] = []
         let analyzeStart = ContinuousClock.now
         terms = documents.map(analyzer.terms)
-        let analyzeSeconds = Self.seconds(since: analyzeStart)
+        let analyzeSeconds = BenchmarkSupport.seconds(since: analyzeStart)
         let batchStart = ContinuousClock.now
         let batch = analyzer.terms(of: documents)
-        let batchSeconds = Self.seconds(since: batchStart)
+        let batchSeconds = BenchmarkSupport.seconds(since: batchStart)
         precondition(batch == terms, "batch analysis differs from per-text analysis")
         let fitStart = ContinuousClock.now
         let model = TFIDFModel(documents: terms, options: .init(minimumDocumentFrequency: 2))
-        let fitSeconds = Self.seconds(since: fitStart)
+        let fitSeconds = BenchmarkSupport.seconds(since: fitStart)
         precondition(!model.vocabulary.isEmpty)
 
         var python: (rate: Double, differing: Int, version: String)?
@@ -133,6 +133,4 @@ struct TextBenchmark {
             }.joined(separator: " ")
         }
     }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double { BenchmarkSupport.seconds(since: start) }
 }
