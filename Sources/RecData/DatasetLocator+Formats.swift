@@ -33,6 +33,7 @@ extension DatasetLocator {
         var dataset = joined
         dataset.name = (path as NSString).lastPathComponent
         dataset.layout = "linked (MovieLens CSV + MIND + links.csv)"
-        return Opened(dataset: dataset, extra: Self.mindFigures(mind), mind: mind, mindUsers: mindUsers)
+        return Opened(
+            dataset: dataset, extra: Self.mindFigures(mind), mind: mind.renumberingUsers(mindUsers, into: dataset.users))
     }
 }

@@ -18,17 +18,14 @@ public struct DatasetLocator: Sendable {
     public struct Opened: Sendable {
         public var dataset: Dataset
         public var extra: [String: String]
-        /// The MIND part (impression logs) of a MIND or linked folder.
+        /// The MIND part (impression logs) of a MIND or linked folder, its users numbered as
+        /// `dataset`'s.
         public var mind: MINDDataset?
-        /// For a linked folder: `mindUsers[u]` is the dataset's index of MIND user `u` (the two
-        /// loaders number users differently); nil when they are the same numbering.
-        public var mindUsers: [Int32]?
 
-        public init(dataset: Dataset, extra: [String: String], mind: MINDDataset? = nil, mindUsers: [Int32]? = nil) {
+        public init(dataset: Dataset, extra: [String: String], mind: MINDDataset? = nil) {
             self.dataset = dataset
             self.extra = extra
             self.mind = mind
-            self.mindUsers = mindUsers
         }
     }
 

@@ -67,6 +67,20 @@ public struct MINDDataset: Sendable, Equatable {
         self.relationEmbeddings = relationEmbeddings
     }
 
+    /// This data set with its users renumbered into `users`: user `u` becomes `map[u]` in the
+    /// news domain's rows and in every impression log (for a MIND part joined with another
+    /// domain, so its logs and clicks use the joined numbering).
+    public func renumberingUsers(_ map: [Int32], into users: IDMap) -> MINDDataset {
+        var renumbered = self
+        renumbered.dataset.users = users
+        for index in renumbered.dataset.domains.indices {
+            renumbered.dataset.domains[index].interactions.users =
+                renumbered.dataset.domains[index].interactions.users.map { map[Int($0)] }
+        }
+        for split in renumbered.logs.keys { renumbered.logs[split]?.mapUsers(map) }
+        return renumbered
+    }
+
     /// The `news` domain.
     public var news: Domain { dataset.domains[0] }
 

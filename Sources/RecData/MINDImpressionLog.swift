@@ -47,12 +47,12 @@ public struct MINDImpressionLog: Sendable, Equatable {
         self.split = split
     }
 
-    /// Number of impressions.
     /// Renumbers users: user `u` becomes `map[u]` (for a MIND log joined with another domain).
     public mutating func mapUsers(_ map: [Int32]) {
         users = users.map { $0 >= 0 && Int($0) < map.count ? map[Int($0)] : $0 }
     }
 
+    /// Number of impressions.
     public var count: Int { users.count }
     public var isEmpty: Bool { users.isEmpty }
 

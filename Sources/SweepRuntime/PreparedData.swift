@@ -80,16 +80,8 @@ public struct PreparedData: Sendable {
                     "split 'mind' evaluates the '\(mind.news.name)' domain, not '\(domainName)': set domain: \(mind.news.name) "
                         + "(--domain \(mind.news.name)) or leave it out")
             }
-            var clicks = try mind.clickSplit(train: train, test: evaluate)
-            var log = mind.logs[evaluate]
-            if let map = opened.mindUsers {
-                // A linked folder numbers users across both domains: renumber the MIND part's rows.
-                clicks.train.users = clicks.train.users.map { map[Int($0)] }
-                clicks.test.users = clicks.test.users.map { map[Int($0)] }
-                log?.mapUsers(map)
-            }
-            split = clicks
-            impressions = log
+            split = try mind.clickSplit(train: train, test: evaluate)
+            impressions = mind.logs[evaluate]
         }
         let training = TrainingData(
             interactions: split.train, userCount: dataset.users.count, itemCount: domain.items.count,
