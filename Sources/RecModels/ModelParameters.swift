@@ -8,7 +8,8 @@ public struct ModelParameters: Sendable, Hashable {
     public let values: [String: ParameterValue]
 
     /// Throws ``ModelError`` naming the first unknown parameter (with the accepted ones) or the
-    /// first value its spec rejects (with the spec's expectation), in name order.
+    /// first value its spec rejects (with the spec's expectation), in name order, or a conditional
+    /// parameter given while its condition does not hold (``Sweep/ParameterSpec/appliesWhen``).
     public init(model: String, specs: [ParameterSpec], values: [String: ParameterValue]) throws(ModelError) {
         let accepted = specs.map(\.name)
         for name in values.keys.sorted() where !accepted.contains(name) {
@@ -25,6 +26,14 @@ public struct ModelParameters: Sendable, Hashable {
             case .success(let checked): resolved[spec.name] = checked
             case .failure(let error): throw ModelError(model: model, message: error.description)
             }
+        }
+        for spec in specs.sorted(by: { $0.name < $1.name }) where values[spec.name] != nil {
+            guard let condition = spec.appliesWhen, !condition.isMet(by: resolved[condition.parameter]) else { continue }
+            let actual = resolved[condition.parameter].map { "\($0)" } ?? "unset"
+            throw ModelError(
+                model: model,
+                message: "'\(spec.name)' applies only when \(condition.phrase), but '\(condition.parameter)' is \(actual); set '\(condition.parameter)' or drop '\(spec.name)'"
+            )
         }
         self.model = model
         self.values = resolved

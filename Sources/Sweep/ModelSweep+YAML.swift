@@ -38,6 +38,7 @@ extension ModelSweep {
         let map = try entry.map("hyperparameter spaces", allowEmpty: true)
         let accepted = model.parameters.map(\.name)
         var spaces: [String: ParameterSpace] = [:]
+        var parameterEntries: [String: YAMLEntry] = [:]
         var samplesEntry: YAMLEntry?
         var seedEntry: YAMLEntry?
         for parameter in map.entries {
@@ -55,6 +56,7 @@ extension ModelSweep {
                     )
                 }
                 spaces[parameter.key] = try Self.space(parameter, spec: spec)
+                parameterEntries[parameter.key] = parameter
             }
         }
         let random = spaces.keys.sorted().filter { spaces[$0]!.isRandom }
@@ -85,7 +87,28 @@ extension ModelSweep {
         for spec in model.parameters where spaces[spec.name] == nil {
             defaults[spec.name] = (try? spec.validate(spec.defaultValue).get()) ?? spec.defaultValue
         }
-        self.init(model: model.name, spaces: spaces, defaults: defaults, samples: samples, samplingSeed: samplingSeed)
+        var conditions: [String: ParameterSpec.Condition] = [:]
+        for spec in model.parameters { conditions[spec.name] = spec.appliesWhen }
+        // A conditional parameter given values while its condition can never hold is a mistake
+        // (its values would all be dropped): say so instead of silently running the defaults.
+        for name in spaces.keys.sorted() {
+            guard let condition = conditions[name], let parameter = parameterEntries[name] else { continue }
+            let possible: [ParameterValue]
+            switch spaces[condition.parameter] {
+            case .values(let values)?, .choice(let values)?: possible = values
+            case nil: possible = defaults[condition.parameter].map { [$0] } ?? []
+            default: possible = []
+            }
+            guard possible.contains(where: condition.isMet) else {
+                let taken = possible.map { "\($0)" }.joined(separator: ", ")
+                throw parameter.keyError(
+                    "'\(name)' applies only when \(condition.phrase), and this entry's '\(condition.parameter)' only takes \(taken); add \(condition.values.joined(separator: " or ")) to '\(condition.parameter)' or remove '\(name)'"
+                )
+            }
+        }
+        self.init(
+            model: model.name, spaces: spaces, defaults: defaults, samples: samples, samplingSeed: samplingSeed,
+            conditions: conditions)
     }
 
     /// One parameter's space: scalar, list, or a one-key mapping (`range`, `uniform`, `loguniform`, `choice`).

@@ -10,16 +10,45 @@ public struct ParameterSpec: Sendable, Hashable, Codable {
         case bool
     }
 
+    /// A parameter that matters only while another (choice) parameter of the same model has one
+    /// of `values`: a hybrid's `als.factors` only when its `cf` is `als`.
+    public struct Condition: Sendable, Hashable, Codable {
+        public var parameter: String
+        public var values: [String]
+
+        public init(parameter: String, values: [String]) {
+            self.parameter = parameter
+            self.values = values
+        }
+
+        /// Whether a configuration holding `value` for ``parameter`` activates the parameter.
+        public func isMet(by value: ParameterValue?) -> Bool {
+            guard let string = value?.stringValue else { return false }
+            return values.contains(string)
+        }
+
+        /// "'cf' is als" or "'cf' is one of als, bpr", for messages.
+        public var phrase: String {
+            values.count == 1
+                ? "'\(parameter)' is \(values[0])" : "'\(parameter)' is one of \(values.joined(separator: ", "))"
+        }
+    }
+
     public var name: String
     public var kind: Kind
     public var defaultValue: ParameterValue
     public var help: String
+    /// Nil: the parameter always applies. Otherwise a configuration in which the condition does not
+    /// hold leaves the parameter out (sweeps drop it before computing the trial id, so a grid over
+    /// it does not repeat the trials where it has no effect).
+    public var appliesWhen: Condition?
 
-    public init(name: String, kind: Kind, defaultValue: ParameterValue, help: String) {
+    public init(name: String, kind: Kind, defaultValue: ParameterValue, help: String, appliesWhen: Condition? = nil) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.help = help
+        self.appliesWhen = appliesWhen
     }
 
     /// The value if acceptable (ints are accepted where doubles are expected), else why not.

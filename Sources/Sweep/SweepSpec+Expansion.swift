@@ -33,6 +33,7 @@ extension SweepSpec {
 
 extension ModelSweep {
     /// The entry's parameter sets without seeds, duplicates included, in ``SweepSpec/expand()`` order.
+    /// Conditional parameters are left out of the sets whose condition they do not meet.
     ///
     /// Random spaces: a ``SplitMix64`` seeded with ``samplingSeed`` draws, for each of ``samples``
     /// draws, one value per random parameter in name order; each draw is crossed with the grid.
@@ -64,6 +65,6 @@ extension ModelSweep {
             }
         }
 
-        return draws.flatMap { draw in grid.map { $0.merging(draw) { _, drawn in drawn } } }
+        return draws.flatMap { draw in grid.map { removingInactive($0.merging(draw) { _, drawn in drawn }) } }
     }
 }

@@ -226,4 +226,39 @@ struct SweepExpansionTests {
                 == "sweeps/x.yaml:5: the sweep expands to more than 1000000 trials; narrow the grids or lower 'samples'"
         )
     }
+
+    /// A conditional parameter (`als.factors` applies only when `cf` is `als`) is left out of the
+    /// configurations that do not meet its condition, so its grid does not repeat the `ease` trials,
+    /// and an `als` trial's id is the same whether the grid over `cf` was written or not.
+    @Test func inactiveConditionalParametersAreLeftOut() throws {
+        let both = try TestCatalog.parse(
+            TestCatalog.sweep(models: "  hybrid: {cf: [ease, als], als.factors: [16, 32], ease.lambda: [100, 500]}"))
+            .expand()
+        #expect(
+            both.trials.map(\.config.label) == [
+                "hybrid(cf=ease, content_weight=0.5, ease.lambda=100.0)",
+                "hybrid(cf=ease, content_weight=0.5, ease.lambda=500.0)",
+                "hybrid(als.factors=16, cf=als, content_weight=0.5)",
+                "hybrid(als.factors=32, cf=als, content_weight=0.5)",
+            ])
+        #expect(both.duplicatesRemoved == 4)
+        let alsOnly = try TestCatalog.parse(TestCatalog.sweep(models: "  hybrid: {cf: als, als.factors: [16, 32]}"))
+            .expand()
+        #expect(alsOnly.ids == Array(both.ids.suffix(2)))
+        // The default `cf` (ease) keeps its own parameter and drops the other's default.
+        let defaults = try TestCatalog.parse(TestCatalog.sweep(models: "  hybrid: {}")).expand()
+        #expect(defaults.trials.map(\.config.label) == ["hybrid(cf=ease, content_weight=0.5, ease.lambda=500.0)"])
+    }
+
+    @Test func randomChoiceOfTheControllingParameterKeepsConditionsPerDraw() throws {
+        let expansion = try TestCatalog.parse(
+            TestCatalog.sweep(models: "  hybrid: {cf: {choice: [ease, als]}, als.factors: [8], samples: 6, seed: 3}"))
+            .expand()
+        for trial in expansion.trials {
+            let cf = trial.config.parameters["cf"]?.stringValue
+            #expect((trial.config.parameters["als.factors"] != nil) == (cf == "als"))
+            #expect((trial.config.parameters["ease.lambda"] != nil) == (cf == "ease"))
+        }
+        #expect(Set(expansion.trials.compactMap { $0.config.parameters["cf"]?.stringValue }) == ["ease", "als"])
+    }
 }

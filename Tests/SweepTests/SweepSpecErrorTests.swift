@@ -37,11 +37,11 @@ struct SweepSpecErrorTests {
     @Test func unknownModelListsAcceptedOnes() {
         #expect(
             error(models: "  mf: {factors: 8}\n  mff: {factors: 8}")
-                == "sweeps/x.yaml:7: unknown model 'mff'; did you mean 'mf'? accepted models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content"
+                == "sweeps/x.yaml:7: unknown model 'mff'; did you mean 'mf'? accepted models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid"
         )
         #expect(
             error(models: "  lightgcn: {}")
-                == "sweeps/x.yaml:6: unknown model 'lightgcn'; accepted models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content"
+                == "sweeps/x.yaml:6: unknown model 'lightgcn'; accepted models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid"
         )
     }
 
@@ -262,5 +262,18 @@ struct SweepSpecErrorTests {
         #expect(throws: SweepSpecError.self) {
             try SweepSpec(contentsOfFile: "/nonexistent/sweep.yaml", catalog: TestCatalog.catalog)
         }
+    }
+
+    /// Values for a conditional parameter whose condition this entry can never meet would all be
+    /// dropped: the file is rejected at that parameter's line, saying how to fix it.
+    @Test func conditionalParameterThatNeverApplies() {
+        let message = error(models: "  hybrid:\n    cf: ease\n    als.factors: [16, 32]")
+        #expect(message?.contains("sweeps/x.yaml:8") == true, "\(message ?? "parsed")")
+        #expect(
+            message?.contains(
+                "'als.factors' applies only when 'cf' is als, and this entry's 'cf' only takes ease; add als to 'cf' or remove 'als.factors'"
+            ) == true, "\(message ?? "parsed")")
+        #expect(error(models: "  hybrid:\n    als.factors: 16")?.contains("only takes ease") == true)
+        #expect(error(models: "  hybrid:\n    cf: [ease, als]\n    als.factors: 16") == nil)
     }
 }

@@ -71,6 +71,19 @@ enum TestCatalog {
                     help: "weighting"),
             ],
             metrics: ranking),
+        .init(
+            name: "hybrid", family: "hybrid",
+            parameters: [
+                ParameterSpec(name: "cf", kind: .choice(["ease", "als"]), defaultValue: .string("ease"), help: "cf"),
+                ParameterSpec(
+                    name: "ease.lambda", kind: .double(0...1_000_000), defaultValue: .double(500), help: "lambda",
+                    appliesWhen: .init(parameter: "cf", values: ["ease"])),
+                ParameterSpec(
+                    name: "als.factors", kind: .int(1...1024), defaultValue: .int(64), help: "factors",
+                    appliesWhen: .init(parameter: "cf", values: ["als"])),
+                double("content_weight", 0...1, 0.5),
+            ],
+            metrics: ranking),
     ])
 
     /// Parses `yaml` as `file` against ``catalog``.
