@@ -46,7 +46,7 @@ let package = Package(
         // Text pipeline for content models: tokenizer, stop words, the Snowball English stemmer, TF-IDF.
         .target(name: "RecText", swiftSettings: strict),
         // The Recommender protocol and every model. Sweep only for ParameterValue/ParameterSpec/ModelCatalog.
-        .target(name: "RecModels", dependencies: ["RecData", "RecText", "Sweep", "CLinearAlgebra"], swiftSettings: strict),
+        .target(name: "RecModels", dependencies: ["RecData", "RecEval", "RecText", "Sweep", "CLinearAlgebra"], swiftSettings: strict),
 
         // Sweeps: spec (YAML), search spaces, trial identity, leaderboard aggregation. No I/O.
         .target(

@@ -41,6 +41,10 @@ public struct TopKEvaluator: Sendable {
         }
     }
 
+    /// The relevance threshold crossrec's top-K protocol uses on explicit ratings (a rating of 4 or
+    /// more on a 1–5 scale is a liked item; implicit data has none: every held-out row counts).
+    public static let explicitRelevanceThreshold: Float = 4
+
     /// Cutoffs, ascending and distinct.
     public let ks: [Int]
     /// Test rows with a value at or above it are relevant; nil: every test row.

@@ -32,6 +32,8 @@ public struct AnyRecommender: Sendable {
         base.scoreCandidates(user: user, history: history, candidates: candidates, itemCount: itemCount, into: scores)
     }
 
+    public var fitSummary: [String: Double] { base.fitSummary }
+
     /// The wrapped model as `type`, or nil.
     public func unwrap<Model: Recommender>(as type: Model.Type) -> Model? { base as? Model }
 }

@@ -6,7 +6,7 @@ public enum ModelRegistry {
     public struct Entry: Sendable {
         /// The name sweeps use (`mf`, `als`, …), equal to the model type's ``Recommender/name``.
         public let name: String
-        /// `cf` (collaborative filtering) or `content` (item text).
+        /// `cf` (collaborative filtering), `content` (item text) or `hybrid` (both).
         public let family: String
         public let parameters: [ParameterSpec]
         /// What its evaluation reports: rating metrics for models of explicit ratings, top-K otherwise.
@@ -29,9 +29,10 @@ public enum ModelRegistry {
 
     static let ratingMetrics = ["rmse", "mae"]
     /// Top-K metrics, and the MIND impression metrics a MIND split (`mind: train/dev`) adds.
-    static let rankingMetrics = ["ndcg@10", "precision@10", "recall@10", "mind_auc", "mind_mrr", "mind_ndcg@5", "mind_ndcg@10"]
+    public static let rankingMetrics = ["ndcg@10", "precision@10", "recall@10", "mind_auc", "mind_mrr", "mind_ndcg@5", "mind_ndcg@10"]
 
-    public static let entries: [Entry] = [
+    /// The single models: every CF model and the content model.
+    static let singleModels: [Entry] = [
         Entry(
             name: PopularityModel.name, family: "cf", parameters: PopularityModel.parameterSpecs,
             metrics: rankingMetrics,
@@ -58,6 +59,21 @@ public enum ModelRegistry {
             name: ContentModel.name, family: "content", parameters: ContentModel.parameterSpecs,
             metrics: rankingMetrics, build: { ContentModel(parameters: $0, seed: $1) }),
     ]
+
+    /// CF models that rank (no rating-only models): what a hybrid may combine with content.
+    static let rankingComponents = singleModels.filter { $0.family == "cf" && $0.metrics == rankingMetrics }
+
+    static let hybrid: Entry = {
+        let content = singleModels.first { $0.name == ContentModel.name }!
+        let components = rankingComponents
+        return Entry(
+            name: HybridModel.name, family: "hybrid",
+            parameters: HybridModel.parameterSpecs(components: components, content: content),
+            metrics: rankingMetrics + HybridModel.fitSummaryNames,
+            build: { HybridModel(parameters: $0, seed: $1, components: components, content: content) })
+    }()
+
+    public static let entries: [Entry] = singleModels + [hybrid]
 
     public static var names: [String] { entries.map(\.name) }
 

@@ -74,10 +74,16 @@ public protocol Recommender: Sendable {
     func scoreCandidates(
         user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
         into scores: UnsafeMutableBufferPointer<Float>)
+
+    /// What the last fit chose or measured without test data (a learned weight, a validation
+    /// score), by name; a trial reports these beside its test metrics. Empty for most models.
+    var fitSummary: [String: Double] { get }
 }
 
 extension Recommender {
     public func predictRating(user: Int32, item: Int32) -> Float? { nil }
+
+    public var fitSummary: [String: Double] { [:] }
 
     public func scoreCandidates(
         user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,

@@ -8,7 +8,9 @@ public import Sweep
 /// trained on prepared data and evaluated on its held-out split.
 ///
 /// Every figure it reports is measured on the test split (never on training data), except
-/// per-epoch progress values, which are training loss and are labelled as such.
+/// per-epoch progress values, which are training loss and are labelled as such, and a model's
+/// ``RecModels/Recommender/fitSummary`` (e.g. a hybrid's `content_weight` and
+/// `validation_ndcg@10`, chosen on rows held out of training).
 public final class TrialRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var prepared: [DatasetSpec: PreparedData] = [:]
@@ -27,7 +29,8 @@ public final class TrialRunner: @unchecked Sendable {
         let impressions = ["mind_auc", "mind_mrr", "mind_ndcg@5", "mind_ndcg@10"]
         var models = ModelRegistry.catalog.models.map { model in
             var model = model
-            model.metrics = (model.metrics.filter { $0 == "rmse" || $0 == "mae" }) + ranking + impressions
+            // Rating metrics and what a model reports of its own fit (a hybrid's learned weight) stay.
+            model.metrics = (model.metrics.filter { !ModelRegistry.rankingMetrics.contains($0) }) + ranking + impressions
             return model
         }
         models.append(
@@ -140,7 +143,9 @@ public final class TrialRunner: @unchecked Sendable {
         }
         timings["fit"] = Self.seconds(since: fitStart)
         let evaluateStart = ContinuousClock.now
-        let values = Self.evaluate(model, on: data)
+        // The model's own fit figures (validation scores, learned weights: no test data) beside the
+        // test metrics; a name clash would be a bug, and the test metric wins.
+        let values = Self.evaluate(model, on: data).merging(model.fitSummary) { test, _ in test }
         timings["evaluate"] = Self.seconds(since: evaluateStart)
         return .success(TrialMetrics(values: values, timings: timings))
     }
@@ -160,7 +165,7 @@ public final class TrialRunner: @unchecked Sendable {
             values["mae"] = rating.mae
         }
         if let evaluator = try? TopKEvaluator(
-            ks: [5, 10, 20], relevanceThreshold: data.isExplicit ? 4 : nil, candidatePolicy: .itemsSeenInTraining)
+            ks: [5, 10, 20], relevanceThreshold: data.isExplicit ? TopKEvaluator.explicitRelevanceThreshold : nil, candidatePolicy: .itemsSeenInTraining)
         {
             let topK = evaluator.evaluate(split, userCount: data.userCount, itemCount: data.itemCount) { user, scores in
                 model.scoreAll(user: user, into: scores)

@@ -42,6 +42,11 @@ struct SweepCommand: ParsableCommand {
             if dryRun {
                 let expansion = spec.expand()
                 print("\(spec.name): \(expansion.trials.count) trials")
+                if expansion.duplicatesRemoved > 0 {
+                    print(
+                        "  (\(expansion.duplicatesRemoved) grid points repeat a listed trial and run once: a value given twice, or a parameter that does not apply to them)"
+                    )
+                }
                 for model in spec.models.map(\.model) { print("  \(model): \(expansion.countsByModel[model] ?? 0)") }
                 return
             }

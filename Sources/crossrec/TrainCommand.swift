@@ -62,8 +62,12 @@ struct TrainCommand: ParsableCommand {
                     print(String(decoding: try encoder.encode(output), as: UTF8.self))
                 } else {
                     print("\(config.label) seed \(seed)")
-                    for name in metrics.values.keys.sorted() { print("  \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(format: "%.4f", metrics.values[name]!))") }
-                    for name in metrics.timings.keys.sorted() { print("  \(("time " + name).padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(format: "%.3f", metrics.timings[name]!)) s") }
+                    // One column wide enough for the longest name (names are never cut).
+                    let names = metrics.values.keys.sorted(), timings = metrics.timings.keys.sorted().map { "time " + $0 }
+                    let width = max(16, (names + timings).map(\.count).max() ?? 0)
+                    func row(_ name: String, _ value: String) { print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0)) \(value)") }
+                    for name in names { row(name, String(format: "%.4f", metrics.values[name]!)) }
+                    for name in metrics.timings.keys.sorted() { row("time " + name, String(format: "%.3f", metrics.timings[name]!) + " s") }
                 }
             case .failure(let failure):
                 FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))

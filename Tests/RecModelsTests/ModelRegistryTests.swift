@@ -5,8 +5,9 @@ import Testing
 @Suite struct ModelRegistryTests {
     @Test func catalogListsEveryModelWithItsSpecsAndMetrics() {
         let catalog = ModelRegistry.catalog
-        #expect(catalog.names == ["popularity", "baseline", "mf", "als", "bpr", "itemknn", "ease", "content"])
-        #expect(catalog.models.allSatisfy { $0.family == ($0.name == "content" ? "content" : "cf") })
+        #expect(catalog.names == ["popularity", "baseline", "mf", "als", "bpr", "itemknn", "ease", "content", "hybrid"])
+        let families = ["content": "content", "hybrid": "hybrid"]
+        #expect(catalog.models.allSatisfy { $0.family == families[$0.name, default: "cf"] })
         #expect(catalog.model(named: "mf")?.metrics == ["rmse", "mae"])
         #expect(
             catalog.model(named: "als")?.metrics == [
@@ -128,7 +129,7 @@ import Testing
 
     @Test func unknownModelListsTheAvailableOnes() throws {
         let error = try #require(throws: ModelError.self) { try ModelRegistry.make("svd") }
-        #expect(error.description == "svd: unknown model; available: popularity, baseline, mf, als, bpr, itemknn, ease, content")
+        #expect(error.description == "svd: unknown model; available: popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid")
     }
 
     @Test func fitRejectsHyperparametersTheSpecsCannotExpress() throws {

@@ -236,18 +236,21 @@ struct SweepExpansionTests {
             .expand()
         #expect(
             both.trials.map(\.config.label) == [
-                "hybrid(cf=ease, content_weight=0.5, ease.lambda=100.0)",
-                "hybrid(cf=ease, content_weight=0.5, ease.lambda=500.0)",
-                "hybrid(als.factors=16, cf=als, content_weight=0.5)",
-                "hybrid(als.factors=32, cf=als, content_weight=0.5)",
+                "hybrid(cf=ease, combination=stack, content.min_df=2, ease.lambda=100.0, holdout=0.2)",
+                "hybrid(cf=ease, combination=stack, content.min_df=2, ease.lambda=500.0, holdout=0.2)",
+                "hybrid(als.factors=16, cf=als, combination=stack, content.min_df=2, holdout=0.2)",
+                "hybrid(als.factors=32, cf=als, combination=stack, content.min_df=2, holdout=0.2)",
             ])
         #expect(both.duplicatesRemoved == 4)
         let alsOnly = try TestCatalog.parse(TestCatalog.sweep(models: "  hybrid: {cf: als, als.factors: [16, 32]}"))
             .expand()
         #expect(alsOnly.ids == Array(both.ids.suffix(2)))
-        // The default `cf` (ease) keeps its own parameter and drops the other's default.
+        // The defaults (cf ease, combination stack) keep their own parameters and drop the others.
         let defaults = try TestCatalog.parse(TestCatalog.sweep(models: "  hybrid: {}")).expand()
-        #expect(defaults.trials.map(\.config.label) == ["hybrid(cf=ease, content_weight=0.5, ease.lambda=500.0)"])
+        #expect(
+            defaults.trials.map(\.config.label) == [
+                "hybrid(cf=ease, combination=stack, content.min_df=2, ease.lambda=500.0, holdout=0.2)"
+            ])
     }
 
     @Test func randomChoiceOfTheControllingParameterKeepsConditionsPerDraw() throws {

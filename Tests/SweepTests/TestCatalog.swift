@@ -22,6 +22,12 @@ enum TestCatalog {
         ParameterSpec(name: name, kind: .bool, defaultValue: .bool(value), help: name)
     }
 
+    static func conditional(_ spec: ParameterSpec, on parameter: String, _ value: String) -> ParameterSpec {
+        var spec = spec
+        spec.appliesWhen = .init(parameter: parameter, values: [value])
+        return spec
+    }
+
     static let catalog = ModelCatalog(models: [
         .init(name: "noop", family: "builtin", parameters: [], metrics: []),
         .init(
@@ -74,16 +80,20 @@ enum TestCatalog {
         .init(
             name: "hybrid", family: "hybrid",
             parameters: [
-                ParameterSpec(name: "cf", kind: .choice(["ease", "als"]), defaultValue: .string("ease"), help: "cf"),
                 ParameterSpec(
-                    name: "ease.lambda", kind: .double(0...1_000_000), defaultValue: .double(500), help: "lambda",
-                    appliesWhen: .init(parameter: "cf", values: ["ease"])),
+                    name: "cf", kind: .choice(["popularity", "als", "bpr", "itemknn", "ease"]),
+                    defaultValue: .string("ease"), help: "cf"),
                 ParameterSpec(
-                    name: "als.factors", kind: .int(1...1024), defaultValue: .int(64), help: "factors",
-                    appliesWhen: .init(parameter: "cf", values: ["als"])),
-                double("content_weight", 0...1, 0.5),
+                    name: "combination", kind: .choice(["blend", "stack"]), defaultValue: .string("stack"),
+                    help: "combination"),
+                conditional(double("content_weight", 0...1, 0.5), on: "combination", "blend"),
+                conditional(double("holdout", 0.01...0.9, 0.2), on: "combination", "stack"),
+                conditional(double("ease.lambda", 0...1_000_000, 500), on: "cf", "ease"),
+                conditional(int("itemknn.neighbors", 0...1_000_000, 0), on: "cf", "itemknn"),
+                conditional(int("als.factors", 1...1024, 64), on: "cf", "als"),
+                int("content.min_df", 1...1_000_000, 2),
             ],
-            metrics: ranking),
+            metrics: ranking + ["content_weight", "validation_ndcg@10"]),
     ])
 
     /// Parses `yaml` as `file` against ``catalog``.
