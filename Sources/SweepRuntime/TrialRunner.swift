@@ -86,7 +86,7 @@ public final class TrialRunner: @unchecked Sendable {
         return .success(TrialMetrics(values: ["score": Self.configurationScore(config)], timings: ["fit": seconds]))
     }
 
-    private func data(for request: DatasetSpec) throws -> (PreparedData, loadSeconds: Double?) {
+    func data(for request: DatasetSpec) throws -> (PreparedData, loadSeconds: Double?) {
         lock.lock()
         if let cached = prepared[request] {
             lock.unlock()
@@ -106,25 +106,52 @@ public final class TrialRunner: @unchecked Sendable {
     private func runModel(
         _ config: TrialConfig, datasetRequest: DatasetSpec?, cancel: CancellationFlag, progress: (TrialProgress) -> Void
     ) -> Result<TrialMetrics, TrialFailure> {
-        guard let datasetRequest else {
-            return .failure(TrialFailure(kind: .deterministic, message: "\(config.model): the trial carries no data set"))
-        }
         let data: PreparedData
         let loadSeconds: Double?
+        switch load(config, datasetRequest) {
+        case .success(let loaded): (data, loadSeconds) = loaded
+        case .failure(let failure): return .failure(failure)
+        }
+        var timings: [String: Double] = [:]
+        if let loadSeconds { timings["load"] = loadSeconds }
+        let fitStart = ContinuousClock.now
+        let model: AnyRecommender
+        switch Self.train(config, on: data, cancel: cancel, progress: progress) {
+        case .success(let trained): model = trained
+        case .failure(let failure): return .failure(failure)
+        }
+        timings["fit"] = Self.seconds(since: fitStart)
+        let evaluateStart = ContinuousClock.now
+        // The model's own fit figures (validation scores, learned weights: no test data) beside the
+        // test metrics; a name clash would be a bug, and the test metric wins.
+        let values = Self.evaluations(model, on: data).values.merging(model.fitSummary) { test, _ in test }
+        timings["evaluate"] = Self.seconds(since: evaluateStart)
+        return .success(TrialMetrics(values: values, timings: timings))
+    }
+
+    /// The prepared data of a model trial (cached), or why not.
+    private func load(_ config: TrialConfig, _ request: DatasetSpec?) -> Result<(PreparedData, Double?), TrialFailure> {
+        guard let request else {
+            return .failure(TrialFailure(kind: .deterministic, message: "\(config.model): the trial carries no data set"))
+        }
         do {
-            (data, loadSeconds) = try self.data(for: datasetRequest)
+            return .success(try data(for: request))
         } catch {
             return .failure(TrialFailure(kind: .deterministic, message: "data: \(error)"))
         }
+    }
+
+    /// Builds and fits `config`'s model on the training part of `data`, reporting each epoch and
+    /// stopping when `cancel` is set.
+    static func train(
+        _ config: TrialConfig, on data: PreparedData, cancel: CancellationFlag, progress: (TrialProgress) -> Void
+    ) -> Result<AnyRecommender, TrialFailure> {
         var model: AnyRecommender
         do {
             model = try ModelRegistry.make(config.model, parameters: config.parameters, seed: config.seed)
         } catch {
             return .failure(TrialFailure(kind: .deterministic, message: "\(error)"))
         }
-        var timings: [String: Double] = [:]
-        if let loadSeconds { timings["load"] = loadSeconds }
-        let fitStart = ContinuousClock.now
         var stoppedByCancel = false
         do {
             try model.fit(data.training) { epoch in
@@ -141,13 +168,42 @@ public final class TrialRunner: @unchecked Sendable {
         if stoppedByCancel || cancel.isCancelled {
             return .failure(TrialFailure(kind: .infrastructure, message: "cancelled by the coordinator"))
         }
-        timings["fit"] = Self.seconds(since: fitStart)
-        let evaluateStart = ContinuousClock.now
-        // The model's own fit figures (validation scores, learned weights: no test data) beside the
-        // test metrics; a name clash would be a bug, and the test metric wins.
-        let values = Self.evaluate(model, on: data).merging(model.fitSummary) { test, _ in test }
-        timings["evaluate"] = Self.seconds(since: evaluateStart)
-        return .success(TrialMetrics(values: values, timings: timings))
+        return .success(model)
+    }
+
+    /// What ``evaluations(_:on:)`` measured: each protocol's full result (per user, per impression).
+    struct Evaluations {
+        var rating: RatingEvaluation?
+        var topK: TopKEvaluation?
+        var impressions: ImpressionEvaluation?
+
+        /// The reported figures: `rmse`, `mae`, every top-K metric, `users_evaluated`, the
+        /// `mind_*` metrics and `mind_impressions`.
+        var values: [String: Double] {
+            var values: [String: Double] = [:]
+            if let rating {
+                values["rmse"] = rating.rmse
+                values["mae"] = rating.mae
+            }
+            if let topK {
+                for name in topK.metricNames { if let value = topK.value(name), value.isFinite { values[name] = value } }
+                values["users_evaluated"] = Double(topK.counts.usersEvaluated)
+            }
+            if let impressions {
+                for name in ImpressionEvaluation.metricNames {
+                    if let value = impressions.value(name), value.isFinite { values["mind_" + name] = value }
+                }
+                values["mind_impressions"] = Double(impressions.counts.impressionsScored)
+            }
+            return values
+        }
+
+        /// Per-user (top-K) or per-impression (`mind_*`) values of `metric`, aligned across two
+        /// models evaluated on the same data; nil for a metric that has none.
+        func perUnit(_ metric: String) -> [Double]? {
+            if metric.hasPrefix("mind_") { return impressions?.perImpression(String(metric.dropFirst("mind_".count))) }
+            return topK?.perUser(metric)
+        }
     }
 
     /// Held-out metrics: RMSE/MAE when the model predicts ratings on explicit data, and top-K
@@ -156,34 +212,27 @@ public final class TrialRunner: @unchecked Sendable {
     /// impression metrics of the evaluated part (`mind_auc`, `mind_mrr`, `mind_ndcg@5`,
     /// `mind_ndcg@10`, as the official scorer; `mind_impressions` scored): each impression is
     /// scored from its own history (``Recommender/scoreCandidates``).
-    static func evaluate(_ model: AnyRecommender, on data: PreparedData) -> [String: Double] {
-        var values: [String: Double] = [:]
+    static func evaluations(_ model: AnyRecommender, on data: PreparedData) -> Evaluations {
+        var result = Evaluations()
         let split = Split(name: data.domainName, train: data.training.interactions, test: data.test)
         if data.isExplicit, model.predictRating(user: 0, item: 0) != nil {
-            let rating = RatingEvaluator().evaluate(split) { user, item in model.predictRating(user: user, item: item) }
-            values["rmse"] = rating.rmse
-            values["mae"] = rating.mae
+            result.rating = RatingEvaluator().evaluate(split) { user, item in model.predictRating(user: user, item: item) }
         }
         if let evaluator = try? TopKEvaluator(
-            ks: [5, 10, 20], relevanceThreshold: data.isExplicit ? TopKEvaluator.explicitRelevanceThreshold : nil, candidatePolicy: .itemsSeenInTraining)
+            ks: [5, 10, 20], relevanceThreshold: data.isExplicit ? TopKEvaluator.explicitRelevanceThreshold : nil,
+            candidatePolicy: .itemsSeenInTraining)
         {
-            let topK = evaluator.evaluate(split, userCount: data.userCount, itemCount: data.itemCount) { user, scores in
+            result.topK = evaluator.evaluate(split, userCount: data.userCount, itemCount: data.itemCount) { user, scores in
                 model.scoreAll(user: user, into: scores)
             }
-            for name in topK.metricNames { if let value = topK.value(name), value.isFinite { values[name] = value } }
-            values["users_evaluated"] = Double(topK.counts.usersEvaluated)
         }
         if let log = data.impressions {
             let itemCount = data.itemCount
-            let evaluation = ImpressionEvaluator().evaluate(log) { user, history, candidates, scores in
+            result.impressions = ImpressionEvaluator().evaluate(log) { user, history, candidates, scores in
                 model.scoreCandidates(user: user, history: history, candidates: candidates, itemCount: itemCount, into: scores)
             }
-            for name in ImpressionEvaluation.metricNames {
-                if let value = evaluation.value(name), value.isFinite { values["mind_" + name] = value }
-            }
-            values["mind_impressions"] = Double(evaluation.counts.impressionsScored)
         }
-        return values
+        return result
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

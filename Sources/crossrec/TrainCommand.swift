@@ -12,6 +12,7 @@ struct TrainCommand: ParsableCommand {
             Examples:
               crossrec train ../shared/data/ml-100k --model mf --param factors=64
               crossrec train --synthetic --model content --param min_df=1
+              crossrec train --synthetic --users 3000 --model hybrid --param cf=itemknn
 
             Splits: official:u1 (…u5, ua, ub), random:0.2[:SEED], per-user:0.2[:SEED], \
             leave-last-out[:N], temporal:0.2, mind (train/dev). Metrics are measured on the test \
@@ -19,32 +20,17 @@ struct TrainCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Data set path (omit with --synthetic).") var path: String?
-    @Flag(help: "Use the built-in synthetic linked data (default parameters).") var synthetic = false
-    @Option(help: "Layout: auto, movielens, mind, linked or generic.") var layout: String = "auto"
+    @OptionGroup var data: DataOptions
     @Option(help: "Model name.") var model: String
     @Option(name: .customLong("param"), help: "Hyperparameter name=value (repeatable).") var parameters: [String] = []
-    @Option(help: "Split (see above); default: official:u1 for MovieLens 100K, mind for MIND, else per-user:0.2.")
-    var split: String?
-    @Option(help: "Category groups splitting the first domain.") var domainSplit: String?
-    @Option(help: "Domain to train and evaluate (default: movies when present, else the first).") var domain: String?
     @Option(help: "Model seed.") var seed: UInt64 = 1
     @Flag(help: "Print JSON.") var json = false
-
-    func validate() throws {
-        if synthetic == (path != nil) { throw ValidationError("give a data set path or --synthetic (one of them)") }
-    }
 
     func run() throws {
         do {
             let catalog = TrialRunner.catalog
             let parsed = try ParameterParsing.parse(parameters, model: model, catalog: catalog)
-            guard let layout = DatasetLayout(rawValue: layout) else {
-                throw RuntimeError("unknown layout '\(self.layout)'; use \(DatasetLayout.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            let source: DatasetSpec.Source = synthetic ? .synthetic(SyntheticDatasetSpec()) : .path(path!, layout: layout)
-            let request = DatasetSpec(
-                source: source, split: try split.map(SplitParsing.parse), domainSplit: domainSplit, domain: domain)
+            let request = try data.request()
             let config = TrialConfig(model: model, parameters: parsed, seed: seed)
             let isTerminal = isatty(STDERR_FILENO) != 0
             let result = TrialRunner().run(config, dataset: request, cancel: CancellationFlag()) { progress in

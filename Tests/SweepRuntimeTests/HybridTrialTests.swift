@@ -42,3 +42,31 @@ struct HybridTrialTests {
         #expect(blendedAtZero == (try ndcg([:], model: "itemknn")))
     }
 }
+
+@Suite("Model comparison")
+struct ModelComparisonTests {
+    @Test func pairsTheSameUsersAndReportsBothModels() throws {
+        let comparison = try TrialRunner().compare(
+            TrialConfig(model: "hybrid", parameters: [:], seed: 3), TrialConfig(model: "ease", parameters: [:], seed: 3),
+            dataset: HybridTrialTests.request, metrics: ["ndcg@10", "mrr", "mind_auc", "coverage@10"], resamples: 200
+        ).get()
+        #expect(comparison.comparisons.map(\.metric) == ["ndcg@10", "mrr"])
+        #expect(comparison.skipped.keys.sorted() == ["coverage@10", "mind_auc"])
+        let ndcg = try #require(comparison.comparisons.first)
+        #expect(ndcg.meanA == comparison.metricsA.values["ndcg@10"] && ndcg.meanB == comparison.metricsB.values["ndcg@10"])
+        #expect(ndcg.count == Int(comparison.metricsA.values["users_evaluated"]!))
+        #expect(comparison.metricsA.values["content_weight"] != nil, "the hybrid's fit summary is reported")
+        #expect(comparison.metricsA.timings["fit"] != nil)
+    }
+
+    @Test func aFailingModelIsAFailureNotACrash() {
+        let result = TrialRunner().compare(
+            TrialConfig(model: "ease", parameters: ["lambda": .double(-1)], seed: 1),
+            TrialConfig(model: "popularity", parameters: [:], seed: 1), dataset: HybridTrialTests.request)
+        guard case .failure(let failure) = result else {
+            Issue.record("a negative lambda was accepted")
+            return
+        }
+        #expect(failure.message.contains("lambda"), "\(failure.message)")
+    }
+}

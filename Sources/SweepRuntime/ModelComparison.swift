@@ -1,0 +1,80 @@
+public import RecEval
+public import Sweep
+import RecModels
+
+/// Two models trained on the same data and split and evaluated on the same held-out users (or
+/// MIND impressions), with paired tests of their per-user (per-impression) metric values: is A's
+/// lift over B real, or the luck of which users were held out?
+public struct ModelComparison: Sendable {
+    public var a: TrialConfig
+    public var b: TrialConfig
+    /// Each model's reported figures, as a trial reports them (test metrics, fit summary).
+    public var metricsA: TrialMetrics
+    public var metricsB: TrialMetrics
+    /// A − B per requested metric that has per-unit values, in request order.
+    public var comparisons: [PairedComparison]
+    /// Requested metrics that could not be compared, with the reason.
+    public var skipped: [String: String]
+}
+
+extension TrialRunner {
+    /// Metrics compared when none are named: top-K NDCG@10, recall@10 and MRR per user, and on a
+    /// MIND split the impression AUC and nDCG@10 per impression.
+    public static let defaultComparisonMetrics = ["ndcg@10", "recall@10", "mrr", "mind_auc", "mind_ndcg@10"]
+
+    /// Trains `a` and `b` (each with its own seed) on `dataset`, evaluates both exactly as a trial
+    /// does, and compares them on `metrics` with ``RecEval/PairedComparison`` (paired t-test,
+    /// Wilcoxon signed-rank, bootstrap interval of the mean difference with `resamples` draws).
+    /// A metric is skipped (with the reason) when the split has no per-unit values for it (no
+    /// MIND impressions, an unknown name) or fewer than 2 units.
+    public func compare(
+        _ a: TrialConfig, _ b: TrialConfig, dataset: DatasetSpec, metrics: [String] = defaultComparisonMetrics,
+        resamples: Int = 10_000, cancel: CancellationFlag = CancellationFlag(),
+        progress: (_ model: String, TrialProgress) -> Void = { _, _ in }
+    ) -> Result<ModelComparison, TrialFailure> {
+        let data: PreparedData
+        do {
+            data = try self.data(for: dataset).0
+        } catch {
+            return .failure(TrialFailure(kind: .deterministic, message: "data: \(error)"))
+        }
+        var evaluated: [(metrics: TrialMetrics, evaluations: Evaluations)] = []
+        for config in [a, b] {
+            let clock = ContinuousClock.now
+            let model: AnyRecommender
+            switch Self.train(config, on: data, cancel: cancel, progress: { progress(config.model, $0) }) {
+            case .success(let trained): model = trained
+            case .failure(let failure): return .failure(failure)
+            }
+            let fit = Self.seconds(since: clock)
+            let evaluations = Self.evaluations(model, on: data)
+            let values = evaluations.values.merging(model.fitSummary) { test, _ in test }
+            evaluated.append((TrialMetrics(values: values, timings: ["fit": fit]), evaluations))
+        }
+        let (first, second) = (evaluated[0].evaluations, evaluated[1].evaluations)
+        guard first.topK?.users == second.topK?.users, first.impressions?.impressions == second.impressions?.impressions
+        else {
+            return .failure(
+                TrialFailure(kind: .deterministic, message: "the two evaluations did not cover the same users or impressions"))
+        }
+        var comparisons: [PairedComparison] = []
+        var skipped: [String: String] = [:]
+        for metric in metrics {
+            guard let valuesA = first.perUnit(metric), let valuesB = second.perUnit(metric) else {
+                skipped[metric] =
+                    metric.hasPrefix("mind_")
+                    ? "no MIND impressions in this split (use the mind split)" : "no per-user values for this metric"
+                continue
+            }
+            guard valuesA.count >= 2 else {
+                skipped[metric] = "\(valuesA.count) evaluated unit(s); a paired test needs at least 2"
+                continue
+            }
+            comparisons.append(PairedComparison(metric: metric, valuesA, valuesB, resamples: resamples))
+        }
+        return .success(
+            ModelComparison(
+                a: a, b: b, metricsA: evaluated[0].metrics, metricsB: evaluated[1].metrics, comparisons: comparisons,
+                skipped: skipped))
+    }
+}

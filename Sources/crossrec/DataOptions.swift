@@ -1,0 +1,35 @@
+import ArgumentParser
+import Sweep
+import SweepRuntime
+
+/// The data set and split of `crossrec train` and `crossrec compare`.
+struct DataOptions: ParsableArguments {
+    @Argument(help: "Data set path (omit with --synthetic).") var path: String?
+    @Flag(help: "Use the built-in synthetic linked data (generator defaults, or --users).") var synthetic = false
+    @Option(help: "Users of the synthetic data (with --synthetic; default: the generator's 600).") var users: Int?
+    @Option(help: "Layout: auto, movielens, mind, linked or generic.") var layout: String = "auto"
+    @Option(help: "Split (see above); default: official:u1 for MovieLens 100K, mind for MIND, else per-user:0.2.")
+    var split: String?
+    @Option(help: "Category groups splitting the first domain.") var domainSplit: String?
+    @Option(help: "Domain to train and evaluate (default: movies when present, else the first).") var domain: String?
+
+    func validate() throws {
+        if synthetic == (path != nil) { throw ValidationError("give a data set path or --synthetic (one of them)") }
+        if let users {
+            guard synthetic else { throw ValidationError("--users sets the size of the synthetic data; add --synthetic") }
+            guard users >= 10 else { throw ValidationError("--users must be at least 10, got \(users)") }
+        }
+    }
+
+    /// The data request a trial carries.
+    func request() throws -> DatasetSpec {
+        guard let layout = DatasetLayout(rawValue: layout) else {
+            throw RuntimeError(
+                "unknown layout '\(self.layout)'; use \(DatasetLayout.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var generator = SyntheticDatasetSpec()
+        if let users { generator.users = users }
+        let source: DatasetSpec.Source = synthetic ? .synthetic(generator) : .path(path!, layout: layout)
+        return DatasetSpec(source: source, split: try split.map(SplitParsing.parse), domainSplit: domainSplit, domain: domain)
+    }
+}
