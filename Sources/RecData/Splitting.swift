@@ -35,6 +35,26 @@ public enum Splitting {
         return make("per-user-\(testFraction)-seed\(seed)", interactions, isTest)
     }
 
+    /// Cold-start users: `round(n × f)` of the n eligible users (those with rows, and with
+    /// `eligible[u]` true when a mask is given), drawn by a seeded shuffle, have *all* their rows in
+    /// test; every other user keeps all theirs in training. A model then meets those users with no
+    /// history in this domain: only what it knows from elsewhere (another domain) can help.
+    public static func coldUsers(
+        _ interactions: Interactions, testFraction: Double, seed: UInt64, eligible: [Bool]? = nil
+    ) throws(DataError) -> Split {
+        try check(testFraction)
+        var generator = SeededGenerator(seed: seed)
+        let groups = rowsByUser(interactions)
+        var candidates = groups.indices.filter { user in
+            !groups[user].isEmpty && (eligible.map { user < $0.count && $0[user] } ?? true)
+        }
+        generator.shuffle(&candidates)
+        let coldCount = Int((Double(candidates.count) * testFraction).rounded())
+        var isTest = [Bool](repeating: false, count: interactions.count)
+        for user in candidates.prefix(coldCount) { for row in groups[user] { isTest[row] = true } }
+        return make("cold-users-\(testFraction)-seed\(seed)", interactions, isTest)
+    }
+
     /// Per user: the latest `count` rows by timestamp go to test (file order breaks ties: a later
     /// row is later). Users with `count` rows or fewer stay wholly in training.
     public static func leaveLastOut(_ interactions: Interactions, count: Int = 1) throws(DataError) -> Split {

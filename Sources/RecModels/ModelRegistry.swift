@@ -6,7 +6,8 @@ public enum ModelRegistry {
     public struct Entry: Sendable {
         /// The name sweeps use (`mf`, `als`, …), equal to the model type's ``Recommender/name``.
         public let name: String
-        /// `cf` (collaborative filtering), `content` (item text) or `hybrid` (both).
+        /// `cf` (collaborative filtering), `content` (item text), `hybrid` (both) or `unified`
+        /// (one user vector across domains).
         public let family: String
         public let parameters: [ParameterSpec]
         /// What its evaluation reports: rating metrics for models of explicit ratings, top-K otherwise.
@@ -73,7 +74,11 @@ public enum ModelRegistry {
             build: { HybridModel(parameters: $0, seed: $1, components: components, content: content) })
     }()
 
-    public static let entries: [Entry] = singleModels + [hybrid]
+    static let unified = Entry(
+        name: UnifiedModel.name, family: "unified", parameters: UnifiedModel.parameterSpecs,
+        metrics: rankingMetrics + ["users_from_other_domains"], build: { UnifiedModel(parameters: $0, seed: $1) })
+
+    public static let entries: [Entry] = singleModels + [hybrid, unified]
 
     public static var names: [String] { entries.map(\.name) }
 

@@ -15,6 +15,24 @@ public struct TrainingData: Sendable {
     public var isExplicit: Bool
     /// Item metadata when the domain has it (content models read it).
     public var catalog: ItemCatalog?
+    /// The data set's other domains (same user numbering, their own items), all their rows: what a
+    /// cross-domain model may learn from. Single-domain models ignore it.
+    public var otherDomains: [OtherDomain] = []
+
+    /// One other domain's interactions, users numbered as in ``interactions``.
+    public struct OtherDomain: Sendable {
+        public var name: String
+        public var interactions: Interactions
+        public var itemCount: Int
+        public var isExplicit: Bool
+
+        public init(name: String, interactions: Interactions, itemCount: Int, isExplicit: Bool) {
+            self.name = name
+            self.interactions = interactions
+            self.itemCount = itemCount
+            self.isExplicit = isExplicit
+        }
+    }
 
     public init(interactions: Interactions, userCount: Int, itemCount: Int, isExplicit: Bool, catalog: ItemCatalog? = nil) {
         self.interactions = interactions

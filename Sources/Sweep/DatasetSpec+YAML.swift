@@ -87,13 +87,16 @@ extension DatasetSpec {
         switch form.key {
         case "official":
             return .official(try form.string("the name of a split shipped with the data, e.g. u1"))
-        case "random", "per-user":
+        case "random", "per-user", "cold-users":
             let map = try form.map("{test: 0.2, seed: 1}")
             try map.rejectUnknownKeys(allowed: ["test", "seed"])
             let test = try fraction(map)
             let seed = try map["seed"]?.seed() ?? 0
-            return form.key == "random"
-                ? .random(testFraction: test, seed: seed) : .perUser(testFraction: test, seed: seed)
+            switch form.key {
+            case "random": return .random(testFraction: test, seed: seed)
+            case "per-user": return .perUser(testFraction: test, seed: seed)
+            default: return .coldUsers(testFraction: test, seed: seed)
+            }
         case "leave-last-out":
             return .leaveLastOut(count: try form.int(in: 1...1_000_000, "a positive integer (rows per user held out)"))
         case "temporal":

@@ -1,7 +1,8 @@
 /// How a data set is divided into training and evaluation rows (`dataset: {split: …}`).
 ///
 /// Forms in a sweep file: `official: u1`, `random: {test: 0.2, seed: 1}`,
-/// `per-user: {test: 0.2, seed: 1}`, `leave-last-out: 1`, `temporal: {test: 0.2}`, `mind: train/dev`.
+/// `per-user: {test: 0.2, seed: 1}`, `cold-users: {test: 0.2, seed: 1}`, `leave-last-out: 1`,
+/// `temporal: {test: 0.2}`, `mind: train/dev`.
 public enum SplitSpec: Sendable, Hashable, Codable {
     /// A split shipped with the data set (MovieLens 100K folds `u1`…`u5`, `ua`, `ub`).
     case official(String)
@@ -9,6 +10,9 @@ public enum SplitSpec: Sendable, Hashable, Codable {
     case random(testFraction: Double, seed: UInt64)
     /// `testFraction` of each user's rows go to test (at least one stays in training).
     case perUser(testFraction: Double, seed: UInt64)
+    /// `testFraction` of the users (among those with rows in another domain, when the data set has
+    /// one) have all their rows in test: cold-start users of the evaluated domain.
+    case coldUsers(testFraction: Double, seed: UInt64)
     /// Each user's latest `count` rows go to test.
     case leaveLastOut(count: Int)
     /// The latest `testFraction` of rows (by time) go to test.
@@ -17,7 +21,7 @@ public enum SplitSpec: Sendable, Hashable, Codable {
     case mind(train: String, evaluate: String)
 
     /// The form keys a sweep file may use, in documentation order.
-    public static let keys = ["official", "random", "per-user", "leave-last-out", "temporal", "mind"]
+    public static let keys = ["official", "random", "per-user", "cold-users", "leave-last-out", "temporal", "mind"]
 
     /// Stable text for fingerprints and reports: `random(test=0.2,seed=1)`.
     public var canonicalText: String {
@@ -25,6 +29,7 @@ public enum SplitSpec: Sendable, Hashable, Codable {
         case .official(let name): return "official(\(name))"
         case .random(let fraction, let seed): return "random(test=\(fraction),seed=\(seed))"
         case .perUser(let fraction, let seed): return "per-user(test=\(fraction),seed=\(seed))"
+        case .coldUsers(let fraction, let seed): return "cold-users(test=\(fraction),seed=\(seed))"
         case .leaveLastOut(let count): return "leave-last-out(\(count))"
         case .temporal(let fraction): return "temporal(test=\(fraction))"
         case .mind(let train, let evaluate): return "mind(\(train)/\(evaluate))"

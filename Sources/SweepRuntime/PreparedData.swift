@@ -65,6 +65,15 @@ public struct PreparedData: Sendable {
             split = try Splitting.randomHoldout(domain.interactions, testFraction: test, seed: seed)
         case .perUser(let test, let seed):
             split = try Splitting.perUserHoldout(domain.interactions, testFraction: test, seed: seed)
+        case .coldUsers(let test, let seed):
+            // Cold users are drawn among those another domain knows, when there is one: a user
+            // nobody knows anything about is the same popularity guess for every model.
+            var known: [Bool]? = nil
+            for other in dataset.domains where other.name != domainName {
+                if known == nil { known = [Bool](repeating: false, count: dataset.users.count) }
+                for user in other.interactions.users { known![Int(user)] = true }
+            }
+            split = try Splitting.coldUsers(domain.interactions, testFraction: test, seed: seed, eligible: known)
         case .leaveLastOut(let count):
             split = try Splitting.leaveLastOut(domain.interactions, count: count)
         case .temporal(let test):
@@ -83,9 +92,15 @@ public struct PreparedData: Sendable {
             split = try mind.clickSplit(train: train, test: evaluate)
             impressions = mind.logs[evaluate]
         }
-        let training = TrainingData(
+        var training = TrainingData(
             interactions: split.train, userCount: dataset.users.count, itemCount: domain.items.count,
             isExplicit: domain.isExplicit, catalog: domain.catalog)
+        // Every row of the other domains: side information from another platform (the split only
+        // holds out rows of the evaluated domain).
+        training.otherDomains = dataset.domains.filter { $0.name != domainName }.map {
+            TrainingData.OtherDomain(
+                name: $0.name, interactions: $0.interactions, itemCount: $0.items.count, isExplicit: $0.isExplicit)
+        }
         let elapsed = ContinuousClock.now - start
         return PreparedData(
             request: request, domainName: domainName, training: training, test: split.test, userCount: dataset.users.count,

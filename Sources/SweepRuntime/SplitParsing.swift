@@ -1,7 +1,7 @@
 public import Sweep
 
 /// Parses split names of the command line: `official:u1`, `random:0.2[:SEED]`,
-/// `per-user:0.2[:SEED]`, `leave-last-out[:N]`, `temporal:0.2`, `mind`.
+/// `per-user:0.2[:SEED]`, `cold-users:0.2[:SEED]`, `leave-last-out[:N]`, `temporal:0.2`, `mind`.
 public enum SplitParsing {
     public static func parse(_ text: String) throws -> SplitSpec {
         let parts = text.split(separator: ":").map(String.init)
@@ -22,6 +22,7 @@ public enum SplitParsing {
             return .official(parts[1])
         case "random": return .random(testFraction: try fraction(1), seed: try seed(2))
         case "per-user": return .perUser(testFraction: try fraction(1), seed: try seed(2))
+        case "cold-users": return .coldUsers(testFraction: try fraction(1), seed: try seed(2))
         case "leave-last-out":
             guard parts.count == 1 || Int(parts[1]).map({ $0 >= 1 }) == true else {
                 throw RuntimeError("split '\(text)': expected leave-last-out or leave-last-out:N with N ≥ 1")
@@ -30,7 +31,7 @@ public enum SplitParsing {
         case "temporal": return .temporal(testFraction: try fraction(1))
         case "mind": return .mind(train: "train", evaluate: "dev")
         default:
-            throw RuntimeError("unknown split '\(text)'; use official:u1, random:0.2, per-user:0.2, leave-last-out, temporal:0.2 or mind")
+            throw RuntimeError("unknown split '\(text)'; use official:u1, random:0.2, per-user:0.2, cold-users:0.2, leave-last-out, temporal:0.2 or mind")
         }
     }
 }

@@ -18,7 +18,7 @@ struct CompareCommand: ParsableCommand {
               crossrec compare ../shared/data/ml-100k --model ease --baseline itemknn \\
                   --baseline-param neighbors=50 --metric ndcg@10
 
-            Splits: official:u1 (…u5, ua, ub), random:0.2[:SEED], per-user:0.2[:SEED], \
+            Splits: official:u1 (…u5, ua, ub), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED], \
             leave-last-out[:N], temporal:0.2, mind (train/dev). Metrics are measured on the test \
             split only.
             """
@@ -95,7 +95,8 @@ struct CompareCommand: ParsableCommand {
             "B: \(comparison.b.label) seed \(comparison.b.seed)",
         ]
         for (name, metrics) in [("A", comparison.metricsA), ("B", comparison.metricsB)] where !metrics.values.isEmpty {
-            let learned = ["content_weight", "validation_ndcg@10"].compactMap { key in
+            // What the model reports of its own fit (ModelRegistry's fit-summary names).
+            let learned = ["content_weight", "validation_ndcg@10", "users_from_other_domains"].compactMap { key in
                 metrics.values[key].map { "\(key) \(String(format: "%.4g", $0))" }
             }
             let fit = metrics.timings["fit"].map { String(format: "fit %.3f s", $0) } ?? ""

@@ -7,6 +7,11 @@ struct DataOptions: ParsableArguments {
     @Argument(help: "Data set path (omit with --synthetic).") var path: String?
     @Flag(help: "Use the built-in synthetic linked data (generator defaults, or --users).") var synthetic = false
     @Option(help: "Users of the synthetic data (with --synthetic; default: the generator's 600).") var users: Int?
+    @Option(
+        help:
+            "How strongly the synthetic users' news topics follow their movie genres, 0…1 (with --synthetic; default 0.8; 0 is the negative control)."
+    )
+    var affinity: Double?
     @Option(help: "Layout: auto, movielens, mind, linked or generic.") var layout: String = "auto"
     @Option(help: "Split (see above); default: official:u1 for MovieLens 100K, mind for MIND, else per-user:0.2.")
     var split: String?
@@ -19,6 +24,10 @@ struct DataOptions: ParsableArguments {
             guard synthetic else { throw ValidationError("--users sets the size of the synthetic data; add --synthetic") }
             guard users >= 10 else { throw ValidationError("--users must be at least 10, got \(users)") }
         }
+        if let affinity {
+            guard synthetic else { throw ValidationError("--affinity sets the synthetic data's planted affinity; add --synthetic") }
+            guard (0...1).contains(affinity) else { throw ValidationError("--affinity must be in 0…1, got \(affinity)") }
+        }
     }
 
     /// The data request a trial carries.
@@ -29,6 +38,7 @@ struct DataOptions: ParsableArguments {
         }
         var generator = SyntheticDatasetSpec()
         if let users { generator.users = users }
+        if let affinity { generator.affinityStrength = affinity }
         let source: DatasetSpec.Source = synthetic ? .synthetic(generator) : .path(path!, layout: layout)
         return DatasetSpec(source: source, split: try split.map(SplitParsing.parse), domainSplit: domainSplit, domain: domain)
     }

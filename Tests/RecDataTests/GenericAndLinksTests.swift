@@ -118,6 +118,21 @@ struct SplittingTests {
         #expect(Set(split.train.users) == [0, 1, 2, 3])
     }
 
+    @Test func coldUsersMovesWholeUsersToTest() throws {
+        let rows = Self.sample()
+        let split = try Splitting.coldUsers(rows, testFraction: 0.5, seed: 3)
+        let coldUsers = Set(split.test.users)
+        #expect(coldUsers.count == 2, "round(4 × 0.5) users")
+        #expect(coldUsers.isDisjoint(with: Set(split.train.users)), "a cold user keeps no training row")
+        #expect(split.train.count + split.test.count == rows.count)
+        for user in coldUsers { #expect(split.test.users.filter { $0 == user }.count == rows.users.filter { $0 == user }.count) }
+        #expect(try Splitting.coldUsers(rows, testFraction: 0.5, seed: 3).test.users == split.test.users)
+        // Only eligible users are drawn: users 1 and 3.
+        let masked = try Splitting.coldUsers(rows, testFraction: 0.5, seed: 3, eligible: [false, true, false, true])
+        #expect(Set(masked.test.users).isSubset(of: [1, 3]) && Set(masked.test.users).count == 1)
+        #expect(throws: DataError.self) { try Splitting.coldUsers(rows, testFraction: 1, seed: 3) }
+    }
+
     @Test func leaveLastOutTakesTheLatestRows() throws {
         var rows = Self.sample()
         rows.timestamps[17] = 0  // user 3's last row becomes their earliest

@@ -5,8 +5,9 @@ import Testing
 @Suite struct ModelRegistryTests {
     @Test func catalogListsEveryModelWithItsSpecsAndMetrics() {
         let catalog = ModelRegistry.catalog
-        #expect(catalog.names == ["popularity", "baseline", "mf", "als", "bpr", "itemknn", "ease", "content", "hybrid"])
-        let families = ["content": "content", "hybrid": "hybrid"]
+        #expect(
+            catalog.names == ["popularity", "baseline", "mf", "als", "bpr", "itemknn", "ease", "content", "hybrid", "unified"])
+        let families = ["content": "content", "hybrid": "hybrid", "unified": "unified"]
         #expect(catalog.models.allSatisfy { $0.family == families[$0.name, default: "cf"] })
         #expect(catalog.model(named: "mf")?.metrics == ["rmse", "mae"])
         #expect(
@@ -129,7 +130,7 @@ import Testing
 
     @Test func unknownModelListsTheAvailableOnes() throws {
         let error = try #require(throws: ModelError.self) { try ModelRegistry.make("svd") }
-        #expect(error.description == "svd: unknown model; available: popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid")
+        #expect(error.description == "svd: unknown model; available: popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified")
     }
 
     @Test func fitRejectsHyperparametersTheSpecsCannotExpress() throws {

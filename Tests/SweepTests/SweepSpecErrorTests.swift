@@ -37,11 +37,11 @@ struct SweepSpecErrorTests {
     @Test func unknownModelListsAcceptedOnes() {
         #expect(
             error(models: "  mf: {factors: 8}\n  mff: {factors: 8}")
-                == "sweeps/x.yaml:7: unknown model 'mff'; did you mean 'mf'? accepted models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid"
+                == "sweeps/x.yaml:7: unknown model 'mff'; did you mean 'mf'? accepted models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified"
         )
         #expect(
             error(models: "  lightgcn: {}")
-                == "sweeps/x.yaml:6: unknown model 'lightgcn'; accepted models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid"
+                == "sweeps/x.yaml:6: unknown model 'lightgcn'; accepted models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified"
         )
     }
 
@@ -203,7 +203,7 @@ struct SweepSpecErrorTests {
         )
         #expect(
             dataset("  path: d\n  split: {randm: {test: 0.2}}")
-                == "sweeps/x.yaml:4: unknown key 'randm' in 'dataset.split'; did you mean 'random'? expected one of: official, random, per-user, leave-last-out, temporal, mind"
+                == "sweeps/x.yaml:4: unknown key 'randm' in 'dataset.split'; did you mean 'random'? expected one of: official, random, per-user, cold-users, leave-last-out, temporal, mind"
         )
         #expect(
             dataset("  path: d\n  split: u1")

@@ -94,6 +94,13 @@ enum TestCatalog {
                 int("content.min_df", 1...1_000_000, 2),
             ],
             metrics: ranking + ["content_weight", "validation_ndcg@10"]),
+        .init(
+            name: "unified", family: "unified",
+            parameters: [
+                int("factors", 1...512, 32), int("iterations", 0...1000, 10), double("reg", 1e-6...10_000, 0.05),
+                double("alpha", 0...10_000, 1), double("other_weight", 0...1000, 1), double("init_std", 0...1, 0.01),
+            ],
+            metrics: ranking + ["users_from_other_domains"]),
     ])
 
     /// Parses `yaml` as `file` against ``catalog``.

@@ -1,0 +1,28 @@
+public import Sweep
+
+extension UnifiedModel {
+    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:otherWeight:initStandardDeviation:)``'s.
+    public static let parameterSpecs: [ParameterSpec] = [
+        ParameterSpec(name: "factors", kind: .int(1...512), defaultValue: .int(32), help: "latent dimensions"),
+        ParameterSpec(
+            name: "iterations", kind: .int(0...1000), defaultValue: .int(10), help: "alternating passes (users, then items)"),
+        ParameterSpec(
+            name: "reg", kind: .double(1e-6...10_000), defaultValue: .double(0.05), help: "L2 regularization λ"),
+        ParameterSpec(name: "alpha", kind: .double(0...10_000), defaultValue: .double(1), help: "confidence c = 1 + alpha·r"),
+        ParameterSpec(
+            name: "other_weight", kind: .double(0...1000), defaultValue: .double(1),
+            help: "weight of the other domains' loss beside the evaluated domain's; 0 leaves them out (single-domain ALS)"),
+        ParameterSpec(
+            name: "init_std", kind: .double(0...1), defaultValue: .double(0.01),
+            help: "standard deviation of the initial factors"),
+    ]
+
+    public init(parameters: ModelParameters, seed: UInt64) {
+        self.init(
+            hyperparameters: Hyperparameters(
+                factors: parameters.int("factors"), iterations: parameters.int("iterations"),
+                regularization: parameters.float("reg"), alpha: parameters.float("alpha"),
+                otherWeight: parameters.float("other_weight"), initStandardDeviation: parameters.float("init_std")),
+            seed: seed)
+    }
+}

@@ -1,0 +1,266 @@
+internal import RecData
+
+/// One user vector for every domain: collective implicit matrix factorization (Singh and Gordon,
+/// "Relational Learning via Collective Matrix Factorization", 2008, with Hu, Koren and Volinsky's
+/// implicit-feedback loss per domain).
+///
+/// The evaluated domain (items Y) and each other domain d of the data set (items Y_d,
+/// ``TrainingData/otherDomains``) share the user factors X. With preferences p = 1 on observed
+/// cells and 0 elsewhere, confidence c = 1 + α·r on observed cells and 1 elsewhere, it minimises
+///   L(X, Y) + w · Σ_d L(X, Y_d) + λ(‖X‖² + ‖Y‖² + Σ_d ‖Y_d‖²),
+///   L(X, Y) = Σ_(u,i) c_ui (p_ui − x_u · y_i)²   (all cells),
+/// w = `other_weight`, by alternating exact solves (LAPACK `sposv` per row):
+///   x_u = (YᵀY + w Σ_d Y_dᵀY_d + Σ_obs w_i (c_ui − 1) y_i y_iᵀ + λI)⁻¹ Σ_obs w_i c_ui y_i,
+///   y_i = (w_i (XᵀX + Σ_obs (c_ui − 1) x_u x_uᵀ) + λI)⁻¹ w_i Σ_obs c_ui x_u,
+/// where w_i is 1 for evaluated items and w for the others. A user with rows only in another
+/// domain gets a vector from those rows, so the model ranks the evaluated domain's items for a
+/// user it has never seen there (a cold-start user); a user with no rows anywhere is scored by
+/// popularity. With `other_weight` 0 the other domains are left out and the model is implicit ALS
+/// on the evaluated domain alone (the exact solve of ``ALSModel`` with `solver cholesky`).
+///
+/// Factors start at N(0, init_std²): users, evaluated items, then each other domain's items.
+/// ``fitSummary`` reports `users_from_other_domains`: users with no training row in the evaluated
+/// domain whose vector came from another domain.
+/// - Complexity: per iteration O((nnz + nnz_other) × factors² + (users + items + items_other) ×
+///   factors³) time, O((users + items + items_other) × factors + nnz + nnz_other) memory.
+/// - Determinism: bit-identical for a given seed, build and machine type (LAPACK on one OpenBLAS
+///   thread).
+public struct UnifiedModel: Recommender {
+    public static let name = "unified"
+
+    public struct Hyperparameters: Sendable, Hashable {
+        public var factors: Int
+        public var iterations: Int
+        /// λ.
+        public var regularization: Float
+        /// α in c = 1 + α·r.
+        public var alpha: Float
+        /// w: the other domains' share of the loss (0 leaves them out).
+        public var otherWeight: Float
+        public var initStandardDeviation: Float
+
+        public init(
+            factors: Int = 32, iterations: Int = 10, regularization: Float = 0.05, alpha: Float = 1,
+            otherWeight: Float = 1, initStandardDeviation: Float = 0.01
+        ) {
+            self.factors = factors
+            self.iterations = iterations
+            self.regularization = regularization
+            self.alpha = alpha
+            self.otherWeight = otherWeight
+            self.initStandardDeviation = initStandardDeviation
+        }
+    }
+
+    public var hyperparameters: Hyperparameters
+    public var seed: UInt64
+    public private(set) var fitSummary: [String: Double] = [:]
+    var userFactors = FactorMatrix(rows: 0, factors: 0)
+    var itemFactors = FactorMatrix(rows: 0, factors: 0)
+    /// Users with a row in a domain the model learned from.
+    var knownUsers: [Bool] = []
+    var popularity: [Float] = []
+
+    public init(hyperparameters: Hyperparameters = Hyperparameters(), seed: UInt64 = 0) {
+        self.hyperparameters = hyperparameters
+        self.seed = seed
+    }
+
+    /// One domain's matrices, confidences, weight and item factors.
+    struct Block {
+        var byUser: SparseMatrix
+        var byItem: SparseMatrix
+        var userConfidence: [Float]
+        var itemConfidence: [Float]
+        var weight: Float
+        var items: FactorMatrix
+    }
+
+    public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
+        let h = hyperparameters
+        func fail(_ message: String) -> ModelError { ModelError(model: Self.name, message: message) }
+        guard h.factors >= 1 else { throw fail("factors must be at least 1, got \(h.factors)") }
+        guard h.iterations >= 0 else { throw fail("iterations must not be negative, got \(h.iterations)") }
+        guard h.regularization > 0, h.regularization.isFinite else {
+            throw fail("reg must be positive (the exact solve needs it), got \(h.regularization)")
+        }
+        guard h.alpha >= 0, h.alpha.isFinite else { throw fail("alpha must not be negative, got \(h.alpha)") }
+        guard h.otherWeight >= 0, h.otherWeight.isFinite else {
+            throw fail("other_weight must not be negative, got \(h.otherWeight)")
+        }
+        guard h.initStandardDeviation >= 0 else { throw fail("init_std must not be negative, got \(h.initStandardDeviation)") }
+        guard !data.interactions.isEmpty else { throw fail("no training rows") }
+        for domain in data.otherDomains {
+            guard domain.interactions.users.allSatisfy({ $0 >= 0 && Int($0) < data.userCount }),
+                domain.interactions.items.allSatisfy({ $0 >= 0 && Int($0) < domain.itemCount }),
+                domain.interactions.values.allSatisfy({ $0 >= 0 })
+            else {
+                throw fail(
+                    "domain '\(domain.name)' has users outside the evaluated domain's \(data.userCount), items outside its own \(domain.itemCount), or negative values"
+                )
+            }
+        }
+        guard data.interactions.values.allSatisfy({ $0 >= 0 }) else {
+            throw fail("confidence 1 + alpha·r needs non-negative values r")
+        }
+        LinearAlgebra.useOneThread()
+        var generator = SeededGenerator(seed: seed)
+        var users = FactorMatrix(
+            rows: data.userCount, factors: h.factors, standardDeviation: h.initStandardDeviation, generator: &generator)
+        func block(_ byUser: SparseMatrix, _ byItem: SparseMatrix, itemCount: Int, weight: Float) -> Block {
+            Block(
+                byUser: byUser, byItem: byItem, userConfidence: byUser.values.map { 1 + h.alpha * $0 },
+                itemConfidence: byItem.values.map { 1 + h.alpha * $0 }, weight: weight,
+                items: FactorMatrix(
+                    rows: itemCount, factors: h.factors, standardDeviation: h.initStandardDeviation,
+                    generator: &generator))
+        }
+        var blocks = [block(data.byUser, data.byItem, itemCount: data.itemCount, weight: 1)]
+        if h.otherWeight > 0 {
+            for domain in data.otherDomains where !domain.interactions.isEmpty {
+                blocks.append(
+                    block(
+                        SparseMatrix(domain.interactions, userCount: data.userCount, itemCount: domain.itemCount),
+                        SparseMatrix(
+                            domain.interactions, userCount: data.userCount, itemCount: domain.itemCount,
+                            orientation: .itemsByUsers),
+                        itemCount: domain.itemCount, weight: h.otherWeight))
+            }
+        }
+        for iteration in Swift.stride(from: 1, through: h.iterations, by: 1) {
+            try Self.solveUsers(&users, blocks, h)
+            let userGram = ALSModel.gram(users)
+            for b in blocks.indices { try Self.solveItems(&blocks[b], users: users, userGram: userGram, h) }
+            if progress(EpochProgress(epoch: iteration, totalEpochs: h.iterations, values: [:])) == .stop { break }
+        }
+        var known = [Bool](repeating: false, count: data.userCount)
+        for block in blocks { for u in 0..<data.userCount where block.byUser.rowLength(u) > 0 { known[u] = true } }
+        for u in 0..<data.userCount where !known[u] { users.clear(row: u) }
+        let fromOthers = (0..<data.userCount).filter { known[$0] && data.byUser.rowLength($0) == 0 }.count
+        userFactors = users
+        itemFactors = blocks[0].items
+        for i in 0..<data.itemCount where data.byItem.rowLength(i) == 0 { itemFactors.clear(row: i) }
+        knownUsers = known
+        popularity = data.itemRowCounts()
+        fitSummary = ["users_from_other_domains": Double(fromOthers)]
+    }
+
+    /// Every user's exact solve against all blocks' item factors.
+    static func solveUsers(_ users: inout FactorMatrix, _ blocks: [Block], _ h: Hyperparameters) throws(ModelError) {
+        let k = users.factors, stride = users.stride
+        var gram = [Float](repeating: 0, count: stride * stride)
+        for block in blocks {
+            let g = ALSModel.gram(block.items)
+            for index in gram.indices { gram[index] += block.weight * g[index] }
+        }
+        for a in 0..<k { gram[a * stride + a] += h.regularization }
+        var matrix = [Float](repeating: 0, count: stride * stride)
+        var rhs = [Float](repeating: 0, count: stride)
+        for u in 0..<users.rows {
+            guard blocks.contains(where: { $0.byUser.rowLength(u) > 0 }) else {
+                users.clear(row: u)
+                continue
+            }
+            matrix = gram
+            for a in 0..<stride { rhs[a] = 0 }
+            for block in blocks {
+                for e in block.byUser.rowRange(u) {
+                    let c = block.userConfidence[e]
+                    accumulate(
+                        block.items, row: Int(block.byUser.columns[e]), outer: block.weight * (c - 1),
+                        linear: block.weight * c, into: &matrix, &rhs)
+                }
+            }
+            try solve(&matrix, &rhs, into: &users, row: u, what: "user \(u)", h)
+        }
+    }
+
+    /// Every item of `block`: (w (XᵀX + Σ (c − 1) x xᵀ) + λI) y = w Σ c x.
+    static func solveItems(
+        _ block: inout Block, users: FactorMatrix, userGram: [Float], _ h: Hyperparameters
+    ) throws(ModelError) {
+        let k = users.factors, stride = users.stride
+        var base = userGram.map { block.weight * $0 }
+        for a in 0..<k { base[a * stride + a] += h.regularization }
+        var matrix = base
+        var rhs = [Float](repeating: 0, count: stride)
+        for i in 0..<block.items.rows {
+            let entries = block.byItem.rowRange(i)
+            guard !entries.isEmpty else {
+                block.items.clear(row: i)
+                continue
+            }
+            matrix = base
+            for a in 0..<stride { rhs[a] = 0 }
+            for e in entries {
+                let c = block.itemConfidence[e]
+                accumulate(
+                    users, row: Int(block.byItem.columns[e]), outer: block.weight * (c - 1), linear: block.weight * c,
+                    into: &matrix, &rhs)
+            }
+            try solve(&matrix, &rhs, into: &block.items, row: i, what: "item \(i)", h)
+        }
+    }
+
+    /// matrix += outer · v vᵀ (upper triangle, which LAPACK reads) and rhs += linear · v, v = row of `factors`.
+    @inline(__always)
+    static func accumulate(
+        _ factors: FactorMatrix, row: Int, outer: Float, linear: Float, into matrix: inout [Float], _ rhs: inout [Float]
+    ) {
+        let k = factors.factors, stride = factors.stride, lanes = VectorKernels.lanes
+        factors.values.withUnsafeBufferPointer { values in
+            matrix.withUnsafeMutableBufferPointer { m in
+                rhs.withUnsafeMutableBufferPointer { b in
+                    let v = values.baseAddress! + row * stride
+                    if outer != 0 {
+                        for a in 0..<k where v[a] != 0 {
+                            let start = a / lanes * lanes
+                            VectorKernels.axpy(
+                                outer * v[a], v + start, m.baseAddress! + a * stride + start, count: stride - start)
+                        }
+                    }
+                    VectorKernels.axpy(linear, v, b.baseAddress!, count: stride)
+                }
+            }
+        }
+    }
+
+    /// Solves matrix · x = rhs (destroying both) and stores x as `row` of `target`.
+    @inline(__always)
+    static func solve(
+        _ matrix: inout [Float], _ rhs: inout [Float], into target: inout FactorMatrix, row: Int, what: String,
+        _ h: Hyperparameters
+    ) throws(ModelError) {
+        let k = target.factors, stride = target.stride
+        let info = matrix.withUnsafeMutableBufferPointer { m in
+            rhs.withUnsafeMutableBufferPointer { b in
+                LinearAlgebra.solvePositiveDefinite(
+                    m.baseAddress!, order: k, leadingDimension: stride, rightHandSide: b.baseAddress!)
+            }
+        }
+        guard info == 0 else {
+            throw ModelError(
+                model: name, message: "the system of \(what) is not positive definite; raise reg (now \(h.regularization))")
+        }
+        target.values.withUnsafeMutableBufferPointer { t in
+            for a in 0..<k { t[row * stride + a] = rhs[a] }
+        }
+    }
+
+    public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
+        let u = Int(user)
+        guard u >= 0, u < knownUsers.count, knownUsers[u] else {
+            for i in 0..<scores.count { scores[i] = i < popularity.count ? popularity[i] : 0 }
+            return
+        }
+        let stride = userFactors.stride
+        userFactors.values.withUnsafeBufferPointer { x in
+            itemFactors.values.withUnsafeBufferPointer { y in
+                let xu = x.baseAddress! + u * stride
+                for i in 0..<scores.count {
+                    scores[i] = i < itemFactors.rows ? VectorKernels.dot(xu, y.baseAddress! + i * stride, count: stride) : 0
+                }
+            }
+        }
+    }
+}
