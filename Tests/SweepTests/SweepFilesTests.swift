@@ -12,8 +12,11 @@ struct SweepFilesTests {
     @Test(arguments: [
         ("smoke.yaml", 4, ["noop": 1, "sleep": 1, "mf": 2]),
         (
-            "quickstart.yaml", 46,
-            ["popularity": 2, "mf": 8, "als": 8, "bpr": 8, "itemknn": 6, "ease": 6, "content": 4, "hybrid": 4]
+            "quickstart.yaml", 50,
+            [
+                "popularity": 2, "mf": 8, "als": 8, "bpr": 8, "itemknn": 6, "ease": 6, "content": 4, "hybrid": 4,
+                "unified": 4,
+            ]
         ),
         ("ml100k-mf.yaml", 162, ["baseline": 18, "mf": 144]),
         ("ml100k-als.yaml", 120, ["als": 120]),
