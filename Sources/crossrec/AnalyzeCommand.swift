@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import RecData
+import RecEval
+import SweepRuntime
+
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "How the categories users consume in one domain relate to another's (movie genres × news topics).",
+        discussion: """
+            For the users present in both domains, correlates each user's share of rows per \
+            category in one domain with their share per category in the other, tests every pair \
+            by re-pairing the users at random (a permutation test) and marks the pairs significant \
+            under Benjamini–Hochberg. On generated data (a folder with truth.json, or --synthetic) \
+            it also says how well the result recovers the planted genre × topic affinity.
+
+            Examples:
+              crossrec analyze --synthetic --users 3000
+              crossrec analyze --synthetic --users 3000 --affinity 0      # the negative control
+              crossrec analyze out/synthetic --html out/affinity.html
+              crossrec analyze ../shared/data/ml-100k --domain-split "Action,Adventure,Sci-Fi,Thriller | Comedy,Romance,Drama"
+            """
+    )
+
+    @Argument(help: "A linked folder (generated data), or any data set with --domain-split (omit with --synthetic).")
+    var path: String?
+    @Flag(help: "Use the built-in synthetic linked data.") var synthetic = false
+    @Option(help: "Users of the synthetic data (with --synthetic).") var users: Int?
+    @Option(help: "Planted genre-topic affinity of the synthetic data, 0…1 (with --synthetic; 0 is the negative control).")
+    var affinity: Double?
+    @Option(help: "Layout: auto, movielens, mind, linked or generic.") var layout: DatasetLocator.Kind = .auto
+    @Option(help: "Split one domain into several by category groups (two domains from one data set).")
+    var domainSplit: String?
+    @Option(help: "Domain whose categories are the rows (default: movies, or the first).") var rows: String?
+    @Option(help: "Domain whose categories are the columns (default: news, or the second).") var columns: String?
+    @Option(help: "Rows a user needs in each domain to be counted.") var minRows: Int = 5
+    @Option(help: "Random re-pairings of the users per test.") var permutations: Int = 1000
+    @Option(help: "False discovery rate of the Benjamini–Hochberg procedure.") var fdr: Double = 0.05
+    @Option(help: "Seed of the permutations.") var seed: UInt64 = 1
+    @Option(help: "Pairs listed.") var top: Int = 15
+    @Option(help: "Also write an HTML heatmap (inline SVG) to this file.") var html: String?
+    @Flag(help: "Print JSON (the whole matrix).") var json = false
+
+    func validate() throws {
+        if synthetic == (path != nil) { throw ValidationError("give a data set path or --synthetic (one of them)") }
+        if !synthetic && (users != nil || affinity != nil) {
+            throw ValidationError("--users and --affinity describe the synthetic data; add --synthetic")
+        }
+        if let affinity, !(0...1).contains(affinity) { throw ValidationError("--affinity must be in 0…1, got \(affinity)") }
+        guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1, got \(permutations)") }
+        guard fdr > 0 && fdr < 1 else { throw ValidationError("--fdr must be in (0, 1), got \(fdr)") }
+        guard minRows >= 1 else { throw ValidationError("--min-rows must be at least 1, got \(minRows)") }
+    }
+
+    func run() throws {
+        do {
+            var folder = path ?? ""
+            var locator = DatasetLocator()
+            locator.kind = layout
+            if synthetic {
+                var config = SyntheticConfig()
+                if let users { config.users = users }
+                if let affinity { config.affinityStrength = affinity }
+                folder = try SyntheticCache.folder(for: config)
+                locator.kind = .linked
+            }
+            var dataset = try locator.open(path: folder).dataset
+            if let domainSplit { dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset) }
+            let names = dataset.domains.map(\.name)
+            guard names.count >= 2 else {
+                throw RuntimeError(
+                    "\(folder) has one domain (\(names.joined())); analyze needs two: a linked folder (crossrec data generate), or --domain-split to cut one data set by category groups"
+                )
+            }
+            let rowName = rows ?? (names.contains("movies") ? "movies" : names[0])
+            let columnName = columns ?? (names.contains("news") && rowName != "news" ? "news" : names.first { $0 != rowName }!)
+            guard let rowDomain = dataset.domain(rowName), let columnDomain = dataset.domain(columnName), rowName != columnName
+            else {
+                throw RuntimeError("--rows and --columns must name two different domains of \(names.joined(separator: ", "))")
+            }
+            let analysis = try CategoryAffinity(
+                rows: rowDomain, columns: columnDomain, userCount: dataset.users.count, minimumRows: minRows,
+                permutations: permutations, fdr: fdr, seed: seed)
+            let truth = try? SyntheticTruth.load(from: URL(fileURLWithPath: folder))
+            let agreement = truth.flatMap {
+                analysis.agreement(planted: $0.affinity, plantedRows: $0.genres, plantedColumns: $0.topics)
+            }
+            var notes: [String] = []
+            let significantCount = analysis.significant.flatMap { $0 }.filter { $0 }.count
+            if let truth {
+                notes.append(
+                    Self.truthLine(agreement, strength: truth.parameters.affinityStrength, significant: significantCount))
+            }
+            if let html {
+                try analysis.html(title: "\(rowName) × \(columnName) (\((folder as NSString).lastPathComponent))", notes: notes)
+                    .write(toFile: html, atomically: true, encoding: .utf8)
+                FileHandle.standardError.write(Data("wrote \(html)\n".utf8))
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                    positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+                print(String(decoding: try encoder.encode(AnalyzeOutput(analysis: analysis, truth: agreement)), as: UTF8.self))
+                return
+            }
+            let significant = significantCount
+            let tested = analysis.pValue.flatMap { $0 }.filter(\.isFinite).count
+            print(
+                "\(rowName) × \(columnName): \(analysis.users) users in both domains (≥ \(minRows) rows each), \(tested) pairs tested, \(significant) significant at FDR \(fdr) (\(permutations) permutations)"
+            )
+            let pairs = analysis.positivePairs
+            if pairs.isEmpty {
+                print("no significant positive pair")
+            } else {
+                print("")
+                print("| \(rowName) | \(columnName) | r | p |")
+                print("| --- | --- | ---: | ---: |")
+                for pair in pairs.prefix(top) {
+                    print("| \(pair.row) | \(pair.column) | \(String(format: "%.3f", pair.correlation)) | \(String(format: "%.4f", pair.pValue)) |")
+                }
+                if pairs.count > top { print("(\(pairs.count - top) more; --top N or --json)") }
+            }
+            for note in notes { print("\n" + note) }
+        } catch let error as RuntimeError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as EvaluationError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        } catch let error as DataError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    static func truthLine(_ agreement: CategoryAffinity.Agreement?, strength: Double, significant: Int) -> String {
+        guard let agreement else {
+            return "planted affinity: none (strength \(strength), the negative control): "
+                + (significant == 0
+                    ? "no pair is significant, as it should be" : "all \(significant) significant pairs are false discoveries")
+        }
+        return String(
+            format:
+                "planted affinity (strength %.2f): Spearman %.3f between the observed correlations and the planted values over %d pairs; %d of the %d planted pairs above the mean found significant and positive, %d found among the others",
+            strength, agreement.spearman, agreement.cells, agreement.strongFound, agreement.strongCells,
+            agreement.foundElsewhere)
+    }
+}
+
+struct AnalyzeOutput: Encodable {
+    var analysis: CategoryAffinity
+    var truth: CategoryAffinity.Agreement?
+}
