@@ -60,6 +60,11 @@ public struct UnifiedModel: Recommender {
     /// Users with a row in a domain the model learned from.
     var knownUsers: [Bool] = []
     var popularity: [Float] = []
+    /// The other domains learned from (empty with `other_weight` 0), their item factors and
+    /// training rows per item (for popularity).
+    public private(set) var otherDomainNames: [String] = []
+    var otherItemFactors: [FactorMatrix] = []
+    var otherPopularity: [[Float]] = []
 
     public init(hyperparameters: Hyperparameters = Hyperparameters(), seed: UInt64 = 0) {
         self.hyperparameters = hyperparameters
@@ -142,6 +147,19 @@ public struct UnifiedModel: Recommender {
         for i in 0..<data.itemCount where data.byItem.rowLength(i) == 0 { itemFactors.clear(row: i) }
         knownUsers = known
         popularity = data.itemRowCounts()
+        otherDomainNames = []
+        otherItemFactors = []
+        otherPopularity = []
+        var next = 1
+        for domain in data.otherDomains where h.otherWeight > 0 && !domain.interactions.isEmpty {
+            var factors = blocks[next].items
+            let counts = (0..<domain.itemCount).map { Float(blocks[next].byItem.rowLength($0)) }
+            for i in 0..<domain.itemCount where counts[i] == 0 { factors.clear(row: i) }
+            otherDomainNames.append(domain.name)
+            otherItemFactors.append(factors)
+            otherPopularity.append(counts)
+            next += 1
+        }
         fitSummary = ["users_from_other_domains": Double(fromOthers)]
     }
 
@@ -248,17 +266,35 @@ public struct UnifiedModel: Recommender {
     }
 
     public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
+        Self.score(user: user, users: userFactors, known: knownUsers, items: itemFactors, popularity: popularity, into: scores)
+    }
+
+    /// Scores every item of the other domain `name` (one of ``otherDomainNames``) for `user` with
+    /// the same user vector: what a mixed slate ranks. False when the model did not learn that domain.
+    public func scoreOtherDomain(_ name: String, user: Int32, into scores: UnsafeMutableBufferPointer<Float>) -> Bool {
+        guard let index = otherDomainNames.firstIndex(of: name) else { return false }
+        Self.score(
+            user: user, users: userFactors, known: knownUsers, items: otherItemFactors[index],
+            popularity: otherPopularity[index], into: scores)
+        return true
+    }
+
+    /// x_u · y_i for every item, or popularity for a user the model knows nothing about.
+    static func score(
+        user: Int32, users: FactorMatrix, known: [Bool], items: FactorMatrix, popularity: [Float],
+        into scores: UnsafeMutableBufferPointer<Float>
+    ) {
         let u = Int(user)
-        guard u >= 0, u < knownUsers.count, knownUsers[u] else {
+        guard u >= 0, u < known.count, known[u] else {
             for i in 0..<scores.count { scores[i] = i < popularity.count ? popularity[i] : 0 }
             return
         }
-        let stride = userFactors.stride
-        userFactors.values.withUnsafeBufferPointer { x in
-            itemFactors.values.withUnsafeBufferPointer { y in
+        let stride = users.stride
+        users.values.withUnsafeBufferPointer { x in
+            items.values.withUnsafeBufferPointer { y in
                 let xu = x.baseAddress! + u * stride
                 for i in 0..<scores.count {
-                    scores[i] = i < itemFactors.rows ? VectorKernels.dot(xu, y.baseAddress! + i * stride, count: stride) : 0
+                    scores[i] = i < items.rows ? VectorKernels.dot(xu, y.baseAddress! + i * stride, count: stride) : 0
                 }
             }
         }

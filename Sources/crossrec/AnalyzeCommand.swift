@@ -23,15 +23,7 @@ struct AnalyzeCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A linked folder (generated data), or any data set with --domain-split (omit with --synthetic).")
-    var path: String?
-    @Flag(help: "Use the built-in synthetic linked data.") var synthetic = false
-    @Option(help: "Users of the synthetic data (with --synthetic).") var users: Int?
-    @Option(help: "Planted genre-topic affinity of the synthetic data, 0…1 (with --synthetic; 0 is the negative control).")
-    var affinity: Double?
-    @Option(help: "Layout: auto, movielens, mind, linked or generic.") var layout: DatasetLocator.Kind = .auto
-    @Option(help: "Split one domain into several by category groups (two domains from one data set).")
-    var domainSplit: String?
+    @OptionGroup var source: SourceOptions
     @Option(help: "Domain whose categories are the rows (default: movies, or the first).") var rows: String?
     @Option(help: "Domain whose categories are the columns (default: news, or the second).") var columns: String?
     @Option(help: "Rows a user needs in each domain to be counted.") var minRows: Int = 5
@@ -43,11 +35,6 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Print JSON (the whole matrix).") var json = false
 
     func validate() throws {
-        if synthetic == (path != nil) { throw ValidationError("give a data set path or --synthetic (one of them)") }
-        if !synthetic && (users != nil || affinity != nil) {
-            throw ValidationError("--users and --affinity describe the synthetic data; add --synthetic")
-        }
-        if let affinity, !(0...1).contains(affinity) { throw ValidationError("--affinity must be in 0…1, got \(affinity)") }
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1, got \(permutations)") }
         guard fdr > 0 && fdr < 1 else { throw ValidationError("--fdr must be in (0, 1), got \(fdr)") }
         guard minRows >= 1 else { throw ValidationError("--min-rows must be at least 1, got \(minRows)") }
@@ -55,18 +42,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         do {
-            var folder = path ?? ""
-            var locator = DatasetLocator()
-            locator.kind = layout
-            if synthetic {
-                var config = SyntheticConfig()
-                if let users { config.users = users }
-                if let affinity { config.affinityStrength = affinity }
-                folder = try SyntheticCache.folder(for: config)
-                locator.kind = .linked
-            }
-            var dataset = try locator.open(path: folder).dataset
-            if let domainSplit { dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset) }
+            let (dataset, folder) = try source.open()
             let names = dataset.domains.map(\.name)
             guard names.count >= 2 else {
                 throw RuntimeError(

@@ -17,7 +17,8 @@ struct Crossrec: AsyncParsableCommand {
             """,
         version: CrossrecVersion.current,
         subcommands: [
-            DataCommand.self, TrainCommand.self, CompareCommand.self, AnalyzeCommand.self, SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self,
+            DataCommand.self, TrainCommand.self, CompareCommand.self, AnalyzeCommand.self, RecommendCommand.self,
+            SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self,
             LeaderboardCommand.self, KeysCommand.self,
         ]
     )

@@ -92,3 +92,43 @@ struct UnifiedModelTests {
         #expect(error.message.hasPrefix("domain 'news' has users outside the evaluated domain's 120"), "\(error)")
     }
 }
+
+@Suite("Mixed slate")
+struct MixedSlateTests {
+    @Test func mixesByStandardizedScoreWithAMinimumPerDomain() {
+        // Domain 0's scores are large numbers, domain 1's small: standardized, they compete evenly.
+        let scores: [[Float]] = [[100, 90, 80, 70, 60], [0.5, 0.1, 0.4, 0.3, 0.2]]
+        let excluded: [[Bool]] = [[false, false, false, false, false], [false, false, false, false, true]]
+        let slate = MixedSlate.build(scores: scores, excluded: excluded, size: 4, minimumPerDomain: 1)
+        #expect(slate.count == 4)
+        #expect(Set(slate.map(\.domain)) == [0, 1])
+        #expect(slate.map(\.score) == slate.map(\.score).sorted(by: >), "best first")
+        #expect(!slate.contains { $0.domain == 1 && $0.item == 4 }, "an excluded item never appears")
+        // Equal shapes after standardizing: domain 0 item 0 and domain 1 item 0 tie at the top; domain order breaks it.
+        #expect(slate.first.map { [$0.domain, Int($0.item)] } == [0, 0])
+        // A minimum of 3 per domain in a slate of 4 is capped at size / domains = 2 each.
+        let forced = MixedSlate.build(scores: scores, excluded: excluded, size: 4, minimumPerDomain: 3)
+        #expect(forced.filter { $0.domain == 0 }.count == 2 && forced.filter { $0.domain == 1 }.count == 2)
+    }
+
+    @Test func aDomainWithoutEligibleItemsIsSkipped() {
+        let slate = MixedSlate.build(
+            scores: [[3, 2, 1], [1, 2]], excluded: [[false, false, false], [true, true]], size: 5, minimumPerDomain: 2)
+        #expect(slate.map(\.item) == [0, 1, 2] && slate.allSatisfy { $0.domain == 0 })
+    }
+
+    /// The unified model scores the other domain with the same user vector: a user's other-domain
+    /// group block ranks first there.
+    @Test func theUnifiedModelScoresTheOtherDomain() throws {
+        let (data, _) = UnifiedModelTests.data()
+        let model = try #require(
+            try trained("unified", on: data, parameters: ["factors": 8, "iterations": 8]).unwrap(as: UnifiedModel.self))
+        #expect(model.otherDomainNames == ["news"])
+        var scores = [Float](repeating: 0, count: 40)
+        #expect(scores.withUnsafeMutableBufferPointer { model.scoreOtherDomain("news", user: 0, into: $0) })
+        // User 0 is in group 0, whose other-domain block is (0·3+1) mod 4 = 1: items 10..<20.
+        let top = scores.indices.sorted { scores[$0] > scores[$1] }.prefix(10)
+        #expect(top.filter { (10..<20).contains($0) }.count >= 8, "\(Array(top))")
+        #expect(!scores.withUnsafeMutableBufferPointer { model.scoreOtherDomain("podcasts", user: 0, into: $0) })
+    }
+}

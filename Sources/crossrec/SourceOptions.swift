@@ -1,0 +1,42 @@
+import ArgumentParser
+import RecData
+import SweepRuntime
+
+/// A whole data set, all domains and every row (no split): what `analyze` and `recommend` read.
+struct SourceOptions: ParsableArguments {
+    @Argument(help: "A linked folder (generated data), or any data set with --domain-split (omit with --synthetic).")
+    var path: String?
+    @Flag(help: "Use the built-in synthetic linked data.") var synthetic = false
+    @Option(help: "Users of the synthetic data (with --synthetic).") var users: Int?
+    @Option(help: "Planted genre-topic affinity of the synthetic data, 0…1 (with --synthetic; 0 is the negative control).")
+    var affinity: Double?
+    @Option(help: "Layout: auto, movielens, mind, linked or generic.") var layout: DatasetLocator.Kind = .auto
+    @Option(help: "Split one domain into several by category groups (two domains from one data set).")
+    var domainSplit: String?
+
+    func validate() throws {
+        if synthetic == (path != nil) { throw ValidationError("give a data set path or --synthetic (one of them)") }
+        if !synthetic && (users != nil || affinity != nil) {
+            throw ValidationError("--users and --affinity describe the synthetic data; add --synthetic")
+        }
+        if let users, users < 10 { throw ValidationError("--users must be at least 10, got \(users)") }
+        if let affinity, !(0...1).contains(affinity) { throw ValidationError("--affinity must be in 0…1, got \(affinity)") }
+    }
+
+    /// The opened data set (domain split applied) and the folder it came from.
+    func open() throws -> (dataset: Dataset, folder: String) {
+        var folder = path ?? ""
+        var locator = DatasetLocator()
+        locator.kind = layout
+        if synthetic {
+            var config = SyntheticConfig()
+            if let users { config.users = users }
+            if let affinity { config.affinityStrength = affinity }
+            folder = try SyntheticCache.folder(for: config)
+            locator.kind = .linked
+        }
+        var dataset = try locator.open(path: folder).dataset
+        if let domainSplit { dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset) }
+        return (dataset, folder)
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+
+@Suite("crossrec recommend")
+struct RecommendCommandTests {
+    @Test func aMixedSlateHoldsBothDomainsAndNothingTheUserHas() throws {
+        let result = try CLI.run([
+            "recommend", "--synthetic", "--users", "300", "--user", "1", "--size", "8", "--min-per-domain", "3", "--json",
+            "--param", "factors=8",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let slate = try #require(object["slate"] as? [[String: Any]])
+        #expect(slate.count == 8)
+        let domains = slate.compactMap { $0["domain"] as? String }
+        #expect(domains.filter { $0 == "movies" }.count >= 3 && domains.filter { $0 == "news" }.count >= 3, "\(domains)")
+        let scores = slate.compactMap { $0["score"] as? Double }
+        #expect(scores == scores.sorted(by: >))
+        #expect((object["history"] as? [String: [String]])?["movies"]?.first?.hasSuffix("rows") == true)
+    }
+
+    @Test func anUnknownUserIsAClearError() throws {
+        let result = try CLI.run(["recommend", "--synthetic", "--users", "300", "--user", "nobody"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no user 'nobody' in the data set (300 users, e.g. "), "\(result.stderr)")
+    }
+}
