@@ -104,12 +104,20 @@ public struct HybridModel: Recommender {
         // Fits `model` with its progress forwarded under `stage`; false when progress said stop.
         func fit(_ model: inout AnyRecommender, _ data: TrainingData, stage: String) throws(ModelError) -> Bool {
             var proceed = true
-            try model.fit(data) { epoch in
-                var values: [String: Double] = [:]
-                for (key, value) in epoch.values { values["\(stage).\(key)"] = value }
-                let decision = progress(EpochProgress(epoch: epoch.epoch, totalEpochs: epoch.totalEpochs, values: values))
-                if decision == .stop { proceed = false }
-                return decision
+            do {
+                try model.fit(data) { epoch in
+                    var values: [String: Double] = [:]
+                    for (key, value) in epoch.values { values["\(stage).\(key)"] = value }
+                    let decision = progress(
+                        EpochProgress(epoch: epoch.epoch, totalEpochs: epoch.totalEpochs, values: values))
+                    if decision == .stop { proceed = false }
+                    return decision
+                }
+            } catch {
+                // Name the part that failed, and what the user can change.
+                let part = model.name == ContentModel.name ? "the content part" : "the cf part (cf=\(model.name))"
+                let hint = model.name == ContentModel.name ? "" : "; or choose another cf (\(ModelRegistry.rankingComponents.map(\.name).joined(separator: ", ")))"
+                throw ModelError(model: Self.name, message: "\(part) failed: \(error)\(hint)")
             }
             return proceed
         }

@@ -160,3 +160,31 @@ struct HybridModelTests {
         #expect(error.message.contains("use combination=blend or a larger holdout"), "\(error)")
     }
 }
+
+@Suite("Hybrid model errors")
+struct HybridModelErrorTests {
+    /// A part that fails is named, with what to change (EASE refuses λ ≤ 0 only at fit time: the
+    /// spec allows 0.001…; here a 1-item data set with a content part that has no terms).
+    @Test func aFailingPartIsNamed() throws {
+        var interactions = Interactions()
+        for user in 0..<4 { interactions.append(user: Int32(user), item: 0, value: 1, timestamp: 0) }
+        let data = TrainingData(
+            interactions: interactions, userCount: 4, itemCount: 1, isExplicit: false,
+            catalog: ItemCatalog(records: [ItemRecord(title: "rocket")]))
+        let error = try #require(throws: ModelError.self) {
+            _ = try trained("hybrid", on: data, parameters: ["combination": "blend", "content.min_df": 5])
+        }
+        #expect(error.message.hasPrefix("the content part failed: content: no term occurs"), "\(error)")
+    }
+
+    @Test func aFailingCFPartSuggestsAnother() throws {
+        var interactions = Interactions()
+        for user in 0..<4 { interactions.append(user: Int32(user), item: Int32(user), value: 1, timestamp: 0) }
+        let data = TrainingData(interactions: interactions, userCount: 4, itemCount: 10_001, isExplicit: false)
+        let error = try #require(throws: ModelError.self) {
+            _ = try trained("hybrid", on: data, parameters: ["combination": "blend"])
+        }
+        #expect(error.message.hasPrefix("the cf part (cf=ease) failed: ease: 10001 items need"), "\(error)")
+        #expect(error.message.hasSuffix("; or choose another cf (popularity, als, bpr, itemknn, ease)"), "\(error)")
+    }
+}
