@@ -13,6 +13,9 @@ struct Crossrec: AsyncParsableCommand {
             Start here:
               crossrec sweep run sweeps/quickstart.yaml --workers 4
               crossrec train --synthetic --model ease
+              crossrec compare --synthetic --model hybrid --baseline ease
+              crossrec analyze --synthetic --users 3000
+              crossrec recommend --synthetic --user 1
               crossrec data generate --output out/synthetic
             """,
         version: CrossrecVersion.current,
