@@ -377,6 +377,32 @@ public struct BiasedMF: Recommender {
         }
     }
 
+    /// ``scoreAll(user:into:)``'s values at the candidates only (0 outside the catalog), in
+    /// O(candidates × factors) per impression. The history is not used (MF has no fold-in).
+    public func scoreCandidates(
+        user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
+        into scores: UnsafeMutableBufferPointer<Float>
+    ) {
+        let u = Int(user)
+        let known = u >= 0 && u < userBias.count
+        let base = globalMean + (known ? userBias[u] : 0)
+        let stride = itemFactors.stride
+        userFactors.values.withUnsafeBufferPointer { p in
+            itemFactors.values.withUnsafeBufferPointer { q in
+                for (k, item) in candidates.enumerated() {
+                    let i = Int(item)
+                    guard i >= 0, i < itemCount, i < itemBias.count else {
+                        scores[k] = 0
+                        continue
+                    }
+                    let dot =
+                        known ? VectorKernels.dot(p.baseAddress! + u * stride, q.baseAddress! + i * stride, count: stride) : 0
+                    scores[k] = base + itemBias[i] + dot
+                }
+            }
+        }
+    }
+
     /// r̂(u,i) clamped to the training rating range; unknown users or items contribute no bias or factors.
     public func predictRating(user: Int32, item: Int32) -> Float? {
         let u = Int(user), i = Int(item)

@@ -21,4 +21,15 @@ public struct PopularityModel: Recommender {
     public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
         for i in 0..<scores.count { scores[i] = i < itemCounts.count ? itemCounts[i] : 0 }
     }
+
+    /// The counts at the candidates (0 outside the catalog), O(candidates) per impression.
+    public func scoreCandidates(
+        user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
+        into scores: UnsafeMutableBufferPointer<Float>
+    ) {
+        for (k, item) in candidates.enumerated() {
+            let i = Int(item)
+            scores[k] = i >= 0 && i < itemCount && i < itemCounts.count ? itemCounts[i] : 0
+        }
+    }
 }

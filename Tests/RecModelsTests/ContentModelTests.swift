@@ -110,15 +110,25 @@ struct CandidateScoringTests {
         #expect(scores == [2, 0])
     }
 
-    @Test func otherModelsReadTheTrainedUsersScoresAtTheCandidates() throws {
-        let data = ContentModelTests.data()
-        let model = try trained("popularity", on: data)
-        let all = scores(model, user: 0, itemCount: 8)
-        var picked = [Float](repeating: .nan, count: 3)
-        picked.withUnsafeMutableBufferPointer {
-            model.scoreCandidates(user: 0, history: [5, 6], candidates: [3, 0, 7], itemCount: 8, into: $0)
+    /// Popularity, BPR and MF score only the candidates (O(candidates) per impression), with exactly
+    /// the values of their full scoring: for a trained user, a user without rows (popularity
+    /// fallback or biases only) and an index outside the catalog (0).
+    @Test(arguments: ["popularity", "bpr", "mf"])
+    func otherModelsReadTheTrainedUsersScoresAtTheCandidates(name: String) throws {
+        let data = name == "mf" ? DeterminismTests.fixture.explicitData : DeterminismTests.fixture.implicitData
+        let model = try trained(name, on: data, parameters: name == "popularity" ? [:] : ["factors": 8, "epochs": 3])
+        let candidates: [Int32] = [3, 0, 7, Int32(data.itemCount - 1), Int32(data.itemCount), -1]
+        for user in [0, 5, data.userCount + 3] {
+            var all = [Float](repeating: 0, count: data.itemCount)
+            all.withUnsafeMutableBufferPointer { model.scoreAll(user: Int32(user), into: $0) }
+            var picked = [Float](repeating: .nan, count: candidates.count)
+            picked.withUnsafeMutableBufferPointer {
+                model.scoreCandidates(
+                    user: Int32(user), history: [5, 6], candidates: candidates[...], itemCount: data.itemCount, into: $0)
+            }
+            let expected = candidates.map { $0 >= 0 && Int($0) < data.itemCount ? all[Int($0)] : 0 }
+            #expect(picked.map(\.bitPattern) == expected.map(\.bitPattern), "\(name) user \(user)")
         }
-        #expect(picked == [all[3], all[0], all[7]])
     }
 }
 
