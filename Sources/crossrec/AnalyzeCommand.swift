@@ -41,7 +41,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try reportingUserErrors {
             let (dataset, folder) = try source.open()
             let names = dataset.domains.map(\.name)
             guard names.count >= 2 else {
@@ -99,15 +99,6 @@ struct AnalyzeCommand: ParsableCommand {
                 if pairs.count > top { print("(\(pairs.count - top) more; --top N or --json)") }
             }
             for note in notes { print("\n" + note) }
-        } catch let error as RuntimeError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        } catch let error as EvaluationError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        } catch let error as DataError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
         }
     }
 

@@ -43,7 +43,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try reportingUserErrors {
             let catalog = TrialRunner.catalog
             let a = TrialConfig(
                 model: model, parameters: try ParameterParsing.parse(parameters, model: model, catalog: catalog), seed: seed)
@@ -82,9 +82,6 @@ struct CompareCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("error: no metric could be compared\n".utf8))
                 throw ExitCode(1)
             }
-        } catch let error as RuntimeError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
         }
     }
 

@@ -56,7 +56,7 @@ struct RecommendCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try reportingUserErrors {
             let (dataset, _) = try source.open()
             let names = dataset.domains.map(\.name)
             let targetName = domain ?? (names.contains("movies") ? "movies" : names[0])
@@ -141,15 +141,6 @@ struct RecommendCommand: ParsableCommand {
                     "| \(item.rank) | \(item.domain) | \(item.item) | \(item.title) | \(item.categories.joined(separator: ", ")) | \(String(format: "%.2f", item.score)) |"
                 )
             }
-        } catch let error as RuntimeError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        } catch let error as ModelError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        } catch let error as DataError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
         }
     }
 }

@@ -27,7 +27,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        do {
+        try reportingUserErrors {
             let catalog = TrialRunner.catalog
             let parsed = try ParameterParsing.parse(parameters, model: model, catalog: catalog)
             let request = try data.request()
@@ -59,9 +59,6 @@ struct TrainCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
                 throw ExitCode(1)
             }
-        } catch let error as RuntimeError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
         }
     }
 }

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import RecData
+import RecEval
+import RecModels
+import SweepRuntime
+
+/// Runs a command body and turns the errors a user can fix (bad data, a bad request, a model that
+/// refuses its parameters) into `error: …` on stderr and exit status 1, without a stack of types.
+func reportingUserErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as RuntimeError {
+        try fail(error)
+    } catch let error as DataError {
+        try fail(error)
+    } catch let error as EvaluationError {
+        try fail(error)
+    } catch let error as ModelError {
+        try fail(error)
+    }
+}
+
+private func fail(_ error: some Error) throws -> Never {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    throw ExitCode(1)
+}
