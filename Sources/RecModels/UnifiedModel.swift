@@ -65,6 +65,10 @@ public struct UnifiedModel: Recommender {
     public private(set) var otherDomainNames: [String] = []
     var otherItemFactors: [FactorMatrix] = []
     var otherPopularity: [[Float]] = []
+    /// For the fold-in of an impression's history: the other domains' rows by user with their
+    /// confidences, and Σ_d w_d Y_dᵀY_d + λI over every learned domain's final item factors.
+    var otherRows: [(byUser: SparseMatrix, confidence: [Float], weight: Float)] = []
+    var foldInGram: [Float] = []
 
     public init(hyperparameters: Hyperparameters = Hyperparameters(), seed: UInt64 = 0) {
         self.hyperparameters = hyperparameters
@@ -150,6 +154,7 @@ public struct UnifiedModel: Recommender {
         otherDomainNames = []
         otherItemFactors = []
         otherPopularity = []
+        otherRows = blocks.dropFirst().map { ($0.byUser, $0.userConfidence, $0.weight) }
         var next = 1
         for domain in data.otherDomains where h.otherWeight > 0 && !domain.interactions.isEmpty {
             var factors = blocks[next].items
@@ -161,6 +166,64 @@ public struct UnifiedModel: Recommender {
             next += 1
         }
         fitSummary = ["users_from_other_domains": Double(fromOthers)]
+        let stride = users.stride
+        foldInGram = [Float](repeating: 0, count: stride * stride)
+        for (index, factors) in ([itemFactors] + otherItemFactors).enumerated() {
+            let g = ALSModel.gram(factors), weight = index == 0 ? 1 : h.otherWeight
+            for entry in foldInGram.indices { foldInGram[entry] += weight * g[entry] }
+        }
+        for a in 0..<h.factors { foldInGram[a * stride + a] += h.regularization }
+    }
+
+    /// The MIND impression protocol by fold-in: the user vector is solved, as a training user step
+    /// would be, from the impression's history (each a click, c = 1 + alpha) and the user's rows in
+    /// the other domains (weight `other_weight`), against the final item factors; then
+    /// score(c) = x · y_c. Nothing to solve from (or a singular system) gets popularity.
+    /// O((history + other rows) · k² + k³ + candidates · k).
+    public func scoreCandidates(
+        user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
+        into scores: UnsafeMutableBufferPointer<Float>
+    ) {
+        let h = hyperparameters, stride = itemFactors.stride
+        var matrix = foldInGram
+        var rhs = [Float](repeating: 0, count: stride)
+        var rows = 0
+        for item in history where item >= 0 && Int(item) < itemFactors.rows {
+            Self.accumulate(itemFactors, row: Int(item), outer: h.alpha, linear: 1 + h.alpha, into: &matrix, &rhs)
+            rows += 1
+        }
+        let u = Int(user)
+        for (index, other) in otherRows.enumerated() where u >= 0 && u < other.byUser.rowCount {
+            for e in other.byUser.rowRange(u) {
+                let c = other.confidence[e]
+                Self.accumulate(
+                    otherItemFactors[index], row: Int(other.byUser.columns[e]), outer: other.weight * (c - 1),
+                    linear: other.weight * c, into: &matrix, &rhs)
+                rows += 1
+            }
+        }
+        var x = FactorMatrix(rows: 1, factors: h.factors)
+        let solved =
+            rows > 0 && matrix.count == stride * stride
+            && (try? Self.solve(&matrix, &rhs, into: &x, row: 0, what: "the history", h)) != nil
+        for (k, item) in candidates.enumerated() {
+            let i = Int(item)
+            guard i >= 0, i < itemCount else {
+                scores[k] = 0
+                continue
+            }
+            if !solved {
+                scores[k] = i < popularity.count ? popularity[i] : 0
+            } else {
+                scores[k] =
+                    i < itemFactors.rows
+                    ? x.values.withUnsafeBufferPointer { xs in
+                        itemFactors.values.withUnsafeBufferPointer { ys in
+                            VectorKernels.dot(xs.baseAddress!, ys.baseAddress! + i * stride, count: stride)
+                        }
+                    } : 0
+            }
+        }
     }
 
     /// Every user's exact solve against all blocks' item factors.

@@ -83,6 +83,33 @@ struct UnifiedModelTests {
         #expect(largest < 1e-4, "largest difference \(largest)")
     }
 
+    /// Impressions: the fold-in solves the user from the impression's history and the user's
+    /// other-domain rows. Without other domains it is ALS's fold-in; with them, a user with an empty
+    /// history is still ranked from the other domain (user 100: group 0, other block 1).
+    @Test func impressionsFoldInTheHistoryAndTheOtherDomains() throws {
+        let (data, _) = Self.data()
+        let parameters: [String: ParameterValueLiteral] = ["factors": 8, "iterations": 4, "reg": 0.1, "init_std": 0.1]
+        let alone = try trained("unified", on: data, parameters: parameters.merging(["other_weight": 0]) { $1 })
+        let als = try trained("als", on: data, parameters: parameters.merging(["solver": "cholesky"]) { $1 })
+        let candidates = (0..<Int32(data.itemCount)).map { $0 }
+        func candidateScores(_ model: AnyRecommender, user: Int32, history: [Int32]) -> [Float] {
+            var scores = [Float](repeating: .nan, count: candidates.count)
+            scores.withUnsafeMutableBufferPointer {
+                model.scoreCandidates(
+                    user: user, history: history[...], candidates: candidates[...], itemCount: data.itemCount, into: $0)
+            }
+            return scores
+        }
+        let a = candidateScores(alone, user: 3, history: [0, 1, 2]), b = candidateScores(als, user: 3, history: [0, 1, 2])
+        #expect(zip(a, b).map { abs($0 - $1) }.max()! < 1e-4)
+        let unified = try trained("unified", on: data, parameters: parameters)
+        let cold = candidateScores(unified, user: 100, history: [])
+        let top = candidates.sorted { cold[Int($0)] > cold[Int($1)] }.prefix(10)
+        #expect(top.filter { (0..<10).contains($0) }.count >= 7, "user 100's own block first: \(Array(top))")
+        let nobody = candidateScores(alone, user: 100, history: [])
+        #expect(nobody == candidateScores(try trained("popularity", on: data), user: 100, history: []))
+    }
+
     @Test func otherDomainRowsOutsideTheUserRangeAreAClearError() throws {
         var (data, _) = Self.data()
         var bad = Interactions()
