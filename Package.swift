@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "crossrec",
             dependencies: [
-                "RecData", "DataFetch", "RecEval", "RecModels", "Sweep", "SweepStore", "SweepRuntime",
+                "RecData", "DataFetch", "RecEval", "RecModels", "RecText", "Sweep", "SweepStore", "SweepRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -7,7 +7,7 @@ struct DataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Generate, download and inspect data sets.",
-        subcommands: [Inspect.self, Generate.self, Fetch.self]
+        subcommands: [Inspect.self, Report.self, Generate.self, Fetch.self]
     )
 }
 
