@@ -76,7 +76,7 @@ public enum ModelRegistry {
 
     static let unified = Entry(
         name: UnifiedModel.name, family: "unified", parameters: UnifiedModel.parameterSpecs,
-        metrics: rankingMetrics + ["users_from_other_domains"], build: { UnifiedModel(parameters: $0, seed: $1) })
+        metrics: rankingMetrics + UnifiedModel.fitSummaryNames, build: { UnifiedModel(parameters: $0, seed: $1) })
 
     public static let entries: [Entry] = singleModels + [hybrid, unified]
 

@@ -1,7 +1,7 @@
 public import Sweep
 
 extension UnifiedModel {
-    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:otherWeight:initStandardDeviation:)``'s.
+    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:otherWeight:initStandardDeviation:coldPrior:)``'s.
     public static let parameterSpecs: [ParameterSpec] = [
         ParameterSpec(name: "factors", kind: .int(1...512), defaultValue: .int(32), help: "latent dimensions"),
         ParameterSpec(
@@ -15,6 +15,11 @@ extension UnifiedModel {
         ParameterSpec(
             name: "init_std", kind: .double(0...1), defaultValue: .double(0.01),
             help: "standard deviation of the initial factors"),
+        ParameterSpec(
+            name: "cold_prior", kind: .choice(ColdPrior.allCases.map(\.rawValue)), defaultValue: .string("none"),
+            help:
+                "users only other domains know: none (their vector) or popularity (blended with it, the weight learned on simulated cold users)"
+        ),
     ]
 
     public init(parameters: ModelParameters, seed: UInt64) {
@@ -22,7 +27,8 @@ extension UnifiedModel {
             hyperparameters: Hyperparameters(
                 factors: parameters.int("factors"), iterations: parameters.int("iterations"),
                 regularization: parameters.float("reg"), alpha: parameters.float("alpha"),
-                otherWeight: parameters.float("other_weight"), initStandardDeviation: parameters.float("init_std")),
+                otherWeight: parameters.float("other_weight"), initStandardDeviation: parameters.float("init_std"),
+                coldPrior: ColdPrior(rawValue: parameters.string("cold_prior")) ?? .none),
             seed: seed)
     }
 }

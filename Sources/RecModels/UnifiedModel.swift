@@ -38,11 +38,14 @@ public struct UnifiedModel: Recommender {
         /// w: the other domains' share of the loss (0 leaves them out).
         public var otherWeight: Float
         public var initStandardDeviation: Float
+        /// What a user without rows in the evaluated domain is scored by besides their vector.
+        public var coldPrior: ColdPrior
 
         public init(
             factors: Int = 32, iterations: Int = 10, regularization: Float = 0.05, alpha: Float = 1,
-            otherWeight: Float = 1, initStandardDeviation: Float = 0.01
+            otherWeight: Float = 1, initStandardDeviation: Float = 0.01, coldPrior: ColdPrior = .none
         ) {
+            self.coldPrior = coldPrior
             self.factors = factors
             self.iterations = iterations
             self.regularization = regularization
@@ -52,9 +55,33 @@ public struct UnifiedModel: Recommender {
         }
     }
 
+    /// For users the evaluated domain has never seen (rows only in other domains).
+    public enum ColdPrior: String, Sendable, Hashable, CaseIterable {
+        /// Their vector alone.
+        case none
+        /// (1 − β)·z(x_u · y_i) + β·z(popularity), β ∈ {0, 0.05, …, 1} learned on simulated cold
+        /// users: 20% of the training users with other-domain rows lose their evaluated-domain rows,
+        /// the model is fitted on the rest, and β maximises NDCG@10 on the rows taken away
+        /// (``HybridModel``'s stacking); then the model is refitted on all rows.
+        case popularity
+    }
+
+    /// What ``fitSummary`` may hold.
+    public static let fitSummaryNames = [
+        "users_from_other_domains", "cold_popularity_weight", "validation_ndcg@10_cold", "validation_ndcg@10_cold_vector",
+        "validation_ndcg@10_cold_popularity",
+    ]
+
+    /// Offset added to the seed for the simulated cold users.
+    static let coldSeedOffset: UInt64 = 0xC01D
+
     public var hyperparameters: Hyperparameters
     public var seed: UInt64
     public private(set) var fitSummary: [String: Double] = [:]
+    /// β of ``ColdPrior/popularity`` (0 with ``ColdPrior/none``).
+    public private(set) var coldPopularityWeight: Double = 0
+    /// Per user: training rows in the evaluated domain.
+    var hasEvaluatedRows: [Bool] = []
     var userFactors = FactorMatrix(rows: 0, factors: 0)
     var itemFactors = FactorMatrix(rows: 0, factors: 0)
     /// Users with a row in a domain the model learned from.
@@ -112,6 +139,13 @@ public struct UnifiedModel: Recommender {
         guard data.interactions.values.allSatisfy({ $0 >= 0 }) else {
             throw fail("confidence 1 + alpha·r needs non-negative values r")
         }
+        var coldSummary: [String: Double] = [:]
+        coldPopularityWeight = 0
+        if h.coldPrior == .popularity {
+            guard let chosen = try learnColdWeight(data, progress: progress) else { return }
+            coldPopularityWeight = chosen.weight
+            coldSummary = chosen.summary
+        }
         LinearAlgebra.useOneThread()
         var generator = SeededGenerator(seed: seed)
         var users = FactorMatrix(
@@ -165,7 +199,8 @@ public struct UnifiedModel: Recommender {
             otherPopularity.append(counts)
             next += 1
         }
-        fitSummary = ["users_from_other_domains": Double(fromOthers)]
+        fitSummary = coldSummary.merging(["users_from_other_domains": Double(fromOthers)]) { $1 }
+        hasEvaluatedRows = (0..<data.userCount).map { data.byUser.rowLength($0) > 0 }
         let stride = users.stride
         foldInGram = [Float](repeating: 0, count: stride * stride)
         for (index, factors) in ([itemFactors] + otherItemFactors).enumerated() {
@@ -224,6 +259,58 @@ public struct UnifiedModel: Recommender {
                     } : 0
             }
         }
+    }
+
+    /// β of ``ColdPrior/popularity``, learned on simulated cold users; nil when progress said stop.
+    func learnColdWeight(
+        _ data: TrainingData, progress: (EpochProgress) -> TrainingDecision
+    ) throws(ModelError) -> (weight: Double, summary: [String: Double])? {
+        var eligible = [Bool](repeating: false, count: data.userCount)
+        for other in data.otherDomains { for user in other.interactions.users { eligible[Int(user)] = true } }
+        let split: Split
+        do {
+            split = try Splitting.coldUsers(
+                data.interactions, testFraction: 0.2, seed: seed &+ Self.coldSeedOffset, eligible: eligible)
+        } catch {
+            throw ModelError(model: Self.name, message: "cold_prior: \(error)")
+        }
+        var reduced = TrainingData(
+            interactions: split.train, userCount: data.userCount, itemCount: data.itemCount, isExplicit: data.isExplicit,
+            catalog: data.catalog)
+        reduced.otherDomains = data.otherDomains
+        var inner = self
+        inner.hyperparameters.coldPrior = .none
+        var proceed = true
+        try inner.fit(reduced) { epoch in
+            let decision = progress(
+                EpochProgress(
+                    epoch: epoch.epoch, totalEpochs: epoch.totalEpochs,
+                    values: Dictionary(uniqueKeysWithValues: epoch.values.map { ("validation.\($0.key)", $0.value) })))
+            if decision == .stop { proceed = false }
+            return decision
+        }
+        guard proceed else { return nil }
+        var popularity = PopularityModel()
+        try popularity.fit(reduced)
+        let curve = HybridModel.validationCurve(
+            cf: AnyRecommender(inner), content: AnyRecommender(popularity), reduced: reduced, heldOut: split.test,
+            isExplicit: data.isExplicit, maximumUsers: 1000, seed: seed &+ Self.coldSeedOffset)
+        guard curve.users > 0 else {
+            throw ModelError(
+                model: Self.name,
+                message:
+                    "cold_prior popularity: no simulated cold user has a relevant row (it needs users with rows in another domain); use cold_prior=none"
+            )
+        }
+        var best = 0
+        for k in curve.ndcg.indices where curve.ndcg[k] > curve.ndcg[best] { best = k }
+        return (
+            HybridModel.weightGrid[best],
+            [
+                "cold_popularity_weight": HybridModel.weightGrid[best], "validation_ndcg@10_cold": curve.ndcg[best],
+                "validation_ndcg@10_cold_vector": curve.ndcg.first!, "validation_ndcg@10_cold_popularity": curve.ndcg.last!,
+            ]
+        )
     }
 
     /// Every user's exact solve against all blocks' item factors.
@@ -330,6 +417,16 @@ public struct UnifiedModel: Recommender {
 
     public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
         Self.score(user: user, users: userFactors, known: knownUsers, items: itemFactors, popularity: popularity, into: scores)
+        let u = Int(user)
+        guard coldPopularityWeight > 0, u >= 0, u < knownUsers.count, knownUsers[u], !hasEvaluatedRows[u] else { return }
+        // A cold user: blend the standardized vector scores with standardized popularity, over the
+        // items seen in training.
+        var vector = Array(scores), prior = (0..<scores.count).map { $0 < popularity.count ? popularity[$0] : 0 }
+        let unseen = prior.map { $0 == 0 }
+        HybridModel.standardize(&vector, excluded: unseen)
+        HybridModel.standardize(&prior, excluded: unseen)
+        let beta = Float(coldPopularityWeight)
+        for i in 0..<scores.count { scores[i] = (1 - beta) * vector[i] + beta * prior[i] }
     }
 
     /// Scores every item of the other domain `name` (one of ``otherDomainNames``) for `user` with

@@ -93,7 +93,7 @@ struct CompareCommand: ParsableCommand {
         ]
         for (name, metrics) in [("A", comparison.metricsA), ("B", comparison.metricsB)] where !metrics.values.isEmpty {
             // What the model reports of its own fit (ModelRegistry's fit-summary names).
-            let learned = ["content_weight", "validation_ndcg@10", "users_from_other_domains"].compactMap { key in
+            let learned = ["content_weight", "validation_ndcg@10", "users_from_other_domains", "cold_popularity_weight"].compactMap { key in
                 metrics.values[key].map { "\(key) \(String(format: "%.4g", $0))" }
             }
             let fit = metrics.timings["fit"].map { String(format: "fit %.3f s", $0) } ?? ""

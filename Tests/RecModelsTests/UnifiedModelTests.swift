@@ -110,6 +110,25 @@ struct UnifiedModelTests {
         #expect(nobody == candidateScores(try trained("popularity", on: data), user: 100, history: []))
     }
 
+    /// cold_prior popularity learns how much to trust the other domain for cold users on simulated
+    /// cold users: little popularity when the other domain carries the groups, mostly popularity when
+    /// it carries nothing (the negative control), so it is never much worse than popularity.
+    @Test func theColdPriorLearnsHowMuchToTrustTheOtherDomain() throws {
+        let parameters: [String: ParameterValueLiteral] = ["factors": 8, "iterations": 8, "cold_prior": "popularity"]
+        let (linked, linkedTest) = Self.data()
+        let useful = try trained("unified", on: linked, parameters: parameters)
+        let usefulWeight = try #require(useful.fitSummary["cold_popularity_weight"])
+        #expect(usefulWeight <= 0.5, "\(useful.fitSummary)")
+        #expect(Self.ndcg(useful, linked, linkedTest) > 0.45)
+        let (unrelated, unrelatedTest) = Self.data(independent: true)
+        let useless = try trained("unified", on: unrelated, parameters: parameters)
+        let uselessWeight = try #require(useless.fitSummary["cold_popularity_weight"])
+        #expect(uselessWeight > usefulWeight, "\(useless.fitSummary)")
+        let popularity = try trained("popularity", on: unrelated)
+        #expect(Self.ndcg(useless, unrelated, unrelatedTest) >= Self.ndcg(popularity, unrelated, unrelatedTest) - 0.02)
+        #expect(useless.fitSummary["validation_ndcg@10_cold"] != nil && useful.fitSummary["users_from_other_domains"] == 40)
+    }
+
     @Test func otherDomainRowsOutsideTheUserRangeAreAClearError() throws {
         var (data, _) = Self.data()
         var bad = Interactions()
