@@ -139,7 +139,7 @@ public struct HybridModel: Recommender {
                 try fit(&validationContent, reduced, stage: "validation.content")
             else { return }
             let curve = Self.validationCurve(
-                cf: validationCF, content: validationContent, reduced: reduced, heldOut: split.test,
+                blending: validationCF, with: validationContent, reduced: reduced, heldOut: split.test,
                 isExplicit: data.isExplicit, maximumUsers: h.validationUsers, seed: seed &+ Self.holdoutSeedOffset)
             guard curve.users > 0 else {
                 throw ModelError(
@@ -168,10 +168,12 @@ public struct HybridModel: Recommender {
         fitSummary = summary
     }
 
-    /// Mean validation NDCG@10 at each weight of ``weightGrid``, over the users with a relevant
-    /// held-out candidate (a seeded sample of `maximumUsers` of them when there are more).
+    /// Mean validation NDCG@10 of (1 − w)·z(first) + w·z(second) at each weight w of ``weightGrid``,
+    /// over the users with a relevant held-out candidate (a seeded sample of `maximumUsers` of them
+    /// when there are more). The hybrid blends its CF part (first) with content (second); the
+    /// unified model's cold prior blends its vectors with popularity.
     static func validationCurve(
-        cf: AnyRecommender, content: AnyRecommender, reduced: TrainingData, heldOut: Interactions, isExplicit: Bool,
+        blending first: AnyRecommender, with second: AnyRecommender, reduced: TrainingData, heldOut: Interactions, isExplicit: Bool,
         maximumUsers: Int, seed: UInt64
     ) -> (ndcg: [Double], users: Int) {
         let itemCount = reduced.itemCount
@@ -190,8 +192,8 @@ public struct HybridModel: Recommender {
             users = Array(users.prefix(maximumUsers)).sorted()
         }
         var totals = [Double](repeating: 0, count: weightGrid.count)
-        var cfScores = [Float](repeating: 0, count: itemCount)
-        var contentScores = [Float](repeating: 0, count: itemCount)
+        var firstScores = [Float](repeating: 0, count: itemCount)
+        var secondScores = [Float](repeating: 0, count: itemCount)
         var combined = [Float](repeating: 0, count: itemCount)
         var excluded = [Bool](repeating: false, count: itemCount)
         var isRelevant = [Bool](repeating: false, count: itemCount)
@@ -199,14 +201,14 @@ public struct HybridModel: Recommender {
         for user in users {
             for i in 0..<itemCount { excluded[i] = unseen[i] }
             for k in reduced.byUser.rowRange(user) { excluded[Int(reduced.byUser.columns[k])] = true }
-            cfScores.withUnsafeMutableBufferPointer { cf.scoreAll(user: Int32(user), into: $0) }
-            contentScores.withUnsafeMutableBufferPointer { content.scoreAll(user: Int32(user), into: $0) }
-            standardize(&cfScores, excluded: excluded)
-            standardize(&contentScores, excluded: excluded)
+            firstScores.withUnsafeMutableBufferPointer { first.scoreAll(user: Int32(user), into: $0) }
+            secondScores.withUnsafeMutableBufferPointer { second.scoreAll(user: Int32(user), into: $0) }
+            standardize(&firstScores, excluded: excluded)
+            standardize(&secondScores, excluded: excluded)
             for item in relevant[user] { isRelevant[Int(item)] = true }
             for (g, w) in weightGrid.enumerated() {
                 let a = Float(1 - w), b = Float(w)
-                for i in 0..<itemCount { combined[i] = a * cfScores[i] + b * contentScores[i] }
+                for i in 0..<itemCount { combined[i] = a * firstScores[i] + b * secondScores[i] }
                 let top = selector.select(10, scores: combined, excluded: excluded)
                 totals[g] += RankingMetrics.ndcg(
                     hits: top.map { isRelevant[Int($0)] }, k: 10, relevantCount: relevant[user].count)

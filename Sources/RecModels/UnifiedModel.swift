@@ -293,7 +293,7 @@ public struct UnifiedModel: Recommender {
         var popularity = PopularityModel()
         try popularity.fit(reduced)
         let curve = HybridModel.validationCurve(
-            cf: AnyRecommender(inner), content: AnyRecommender(popularity), reduced: reduced, heldOut: split.test,
+            blending: AnyRecommender(inner), with: AnyRecommender(popularity), reduced: reduced, heldOut: split.test,
             isExplicit: data.isExplicit, maximumUsers: 1000, seed: seed &+ Self.coldSeedOffset)
         guard curve.users > 0 else {
             throw ModelError(
