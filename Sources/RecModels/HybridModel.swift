@@ -116,7 +116,7 @@ public struct HybridModel: Recommender {
             } catch {
                 // Name the part that failed, and what the user can change.
                 let part = model.name == ContentModel.name ? "the content part" : "the cf part (cf=\(model.name))"
-                let hint = model.name == ContentModel.name ? "" : "; or choose another cf (\(ModelRegistry.rankingComponents.map(\.name).joined(separator: ", ")))"
+                let hint = model.name == ContentModel.name ? "" : "; or choose another cf (\(ModelRegistry.rankingComponents.map(\.name).filter { $0 != model.name }.joined(separator: ", ")))"
                 throw ModelError(model: Self.name, message: "\(part) failed: \(error)\(hint)")
             }
             return proceed

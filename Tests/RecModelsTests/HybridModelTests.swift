@@ -185,6 +185,6 @@ struct HybridModelErrorTests {
             _ = try trained("hybrid", on: data, parameters: ["combination": "blend"])
         }
         #expect(error.message.hasPrefix("the cf part (cf=ease) failed: ease: 10001 items need"), "\(error)")
-        #expect(error.message.hasSuffix("; or choose another cf (popularity, als, bpr, itemknn, ease)"), "\(error)")
+        #expect(error.message.hasSuffix("; or choose another cf (popularity, als, bpr, itemknn)"), "\(error)")
     }
 }
