@@ -37,4 +37,15 @@ struct AnalyzeCommandTests {
         let flags = try CLI.run(["analyze", folder.file("ratings.csv"), "--affinity", "0.5"])
         #expect(flags.stderr.contains("--users and --affinity describe the synthetic data; add --synthetic"))
     }
+
+    @Test func rowsAndColumnsCanBeSwappedOrWrong() throws {
+        let swapped = try CLI.run([
+            "analyze", "--synthetic", "--users", "600", "--permutations", "50", "--rows", "news", "--columns", "movies",
+        ])
+        #expect(swapped.status == 0, "\(swapped.stderr)")
+        #expect(swapped.stdout.hasPrefix("news × movies: "))
+        let wrong = try CLI.run(["analyze", "--synthetic", "--users", "600", "--rows", "books"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("--rows and --columns must name two different domains of movies, news"), "\(wrong.stderr)")
+    }
 }

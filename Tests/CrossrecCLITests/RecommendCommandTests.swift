@@ -24,4 +24,16 @@ struct RecommendCommandTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("no user 'nobody' in the data set (300 users, e.g. "), "\(result.stderr)")
     }
+
+    /// With news as the model's own domain the slate still mixes in movies from the other side.
+    @Test func theOwnDomainCanBeNews() throws {
+        let result = try CLI.run([
+            "recommend", "--synthetic", "--users", "300", "--user", "1", "--domain", "news", "--size", "6", "--json",
+            "--param", "factors=8",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let domains = Set(((object["slate"] as? [[String: Any]]) ?? []).compactMap { $0["domain"] as? String })
+        #expect(domains == ["news", "movies"], "\(domains)")
+    }
 }

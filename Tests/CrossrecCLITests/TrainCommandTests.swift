@@ -86,4 +86,15 @@ struct CompareCommandTests {
         #expect(result.status == 1)
         #expect((result.stderr + result.stdout).contains(message), "\(result.stderr)")
     }
+
+    /// On a MIND split the default comparison adds the impression metrics, per impression.
+    @Test func aMINDSplitComparesImpressions() throws {
+        let result = try CLI.run([
+            "compare", "--synthetic", "--users", "200", "--split", "mind", "--model", "content", "--baseline", "popularity",
+            "--resamples", "200",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = result.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.contains { $0.hasPrefix("mind_auc ") } && rows.contains { $0.hasPrefix("mind_ndcg@10 ") }, "\(result.stdout)")
+    }
 }
