@@ -102,6 +102,19 @@ public struct BaselineModel: Recommender {
         for i in 0..<scores.count { scores[i] = base + (i < itemBias.count ? itemBias[i] : 0) }
     }
 
+    /// ``scoreAll(user:into:)``'s values at the candidates only (0 outside the catalog).
+    public func scoreCandidates(
+        user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
+        into scores: UnsafeMutableBufferPointer<Float>
+    ) {
+        let u = Int(user)
+        let base = globalMean + (u >= 0 && u < userBias.count ? userBias[u] : 0)
+        for (k, item) in candidates.enumerated() {
+            let i = Int(item)
+            scores[k] = i >= 0 && i < itemCount ? base + (i < itemBias.count ? itemBias[i] : 0) : 0
+        }
+    }
+
     public func predictRating(user: Int32, item: Int32) -> Float? {
         let u = Int(user), i = Int(item)
         let prediction =

@@ -89,7 +89,8 @@ public protocol Recommender: Sendable {
     /// a history (``ContentModel``) use it and nothing the user did later; the default reads the
     /// trained user's ``scoreAll(user:into:)`` at the candidates (O(itemCount) per call), which is
     /// valid when the model was trained only on clicks before the impressions it scores.
-    /// Popularity, BPR and MF override it to score only the candidates, with the same values.
+    /// Popularity, the baseline, BPR and MF override it to score only the candidates, with the same
+    /// values; every other model scores from the history.
     func scoreCandidates(
         user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
         into scores: UnsafeMutableBufferPointer<Float>)

@@ -110,13 +110,13 @@ struct CandidateScoringTests {
         #expect(scores == [2, 0])
     }
 
-    /// Popularity, BPR and MF score only the candidates (O(candidates) per impression), with exactly
+    /// Popularity, BPR, MF and the baseline score only the candidates (O(candidates) per impression), with exactly
     /// the values of their full scoring: for a trained user, a user without rows (popularity
     /// fallback or biases only) and an index outside the catalog (0).
-    @Test(arguments: ["popularity", "bpr", "mf"])
+    @Test(arguments: ["popularity", "bpr", "mf", "baseline"])
     func otherModelsReadTheTrainedUsersScoresAtTheCandidates(name: String) throws {
-        let data = name == "mf" ? DeterminismTests.fixture.explicitData : DeterminismTests.fixture.implicitData
-        let model = try trained(name, on: data, parameters: name == "popularity" ? [:] : ["factors": 8, "epochs": 3])
+        let data = explicitModels.contains(name) ? DeterminismTests.fixture.explicitData : DeterminismTests.fixture.implicitData
+        let model = try trained(name, on: data, parameters: ["bpr", "mf"].contains(name) ? ["factors": 8, "epochs": 3] : [:])
         let candidates: [Int32] = [3, 0, 7, Int32(data.itemCount - 1), Int32(data.itemCount), -1]
         for user in [0, 5, data.userCount + 3] {
             var all = [Float](repeating: 0, count: data.itemCount)
