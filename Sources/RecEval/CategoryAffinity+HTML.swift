@@ -1,13 +1,11 @@
 import Foundation
+import RecData
 
 extension CategoryAffinity {
     /// A self-contained HTML page with the correlation matrix as an inline SVG heatmap (red
     /// positive, blue negative, white 0; significant cells outlined), readable offline.
     public func html(title: String, notes: [String] = []) -> String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let escape = XMLText.escaped
         let cell = 26, left = 150, top = 130
         let largest = correlation.flatMap { $0 }.filter(\.isFinite).map(abs).max() ?? 1
         let scale = largest > 0 ? largest : 1

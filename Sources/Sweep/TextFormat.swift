@@ -18,25 +18,8 @@ enum TextFormat {
     /// Swift's shortest round-trip form (`0.1`, `1e-05`), exact and stable across platforms.
     static func exact(_ value: Double) -> String { "\(value)" }
 
-    /// `&`, `<`, `>`, `"` and `'` as entities: safe in HTML/XML text and attribute values.
-    static func xmlEscaped(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&apos;"
-            case "\t", "\n", "\r": escaped.unicodeScalars.append(scalar)
-            // Control characters are not allowed in XML 1.0 at all.
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: escaped += "\u{FFFD}"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
-    }
+    /// HTML/XML-safe text: ``RecData/XMLText/escaped(_:)``.
+    static func xmlEscaped(_ text: String) -> String { XMLText.escaped(text) }
 
     /// RFC 4180 field: quoted (with `"` doubled) when it holds a comma, quote, CR or LF.
     static func csvField(_ text: String) -> String {

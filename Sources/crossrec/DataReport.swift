@@ -126,10 +126,7 @@ struct DatasetReport {
         }
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { XMLText.escaped(text) }
 
     /// Horizontal bars, one per label, with the count at the end.
     static func bars(_ data: [(String, Int)], title: String) -> String {
