@@ -148,8 +148,7 @@ public struct HybridModel: Recommender {
                         "stack: no user has a relevant held-out row to learn the weight from (holdout \(h.holdout)); use combination=blend or a larger holdout"
                 )
             }
-            var best = 0
-            for k in curve.ndcg.indices where curve.ndcg[k] > curve.ndcg[best] { best = k }
+            let best = Self.bestWeightIndex(curve.ndcg)
             contentWeight = Self.weightGrid[best]
             summary["content_weight"] = contentWeight
             summary["validation_ndcg@10"] = curve.ndcg[best]
@@ -216,6 +215,13 @@ public struct HybridModel: Recommender {
             for item in relevant[user] { isRelevant[Int(item)] = false }
         }
         return (totals.map { users.isEmpty ? 0 : $0 / Double(users.count) }, users.count)
+    }
+
+    /// The grid index of the highest validation score (the first, i.e. the smaller weight, on ties).
+    static func bestWeightIndex(_ ndcg: [Double]) -> Int {
+        var best = 0
+        for k in ndcg.indices where ndcg[k] > ndcg[best] { best = k }
+        return best
     }
 
     /// Replaces `scores` by (s − mean) / std over the entries `excluded` does not flag (Double

@@ -32,6 +32,18 @@ public struct TrainingData: Sendable {
             self.itemCount = itemCount
             self.isExplicit = isExplicit
         }
+
+        /// Every row of `domain`.
+        public init(_ domain: Domain) {
+            self.init(
+                name: domain.name, interactions: domain.interactions, itemCount: domain.items.count,
+                isExplicit: domain.isExplicit)
+        }
+
+        /// Every domain of `dataset` but the evaluated one, whole.
+        public static func others(in dataset: Dataset, evaluating name: String) -> [OtherDomain] {
+            dataset.domains.filter { $0.name != name }.map(OtherDomain.init)
+        }
     }
 
     public init(interactions: Interactions, userCount: Int, itemCount: Int, isExplicit: Bool, catalog: ItemCatalog? = nil) {

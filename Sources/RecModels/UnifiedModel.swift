@@ -302,8 +302,7 @@ public struct UnifiedModel: Recommender {
                     "cold_prior popularity: no simulated cold user has a relevant row (it needs users with rows in another domain); use cold_prior=none"
             )
         }
-        var best = 0
-        for k in curve.ndcg.indices where curve.ndcg[k] > curve.ndcg[best] { best = k }
+        let best = HybridModel.bestWeightIndex(curve.ndcg)
         return (
             HybridModel.weightGrid[best],
             [

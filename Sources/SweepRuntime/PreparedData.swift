@@ -97,10 +97,7 @@ public struct PreparedData: Sendable {
             isExplicit: domain.isExplicit, catalog: domain.catalog)
         // Every row of the other domains: side information from another platform (the split only
         // holds out rows of the evaluated domain).
-        training.otherDomains = dataset.domains.filter { $0.name != domainName }.map {
-            TrainingData.OtherDomain(
-                name: $0.name, interactions: $0.interactions, itemCount: $0.items.count, isExplicit: $0.isExplicit)
-        }
+        training.otherDomains = TrainingData.OtherDomain.others(in: dataset, evaluating: domainName)
         let elapsed = ContinuousClock.now - start
         return PreparedData(
             request: request, domainName: domainName, training: training, test: split.test, userCount: dataset.users.count,

@@ -72,10 +72,7 @@ struct RecommendCommand: ParsableCommand {
             var training = TrainingData(
                 interactions: target.interactions, userCount: dataset.users.count, itemCount: target.items.count,
                 isExplicit: target.isExplicit, catalog: target.catalog)
-            training.otherDomains = dataset.domains.filter { $0.name != targetName }.map {
-                TrainingData.OtherDomain(
-                    name: $0.name, interactions: $0.interactions, itemCount: $0.items.count, isExplicit: $0.isExplicit)
-            }
+            training.otherDomains = TrainingData.OtherDomain.others(in: dataset, evaluating: targetName)
             try recommender.fit(training)
 
             var domains = [target]
