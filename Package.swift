@@ -58,9 +58,11 @@ let package = Package(
         ),
         // Wire messages and the coordinator/worker state machines as pure values.
         .target(name: "SweepWire", dependencies: ["Sweep"], swiftSettings: strict),
-        // The durable SQLite store (GRDB, WAL).
+        // The durable SQLite store (GRDB, WAL): it records the coordinator core's StoreCommands and
+        // gives back its SweepSnapshot, so those value types are defined once, in SweepWire.
         .target(
-            name: "SweepStore", dependencies: ["Sweep", "RecData", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "SweepStore",
+            dependencies: ["Sweep", "SweepWire", "RecData", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         // The I/O shells: coordinator and worker loops over ZeroMQ, local launcher, trial runner.
         .target(
@@ -99,7 +101,7 @@ let package = Package(
         .testTarget(name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire", "Sweep"], swiftSettings: strict),
-        .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore", "Sweep"], swiftSettings: strict),
+        .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore", "SweepWire", "Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepRuntimeTests", dependencies: ["SweepRuntime", "Sweep", "SweepStore", "RecData"], swiftSettings: strict),
         // ZIPFoundation: the tests build their fixture archives with it.
         .testTarget(

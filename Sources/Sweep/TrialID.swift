@@ -1,6 +1,3 @@
-import Crypto
-import Foundation
-
 /// A trial's identity: a stable hash of its resolved configuration, seed and data set
 /// fingerprint. The same trial has the same id in every sweep, process and machine, so a
 /// configuration is never run twice and a re-run of a sweep file skips finished trials.
@@ -25,16 +22,7 @@ public struct TrialID: Sendable, Hashable, Codable, Comparable, CustomStringConv
             canonical += "\(name)=\(value.typeName):\(text)\n"
         }
         canonical += "seed=\(config.seed)\ndata=\(datasetFingerprint)\n"
-        let digest = SHA256.hash(data: Data(canonical.utf8))
-        // Hex by table: `String(format:)` per byte cost more than the hash itself.
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(32)
-        for byte in digest.prefix(16) {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0x0F)])
-        }
-        rawValue = String(decoding: hex, as: UTF8.self)
+        rawValue = Fingerprint.sha256Hex(canonical)
     }
 
     public var description: String { rawValue }

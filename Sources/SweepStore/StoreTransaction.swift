@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 public import Sweep
+public import SweepWire
 
-/// One open write transaction of a `SweepStore`, with one method per coordinator store command.
+/// One open write transaction of a `SweepStore`, with one method per coordinator store command
+/// (`SweepWire.StoreCommand`, applied by `apply(_:)`).
 /// Obtained from `SweepStore.write(_:)` and valid only inside its closure; commands take effect
 /// together when the closure returns, or not at all if anything throws.
 ///
@@ -19,6 +21,7 @@ public final class StoreTransaction {
     /// Highest lease epoch issued or seen, loaded on first use and written back by `finish()`.
     private var leaseEpochHighWater: Int64?
     private var storedLeaseEpochHighWater: Int64 = 0
+    private var workerRows: [String: (host: String, version: String)?] = [:]
 
     init(db: Database, now: Date, coding: StoreCoding) {
         self.db = db
@@ -26,27 +29,30 @@ public final class StoreTransaction {
         self.coding = coding
     }
 
-    /// Applies one command by calling its same-named method.
-    public func apply(_ command: SweepStore.Command) throws {
+    /// Applies one of the coordinator core's commands by calling its same-named method. The
+    /// worker's host and code version come from its `workerJoined` row.
+    public func apply(_ command: StoreCommand) throws {
         switch command {
-        case .trialLeased(let trial, let attempt, let leaseEpoch, let worker, let host):
-            try trialLeased(trial, attempt: attempt, leaseEpoch: leaseEpoch, worker: worker, host: host)
-        case .trialFinished(let trial, let attempt, let metrics, let worker, let host, let codeVersion):
-            try trialFinished(
-                trial, attempt: attempt, metrics: metrics, worker: worker, host: host, codeVersion: codeVersion)
+        case .trialLeased(let ticket, let worker):
+            try trialLeased(
+                ticket.trial, attempt: ticket.attempt, leaseEpoch: ticket.epoch.rawValue, worker: worker.rawValue)
+        case .trialFinished(let trial, let attempt, let metrics, let worker):
+            try trialFinished(trial, attempt: attempt, metrics: metrics, worker: worker.rawValue)
         case .trialFailed(let trial, let attempt, let failure, let willRetry):
             try trialFailed(trial, attempt: attempt, failure: failure, willRetry: willRetry)
         case .trialReturned(let trial, let attempt, let reason):
             try trialReturned(trial, attempt: attempt, reason: reason)
-        case .duplicateResult(let trial, let attempt, let leaseEpoch, let worker, let host, let metrics):
+        case .trialReopened(let trial, let reason):
+            try trialReopened(trial, reason: reason)
+        case .duplicateResult(let ticket, let worker):
             try duplicateResult(
-                trial, attempt: attempt, leaseEpoch: leaseEpoch, worker: worker, host: host, metrics: metrics)
-        case .workerJoined(let worker, let host, let slots):
-            try workerJoined(worker, host: host, slots: slots)
+                ticket.trial, attempt: ticket.attempt, leaseEpoch: ticket.epoch.rawValue, worker: worker.rawValue)
+        case .workerJoined(let hello, let principal):
+            try workerJoined(hello, principal: principal)
         case .workerLost(let worker, let reason):
-            try workerLost(worker, reason: reason)
-        case .event(let text, let kind):
-            try event(text, kind: kind)
+            try workerLost(worker.rawValue, reason: reason)
+        case .event(let text):
+            try event(text)
         }
     }
 
@@ -61,6 +67,7 @@ public final class StoreTransaction {
     {
         let epoch = Int64(leaseEpoch)
         let seq = try trialSeq(trial)
+        let leaseHost = try host ?? workerRow(worker)?.host
         try execute(
             """
             UPDATE trials SET state = 'running', attempts = max(attempts, ?), last_lease_epoch = ?, worker = ?
@@ -77,7 +84,7 @@ public final class StoreTransaction {
             INSERT INTO attempts (trial_seq, trial_id, attempt, lease_epoch, worker, host, started_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """,
-            [seq, trial.rawValue, attempt, epoch, worker, host, now])
+            [seq, trial.rawValue, attempt, epoch, worker, leaseHost, now])
         try raiseLeaseEpochHighWater(to: epoch)
     }
 
@@ -102,6 +109,7 @@ public final class StoreTransaction {
             [seq, attempt])
         let epoch: Int64? = lease?[0]
         let resolvedHost = host ?? lease?[1]
+        let resultCodeVersion = try codeVersion ?? workerRow(worker)?.version
         let metricsJSON = coding.metricsJSON(metrics.values)
         let timingsJSON = coding.metricsJSON(metrics.timings)
         try execute(
@@ -113,7 +121,7 @@ public final class StoreTransaction {
             WHERE t.seq = ?
             ON CONFLICT (trial_seq) DO NOTHING
             """,
-            [attempt, epoch, worker, resolvedHost, codeVersion, metricsJSON, timingsJSON, now, seq])
+            [attempt, epoch, worker, resolvedHost, resultCodeVersion, metricsJSON, timingsJSON, now, seq])
         guard db.changesCount > 0 else {
             try insertDuplicate(
                 seq, trial, attempt: attempt, leaseEpoch: epoch, worker: worker, host: resolvedHost,
@@ -145,13 +153,16 @@ public final class StoreTransaction {
     /// The attempt ends as `failed` unless it already ended otherwise (for example `lost`).
     public func trialFailed(_ trial: TrialID, attempt: Int, failure: TrialFailure, willRetry: Bool) throws {
         let seq = try trialSeq(trial)
-        let state: TrialState = willRetry ? .pending : .failed
         try execute(
             """
-            UPDATE trials SET state = ?, error = ?, failure_kind = ?, finished_at = ?
+            UPDATE trials SET state = ?, error = ?, failure_kind = ?, finished_at = ?,
+                              infrastructure_failures = infrastructure_failures + ?
             WHERE seq = ? AND state != 'finished'
             """,
-            [state.rawValue, failure.message, failure.kind.rawValue, willRetry ? nil : now, seq])
+            [
+                willRetry ? "pending" : "failed", failure.message, failure.kind.rawValue, willRetry ? nil : now,
+                failure.kind == .infrastructure ? 1 : 0, seq,
+            ])
         try execute(
             """
             UPDATE attempts SET ended_at = coalesce(ended_at, ?), outcome = coalesce(outcome, 'failed'),
@@ -179,6 +190,20 @@ public final class StoreTransaction {
             [now, reason, seq, seq, attempt])
     }
 
+    /// A trial that failed for good through infrastructure is pending again with a fresh retry
+    /// budget (`infrastructure_failures` 0); its last error stays for the record. A trial that is
+    /// not failed, or failed deterministically, is left unchanged.
+    public func trialReopened(_ trial: TrialID, reason: String) throws {
+        let seq = try trialSeq(trial)
+        try execute(
+            """
+            UPDATE trials SET state = 'pending', infrastructure_failures = 0, finished_at = NULL
+            WHERE seq = ? AND state = 'failed' AND failure_kind = 'infrastructure'
+            """,
+            [seq])
+        if db.changesCount > 0 { try event("trial \(trial.rawValue) reopened: \(reason)", kind: "trial.reopened") }
+    }
+
     /// A result for the trial arrived that the coordinator already knows not to count (the trial
     /// is finished, or the lease is stale). Kept in `duplicates`; the attempt, if still open,
     /// ends as `duplicate`. Nothing else changes.
@@ -193,12 +218,32 @@ public final class StoreTransaction {
             timingsJSON: metrics.map { coding.metricsJSON($0.timings) })
     }
 
-    /// A worker announced itself. Logged as a `worker.joined` event.
-    public func workerJoined(_ worker: String, host: String? = nil, slots: Int? = nil) throws {
-        var text = "worker \(worker) joined"
-        if let host { text += " from \(host)" }
-        if let slots { text += " with \(slots) slot\(slots == 1 ? "" : "s")" }
-        try event(text, kind: "worker.joined")
+    /// A worker registered: its row in `workers` (id, principal, host, version, slots) is
+    /// written or replaced, and a `worker.joined` event logged. A restarted coordinator gives
+    /// back a worker's running trials only to the same principal.
+    public func workerJoined(_ hello: WorkerHello, principal: String) throws {
+        try execute(
+            """
+            INSERT INTO workers (name, principal, host, version, slots, pid, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (name) DO UPDATE SET principal = excluded.principal, host = excluded.host,
+                version = excluded.version, slots = excluded.slots, pid = excluded.pid, joined_at = excluded.joined_at
+            """,
+            [hello.workerID.rawValue, principal, hello.host, hello.version, hello.slots, hello.pid, now])
+        workerRows[hello.workerID.rawValue] = .some((hello.host, hello.version))
+        let slots = hello.slots
+        try event(
+            "worker \(hello.workerID) joined from \(hello.host) (pid \(hello.pid)) with \(slots) slot\(slots == 1 ? "" : "s")",
+            kind: "worker.joined")
+    }
+
+    /// The host and code version `worker` registered with, if it did (cached for the transaction:
+    /// a batch names a handful of workers many times).
+    private func workerRow(_ worker: String) throws -> (host: String, version: String)? {
+        if let cached = workerRows[worker] { return cached }
+        let row = try fetchRow("SELECT host, version FROM workers WHERE name = ?", [worker])
+        let value = row.map { (host: $0[0] as String, version: $0[1] as String) }
+        workerRows[worker] = .some(value)
+        return value
     }
 
     /// A worker was declared lost: its open leases end as `lost`, and a `worker.lost` event is

@@ -1,5 +1,6 @@
 import Foundation
 import Sweep
+import SweepWire
 
 #if canImport(Glibc)
     import Glibc
@@ -44,16 +45,18 @@ extension SweepStore {
         var epoch: UInt64 = 0
         for start in stride(from: 0, to: trials, by: batchSize) {
             let range = start..<min(start + batchSize, trials)
-            var commands: [Command] = []
+            var commands: [StoreCommand] = []
             commands.reserveCapacity(range.count * 2)
             for index in range {
                 epoch += 1
-                commands.append(.trialLeased(ids[index], attempt: 1, leaseEpoch: epoch, worker: "w\(index % 8)"))
+                let worker = WorkerID("w\(index % 8)")
+                commands.append(
+                    .trialLeased(LeaseTicket(trial: ids[index], attempt: 1, epoch: LeaseEpoch(epoch)), worker: worker))
                 commands.append(
                     .trialFinished(
-                        ids[index], attempt: 1,
+                        trial: ids[index], attempt: 1,
                         metrics: TrialMetrics(values: ["score": Double(index)], timings: ["fit": 0, "evaluate": 0]),
-                        worker: "w\(index % 8)"))
+                        worker: worker))
             }
             let batchStart = clock.now
             let cpuStart = threadCPUSeconds()

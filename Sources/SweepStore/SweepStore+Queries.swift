@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 public import Sweep
+public import SweepWire
 
 extension SweepStore {
     /// Every sweep in the store, oldest first.
@@ -17,15 +18,19 @@ extension SweepStore {
         }
     }
 
-    /// Everything a restarted coordinator needs (its `storeLoaded`), read in one transaction:
-    /// the sweep, every trial in sweep order with state, attempts, last lease epoch, last
-    /// failure and result, and the lease-epoch high-water mark.
+    /// Everything a restarted coordinator needs (its `storeLoaded`), read in one transaction: every
+    /// trial of the sweep in sweep order with its state (a running trial with its current lease
+    /// and worker, a finished one with the attempt and worker that counted, a failed one with its
+    /// last failure), attempts used and infrastructure failures (the retry budget spent), the
+    /// lease-epoch high-water mark, and the principals of the workers that hold running trials.
+    /// `sweepID` is the sweep's name; `dataset` is empty (the caller knows its data set) and
+    /// `timeout` is nil (it comes from the sweep file).
     ///
     /// With `startedOnly`, trials still pending and never leased are left out: a coordinator
     /// that has the sweep's expansion knows them already, and a fresh 100k-trial sweep then
     /// costs no snapshot memory at all.
-    /// - Complexity: O(trials of the sweep), one query.
-    public func snapshot(sweep: SweepID, startedOnly: Bool = false) throws -> StoreSnapshot {
+    /// - Complexity: O(trials of the sweep), two queries.
+    public func snapshot(sweep: SweepID, startedOnly: Bool = false) throws -> SweepSnapshot {
         try database.read { db in
             let record = try Self.requireSweep(db, sweep)
             let filter = startedOnly ? "AND (t.state <> 'pending' OR t.attempts > 0)" : ""
@@ -33,7 +38,7 @@ extension SweepStore {
                 db,
                 sql: """
                     SELECT t.id, t.config_json, t.state, t.attempts, t.last_lease_epoch, t.worker, t.error,
-                           t.failure_kind, t.created_at, t.finished_at, \(Self.resultColumns)
+                           t.failure_kind, t.infrastructure_failures, r.attempt, r.worker
                     FROM sweep_trials m
                     JOIN trials t ON t.seq = m.trial_seq
                     LEFT JOIN results r ON r.trial_seq = t.seq
@@ -41,30 +46,53 @@ extension SweepStore {
                     ORDER BY m.position
                     """,
                 arguments: [sweep.rawValue])
-            var trials: [StoredTrial] = []
+            var trials: [TrialRecord] = []
+            var holders: Set<String> = []
             while let row = try rows.next() {
                 let id = TrialID(rawValue: row[0])
                 let config = try coding.decode(TrialConfig.self, from: row[1], table: "trials", key: id.rawValue)
                 let stateText: String = row[2]
-                guard let state = TrialState(rawValue: stateText) else {
+                let attempts: Int = row[3]
+                let epoch: Int64? = row[4]
+                let worker: String? = row[5]
+                let state: TrialState
+                switch stateText {
+                case "pending":
+                    state = .pending
+                case "running":
+                    guard let epoch, let worker else {
+                        throw SweepStoreError.corruptRow(
+                            table: "trials", key: id.rawValue, reason: "running without a lease epoch or worker")
+                    }
+                    state = .running(
+                        LeaseTicket(trial: id, attempt: attempts, epoch: LeaseEpoch(UInt64(epoch))),
+                        worker: WorkerID(worker))
+                    holders.insert(worker)
+                case "finished":
+                    guard let attempt: Int = row[9], let resultWorker: String = row[10] else {
+                        throw SweepStoreError.corruptRow(table: "trials", key: id.rawValue, reason: "finished without a result")
+                    }
+                    state = .finished(attempt: attempt, worker: WorkerID(resultWorker))
+                case "failed":
+                    let kind = (row[7] as String?).flatMap(FailureKind.init(rawValue:)) ?? .infrastructure
+                    state = .failed(
+                        attempt: attempts, failure: TrialFailure(kind: kind, message: (row[6] as String?) ?? "failed"))
+                default:
                     throw SweepStoreError.corruptRow(table: "trials", key: id.rawValue, reason: "state '\(stateText)'")
                 }
-                var failure: TrialFailure?
-                if let message: String = row[6] {
-                    let kind = (row[7] as String?).flatMap(FailureKind.init(rawValue:)) ?? .infrastructure
-                    failure = TrialFailure(kind: kind, message: message)
-                }
-                let epoch: Int64? = row[4]
                 trials.append(
-                    StoredTrial(
-                        id: id, config: config, state: state, attempts: row[3],
-                        lastLeaseEpoch: epoch.map { UInt64($0) },
-                        worker: row[5], failure: failure,
-                        result: try storedResult(row, at: 10, trial: id, config: config),
-                        createdAt: row[8], finishedAt: row[9]))
+                    TrialRecord(
+                        id: id, config: config, state: state, attemptsUsed: attempts, infrastructureFailures: row[8]))
             }
-            return StoreSnapshot(
-                sweep: record, trials: trials, leaseEpochHighWater: UInt64(try Self.leaseEpochHighWater(db)))
+            var principals: [WorkerID: String] = [:]
+            if !holders.isEmpty {
+                for row in try Row.fetchAll(db, sql: "SELECT name, principal FROM workers") where holders.contains(row[0]) {
+                    principals[WorkerID(row[0] as String)] = row[1]
+                }
+            }
+            return SweepSnapshot(
+                sweepID: record.name, dataset: "", trials: trials,
+                lastLeaseEpoch: LeaseEpoch(UInt64(try Self.leaseEpochHighWater(db))), workerPrincipals: principals)
         }
     }
 
@@ -144,10 +172,9 @@ extension SweepStore {
                 arguments: [sweep.rawValue])
             while let row = try rows.next() {
                 let stateText: String = row[0]
-                guard let state = TrialState(rawValue: stateText) else {
+                guard counts.set(row[1], stateNamed: stateText) else {
                     throw SweepStoreError.corruptRow(table: "trials", key: "*", reason: "state '\(stateText)'")
                 }
-                counts[state] = row[1]
             }
             return counts
         }

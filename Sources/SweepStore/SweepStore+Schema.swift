@@ -134,6 +134,28 @@ extension SweepStore {
         migrator.registerMigration("v2-drop-state-indexes") { db in
             try db.execute(sql: "DROP INDEX IF EXISTS trials_by_sweep_state; DROP INDEX IF EXISTS trials_by_state")
         }
+        // v3: who each worker is (its principal: CURVE key or session fingerprint), so a restarted
+        // coordinator gives running trials back only to the worker that held them; and each
+        // trial's spent retry budget as a column, read with the snapshot instead of one query per
+        // trial over `attempts` (backfilled from it: failed or lost attempts of unfinished trials).
+        migrator.registerMigration("v3-workers-and-retry-budgets") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE workers (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        principal TEXT NOT NULL,
+                        host TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        slots INTEGER NOT NULL,
+                        pid INTEGER NOT NULL,
+                        joined_at TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    ALTER TABLE trials ADD COLUMN infrastructure_failures INTEGER NOT NULL DEFAULT 0;
+                    UPDATE trials SET infrastructure_failures = (
+                        SELECT count(*) FROM attempts a WHERE a.trial_seq = trials.seq AND a.outcome IN ('failed', 'lost')
+                    ) WHERE state IN ('pending', 'running');
+                    """)
+        }
         return migrator
     }
 

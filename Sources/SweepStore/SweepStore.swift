@@ -1,4 +1,5 @@
 public import Foundation
+public import SweepWire
 import GRDB
 
 /// The durable record of a sweep: sweeps, trials, leases (attempts), results, duplicates and an
@@ -76,7 +77,7 @@ public final class SweepStore {
     }
 
     /// Applies `commands` in order, in one transaction: all of them or, if one throws, none.
-    public func apply(_ commands: [Command]) throws {
+    public func apply(_ commands: [StoreCommand]) throws {
         if commands.isEmpty { return }
         try write { transaction in
             for command in commands { try transaction.apply(command) }

@@ -14,23 +14,16 @@ public struct TrialCounts: Sendable, Hashable {
 
     public var total: Int { pending + running + finished + failed }
 
-    /// The count for one state.
-    public subscript(state: TrialState) -> Int {
-        get {
-            switch state {
-            case .pending: return pending
-            case .running: return running
-            case .finished: return finished
-            case .failed: return failed
-            }
+    /// Sets the count of the state stored as `name` (`pending`, `running`, `finished`, `failed`);
+    /// false for any other name.
+    mutating func set(_ count: Int, stateNamed name: String) -> Bool {
+        switch name {
+        case "pending": pending = count
+        case "running": running = count
+        case "finished": finished = count
+        case "failed": failed = count
+        default: return false
         }
-        set {
-            switch state {
-            case .pending: pending = newValue
-            case .running: running = newValue
-            case .finished: finished = newValue
-            case .failed: failed = newValue
-            }
-        }
+        return true
     }
 }

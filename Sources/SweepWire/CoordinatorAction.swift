@@ -1,10 +1,13 @@
 /// Everything the coordinator asks its shell to do; the only outputs of `CoordinatorCore.handle`.
 ///
-/// The shell carries the actions out in order and must make each `persist` durable before
-/// carrying out any action after it: a crash then never leaves a worker holding a lease, or the
-/// sweep counting a result, that the store does not know about.
+/// The shell carries the actions out in order, except that it may hold sends back: every
+/// `persist` must be durable before any `send` that follows it leaves the process. A shell that
+/// batches commits the batch's commands in one transaction and only then sends the batch's
+/// messages. A crash then never leaves a worker holding a lease, or a worker told that its result
+/// is recorded, that the store does not know about.
 public enum CoordinatorAction: Sendable, Hashable {
-    case send(WorkerID, CoordinatorMessage)
+    /// Send this message on this connection (dropped if the connection is gone).
+    case send(ConnectionID, CoordinatorMessage)
     case persist(StoreCommand)
     /// Deliver `.tick` at (or soon after) this instant. Each one replaces the previous request;
     /// the core emits a new one only when its earliest deadline changes.

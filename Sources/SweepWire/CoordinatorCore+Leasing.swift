@@ -3,78 +3,137 @@ import Sweep
 // Granting leases and ending attempts.
 
 extension CoordinatorCore {
-    /// Fills every worker's free slots with pending trials it can run, in snapshot order.
+    /// Fills free capacity with pending trials, in snapshot order: proven workers first (in id
+    /// order), then workers on probation (in arrival order) while the probation limit allows.
     mutating func leaseFreeSlots(now: ProtocolInstant) {
         needsLeasing = false
         guard phase == .running, !pending.isEmpty else { return }
-        var depth = leaseDepthPerSlot
-        if depth > 1 {
-            // Endgame: once the pending trials would fit in the workers' reserves, reserving them
-            // would queue the last trials behind running ones while other slots run dry; the
-            // rest go to free slots only, to whichever worker frees one first.
-            let slots = workers.values.reduce(0) { $0 + $1.slots }
-            if pending.count <= slots * (depth - 1) { depth = 1 }
+        let depth = leaseDepthPerSlot
+        if depth != lastDepth {
+            // Every proven worker's capacity changed: let the pass look at all of them once.
+            lastDepth = depth
+            for (name, worker) in workers where worker.proven { hungry.insert(name) }
         }
-        for id in workers.keys.sorted() {
-            var free = workers[id]!.slots * depth - workers[id]!.leases.count
-            var position = pending.count - 1  // smallest index first (`pending` is descending)
-            while free > 0, position >= 0 {
-                let index = pending[position]
-                guard workers[id]!.models.contains(records[index].config.model) else {
-                    position -= 1
-                    continue
-                }
-                pending.remove(at: position)
-                position -= 1
-                grant(index, to: id, now: now)
+        for name in hungry.sorted() {
+            guard let worker = workers[name], worker.proven else {
+                hungry.remove(name)
+                continue
+            }
+            var free = capacity(of: worker, depth: depth) - worker.leases.count
+            while free > 0, let index = pending.takeFirst(among: worker.models) {
+                grant(index, to: name, now: now)
                 free -= 1
             }
-            if pending.isEmpty { break }
+            if free <= 0 { hungry.remove(name) }
+            if pending.isEmpty { return }
+        }
+        while probationLeases < configuration.probationLeaseLimit, !pending.isEmpty,
+            probationHead < probationQueue.count
+        {
+            let (name, generation) = probationQueue[probationHead]
+            probationHead += 1
+            guard let worker = workers[name], worker.generation == generation, worker.queuedForProbation else {
+                continue
+            }
+            workers[name]!.queuedForProbation = false
+            guard !worker.proven, worker.leases.isEmpty, worker.slots > 0 else { continue }
+            if let index = pending.takeFirst(among: worker.models) { grant(index, to: name, now: now) }
+        }
+        if probationHead > 1024, probationHead * 2 > probationQueue.count {
+            probationQueue.removeFirst(probationHead)
+            probationHead = 0
+        }
+    }
+
+    /// How many leases `worker` may hold at once.
+    func capacity(of worker: Worker, depth: Int) -> Int {
+        min(worker.allowance, worker.slots * depth, configuration.maxLeasesPerWorker)
+    }
+
+    /// Notes that worker `name` may have capacity: proven workers go to the leasing pass,
+    /// unproven ones without a lease to the back of the probation queue.
+    mutating func markHungry(_ name: WorkerID) {
+        guard let worker = workers[name] else { return }
+        if worker.proven {
+            hungry.insert(name)
+        } else if worker.leases.isEmpty, !worker.queuedForProbation {
+            workers[name]!.queuedForProbation = true
+            probationQueue.append((name, worker.generation))
         }
     }
 
     /// How many leases a worker may hold per slot: 1; 1 + `prefetchPerSlot` while recent
     /// attempts are shorter than `prefetchBelow`; 1 + 8 × `prefetchPerSlot` while they are
-    /// shorter than a hundredth of it.
+    /// shorter than a hundredth of it. At the end of a sweep, once the pending trials would fit
+    /// in the proven workers' reserves, 1: reserving them would queue the last trials behind
+    /// running ones while other slots run dry.
     var leaseDepthPerSlot: Int {
         guard configuration.prefetchPerSlot > 0, let recent = recentAttemptSeconds else { return 1 }
         let (seconds, attoseconds) = configuration.prefetchBelow.components
         let below = Double(seconds) + Double(attoseconds) * 1e-18
-        if recent < below / 100 { return 1 + 8 * configuration.prefetchPerSlot }
-        return recent < below ? 1 + configuration.prefetchPerSlot : 1
+        let depth: Int
+        if recent < below / 100 {
+            depth = 1 + 8 * configuration.prefetchPerSlot
+        } else {
+            depth = recent < below ? 1 + configuration.prefetchPerSlot : 1
+        }
+        if depth > 1, pending.count <= provenSlots * (depth - 1) { return 1 }
+        return depth
     }
 
     /// Folds one attempt's time (lease to result) into `recentAttemptSeconds` (weight 1/8).
     mutating func observeAttempt(_ index: Int, finishedAt now: ProtocolInstant) {
-        guard let deadline = deadlines[index] else { return }
+        guard let deadline = leaseDeadlines[index] else { return }
         let timeout = records[index].timeout ?? configuration.defaultTrialTimeout
         let (seconds, attoseconds) = (now.duration(to: deadline) - timeout).components
         let elapsed = max(0, -(Double(seconds) + Double(attoseconds) * 1e-18))
         recentAttemptSeconds = recentAttemptSeconds.map { $0 + (elapsed - $0) / 8 } ?? elapsed
     }
 
-    /// Leases trial `index` to `id` under the next epoch: persist first, then send.
-    mutating func grant(_ index: Int, to id: WorkerID, now: ProtocolInstant) {
+    /// Leases trial `index` to `name` under the next epoch: persist first, then send.
+    mutating func grant(_ index: Int, to name: WorkerID, now: ProtocolInstant) {
         lastLeaseEpoch = lastLeaseEpoch.next
         let record = records[index]
         let ticket = LeaseTicket(trial: record.id, attempt: record.attemptsUsed + 1, epoch: lastLeaseEpoch)
         let timeout = record.timeout ?? configuration.defaultTrialTimeout
         records[index].attemptsUsed = ticket.attempt
-        records[index].state = .running(ticket, worker: id)
-        deadlines[index] = now + timeout
-        workers[id]!.leases.insert(index)
-        persist(.trialLeased(ticket, worker: id))
-        send(id, .lease(TrialLease(ticket: ticket, config: record.config, dataset: dataset, timeout: timeout)))
-        if logs(.debug) { log(.debug, "leased \(ticket) to worker \(id)", metadata(ticket, id)) }
+        records[index].state = .running(ticket, worker: name)
+        leaseDeadlines[index] = now + timeout
+        deadlines.push(.lease(index, ticket.epoch), at: now + timeout)
+        workers[name]!.leases.insert(index)
+        workers[name]!.lastEpochSent = ticket.epoch
+        if !workers[name]!.proven { probationLeases += 1 }
+        persist(.trialLeased(ticket, worker: name))
+        send(
+            workers[name]!.connection,
+            .lease(TrialLease(ticket: ticket, config: record.config, dataset: dataset, timeout: timeout)))
+        if logs(.debug) { log(.debug, "leased \(ticket) to worker \(name)", metadata(ticket, name)) }
     }
 
-    /// Ends the running lease of `index` (bookkeeping only) and returns it.
+    /// Ends the running lease of `index` held by a registered worker (bookkeeping only) and
+    /// returns it. An orphan (reserved, not adopted) only leaves the reservation.
     @discardableResult
     mutating func endLease(_ index: Int) -> LeaseTicket? {
-        guard case .running(let ticket, let worker) = records[index].state else { return nil }
-        workers[worker]?.leases.remove(index)
-        deadlines[index] = nil
+        guard case .running(let ticket, let holder) = records[index].state else { return nil }
+        leaseDeadlines[index] = nil
+        if workers[holder]?.leases.remove(index) != nil {
+            workers[holder]!.acknowledged.remove(index)
+            if !workers[holder]!.proven { probationLeases -= 1 }
+            markHungry(holder)
+        } else {
+            removeOrphan(index, of: holder)
+        }
         return ticket
+    }
+
+    /// Worker `name` no longer has attempt `index`: an attempt it acknowledged failed through
+    /// infrastructure; one it never acknowledged never started there and returns for free.
+    mutating func giveUp(_ index: Int, of name: WorkerID, because reason: String) {
+        if workers[name]?.acknowledged.contains(index) == true || workers[name]?.leases.contains(index) != true {
+            failInfrastructure(index, reason: reason)
+        } else {
+            returnAttempt(index, reason: "\(reason); it never acknowledged the lease")
+        }
     }
 
     /// The running attempt of `index` failed through infrastructure: retry while the budget lasts.
@@ -112,12 +171,6 @@ extension CoordinatorCore {
     /// Marks `index` pending and puts it back into the leasing order.
     mutating func makePending(_ index: Int) {
         records[index].state = .pending
-        var low = 0
-        var high = pending.count
-        while low < high {  // first position whose index is smaller (descending order)
-            let middle = (low + high) / 2
-            if pending[middle] > index { low = middle + 1 } else { high = middle }
-        }
-        pending.insert(index, at: low)
+        pending.insert(index, model: records[index].config.model)
     }
 }

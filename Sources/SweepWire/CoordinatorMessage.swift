@@ -10,6 +10,10 @@ public enum CoordinatorMessage: Sendable, Hashable {
     case lease(TrialLease)
     /// Stop running this attempt; its result would not count. `reason` is for the worker's log.
     case cancel(LeaseTicket, reason: String)
+    /// These results and failure reports are durable in the store (counted, or recorded as not
+    /// counting): the worker forgets them. Until then it keeps each report and sends it again
+    /// after a reconnect, so a report is never lost with a connection or a coordinator crash.
+    case confirm([LeaseTicket])
     /// The coordinator is alive.
     case heartbeat
     /// No more leases will come: finish running attempts, report them, say goodbye and exit.
@@ -22,6 +26,7 @@ public enum CoordinatorMessage: Sendable, Hashable {
         case .reject: return "reject"
         case .lease: return "lease"
         case .cancel: return "cancel"
+        case .confirm: return "confirm"
         case .heartbeat: return "heartbeat"
         case .shutdown: return "shutdown"
         }

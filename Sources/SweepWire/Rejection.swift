@@ -10,6 +10,13 @@ public struct Rejection: Sendable, Hashable, CustomStringConvertible {
         case unknownWorker = "unknown-worker"
         /// The coordinator is shutting down and takes no new workers. The worker exits.
         case shuttingDown = "shutting-down"
+        /// A live worker (or one whose leases survive a coordinator restart) already has this id
+        /// under another identity: another CURVE key, or without CURVE another process (session).
+        /// The worker waits a liveness period and registers again.
+        case workerIDInUse = "worker-id-in-use"
+        /// The coordinator's worker table is full. The worker waits a liveness period and
+        /// registers again.
+        case coordinatorFull = "coordinator-full"
     }
 
     public var code: Code

@@ -2,9 +2,10 @@ public import Sweep
 
 /// A durable fact the coordinator asks the store to record, in `CoordinatorAction.persist`.
 ///
-/// The shell must make each command durable before carrying out the actions after it (the core
-/// always puts `trialLeased` before the `lease` it sends), so after a crash the store never knows
-/// less than the workers. `SweepSnapshot.apply(_:)` is the reference meaning of each command:
+/// The shell must make each command durable before it sends anything that follows it (the core
+/// always puts `trialLeased` before the `lease` it sends, and `trialFinished` before the `confirm`
+/// of that result), so after a crash the store never knows less than the workers. It may batch:
+/// a batch of commands committed in one transaction, then the batch's sends. `SweepSnapshot.apply(_:)` is the reference meaning of each command:
 /// replaying a store's commands onto the sweep's initial snapshot gives the snapshot a restarted
 /// coordinator loads.
 public enum StoreCommand: Sendable, Hashable {
@@ -19,9 +20,16 @@ public enum StoreCommand: Sendable, Hashable {
     /// An attempt ended through no fault of the trial (handed back by a worker shutting down,
     /// abandoned by a coordinator restart or shutdown): pending again, retry budget untouched.
     case trialReturned(trial: TrialID, attempt: Int, reason: String)
+    /// A trial that failed for good through infrastructure (a missing file, a lost worker, out of
+    /// memory: nothing in its configuration) is pending again with a fresh retry budget, because a
+    /// new coordinator run may find the cause fixed. Deterministic failures are never reopened.
+    case trialReopened(trial: TrialID, reason: String)
     /// A result that did not count: the trial was already finished, or the lease was stale.
     case duplicateResult(LeaseTicket, worker: WorkerID)
-    case workerJoined(WorkerHello)
+    /// A worker registered. `principal` is its identity: `key:<Z85 public key>` under CURVE,
+    /// else `session:<fingerprint of its session token>`. A restarted coordinator lets only the
+    /// same principal take back the leases a worker of that id held.
+    case workerJoined(WorkerHello, principal: String)
     /// The worker is gone (silent past its liveness, or said goodbye).
     case workerLost(WorkerID, reason: String)
     /// A human-readable line for the sweep's event log (load, shutdown, finish).

@@ -8,7 +8,10 @@ extension SweepSnapshot {
     /// - `trialFailed`: infrastructure failures add one to `infrastructureFailures`; then pending
     ///   if `willRetry`, else failed for good.
     /// - `trialReturned`: pending; `attemptsUsed` rises to the attempt; budget untouched.
-    /// - `duplicateResult`, `workerJoined`, `workerLost`, `event`: no state change.
+    /// - `trialReopened`: a trial failed for good through infrastructure is pending again with
+    ///   `infrastructureFailures` 0.
+    /// - `workerJoined`: records the worker's principal.
+    /// - `duplicateResult`, `workerLost`, `event`: no state change.
     ///
     /// Commands for unknown trials, and any command for a trial already final, change nothing.
     /// - Complexity: O(trials) per command (a linear lookup; stores index by trial id).
@@ -36,7 +39,15 @@ extension SweepSnapshot {
                 record.state = .pending
                 record.attemptsUsed = max(record.attemptsUsed, attempt)
             }
-        case .duplicateResult, .workerJoined, .workerLost, .event:
+        case .trialReopened(let trial, _):
+            guard let index = trials.firstIndex(where: { $0.id == trial }),
+                case .failed(_, let failure) = trials[index].state, failure.kind == .infrastructure
+            else { return }
+            trials[index].state = .pending
+            trials[index].infrastructureFailures = 0
+        case .workerJoined(let hello, let principal):
+            workerPrincipals[hello.workerID] = principal
+        case .duplicateResult, .workerLost, .event:
             break
         }
     }

@@ -5,8 +5,8 @@ public import Sweep
 /// The shell builds it from the store (and the sweep file) and hands it to a new coordinator in
 /// `CoordinatorEvent.storeLoaded`; `CoordinatorCore.snapshot` gives the coordinator's current view
 /// in the same form. Trials marked `running` here belong to a previous coordinator life: the new
-/// coordinator returns them to pending (attempt + 1 next time) because it cannot know whether
-/// that worker is still running them.
+/// coordinator keeps them for their worker to take back (`reattach`) for a grace period, and
+/// returns them to pending (attempt + 1 next time) if it does not.
 public struct SweepSnapshot: Sendable, Hashable {
     /// The sweep's id, for log metadata (`sweep.id`).
     public var sweepID: String
@@ -16,12 +16,20 @@ public struct SweepSnapshot: Sendable, Hashable {
     public var trials: [TrialRecord]
     /// The highest lease epoch ever issued for this sweep; a new coordinator continues above it.
     public var lastLeaseEpoch: LeaseEpoch
+    /// The principal (see `StoreCommand.workerJoined`) of each worker id as last registered; a
+    /// restarted coordinator needs those of the workers holding `running` trials. A holder
+    /// missing here cannot take its leases back: they return to pending at once.
+    public var workerPrincipals: [WorkerID: String]
 
-    public init(sweepID: String, dataset: String, trials: [TrialRecord], lastLeaseEpoch: LeaseEpoch = 0) {
+    public init(
+        sweepID: String, dataset: String, trials: [TrialRecord], lastLeaseEpoch: LeaseEpoch = 0,
+        workerPrincipals: [WorkerID: String] = [:]
+    ) {
         self.sweepID = sweepID
         self.dataset = dataset
         self.trials = trials
         self.lastLeaseEpoch = lastLeaseEpoch
+        self.workerPrincipals = workerPrincipals
     }
 
     /// The record of `id`, if the sweep has that trial. O(trials).

@@ -25,7 +25,7 @@ extension WireCodec {
             try check.text(failure.message, "message")
         case .goodbye(let returning):
             try check.tickets(returning, "returning")
-        case .reattach(let hello, let running):
+        case .reattach(let hello, let running, _):
             try check.hello(hello, "hello.")
             try check.tickets(running, "running")
         }
@@ -52,6 +52,8 @@ extension WireCodec {
         case .cancel(let ticket, let reason):
             try check.ticket(ticket, "ticket")
             try check.text(reason, "reason")
+        case .confirm(let tickets):
+            try check.tickets(tickets, "tickets")
         case .heartbeat, .shutdown:
             break
         }
@@ -126,5 +128,6 @@ struct FieldCheck {
         try count(hello.models.count, "\(prefix)models")
         for (index, model) in hello.models.enumerated() { try identifier(model, "\(prefix)models[\(index)]") }
         try range(hello.pid, 0...Int.max, "\(prefix)pid")
+        try identifier(hello.session, "\(prefix)session")
     }
 }

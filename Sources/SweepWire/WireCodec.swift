@@ -2,7 +2,7 @@ import Sweep
 
 /// Turns messages into frames and frames back into messages, checking every field.
 ///
-/// Frame layout (framing version 2):
+/// Frame layout (framing version 3):
 ///
 ///     byte 0      framing version (`WireCodec.frameVersion`)
 ///     byte 1      message type (`0x01…0x07` worker → coordinator, `0x81…0x86` coordinator → worker)
@@ -10,7 +10,8 @@ import Sweep
 ///                 `WireWriter` documents (varints, 8-byte doubles, length-prefixed UTF-8)
 ///
 /// The fields of each message, in order (`ticket` = trial string, attempt int, epoch unsigned;
-/// `hello` = protocol version int, worker id, host, version strings, slots int, models list, pid int):
+/// `hello` = protocol version int, worker id, host, version strings, slots int, models list, pid int,
+/// session string):
 ///
 ///     hello       hello
 ///     heartbeat   running: list of ticket, slots int
@@ -18,17 +19,19 @@ import Sweep
 ///     result      ticket, values map, timings map
 ///     failure     ticket, kind string (`infrastructure` | `deterministic`), message string
 ///     goodbye     returning: list of ticket
-///     reattach    hello, running: list of ticket
+///     reattach    hello, running: list of ticket, leases-through epoch unsigned
 ///     welcome     heartbeat interval ms int, liveness int
 ///     reject      code string (`Rejection.Code`), message string
 ///     lease       ticket, model string, parameters: count then (name, value) in ascending name
 ///                 order, a value being a type byte (0 int, 1 double, 2 string, 3 bool) and the
 ///                 value; seed unsigned, dataset string, timeout ms int
 ///     cancel      ticket, reason string
+///     confirm     list of ticket
 ///     heartbeat, shutdown   no fields
 ///
 /// Version 1 carried JSON; version 2 is binary because JSON parsing was the largest single cost
-/// of a short trial at the coordinator. The same message always encodes to the same bytes (map
+/// of a short trial at the coordinator; version 3 added the session to `hello`, `leasesThrough`
+/// to `reattach` and the `confirm` message (protocol version 2). The same message always encodes to the same bytes (map
 /// keys sorted). Decoding is total: any byte string either decodes to a message that passes the
 /// `WireLimits` checks or throws a `WireError` naming the message and field; it never traps and
 /// never allocates more than the frame's size. Bytes after the last field are an error: a new
@@ -40,9 +43,9 @@ import Sweep
 /// - Complexity: O(frame size) time and memory.
 public struct WireCodec: Sendable {
     /// The coordinator/worker protocol this build speaks.
-    public static let protocolVersion = 1
+    public static let protocolVersion = 2
     /// The frame layout this build reads and writes.
-    public static let frameVersion: UInt8 = 2
+    public static let frameVersion: UInt8 = 3
 
     public var limits: WireLimits
 
@@ -81,10 +84,11 @@ public struct WireCodec: Sendable {
         case .goodbye(let returning):
             writer.header(.goodbye)
             writer.tickets(returning)
-        case .reattach(let hello, let running):
+        case .reattach(let hello, let running, let through):
             writer.header(.reattach)
             writer.hello(hello)
             writer.tickets(running)
+            writer.unsigned(through.rawValue)
         }
         return try checkedSize(writer.bytes, message.kind)
     }
@@ -122,8 +126,9 @@ public struct WireCodec: Sendable {
             message = .goodbye(returning: try reader.tickets("returning"))
         case .reattach:
             let hello = try reader.hello("hello.")
-            message = .reattach(hello, running: try reader.tickets("running"))
-        case .welcome, .reject, .lease, .cancel, .coordinatorHeartbeat, .shutdown:
+            let running = try reader.tickets("running")
+            message = .reattach(hello, running: running, leasesThrough: LeaseEpoch(try reader.unsigned("leasesThrough")))
+        case .welcome, .reject, .lease, .cancel, .confirm, .coordinatorHeartbeat, .shutdown:
             throw .wrongDirection(message: tag.messageName, expected: "worker → coordinator")
         }
         try reader.finish()
@@ -157,6 +162,9 @@ public struct WireCodec: Sendable {
             writer.header(.cancel)
             writer.ticket(ticket)
             writer.string(reason)
+        case .confirm(let tickets):
+            writer.header(.confirm)
+            writer.tickets(tickets)
         case .heartbeat:
             writer.header(.coordinatorHeartbeat)
         case .shutdown:
@@ -203,6 +211,8 @@ public struct WireCodec: Sendable {
         case .cancel:
             let ticket = try reader.ticket("ticket")
             message = .cancel(ticket, reason: try reader.string("reason"))
+        case .confirm:
+            message = .confirm(try reader.tickets("tickets"))
         case .coordinatorHeartbeat:
             message = .heartbeat
         case .shutdown:
@@ -263,6 +273,7 @@ extension WireWriter {
         int(hello.slots)
         strings(hello.models)
         int(hello.pid)
+        string(hello.session)
     }
 
     mutating func parameters(_ parameters: [String: ParameterValue]) {
@@ -310,9 +321,10 @@ extension WireReader {
         let slots = try int("\(prefix)slots")
         let models = try strings("\(prefix)models")
         let pid = try int("\(prefix)pid")
+        let session = try string("\(prefix)session")
         return WorkerHello(
             protocolVersion: protocolVersion, workerID: WorkerID(workerID), host: host, version: version, slots: slots,
-            models: models, pid: pid)
+            models: models, pid: pid, session: session)
     }
 
     /// Parameters: names strictly ascending (no duplicates), each value a type byte and the value.

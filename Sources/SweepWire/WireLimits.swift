@@ -8,7 +8,10 @@ public struct WireLimits: Sendable, Hashable {
     /// Free text: failure and rejection messages, cancel reasons, string parameter values, the
     /// data set descriptor.
     public var maxTextBytes: Int
-    /// Lists and maps: models, lease lists, metrics, timings, parameters.
+    /// Lists and maps: models, lease lists, metrics, timings, parameters. Also the most leases a
+    /// coordinator lets one worker hold at once (running, queued and awaiting confirmation of its
+    /// report together), so whatever a worker lists in `heartbeat`, `reattach` or `goodbye`
+    /// always fits one message.
     public var maxCollectionCount: Int
     /// Largest slot count a worker may announce.
     public var maxSlots: Int

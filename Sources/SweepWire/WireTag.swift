@@ -16,6 +16,7 @@ enum WireTag: UInt8, CaseIterable {
     case cancel = 0x84
     case coordinatorHeartbeat = 0x85
     case shutdown = 0x86
+    case confirm = 0x87
 
     var isWorkerMessage: Bool { rawValue < 0x80 }
 
@@ -34,6 +35,7 @@ enum WireTag: UInt8, CaseIterable {
         case .lease: return "lease"
         case .cancel: return "cancel"
         case .shutdown: return "shutdown"
+        case .confirm: return "confirm"
         }
     }
 }

@@ -1,20 +1,33 @@
-public import Sweep
+import Sweep
 
 /// A worker's side of the protocol as a value. It performs no I/O and reads no clock: the shell
-/// feeds it `WorkerEvent`s with the current `ProtocolInstant` and carries out the `WorkerAction`s
-/// it returns, in order.
+/// feeds it `WorkerEvent`s (one, or a batch received together) with the current
+/// `ProtocolInstant` and carries out the `WorkerAction`s it returns, in order.
 ///
 /// Contracts:
-/// - **Connecting.** On the first `.connected` it sends `hello`; on every later one `reattach`
-///   listing each attempt it still runs or holds an unsent result for. Reports sent within the
-///   last liveness window before the coordinator was lost count as unsent (they may have died
-///   with the connection) and are sent again after the welcome; the coordinator never counts a
-///   result twice. Nothing but hello/reattach
-///   is sent until `welcome`; results completed meanwhile are held and sent right after it.
+/// - **Registering.** On the first `.connected` it sends `hello`; on every later one (a new
+///   connection) `reattach`, listing each attempt it runs, queues or holds an unconfirmed report
+///   for, and the highest lease epoch it has received. One registration per connection:
+///   `reject(unknownWorker)` while a registration is unanswered is ignored (it answers a message
+///   sent before the registration); after a welcome it means the coordinator forgot this worker
+///   (a restart, or it was declared lost), and the worker re-attaches once. `workerIDInUse` and
+///   `coordinatorFull` are retried every liveness period.
+/// - **Reports.** A result or failure is sent when welcomed (held until then) and kept until the
+///   coordinator `confirm`s it: after losing the coordinator or being forgotten, every
+///   unconfirmed report is listed in the `reattach` and sent again after the welcome. The
+///   coordinator counts a result once; a repeat is recorded as a duplicate. What the worker
+///   lists never exceeds the wire's list limit: the coordinator lets no worker hold more, and if
+///   one ever did the worker keeps the reports and running attempts first and drops the rest
+///   (with an error) rather than fail to encode.
+/// - **Acknowledging.** After a batch of events that started or queued new leases, it sends a
+///   heartbeat listing them at once: the coordinator counts only acknowledged attempts against a
+///   trial's retry budget when a worker is lost, and grows a new worker's allowance per lease
+///   acknowledged.
 /// - **Heartbeats.** Once welcomed it heartbeats every interval (the coordinator's, from
-///   `welcome`) with its running tickets and offered slots (`0` while draining). The coordinator is
-///   lost after `liveness` intervals without any message from it: `reconnect`, then reattach.
-///   `reject(unknownWorker)` (a restarted coordinator) also leads to `reattach`.
+///   `welcome`) with its running and queued tickets and offered slots (`0` while draining). The
+///   coordinator is lost after `liveness` intervals without any message from it: `reconnect`,
+///   then reattach. A worker that has never been welcomed says so distinctly ("no answer from …")
+///   and gives up with `exit(.unreachable)` after `giveUpAfter`.
 /// - **Leases.** A lease starts a trial (`startTrial`); a duplicate lease is ignored; a lease
 ///   beyond the slots (the coordinator's prefetch, or a slot still held by an attempt it is
 ///   cancelling) is queued and started when a slot frees. `cancel` stops the attempt
@@ -39,17 +52,20 @@ public struct WorkerCore: Sendable {
     /// trials, or an attempt it declared stale still holds a slot): started in order as slots
     /// free up, reported as running, handed back unstarted on drain.
     var queued: [TrialLease] = []
-    /// Results and failures completed while not welcomed, sent after the next `welcome`.
+    /// Results and failures not yet sent (completed while not welcomed, or taken back from
+    /// `unconfirmed` when the coordinator was lost), sent after the next `welcome`.
     var heldReports: [WorkerMessage] = []
-    /// Reports sent within the last liveness window, oldest first: if the coordinator is then
-    /// lost, one of them may have died with the connection, so they are held again and resent
-    /// after the reattach (which lists their tickets, keeping the leases current). The
-    /// coordinator counts a result once; a repeat is recorded as a duplicate. The newest
-    /// `maxUnconfirmedReports` are kept (trimmed in bulk at twice that, so a fast worker does
-    /// not shift the whole list on every result).
-    var unconfirmedReports: [(report: WorkerMessage, sentAt: ProtocolInstant)] = []
-    static let maxUnconfirmedReports = 1024
+    /// Reports sent and not yet confirmed, oldest first.
+    var unconfirmed: [WorkerMessage] = []
     var hasConnected = false
+    var everWelcomed = false
+    var firstConnectAt: ProtocolInstant?
+    /// The highest lease epoch received from a coordinator.
+    var leasesThrough: LeaseEpoch = 0
+    /// When to send the registration again after `workerIDInUse` or `coordinatorFull`.
+    var registrationRetryAt: ProtocolInstant?
+    /// New leases arrived in this batch: acknowledge them with a heartbeat at its end.
+    var acknowledgementDue = false
     var heartbeatInterval: Duration
     var livenessMisses: Int
     var lastHeard: ProtocolInstant = .zero
@@ -62,7 +78,8 @@ public struct WorkerCore: Sendable {
     public init(configuration: Configuration) {
         precondition(
             configuration.heartbeatInterval > .zero && configuration.livenessMisses >= 1
-                && configuration.drainTimeout >= .zero && configuration.maxFailureMessageBytes >= 0,
+                && configuration.drainTimeout >= .zero && configuration.maxFailureMessageBytes >= 0
+                && (configuration.giveUpAfter ?? .seconds(1)) > .zero && configuration.maxHeldTickets >= 1,
             "invalid worker configuration: \(configuration)")
         self.configuration = configuration
         heartbeatInterval = configuration.heartbeatInterval
@@ -74,11 +91,36 @@ public struct WorkerCore: Sendable {
     /// Draining before exit.
     public var isDraining: Bool { drainDeadline != nil }
 
+    /// Reports sent and awaiting the coordinator's `confirm`.
+    public var unconfirmedReports: Int { unconfirmed.count }
+
     /// Handles one event at `now` and returns what to do, in order.
     public mutating func handle(_ event: WorkerEvent, now: ProtocolInstant) -> [WorkerAction] {
+        handle(CollectionOfOne(event), now: now)
+    }
+
+    /// Handles events that arrived together (the frames of one multipart message, say) at `now`.
+    public mutating func handle(_ events: some Sequence<WorkerEvent>, now: ProtocolInstant) -> [WorkerAction] {
         guard !hasExited else { return [] }
         let now = max(now, latestNow)
         latestNow = now
+        for event in events where !hasExited {
+            process(event, now: now)
+        }
+        if !hasExited, acknowledgementDue, connection == .connected {
+            sendHeartbeat()
+        }
+        acknowledgementDue = false
+        if !hasExited, isDraining, running.isEmpty, heldReports.isEmpty {
+            leave(returning: unstarted.map(\.ticket))
+        }
+        if !hasExited { requestWakeUp() }
+        let actions = outbox
+        outbox = []
+        return actions
+    }
+
+    mutating func process(_ event: WorkerEvent, now: ProtocolInstant) {
         switch event {
         case .connected:
             connect(now: now)
@@ -98,13 +140,6 @@ public struct WorkerCore: Sendable {
         case .shutdownRequested:
             beginDrain(now: now, reason: "shutdown requested")
         }
-        if !hasExited, isDraining, running.isEmpty, heldReports.isEmpty {
-            leave(returning: unstarted.map(\.ticket))
-        }
-        if !hasExited { requestWakeUp() }
-        let actions = outbox
-        outbox = []
-        return actions
     }
 
     // MARK: Connection
@@ -113,17 +148,47 @@ public struct WorkerCore: Sendable {
         connection = .awaitingWelcome
         lastHeard = now
         nextHeartbeatAt = nil
+        registrationRetryAt = nil
+        if firstConnectAt == nil { firstConnectAt = now }
+        sendRegistration()
+    }
+
+    /// `hello` the first time, `reattach` after that.
+    mutating func sendRegistration() {
         if hasConnected {
-            send(.reattach(configuration.hello, running: reportableTickets))
+            holdUnconfirmedReports()
+            send(.reattach(configuration.hello, running: registrationTickets(), leasesThrough: leasesThrough))
         } else {
             send(.hello(configuration.hello))
             hasConnected = true
         }
     }
 
-    /// Attempts the coordinator should keep for us: running ones and ones with a held report.
-    var reportableTickets: [LeaseTicket] {
-        running.map(\.ticket) + queued.map(\.ticket) + heldReports.compactMap(\.reportTicket)
+    /// What a `reattach` lists: held reports first (finished work), then running, then queued
+    /// attempts; never more than `maxHeldTickets`. Anything beyond is dropped here, with an error:
+    /// a coordinator never lets a worker hold that many, so this only guards against a broken one.
+    mutating func registrationTickets() -> [LeaseTicket] {
+        let limit = configuration.maxHeldTickets
+        var tickets = heldReports.compactMap(\.reportTicket)
+        if tickets.count > limit {
+            log(.error, "holding \(tickets.count) unconfirmed reports, over the limit of \(limit); dropping the oldest")
+            heldReports.removeFirst(tickets.count - limit)
+            tickets = heldReports.compactMap(\.reportTicket)
+        }
+        var room = limit - tickets.count
+        if running.count > room {
+            log(.error, "running \(running.count) attempts with room to list \(room); cancelling the rest")
+            for lease in running[room...] { outbox.append(.cancelTrial(lease.ticket)) }
+            running.removeLast(running.count - room)
+        }
+        tickets += running.map(\.ticket)
+        room -= running.count
+        if queued.count > room {
+            log(.error, "\(queued.count) queued leases with room to list \(room); dropping the rest")
+            queued.removeLast(queued.count - room)
+        }
+        tickets += queued.map(\.ticket)
+        return tickets
     }
 
     /// Starts queued leases while slots are free (not while draining).
@@ -142,29 +207,16 @@ public struct WorkerCore: Sendable {
             heartbeatInterval = interval > .zero ? interval : configuration.heartbeatInterval
             livenessMisses = max(1, liveness)
             connection = .connected
+            everWelcomed = true
+            registrationRetryAt = nil
             nextHeartbeatAt = now + heartbeatInterval
-            log(.info, "welcomed by the coordinator (heartbeat every \(heartbeatInterval))")
+            log(.info, "welcomed by \(configuration.coordinatorName) (heartbeat every \(heartbeatInterval))")
             let held = heldReports
             heldReports = []
-            for report in held { sendReport(report, now: now) }
+            for report in held { sendReport(report) }
             if isDraining { sendHeartbeat() }
         case .reject(let rejection):
-            switch rejection.code {
-            case .unknownWorker:
-                log(.info, "the coordinator does not know this worker; reattaching")
-                holdUnconfirmedReports()  // a restarted coordinator may never have stored them
-                connection = .awaitingWelcome
-                send(.reattach(configuration.hello, running: reportableTickets))
-            case .malformedMessage:
-                log(.error, "the coordinator rejected a message: \(rejection.message)")
-            case .versionMismatch, .shuttingDown:
-                log(.error, "the coordinator refused this worker: \(rejection.message)")
-                for lease in running { outbox.append(.cancelTrial(lease.ticket)) }
-                running = []
-                queued = []
-                hasExited = true
-                outbox.append(.exit(.rejected(rejection)))
-            }
+            reject(rejection, now: now)
         case .lease(let lease):
             accept(lease)
         case .cancel(let ticket, let reason):
@@ -182,6 +234,10 @@ public struct WorkerCore: Sendable {
             } else {
                 log(.debug, "cancel for \(ticket), which is not running: \(reason)", metadata(ticket))
             }
+        case .confirm(let tickets):
+            let confirmed = Set(tickets)
+            unconfirmed.removeAll { $0.reportTicket.map(confirmed.contains) ?? true }
+            heldReports.removeAll { $0.reportTicket.map(confirmed.contains) ?? true }
         case .heartbeat:
             break
         case .shutdown:
@@ -189,8 +245,37 @@ public struct WorkerCore: Sendable {
         }
     }
 
+    mutating func reject(_ rejection: Rejection, now: ProtocolInstant) {
+        switch rejection.code {
+        case .unknownWorker:
+            guard connection == .connected else {
+                log(.debug, "the coordinator does not know this worker yet; the registration is on its way")
+                return
+            }
+            log(.info, "the coordinator does not know this worker (it restarted, or declared us lost); reattaching")
+            connection = .awaitingWelcome
+            nextHeartbeatAt = nil
+            sendRegistration()
+        case .malformedMessage:
+            log(.error, "the coordinator rejected a message: \(rejection.message)")
+        case .workerIDInUse, .coordinatorFull:
+            log(.error, "the coordinator refused this worker for now: \(rejection.message); trying again in \(liveness)")
+            connection = .awaitingWelcome
+            nextHeartbeatAt = nil
+            registrationRetryAt = now + liveness
+        case .versionMismatch, .shuttingDown:
+            log(.error, "the coordinator refused this worker: \(rejection.message)")
+            for lease in running { outbox.append(.cancelTrial(lease.ticket)) }
+            running = []
+            queued = []
+            hasExited = true
+            outbox.append(.exit(.rejected(rejection)))
+        }
+    }
+
     mutating func accept(_ lease: TrialLease) {
         let ticket = lease.ticket
+        leasesThrough = max(leasesThrough, ticket.epoch)
         if running.contains(where: { $0.ticket == ticket }) || unstarted.contains(where: { $0.ticket == ticket })
             || queued.contains(where: { $0.ticket == ticket })
         {
@@ -200,9 +285,11 @@ public struct WorkerCore: Sendable {
             log(.info, "draining: will hand back \(ticket) unstarted", metadata(ticket))
         } else if running.count >= configuration.hello.slots {
             queued.append(lease)
+            acknowledgementDue = true
             if logs(.debug) { log(.debug, "queued \(ticket): every slot is busy; it starts when one frees", metadata(ticket)) }
         } else {
             running.append(lease)
+            acknowledgementDue = true
             outbox.append(.startTrial(lease))
             if logs(.debug) { log(.debug, "starting \(ticket) (\(lease.config.label))", metadata(ticket)) }
         }
@@ -228,7 +315,7 @@ public struct WorkerCore: Sendable {
             )
         }
         if connection == .connected {
-            sendReport(report, now: now)
+            sendReport(report)
         } else {
             heldReports.append(report)
             log(.info, "holding the report of \(ticket) until the coordinator welcomes us", metadata(ticket))
@@ -237,38 +324,60 @@ public struct WorkerCore: Sendable {
 
     // MARK: Time and shutdown
 
+    var liveness: Duration { heartbeatInterval * livenessMisses }
+
     mutating func tick(now: ProtocolInstant) {
         if let deadline = drainDeadline, deadline <= now {
             for lease in running { outbox.append(.cancelTrial(lease.ticket)) }
             let returning = running.map(\.ticket) + unstarted.map(\.ticket)
-            if !heldReports.isEmpty {
-                log(.warning, "drain timed out; \(heldReports.count) report(s) could not be delivered")
+            if !heldReports.isEmpty || !unconfirmed.isEmpty {
+                log(
+                    .warning,
+                    "drain timed out; \(heldReports.count + unconfirmed.count) report(s) were not confirmed by the coordinator")
             }
             running = []
             unstarted = []
             heldReports = []
+            unconfirmed = []
             leave(returning: returning)
             return
         }
         guard connection != .notConnected else { return }
-        let liveness = heartbeatInterval * livenessMisses
-        if lastHeard + liveness <= now {
-            log(.warning, "coordinator lost: nothing heard for \(lastHeard.duration(to: now)); reconnecting")
+        if !everWelcomed, let giveUpAfter = configuration.giveUpAfter, let first = firstConnectAt,
+            first + giveUpAfter <= now
+        {
+            let text =
+                "no answer from \(configuration.coordinatorName) in \(giveUpAfter): check the address, that the "
+                + "coordinator runs, and --server-key"
+            log(.error, text)
+            for lease in running { outbox.append(.cancelTrial(lease.ticket)) }
+            running = []
+            hasExited = true
+            outbox.append(.exit(.unreachable(text)))
+            return
+        }
+        if let retry = registrationRetryAt, retry <= now, connection == .awaitingWelcome {
+            registrationRetryAt = nil
+            lastHeard = now
+            sendRegistration()
+        } else if lastHeard + liveness <= now {
+            if everWelcomed {
+                log(.warning, "coordinator lost: nothing heard for \(lastHeard.duration(to: now)); reconnecting")
+            } else {
+                log(
+                    .warning,
+                    "no answer from \(configuration.coordinatorName) for \(lastHeard.duration(to: now)): check the "
+                        + "address, that the coordinator runs, and --server-key; retrying")
+            }
             holdUnconfirmedReports()
             connection = .reconnecting
             lastHeard = now
             nextHeartbeatAt = nil
+            registrationRetryAt = nil
             outbox.append(.reconnect)
         } else if connection == .connected, let next = nextHeartbeatAt, next <= now {
             sendHeartbeat()
             nextHeartbeatAt = now + heartbeatInterval
-        }
-        // A report sent a whole liveness window ago while the coordinator kept talking to us
-        // went through the same ordered connection: stop tracking it.
-        if let keep = unconfirmedReports.firstIndex(where: { $0.sentAt + liveness > now }) {
-            if keep > 0 { unconfirmedReports.removeFirst(keep) }
-        } else {
-            unconfirmedReports = []
         }
     }
 
@@ -282,21 +391,29 @@ public struct WorkerCore: Sendable {
     }
 
     mutating func leave(returning: [LeaseTicket]) {
-        send(.goodbye(returning: returning))
+        send(.goodbye(returning: Array(returning.prefix(configuration.maxHeldTickets))))
         log(.info, "leaving; handing back \(returning.count) attempt(s)")
         hasExited = true
         outbox.append(.exit(.completed))
     }
 
     mutating func sendHeartbeat() {
-        send(.heartbeat(running: running.map(\.ticket) + queued.map(\.ticket), slots: isDraining ? 0 : configuration.hello.slots))
+        let tickets = running.map(\.ticket) + queued.map(\.ticket)
+        send(.heartbeat(running: Array(tickets.prefix(configuration.maxHeldTickets)), slots: isDraining ? 0 : configuration.hello.slots))
     }
 
     mutating func requestWakeUp() {
         var earliest = drainDeadline
-        func consider(_ instant: ProtocolInstant) { earliest = min(earliest ?? instant, instant) }
-        if connection == .connected, let next = nextHeartbeatAt { consider(next) }
-        if connection != .notConnected { consider(lastHeard + heartbeatInterval * livenessMisses) }
+        func consider(_ instant: ProtocolInstant?) {
+            guard let instant else { return }
+            earliest = min(earliest ?? instant, instant)
+        }
+        if connection == .connected { consider(nextHeartbeatAt) }
+        if connection != .notConnected { consider(lastHeard + liveness) }
+        consider(registrationRetryAt)
+        if !everWelcomed, let first = firstConnectAt, let giveUpAfter = configuration.giveUpAfter {
+            consider(first + giveUpAfter)
+        }
         if let earliest, earliest != scheduledWakeUp {
             scheduledWakeUp = earliest
             outbox.append(.scheduleWakeUp(at: earliest))
@@ -307,22 +424,19 @@ public struct WorkerCore: Sendable {
 
     mutating func send(_ message: WorkerMessage) { outbox.append(.send(message)) }
 
-    /// Sends a result or failure and tracks it until a liveness window has passed.
-    mutating func sendReport(_ report: WorkerMessage, now: ProtocolInstant) {
+    /// Sends a result or failure and keeps it until the coordinator confirms it.
+    mutating func sendReport(_ report: WorkerMessage) {
         send(report)
-        unconfirmedReports.append((report, now))
-        if unconfirmedReports.count >= 2 * Self.maxUnconfirmedReports {
-            unconfirmedReports.removeFirst(unconfirmedReports.count - Self.maxUnconfirmedReports)
-        }
+        unconfirmed.append(report)
     }
 
-    /// The connection is gone or the coordinator forgot us: recent reports are held again, so
-    /// the reattach lists their tickets and the welcome sends them again.
+    /// The connection is gone or the coordinator forgot us: unconfirmed reports are held again,
+    /// so the reattach lists their tickets and the welcome sends them again.
     mutating func holdUnconfirmedReports() {
-        guard !unconfirmedReports.isEmpty else { return }
-        log(.info, "will resend \(unconfirmedReports.count) recent report(s) after reattaching")
-        heldReports = unconfirmedReports.map(\.report) + heldReports
-        unconfirmedReports = []
+        guard !unconfirmed.isEmpty else { return }
+        log(.info, "will resend \(unconfirmed.count) unconfirmed report(s) after reattaching")
+        heldReports = unconfirmed + heldReports
+        unconfirmed = []
     }
 
     /// Whether `log(level, …)` would produce anything: hot paths check it before building text.

@@ -5,4 +5,7 @@ public enum WorkerExit: Sendable, Hashable {
     case completed
     /// The coordinator refused it for good (protocol version mismatch, or shutting down).
     case rejected(Rejection)
+    /// No coordinator ever answered within `WorkerCore.Configuration.giveUpAfter`; the text says
+    /// what to check.
+    case unreachable(String)
 }

@@ -13,10 +13,15 @@ public struct WorkerHello: Sendable, Hashable {
     /// Model names the worker can run; the coordinator leases only trials of these models.
     public var models: [String]
     public var pid: Int
+    /// A random token the worker process draws once at start and sends in every `hello` and
+    /// `reattach`. Without CURVE it is what proves that a reconnecting worker is the same process
+    /// that holds the leases: a second connection claiming a live worker's id with another
+    /// session is refused. The coordinator keeps only its fingerprint.
+    public var session: String
 
     public init(
         protocolVersion: Int = WireCodec.protocolVersion, workerID: WorkerID, host: String, version: String,
-        slots: Int, models: [String], pid: Int
+        slots: Int, models: [String], pid: Int, session: String
     ) {
         self.protocolVersion = protocolVersion
         self.workerID = workerID
@@ -25,5 +30,6 @@ public struct WorkerHello: Sendable, Hashable {
         self.slots = slots
         self.models = models
         self.pid = pid
+        self.session = session
     }
 }

@@ -19,10 +19,13 @@ public enum WorkerMessage: Sendable, Hashable {
     /// The worker is leaving. `returning` lists leases it hands back unfinished (they go back to
     /// pending without using the retry budget).
     case goodbye(returning: [LeaseTicket])
-    /// A worker process that lost its connection and reconnected: its identity plus every lease it
-    /// still runs or has a result for. The coordinator keeps those that are still current and
-    /// cancels the rest.
-    case reattach(WorkerHello, running: [LeaseTicket])
+    /// A worker process that lost its connection (or was forgotten by a restarted coordinator)
+    /// and registers again: its identity, every lease it still runs, queues or holds an
+    /// unconfirmed report for, and the highest lease epoch it has received (`leasesThrough`). The
+    /// coordinator keeps the listed leases that are still current, cancels the rest, and gives up
+    /// only the unlisted leases the worker must have seen (epoch ≤ `leasesThrough`): a lease
+    /// granted after the worker sent this is still in flight, not lost.
+    case reattach(WorkerHello, running: [LeaseTicket], leasesThrough: LeaseEpoch)
 
     /// The case name (`hello`, `heartbeat`, …) for logs and errors.
     public var kind: String {

@@ -52,7 +52,8 @@ struct CoordinatorFuzzTests {
                             },
                             "\(label): counted a result for a lease never granted")
                     }
-                case .send(let worker, let message):
+                case .send(let connection, let message):
+                    let worker = WorkerID(connection.rawValue)  // tests name connections after workers
                     #expect(throws: Never.self) { try codec.encode(message) }
                     if case .lease(let lease) = message {
                         #expect(lease.ticket.epoch > lastEpoch, "\(label): epoch did not increase")
@@ -92,6 +93,8 @@ struct CoordinatorFuzzTests {
         -> CoordinatorEvent
     {
         let worker = random.pick(Self.workerIDs)
+        let peer = Peer(stringLiteral: worker.rawValue)
+        func from(_ sender: WorkerID) -> Peer { Peer(stringLiteral: sender.rawValue) }
         let mine = registered.first { $0.id == worker }?.leases ?? []
         let anyTicket = issued.keys.sorted { $0.epoch < $1.epoch }
         func someTickets() -> [LeaseTicket] {
@@ -105,20 +108,23 @@ struct CoordinatorFuzzTests {
             return .tick
         case ..<0.32:
             let models = random.pick([["mf"], ["als"], ["mf", "als"]])
-            let version = random.chance(0.05) ? 2 : WireCodec.protocolVersion
+            let version = random.chance(0.05) ? 99 : WireCodec.protocolVersion
             return .workerMessage(
-                worker,
+                peer,
                 .hello(
                     Fixture.hello(
                         worker, slots: Int.random(in: 0...3, using: &random), models: models, protocolVersion: version))
             )
         case ..<0.37:
+            let through = anyTicket.randomElement(using: &random)?.epoch ?? 0
             return .workerMessage(
-                worker,
-                .reattach(Fixture.hello(worker, slots: Int.random(in: 1...3, using: &random)), running: someTickets()))
+                peer,
+                .reattach(
+                    Fixture.hello(worker, slots: Int.random(in: 1...3, using: &random)), running: someTickets(),
+                    leasesThrough: through))
         case ..<0.52:
             return .workerMessage(
-                worker, .heartbeat(running: someTickets(), slots: Int.random(in: 0...3, using: &random)))
+                peer, .heartbeat(running: someTickets(), slots: Int.random(in: 0...3, using: &random)))
         case ..<0.70:
             // Mostly the holder's own current lease, sometimes anything ever issued, from anyone.
             let ticket =
@@ -126,25 +132,25 @@ struct CoordinatorFuzzTests {
                 ?? anyTicket.randomElement(using: &random)
             let sender = ticket.flatMap { random.chance(0.8) ? issued[$0] : nil } ?? worker
             guard let ticket else { return .tick }
-            return .workerMessage(sender, .result(ticket, Fixture.metrics(Double(ticket.epoch.rawValue))))
+            return .workerMessage(from(sender), .result(ticket, Fixture.metrics(Double(ticket.epoch.rawValue))))
         case ..<0.78:
             guard let ticket = mine.randomElement(using: &random) ?? anyTicket.randomElement(using: &random) else {
                 return .tick
             }
             let kind: FailureKind = random.chance(0.5) ? .deterministic : .infrastructure
-            return .workerMessage(issued[ticket] ?? worker, .failure(ticket, TrialFailure(kind: kind, message: "boom")))
+            return .workerMessage(from(issued[ticket] ?? worker), .failure(ticket, TrialFailure(kind: kind, message: "boom")))
         case ..<0.82:
             guard let ticket = mine.first else { return .tick }
-            return .workerMessage(worker, .progress(ticket, TrialProgress(epoch: 1, totalEpochs: nil, values: [:])))
+            return .workerMessage(peer, .progress(ticket, TrialProgress(epoch: 1, totalEpochs: nil, values: [:])))
         case ..<0.85:
-            return .workerMessage(worker, .goodbye(returning: someTickets()))
+            return .workerMessage(peer, .goodbye(returning: someTickets()))
         case ..<0.88:
-            return .malformedMessage(worker, reason: "truncated frame: 1 byte(s)")
+            return .malformedMessage(peer, reason: "truncated frame: 1 byte(s)")
         case ..<0.885:
             return .shutdownRequested
         case ..<0.90:
             let bogus = LeaseTicket(trial: TrialID(rawValue: "nope"), attempt: 1, epoch: 999)
-            return .workerMessage(worker, .result(bogus, Fixture.metrics(0)))
+            return .workerMessage(peer, .result(bogus, Fixture.metrics(0)))
         default:
             return .tick
         }

@@ -40,33 +40,54 @@ struct CrashPointTests {
             baseline.summaries.first.map { ($0.finished, $0.failed, $0.duplicateResults) } ?? (0, 0, 0) == (6, 1, 0))
         #expect(baseline.store.trials.allSatisfy { $0.attemptsUsed == 1 }, "no retries without crashes")
         #expect(baseline.persisted.count > 15)
+        #expect(baseline.persistingBatches > 10)
         #expect(Self.baseline().persisted == baseline.persisted, "the same run gives the same store")
     }
 
-    /// For every k: the coordinator dies holding exactly k durable commands — right after the k-th
-    /// (`late == false`) or just before the (k+1)-th with every send in between done (`late`) —
-    /// and a new coordinator resumes from the store, quickly or after the workers gave it up.
+    /// For every batch the shell commits: the coordinator dies just before it commits (the batch
+    /// and its sends are lost) or just after (durable, nothing sent), and a new coordinator resumes
+    /// from the store, quickly or after the workers gave it up. With a quick restart no attempt a
+    /// worker had received is given up: the workers re-attach and keep their running trials, and
+    /// results that were sent but never made durable are sent again and count.
     @Test(arguments: [Duration.milliseconds(300), .seconds(5)], [false, true])
-    func coordinatorCrashAfterEveryPersistedCommand(restartDelay: Duration, late: Bool) {
+    func coordinatorCrashAtEveryCommittedBatch(restartDelay: Duration, afterCommit: Bool) {
         let baseline = Self.baseline()
-        var restartsThatRecoveredLeases = 0
-        for crashPoint in (late ? 0 : 1)..<(late ? baseline.persisted.count : baseline.persisted.count + 1) {
+        var restartsThatKeptRunningAttempts = 0
+        for crashPoint in 1...baseline.persistingBatches {
             var options = SweepSimulation.Options()
-            options.coordinatorCrashAfterPersisted = crashPoint
-            options.coordinatorCrashLate = late
+            options.coordinatorCrashAtBatch = crashPoint
+            options.coordinatorCrashAfterCommit = afterCommit
             options.coordinatorRestartDelay = restartDelay
             var run = SweepSimulation(options: options)
             run.run()
-            #expect(run.coordinatorCrashed, "crash point \(crashPoint) was never reached")
-            Self.check(
-                run, against: baseline,
-                "coordinator crash with \(crashPoint) durable command(s)\(late ? " (late)" : ""), restart after \(restartDelay)"
-            )
-            if run.persisted.contains(where: { if case .trialReturned = $0 { true } else { false } }) {
-                restartsThatRecoveredLeases += 1
+            let label =
+                "coordinator crash at batch \(crashPoint)\(afterCommit ? " (after commit)" : ""), restart after \(restartDelay)"
+            #expect(run.coordinatorCrashed, "\(label): the crash point was never reached")
+            Self.check(run, against: baseline, label)
+            if restartDelay < SweepSimulation.Options().configuration.liveness {
+                for command in run.persisted {
+                    switch command {
+                    case .trialReturned(let trial, let attempt, let reason):
+                        let given = run.delivered.contains { $0.trial == trial && $0.attempt == attempt }
+                        if given {
+                            Issue.record("\(label): attempt \(attempt) of \(trial) reached a worker but was given up: \(reason)")
+                        }
+                    case .trialFailed(let trial, let attempt, let failure, _) where failure.kind == .infrastructure:
+                        if run.delivered.contains(where: { $0.trial == trial && $0.attempt == attempt }) {
+                            Issue.record("\(label): attempt \(attempt) of \(trial) reached a worker but failed: \(failure.message)")
+                        }
+                    default:
+                        break
+                    }
+                }
+            }
+            if run.persisted.contains(where: {
+                if case .event(let text) = $0 { text.contains("reserved for") } else { false }
+            }) {
+                restartsThatKeptRunningAttempts += 1
             }
         }
-        #expect(restartsThatRecoveredLeases > 0, "some crash points must interrupt running attempts")
+        #expect(restartsThatKeptRunningAttempts > 0, "some crash points must interrupt running attempts")
     }
 
     @Test(arguments: [Duration?.some(.seconds(1)), .some(.seconds(6)), nil])

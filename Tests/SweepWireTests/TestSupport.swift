@@ -43,26 +43,31 @@ enum Fixture {
 
     static func hello(
         _ id: WorkerID, slots: Int = 1, models: [String] = ["mf"], protocolVersion: Int = WireCodec.protocolVersion,
-        pid: Int = 100
+        pid: Int = 100, session: String? = nil
     ) -> WorkerHello {
         WorkerHello(
             protocolVersion: protocolVersion, workerID: id, host: "host-\(id)", version: "0.1.0", slots: slots,
-            models: models, pid: pid)
+            models: models, pid: pid, session: session ?? "session-\(id)-\(pid)")
     }
+
+    /// The principal a coordinator with session tokens records for `hello`.
+    static func principal(_ hello: WorkerHello) -> String { "session:\(Fingerprint.sha256Hex(hello.session))" }
 
     static func metrics(_ rmse: Double) -> TrialMetrics { TrialMetrics(values: ["rmse": rmse], timings: ["fit": 0.5]) }
 }
 
 extension Array where Element == CoordinatorAction {
     /// Every `send`, in order.
-    var sent: [(worker: WorkerID, message: CoordinatorMessage)] {
+    var sent: [(connection: ConnectionID, message: CoordinatorMessage)] {
         compactMap { action in
-            if case .send(let worker, let message) = action { return (worker, message) }
+            if case .send(let connection, let message) = action { return (connection, message) }
             return nil
         }
     }
 
-    func messages(to worker: WorkerID) -> [CoordinatorMessage] { sent.filter { $0.worker == worker }.map(\.message) }
+    func messages(to connection: ConnectionID) -> [CoordinatorMessage] {
+        sent.filter { $0.connection == connection }.map(\.message)
+    }
 
     var persisted: [StoreCommand] {
         compactMap { action in
@@ -71,8 +76,8 @@ extension Array where Element == CoordinatorAction {
         }
     }
 
-    func leases(to worker: WorkerID) -> [TrialLease] {
-        messages(to: worker).compactMap { message in
+    func leases(to connection: ConnectionID) -> [TrialLease] {
+        messages(to: connection).compactMap { message in
             if case .lease(let lease) = message { return lease }
             return nil
         }
@@ -151,6 +156,19 @@ struct CoordinatorDriver {
         loadActions = handle(.storeLoaded(snapshot))
     }
 
+    /// A snapshot whose `running` trials were held by workers registered as `hellos` (their
+    /// principals recorded), as a store left by a crashed coordinator would give.
+    init(
+        _ snapshot: SweepSnapshot, registered hellos: [WorkerHello],
+        configuration: CoordinatorCore.Configuration = .init(prefetchPerSlot: 0)
+    ) {
+        var snapshot = snapshot
+        for hello in hellos { snapshot.workerPrincipals[hello.workerID] = Fixture.principal(hello) }
+        initial = snapshot
+        core = CoordinatorCore(configuration: configuration)
+        loadActions = handle(.storeLoaded(snapshot))
+    }
+
     /// The coordinator crashes and a new one loads the store.
     @discardableResult
     mutating func restart() -> [CoordinatorAction] {
@@ -165,13 +183,37 @@ struct CoordinatorDriver {
     mutating func handle(_ event: CoordinatorEvent) -> [CoordinatorAction] {
         let actions = core.handle(event, now: now)
         persisted += actions.persisted
-        #expect(core.snapshot == store, "the core's view diverged from its persisted commands after \(event)")
+        let store = self.store
+        #expect(
+            core.snapshot.trials == store.trials && core.snapshot.lastLeaseEpoch == store.lastLeaseEpoch,
+            "the core's view diverged from its persisted commands after \(event)")
         return actions
     }
 
     @discardableResult
-    mutating func message(_ worker: WorkerID, _ message: WorkerMessage) -> [CoordinatorAction] {
-        handle(.workerMessage(worker, message))
+    mutating func message(_ peer: Peer, _ message: WorkerMessage) -> [CoordinatorAction] {
+        handle(.workerMessage(peer, message))
+    }
+
+    /// Worker `hello.workerID` says hello on the connection of the same name and acknowledges its
+    /// leases until its allowance stops growing (slow start), as a real worker does within a few
+    /// round trips.
+    @discardableResult
+    mutating func join(_ hello: WorkerHello) -> [CoordinatorAction] {
+        message(Peer(stringLiteral: hello.workerID.rawValue), .hello(hello)) + acknowledge(hello)
+    }
+
+    /// Heartbeats from `hello`'s worker listing what it holds, until no new lease arrives.
+    @discardableResult
+    mutating func acknowledge(_ hello: WorkerHello) -> [CoordinatorAction] {
+        let connection = Peer(stringLiteral: hello.workerID.rawValue)
+        var actions: [CoordinatorAction] = []
+        while true {
+            let held = core.workerStatuses.first { $0.id == hello.workerID }?.leases ?? []
+            let more = message(connection, .heartbeat(running: held, slots: hello.slots))
+            actions += more
+            if more.leases.isEmpty { return actions }
+        }
     }
 
     /// Moves the clock by `duration` and ticks.
@@ -194,7 +236,9 @@ struct CoordinatorDriver {
             for worker in alive {
                 let status = core.workerStatuses.first { $0.id == worker }
                 actions += handle(
-                    .workerMessage(worker, .heartbeat(running: status?.leases ?? [], slots: status?.slots ?? 1)))
+                    .workerMessage(
+                        Peer(stringLiteral: worker.rawValue),
+                        .heartbeat(running: status?.leases ?? [], slots: status?.slots ?? 1)))
             }
             actions += handle(.tick)
         }

@@ -7,7 +7,7 @@ struct WireCodecTests {
     static let ticket = LeaseTicket(trial: TrialID(rawValue: "3f2a9c"), attempt: 2, epoch: 41)
     static let hello = WorkerHello(
         workerID: "gpu-box-7/3", host: "gpu-box-7", version: "0.4.1", slots: 4, models: ["mf", "als", "two-tower"],
-        pid: 31337)
+        pid: 31337, session: "9f86d081884c7d659a2feaa0c55ad015")
     static let config = TrialConfig(
         model: "mf",
         parameters: ["factors": .int(64), "lr": .double(0.01), "loss": .string("bpr"), "bias": .bool(true)],
@@ -25,7 +25,7 @@ struct WireCodecTests {
             ticket, TrialFailure(kind: .deterministic, message: "diverged: loss is NaN at epoch 3 — «lr» too high")),
         .failure(ticket, TrialFailure(kind: .infrastructure, message: "")),
         .goodbye(returning: [ticket]),
-        .reattach(hello, running: [ticket]),
+        .reattach(hello, running: [ticket], leasesThrough: 41),
     ]
 
     static let coordinatorMessages: [CoordinatorMessage] = [
@@ -37,6 +37,8 @@ struct WireCodecTests {
                 ticket: ticket, config: config, dataset: "{\"path\":\"/data/ml-100k\",\"split\":\"u1\"}",
                 timeout: .seconds(900))),
         .cancel(ticket, reason: "timed out after 900 s"),
+        .confirm([ticket, LeaseTicket(trial: TrialID(rawValue: "b"), attempt: 1, epoch: 42)]),
+        .reject(Rejection(code: .workerIDInUse, message: "worker w1 is registered under another CURVE key")),
         .heartbeat,
         .shutdown,
     ]
@@ -60,9 +62,11 @@ struct WireCodecTests {
     @Test func framesAreDeterministicAndPinned() throws {
         let codec = WireCodec()
         let heartbeat = try codec.encode(WorkerMessage.heartbeat(running: [Self.ticket], slots: 2))
-        // version 2, heartbeat, 1 ticket: "3f2a9c" (6 bytes), attempt 2 (zigzag 4), epoch 41; slots 2 (zigzag 4).
-        #expect(heartbeat == [2, 0x02, 1, 6] + Array("3f2a9c".utf8) + [4, 41, 4])
-        #expect(try codec.encode(CoordinatorMessage.shutdown) == [2, 0x86])
+        // version 3, heartbeat, 1 ticket: "3f2a9c" (6 bytes), attempt 2 (zigzag 4), epoch 41; slots 2 (zigzag 4).
+        #expect(heartbeat == [3, 0x02, 1, 6] + Array("3f2a9c".utf8) + [4, 41, 4])
+        #expect(try codec.encode(CoordinatorMessage.shutdown) == [3, 0x86])
+        // A confirm is a ticket list like a heartbeat's.
+        #expect(try codec.encode(CoordinatorMessage.confirm([Self.ticket])) == [3, 0x87, 1, 6] + Array("3f2a9c".utf8) + [4, 41])
         // Doubles are their bit pattern, little-endian: 0.5 is 0x3FE0000000000000.
         let result = try codec.encode(WorkerMessage.result(Self.ticket, TrialMetrics(values: ["a": 0.5])))
         #expect(Array(result.suffix(12)) == [1, 1, 0x61, 0, 0, 0, 0, 0, 0, 0xE0, 0x3F, 0])
