@@ -117,8 +117,11 @@ struct CoordinatorCommand: ParsableCommand {
         commandName: "coordinator",
         abstract: "Run a sweep's coordinator; workers on any machine connect to it with `crossrec worker`.",
         discussion: """
-            Binding beyond loopback needs CURVE keys (--curve-key and --allow, see `crossrec keys \
-            generate`) or an explicit --insecure.
+            --bind takes exactly one endpoint: tcp://IPV4:PORT, tcp://[IPV6]:PORT, tcp://localhost:PORT, \
+            ipc://PATH or inproc://NAME (PORT 0 picks a free port; --endpoint-file tells which). Lists, \
+            interface names, host names and the wildcard * are refused (write 0.0.0.0 or [::] to listen \
+            on every interface). Binding beyond loopback needs CURVE keys (--curve-key and --allow, see \
+            `crossrec keys generate`) or an explicit --insecure.
             """
     )
 
@@ -138,23 +141,28 @@ struct CoordinatorCommand: ParsableCommand {
 
     func validate() throws {
         if (curveKey == nil) != (allow == nil) { throw ValidationError("--curve-key and --allow go together") }
-        if curveKey == nil && !insecure && !Self.isLoopback(bind) {
+        let endpoint = try bindEndpoint()
+        if curveKey == nil && !insecure && !endpoint.isLoopback {
             throw ValidationError(
                 "binding \(bind) beyond loopback without CURVE keys: pass --curve-key and --allow (see `crossrec keys generate`), or --insecure")
         }
     }
 
-    static func isLoopback(_ endpoint: String) -> Bool {
-        if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
-        guard endpoint.hasPrefix("tcp://") else { return false }
-        let host = endpoint.dropFirst("tcp://".count).split(separator: ":").dropLast().joined(separator: ":")
-        return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host.hasPrefix("127.")
+    /// `--bind`, parsed; its refusal is a usage error.
+    func bindEndpoint() throws -> BindEndpoint {
+        do {
+            return try BindEndpoint(parsing: bind)
+        } catch {
+            throw ValidationError("--bind '\(bind)': \(error)")
+        }
     }
 
     func run() throws {
         let spec = try loadSweep(file)
         let parsedAssertions = try parseAssertions(assertions)
-        var options = CoordinatorService.Options(bind: bind, storePath: store ?? "out/\(spec.name).sqlite", keyFile: curveKey, allowList: allow)
+        // libzmq binds `localhost` only as a numeric address.
+        var options = CoordinatorService.Options(
+            bind: try bindEndpoint().zmqEndpoint, storePath: store ?? "out/\(spec.name).sqlite", keyFile: curveKey, allowList: allow)
         options.verbose = verbose
         options.heartbeatInterval = .milliseconds(heartbeatMs)
         let shutdown = ShutdownSignal()
