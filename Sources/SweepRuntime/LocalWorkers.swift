@@ -8,12 +8,16 @@ public final class LocalWorkers: @unchecked Sendable {
     public let processes: [Process]
     public let logFiles: [String]
 
+    /// Starts `count` workers (at least 1: a sweep with no worker would wait forever).
     public init(count: Int, endpoint: String, extraArguments: [String] = [], logFolder: String) throws {
+        guard count >= 1 else {
+            throw RuntimeError("local workers: the count must be at least 1, got \(count)")
+        }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         try FileManager.default.createDirectory(atPath: logFolder, withIntermediateDirectories: true)
         var processes: [Process] = []
         var logs: [String] = []
-        for index in 1...max(1, count) {
+        for index in 1...count {
             let process = Process()
             process.executableURL = executable
             process.arguments = ["worker", "--connect", endpoint, "--id", "local-\(index)"] + extraArguments

@@ -36,7 +36,7 @@ extension TrialRunner {
         do {
             data = try self.data(for: dataset).0
         } catch {
-            return .failure(TrialFailure(kind: .deterministic, message: "data: \(error)"))
+            return .failure(Self.dataFailure(error))
         }
         var evaluated: [(metrics: TrialMetrics, evaluations: Evaluations)] = []
         for config in [a, b] {

@@ -11,6 +11,28 @@ public import Sweep
 /// per-epoch progress values, which are training loss and are labelled as such, and a model's
 /// ``RecModels/Recommender/fitSummary`` (e.g. a hybrid's `content_weight` and
 /// `validation_ndcg@10`, chosen on rows held out of training).
+///
+/// ## Which failures are retried
+/// A failure is ``Sweep/FailureKind/infrastructure`` (the coordinator retries it within the
+/// sweep's `retries`, and a later run of the sweep runs it again) when its cause lies outside the
+/// trial's configuration, so the same configuration can succeed once the environment is fixed. It
+/// is ``Sweep/FailureKind/deterministic`` (final) when the configuration itself fails on this data,
+/// so running it again would fail the same way. The rule:
+/// - Every error while generating, reading, parsing or splitting the data set is infrastructure: a
+///   missing or unreadable path, an I/O error, a full disk, a malformed line, a data set without
+///   the domain or MIND part the sweep asks for. The files behind a `path:` are not part of a
+///   trial's identity (see ``Sweep/DatasetSpec``'s fingerprint), so the user fixes or fetches them
+///   and reruns, and the same trials must run again. (A fix in the sweep file instead changes the
+///   data set's fingerprint, hence the trial ids, so nothing stale is retried either way.) The cost
+///   of the rule: a data set that can never load is read `retries + 1` times per trial.
+/// - Errors building or fitting the model are deterministic: ``RecModels/ModelError`` (a parameter
+///   or a combination the model rejects, divergence, a model that does not fit this kind of data)
+///   and any error not known to come from the environment. An I/O error that escapes a model
+///   (``RecData/DataError`` of kind `io` or `missingFile`, `CocoaError`, `POSIXError`) is
+///   infrastructure.
+/// - Running out of memory kills the worker process; the coordinator counts the lost worker's
+///   trial as an infrastructure failure (nothing to decide here). A trial stopped by the
+///   coordinator's cancel is infrastructure too (it is handed back, not failed).
 public final class TrialRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var prepared: [DatasetSpec: PreparedData] = [:]
@@ -137,7 +159,27 @@ public final class TrialRunner: @unchecked Sendable {
         do {
             return .success(try data(for: request))
         } catch {
-            return .failure(TrialFailure(kind: .deterministic, message: "data: \(error)"))
+            return .failure(Self.dataFailure(error))
+        }
+    }
+
+    /// A failure to prepare the data set: always infrastructure (see "Which failures are retried").
+    static func dataFailure(_ error: any Error) -> TrialFailure {
+        TrialFailure(kind: .infrastructure, message: "data: \(error)")
+    }
+
+    /// A failure to build or fit the model: deterministic unless the error comes from the
+    /// environment (see "Which failures are retried").
+    static func modelFailure(_ error: any Error) -> TrialFailure {
+        TrialFailure(kind: isEnvironmental(error) ? .infrastructure : .deterministic, message: "\(error)")
+    }
+
+    /// Whether `error` reports the file system or the operating system rather than the model.
+    static func isEnvironmental(_ error: any Error) -> Bool {
+        switch error {
+        case let data as DataError: return data.kind == .io || data.kind == .missingFile
+        case is CocoaError, is POSIXError: return true
+        default: return false
         }
     }
 
@@ -150,7 +192,7 @@ public final class TrialRunner: @unchecked Sendable {
         do {
             model = try ModelRegistry.make(config.model, parameters: config.parameters, seed: config.seed)
         } catch {
-            return .failure(TrialFailure(kind: .deterministic, message: "\(error)"))
+            return .failure(modelFailure(error))
         }
         var stoppedByCancel = false
         do {
@@ -163,7 +205,7 @@ public final class TrialRunner: @unchecked Sendable {
                 return .proceed
             }
         } catch {
-            return .failure(TrialFailure(kind: .deterministic, message: "\(error)"))
+            return .failure(modelFailure(error))
         }
         if stoppedByCancel || cancel.isCancelled {
             return .failure(TrialFailure(kind: .infrastructure, message: "cancelled by the coordinator"))

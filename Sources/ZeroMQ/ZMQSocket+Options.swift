@@ -129,6 +129,19 @@ extension ZMQSocket {
         get throws(ZMQError) { try int32Option(ZMQ_IMMEDIATE, name: "ZMQ_IMMEDIATE") != 0 }
     }
 
+    /// `ZMQ_IPV6`: when `true`, the socket binds and connects IPv6 addresses (`tcp://[::1]:5555`)
+    /// as well as IPv4; libzmq's default (`false`) refuses IPv6 addresses (`ENODEV`, kind `.other`). Set it
+    /// only for an IPv6 endpoint: with it, an IPv4 address is bound as `[::ffff:a.b.c.d]`, which
+    /// changes ``lastEndpoint``. Set before `bind`/`connect`.
+    public func setIPv6(_ isEnabled: Bool) throws(ZMQError) {
+        try setInt32Option(ZMQ_IPV6, isEnabled ? 1 : 0, name: "ZMQ_IPV6")
+    }
+
+    /// `ZMQ_IPV6`.
+    public var ipv6: Bool {
+        get throws(ZMQError) { try int32Option(ZMQ_IPV6, name: "ZMQ_IPV6") != 0 }
+    }
+
     /// `ZMQ_RECONNECT_IVL`: the wait before reconnecting a dropped connection; `nil` never reconnects.
     /// libzmq's default is 100 ms.
     public func setReconnectInterval(_ interval: Duration?) throws(ZMQError) {

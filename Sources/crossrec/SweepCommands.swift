@@ -21,6 +21,14 @@ struct SweepCommand: ParsableCommand {
                 Trials are recorded in the store as they finish; running the same file again against \
                 the same store skips finished trials (a changed grid adds only the new ones). For CI:
                   --assert 'rmse<=0.95' --junit out/sweep.xml --summary out/sweep.md
+
+                Before starting workers, the data folder the sweep file names must exist and be readable, \
+                and every --assert must name a metric on the leaderboard (the primary metric or one in \
+                metric.record); --dry-run checks the same and runs nothing. When trials fail, the \
+                leaderboard is still printed and written, then the first errors (grouped when identical) \
+                go to stderr.
+
+                \(sweepExitCodes)
                 """
         )
 
@@ -33,12 +41,27 @@ struct SweepCommand: ParsableCommand {
         @Option(help: "Write a JUnit XML summary here.") var junit: String?
         @Option(help: "Write a Markdown summary here.") var summary: String?
         @Flag(help: "Log protocol events.") var verbose = false
-        @Flag(help: "Validate the sweep file and print its trials per model, without running anything.") var dryRun = false
+        @Flag(
+            help: "Validate the sweep file, its data path and the --assert metrics, and print its trials per model, without running anything.")
+        var dryRun = false
+        @Flag(help: "Exit 0 even when trials failed (their errors are still printed).") var allowFailures = false
         @Option(help: .hidden) var statsFile: String?
+
+        func validate() throws {
+            if let workers, workers < 1 {
+                throw ValidationError("--workers must be at least 1, got \(workers) (leave it out for one worker per core)")
+            }
+        }
 
         func run() throws {
             let started = ContinuousClock.now
             let spec = try loadSweep(file)
+            let parsedAssertions = try parseAssertions(assertions)
+            let preflight = SweepPreflight(spec: spec, file: file)
+            // Local workers share this machine and this current directory: the data must be here.
+            let problems = preflight.assertionProblems(parsedAssertions) + preflight.dataProblems()
+            let count = workers ?? ProcessInfo.processInfo.activeProcessorCount
+            if let warning = SweepPreflight.workerCountWarning(count) { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
             if dryRun {
                 let expansion = spec.expand()
                 print("\(spec.name): \(expansion.trials.count) trials")
@@ -48,9 +71,10 @@ struct SweepCommand: ParsableCommand {
                     )
                 }
                 for model in spec.models.map(\.model) { print("  \(model): \(expansion.countsByModel[model] ?? 0)") }
+                try SweepPreflight.stopIfAny(problems)
                 return
             }
-            let parsedAssertions = try parseAssertions(assertions)
+            try SweepPreflight.stopIfAny(problems)
             if verbose {
                 FileHandle.standardError.write(Data(
                     "parsed \(file) in \(ContinuousClock.now - started) (resident \(CoordinatorService.mebibytes(CoordinatorService.residentBytes())))\n".utf8))
@@ -61,7 +85,6 @@ struct SweepCommand: ParsableCommand {
             shutdown.install()
             let coordinator = CoordinatorService(spec: spec, options: options, shutdown: shutdown)
             let endpoint = try runtime { try coordinator.bind() }
-            let count = workers ?? ProcessInfo.processInfo.activeProcessorCount
             // Beside the store; a bare file name means the current directory (not the filesystem root).
             let storeFolder = (options.storePath as NSString).deletingLastPathComponent
             let logFolder = (storeFolder.isEmpty ? "." : storeFolder) + "/logs-\(spec.name)"
@@ -88,8 +111,8 @@ struct SweepCommand: ParsableCommand {
                     started: started, trials: outcome.summary.total, loopStart: outcome.residentBytesAtLoopStart,
                     loopEnd: outcome.residentBytesAtLoopEnd, loopDuration: outcome.loopDuration).write(to: statsFile) }
             try finish(
-                leaderboard: outcome.leaderboard, name: spec.name, output: output, assertions: parsedAssertions, junit: junit,
-                summary: summary, interrupted: shutdown.isRequested)
+                outcome, name: spec.name, output: output, assertions: parsedAssertions.map(\.assertion), junit: junit,
+                summary: summary, interrupted: shutdown.isRequested, allowFailures: allowFailures)
         }
     }
 
@@ -117,8 +140,18 @@ struct CoordinatorCommand: ParsableCommand {
         commandName: "coordinator",
         abstract: "Run a sweep's coordinator; workers on any machine connect to it with `crossrec worker`.",
         discussion: """
-            Binding beyond loopback needs CURVE keys (--curve-key and --allow, see `crossrec keys \
-            generate`) or an explicit --insecure.
+            --bind takes exactly one endpoint: tcp://IPV4:PORT, tcp://[IPV6]:PORT, tcp://localhost:PORT, \
+            ipc://PATH or inproc://NAME (PORT 0 picks a free port; --endpoint-file tells which). Lists, \
+            interface names, host names and the wildcard * are refused (write 0.0.0.0 or [::] to listen \
+            on every interface). Binding beyond loopback needs CURVE keys (--curve-key and --allow, see \
+            `crossrec keys generate`) or an explicit --insecure.
+
+            Every --assert must name a metric on the leaderboard (the primary metric or one in \
+            metric.record). The workers read the data, so a data path missing on this machine is only \
+            a warning here. When trials fail, the leaderboard is still printed and written, then the \
+            first errors (grouped when identical) go to stderr.
+
+            \(sweepExitCodes)
             """
     )
 
@@ -135,26 +168,38 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "Write a JUnit XML summary here.") var junit: String?
     @Option(help: "Write a Markdown summary here.") var summary: String?
     @Flag(help: "Log protocol events.") var verbose = false
+    @Flag(help: "Exit 0 even when trials failed (their errors are still printed).") var allowFailures = false
 
     func validate() throws {
         if (curveKey == nil) != (allow == nil) { throw ValidationError("--curve-key and --allow go together") }
-        if curveKey == nil && !insecure && !Self.isLoopback(bind) {
+        let endpoint = try bindEndpoint()
+        if curveKey == nil && !insecure && !endpoint.isLoopback {
             throw ValidationError(
                 "binding \(bind) beyond loopback without CURVE keys: pass --curve-key and --allow (see `crossrec keys generate`), or --insecure")
         }
     }
 
-    static func isLoopback(_ endpoint: String) -> Bool {
-        if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
-        guard endpoint.hasPrefix("tcp://") else { return false }
-        let host = endpoint.dropFirst("tcp://".count).split(separator: ":").dropLast().joined(separator: ":")
-        return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host.hasPrefix("127.")
+    /// `--bind`, parsed; its refusal is a usage error.
+    func bindEndpoint() throws -> BindEndpoint {
+        do {
+            return try BindEndpoint(parsing: bind)
+        } catch {
+            throw ValidationError("--bind '\(bind)': \(error)")
+        }
     }
 
     func run() throws {
         let spec = try loadSweep(file)
         let parsedAssertions = try parseAssertions(assertions)
-        var options = CoordinatorService.Options(bind: bind, storePath: store ?? "out/\(spec.name).sqlite", keyFile: curveKey, allowList: allow)
+        let preflight = SweepPreflight(spec: spec, file: file)
+        try SweepPreflight.stopIfAny(preflight.assertionProblems(parsedAssertions))
+        for problem in preflight.dataProblems() {
+            FileHandle.standardError.write(
+                Data("warning: \(problem) (the workers read the data: this only matters if they run from here)\n".utf8))
+        }
+        // libzmq binds `localhost` only as a numeric address.
+        var options = CoordinatorService.Options(
+            bind: try bindEndpoint().zmqEndpoint, storePath: store ?? "out/\(spec.name).sqlite", keyFile: curveKey, allowList: allow)
         options.verbose = verbose
         options.heartbeatInterval = .milliseconds(heartbeatMs)
         let shutdown = ShutdownSignal()
@@ -168,8 +213,8 @@ struct CoordinatorCommand: ParsableCommand {
         printer.finish()
         FileHandle.standardError.write(Data("\(outcome.summary)\n".utf8))
         try finish(
-            leaderboard: outcome.leaderboard, name: spec.name, output: output, assertions: parsedAssertions, junit: junit,
-            summary: summary, interrupted: shutdown.isRequested)
+            outcome, name: spec.name, output: output, assertions: parsedAssertions.map(\.assertion), junit: junit,
+            summary: summary, interrupted: shutdown.isRequested, allowFailures: allowFailures)
     }
 }
 
@@ -263,16 +308,6 @@ func loadSweep(_ file: String) throws -> SweepSpec {
     }
 }
 
-func parseAssertions(_ texts: [String]) throws -> [CIAssertion] {
-    try texts.map { text in
-        do {
-            return try CIAssertion(parsing: text)
-        } catch {
-            throw ValidationError("--assert '\(text)': \(error)")
-        }
-    }
-}
-
 /// Runs `body`, printing any error as `error: …` and exiting 1.
 func runtime<T>(_ body: () throws -> T) throws -> T {
     do {
@@ -285,11 +320,25 @@ func runtime<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-/// Prints the leaderboard, writes reports, checks assertions; exits 1 when one fails (or 130 when interrupted).
+/// The exit codes of `sweep run` and `coordinator`, for their help.
+let sweepExitCodes = """
+    Exit codes: 0 when every trial finished and every --assert held; 1 when an --assert failed, or \
+    the sweep could not run (unreadable sweep file, missing data, an --assert on a metric the \
+    leaderboard does not have, a store or network error); 2 when trials failed (all asserts held; \
+    --allow-failures makes this 0); 64 for an invalid command line (--workers 0, a refused --bind, an \
+    --assert that does not parse); 130 when interrupted (SIGINT/SIGTERM: finished trials are kept \
+    and the rest run when the same command runs again).
+    """
+
+/// Prints the leaderboard, writes reports, checks assertions, then lists failed trials.
+///
+/// Exits 130 when interrupted, else 1 when an assertion failed, else 2 when a trial failed (unless
+/// `allowFailures`); the leaderboard and reports are written first in every case.
 func finish(
-    leaderboard: Leaderboard, name: String, output: LeaderboardOutputOptions, assertions: [CIAssertion], junit: String?,
-    summary: String?, interrupted: Bool
+    _ outcome: CoordinatorService.Outcome, name: String, output: LeaderboardOutputOptions, assertions: [CIAssertion],
+    junit: String?, summary: String?, interrupted: Bool, allowFailures: Bool
 ) throws {
+    let leaderboard = outcome.leaderboard
     try output.write(leaderboard, name: name)
     let report = CIReport(name: name, leaderboard: leaderboard, assertions: assertions)
     if let junit { try report.junitXML().write(toFile: junit, atomically: true, encoding: .utf8) }
@@ -297,8 +346,18 @@ func finish(
     for result in report.assertions {
         FileHandle.standardError.write(Data("\(result.message)\n".utf8))
     }
+    let failed = max(outcome.summary.failed, leaderboard.failedCount)
+    if failed > 0 {
+        let total = max(outcome.summary.total, leaderboard.trialCount)
+        let level = allowFailures ? "warning" : "error"
+        let consequence = allowFailures ? "accepted by --allow-failures" : "exit 2; --allow-failures accepts them"
+        var lines = ["\(level): \(failed) of \(total) trials failed (\(consequence)):"]
+        lines += leaderboard.failureReport().map { "  \($0)" }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
     if interrupted { throw ExitCode(130) }
     if !report.assertionsPassed { throw ExitCode(1) }
+    if failed > 0 && !allowFailures { throw ExitCode(2) }
 }
 
 /// Figures the benchmark reads back (`--stats-file`): wall time and this process's peak memory.

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import RecData
+import Sweep
+import SweepRuntime
+
+/// What `sweep run` and `coordinator` check before anything runs: problems that would make the
+/// sweep fail for certain, each phrased as `error:` text naming the file or flag and the fix.
+struct SweepPreflight {
+    var spec: SweepSpec
+    /// The sweep file as the user named it.
+    var file: String
+
+    /// `--assert` texts with what they parsed to.
+    func assertionProblems(_ assertions: [(text: String, assertion: CIAssertion)]) -> [String] {
+        assertions.compactMap { text, assertion in
+            spec.assertionProblem(assertion, catalog: TrialRunner.catalog, file: file).map { "--assert '\(text)': \($0)" }
+        }
+    }
+
+    /// A missing or unreadable data path, as `sweep.yaml:6: 'dataset.path': …`.
+    func dataProblems() -> [String] {
+        do {
+            try spec.dataset.checkDataIsReadable()
+            return []
+        } catch {
+            let line = (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { SweepSpec.line(of: "dataset.path", inYAML: $0) }
+            return ["\(file)\(line.map { ":\($0)" } ?? ""): 'dataset.path': \(error)"]
+        }
+    }
+
+    /// Prints each problem as `error: …` and exits 1 when there is one.
+    static func stopIfAny(_ problems: [String]) throws {
+        guard !problems.isEmpty else { return }
+        for problem in problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
+        throw ExitCode(1)
+    }
+
+    /// A warning when `count` local workers are far more than the cores: each is a process with
+    /// its own trial, and when they starve each other the coordinator stops hearing heartbeats and
+    /// counts workers lost (their trials retried as infrastructure failures).
+    static func workerCountWarning(_ count: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> String? {
+        let limit = 4 * max(1, cores)
+        guard count > limit else { return nil }
+        return "warning: \(count) workers on \(cores) core\(cores == 1 ? "" : "s"): busy workers may miss their heartbeats "
+            + "and be counted lost; use --workers \(limit) or fewer (the default is one per core, \(cores))"
+    }
+}
+
+/// Parses `--assert` texts (a syntax error is a usage error).
+func parseAssertions(_ texts: [String]) throws -> [(text: String, assertion: CIAssertion)] {
+    try texts.map { text in
+        do {
+            return (text, try CIAssertion(parsing: text))
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}
