@@ -70,6 +70,13 @@ public final class TrialRunner: @unchecked Sendable {
         return ModelCatalog(models: models)
     }
 
+    /// What the built-in `noop` and `sleep` trials report.
+    static let builtinMetrics: Set<String> = ["score"]
+
+    /// Counts every model trial reports beside its metrics (see ``Evaluations/values``): not
+    /// metrics to rank by, so not in the catalog, but part of a valid result.
+    static let evaluationCounts: Set<String> = ["users_evaluated", "mind_impressions"]
+
     /// Runs `config`. `dataset` is needed by model trials, ignored by built-ins.
     public func run(
         _ config: TrialConfig, dataset datasetRequest: DatasetSpec?, cancel: CancellationFlag,

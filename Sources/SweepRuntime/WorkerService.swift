@@ -8,7 +8,8 @@ import ZeroMQ
 /// actions. All protocol decisions are the core's; this type only moves bytes and time.
 ///
 /// Trials run on their own threads (so heartbeats continue during long training) and report
-/// back over an `inproc` PUSH/PULL pair, which wakes the loop at once.
+/// back over an `inproc` PUSH/PULL pair, which wakes the loop at once. The frames of one
+/// multipart message from the coordinator reach the core as one batch of events.
 public final class WorkerService {
     public struct Options: Sendable {
         public var endpoint: String
@@ -20,6 +21,8 @@ public final class WorkerService {
         public var heartbeatInterval: Duration = .seconds(1)
         public var livenessMisses: Int = 3
         public var maxMessageSize: Int = 16 << 20
+        /// A worker no coordinator ever answered exits after this long (nil: waits forever).
+        public var giveUpAfter: Duration? = .seconds(300)
         public var verbose = false
         /// Longest wait in one poll. Messages, trial completions, the core's own deadlines and
         /// shutdown requests wake the loop before it; this is only a safety net.
@@ -38,14 +41,23 @@ public final class WorkerService {
     private let runner: TrialRunner
     private let shutdown: ShutdownSignal
     private let codec = WireCodec()
+    private let log: ProcessLog
 
     public init(options: Options, runner: TrialRunner = TrialRunner(), shutdown: ShutdownSignal = ShutdownSignal()) {
         self.options = options
         self.runner = runner
         self.shutdown = shutdown
+        self.log = ProcessLog(who: "worker \(options.workerID)", verbose: options.verbose)
     }
 
-    /// Runs until the coordinator finishes the sweep, rejects this worker, or a shutdown is requested.
+    /// A random token for this process's `hello`: 128 bits as hex.
+    static func newSession() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined(separator: "-")
+    }
+
+    /// Runs until the coordinator finishes the sweep, rejects this worker, no coordinator ever
+    /// answers, or a shutdown is requested.
     public func run() throws -> WorkerExit {
         let context = try ZMQContext()
         defer { context.shutdown() }
@@ -68,24 +80,27 @@ public final class WorkerService {
         let hello = WorkerHello(
             protocolVersion: WireCodec.protocolVersion, workerID: WorkerID(options.workerID),
             host: ProcessInfo.processInfo.hostName, version: RuntimeVersion.current, slots: options.slots,
-            models: TrialRunner.catalog.names, pid: Int(ProcessInfo.processInfo.processIdentifier))
+            models: TrialRunner.catalog.names, pid: Int(ProcessInfo.processInfo.processIdentifier),
+            session: Self.newSession())
         var core = WorkerCore(
             configuration: WorkerCore.Configuration(
                 hello: hello, heartbeatInterval: options.heartbeatInterval, livenessMisses: options.livenessMisses,
-                logLevel: options.verbose ? .debug : .warning))
+                logLevel: options.verbose ? .debug : .warning, giveUpAfter: options.giveUpAfter,
+                coordinatorName: options.endpoint))
         let origin = ContinuousClock.now
         func now() -> ProtocolInstant { ProtocolInstant(ContinuousClock.now, origin: origin) }
         var wakeUp: ProtocolInstant?
         var cancelFlags: [LeaseTicket: CancellationFlag] = [:]
         var shutdownSent = false
-        let executor = TrialExecutor(slots: options.slots, runner: runner, codec: codec, context: context, endpoint: doneEndpoint)
+        let executor = TrialExecutor(
+            slots: options.slots, runner: runner, codec: codec, context: context, endpoint: doneEndpoint, log: log)
         defer { executor.stop() }
         var pending = core.handle(.connected, now: now())
         // Messages for the coordinator, sent as one multipart message per batch of actions.
         var outgoing: [[UInt8]] = []
 
         while true {
-            // Carry out actions; they may produce more (none do today, but the loop allows it).
+            // Carry out actions; a reconnect produces more (the registration).
             while !pending.isEmpty {
                 let actions = pending
                 pending = []
@@ -113,12 +128,14 @@ public final class WorkerService {
                         // after a reconnect and hung until a message arrived).
                         wakeUp = at
                     case .log(let level, let message, let metadata):
-                        log(level, message, metadata)
+                        log.log(level, message, metadata)
                     case .exit(let exit):
                         if !outgoing.isEmpty {
                             // A goodbye must leave before the socket closes: linger briefly for it.
-                            try? dealer.setLinger(.seconds(1))
-                            _ = try? dealer.sendMultipart(outgoing, flags: .dontWait)
+                            try dealer.setLinger(.seconds(1))
+                            if try !dealer.sendMultipart(outgoing, flags: .dontWait) {
+                                log.log(.warning, "could not queue the goodbye: the connection's queue is full")
+                            }
                         }
                         for flag in cancelFlags.values { flag.cancel() }
                         dealer.stopMonitor()
@@ -131,7 +148,10 @@ public final class WorkerService {
                 if !outgoing.isEmpty {
                     for start in stride(from: 0, to: outgoing.count, by: CoordinatorService.maxMessagesPerBatch) {
                         let end = min(start + CoordinatorService.maxMessagesPerBatch, outgoing.count)
-                        _ = try dealer.sendMultipart(Array(outgoing[start..<end]), flags: .dontWait)
+                        if try !dealer.sendMultipart(Array(outgoing[start..<end]), flags: .dontWait) {
+                            // Nothing is lost for good: reports stay unconfirmed and are resent.
+                            log.log(.warning, "dropped \(end - start) message(s): the connection's queue is full")
+                        }
                     }
                     outgoing.removeAll(keepingCapacity: true)
                 }
@@ -150,15 +170,16 @@ public final class WorkerService {
             for item in ready {
                 if item.index == dealerIndex {
                     while let frames = try dealer.receiveMultipart(flags: .dontWait) {
-                        // One or more messages per multipart (the coordinator batches per worker).
+                        // One or more messages per multipart (the coordinator batches per worker): one batch.
+                        var events: [WorkerEvent] = []
                         for frame in frames {
                             do {
-                                let message = try codec.decodeCoordinatorMessage(frame)
-                                pending += core.handle(.coordinatorMessage(message), now: now())
+                                events.append(.coordinatorMessage(try codec.decodeCoordinatorMessage(frame)))
                             } catch {
-                                pending += core.handle(.malformedMessage(reason: "\(error)"), now: now())
+                                events.append(.malformedMessage(reason: "\(error)"))
                             }
                         }
+                        pending += core.handle(events, now: now())
                     }
                 } else if item.index == handshakeIndex {
                     while let frames = try handshakes.receiveMultipart(flags: .dontWait) {
@@ -166,12 +187,19 @@ public final class WorkerService {
                         // Once, then at most every 30 s: libzmq retries the connection on its own.
                         if lastHandshakeComplaint.map({ ContinuousClock.now - $0 >= .seconds(30) }) ?? true {
                             lastHandshakeComplaint = ContinuousClock.now
-                            log(.error, complaint, [:])
+                            log.log(.error, complaint)
                         }
                     }
                 } else {
                     while let frame = try completions.receive(flags: .dontWait) {
-                        guard let message = try? codec.decodeWorkerMessage(frame) else { continue }
+                        guard !frame.isEmpty else { continue }  // a shutdown wake-up
+                        let message: WorkerMessage
+                        do {
+                            message = try codec.decodeWorkerMessage(frame)
+                        } catch {
+                            log.log(.error, "a trial thread sent a frame that does not decode: \(error)")
+                            continue
+                        }
                         switch message {
                         case .progress(let ticket, let progress):
                             pending += core.handle(.trialProgress(ticket, progress), now: now())
@@ -181,8 +209,8 @@ public final class WorkerService {
                         case .failure(let ticket, let failure):
                             cancelFlags[ticket] = nil
                             pending += core.handle(.trialCompleted(ticket, .failed(failure)), now: now())
-                        default:
-                            break
+                        case .hello, .heartbeat, .goodbye, .reattach:
+                            log.log(.error, "a trial thread sent a \(message.kind) message; ignored")
                         }
                     }
                 }
@@ -195,7 +223,8 @@ public final class WorkerService {
     }
 
     /// A DEALER to the coordinator, and a PAIR receiving its handshake events (a refused CURVE
-    /// key is otherwise invisible: the connection just never comes up).
+    /// key is otherwise invisible: the connection just never comes up). The DEALER sets no
+    /// routing id: the coordinator's socket gives each connection its own.
     private func connect(_ context: ZMQContext) throws -> (ZMQSocket, ZMQSocket) {
         let socket = try context.socket(.dealer)
         let address = "inproc://crossrec-worker-handshakes-\(UUID().uuidString)"
@@ -204,10 +233,10 @@ public final class WorkerService {
         try handshakes.setLinger(.zero)
         try handshakes.connect(address)
         try socket.setLinger(.zero)
-        try socket.setRoutingID(options.workerID)
         try socket.setMaxMessageSize(options.maxMessageSize)
         try socket.setReconnectInterval(.milliseconds(100))
         try socket.setReconnectIntervalMax(.seconds(2))
+        if options.endpoint.hasPrefix("tcp://[") { try socket.setIPv6(true) }
         if let serverPublicKey = options.serverPublicKey, let keyFile = options.keyFile {
             try socket.makeCurveClient(serverPublicKey: serverPublicKey, clientKeyPair: try CurveKeyFiles.loadKeyPair(path: keyFile))
         }
@@ -228,16 +257,10 @@ public final class WorkerService {
         }
         return nil
     }
-
-    private func log(_ level: LogLevel, _ message: String, _ metadata: [String: String]) {
-        guard options.verbose || level >= .warning else { return }
-        let extra = metadata.keys.sorted().map { "\($0)=\(metadata[$0]!)" }.joined(separator: " ")
-        FileHandle.standardError.write(Data("worker \(options.workerID) [\(level)] \(message) \(extra)\n".utf8))
-    }
 }
 
 public enum RuntimeVersion {
-    public static let current = "0.1.0"
+    public static let current = "0.2.0"
 }
 
 /// Long-lived trial threads, one per slot, each with its own PUSH socket to the worker loop's
@@ -247,35 +270,80 @@ final class TrialExecutor: @unchecked Sendable {
     private var jobs: [(TrialLease, CancellationFlag)] = []
     private var stopping = false
 
-    init(slots: Int, runner: TrialRunner, codec: WireCodec, context: ZMQContext, endpoint: String) {
+    init(slots: Int, runner: TrialRunner, codec: WireCodec, context: ZMQContext, endpoint: String, log: ProcessLog) {
         for index in 0..<max(1, slots) {
             let thread = Thread { [self] in
-                guard let push = try? context.socket(.push) else { return }
+                let push: ZMQSocket
+                do {
+                    push = try context.socket(.push)
+                    try push.setLinger(.seconds(1))
+                    try push.connect(endpoint)
+                } catch {
+                    log.log(.critical, "trial thread \(index) cannot reach the worker loop: \(error); it runs no trials")
+                    return
+                }
                 defer { push.close() }
-                try? push.setLinger(.seconds(1))
-                guard (try? push.connect(endpoint)) != nil else { return }
+                func report(_ message: WorkerMessage) {
+                    do {
+                        try push.send(codec.encode(message))
+                    } catch {
+                        log.log(.error, "trial thread \(index) could not hand a \(message.kind) to the worker loop: \(error)")
+                    }
+                }
                 // A sweep sends the same data set descriptor with every lease: parse it once.
-                var parsed: (text: String, spec: DatasetSpec?)?
+                var parsed: (text: String, spec: Result<DatasetSpec?, TrialFailure>)?
                 while let (lease, cancel) = next() {
-                    if parsed?.text != lease.dataset {
-                        let spec = lease.dataset.isEmpty ? nil : try? JSONDecoder().decode(DatasetSpec.self, from: Data(lease.dataset.utf8))
-                        parsed = (lease.dataset, spec)
+                    if parsed?.text != lease.dataset { parsed = (lease.dataset, Self.dataset(lease.dataset)) }
+                    let outcome: Result<TrialMetrics, TrialFailure>
+                    switch parsed!.spec {
+                    case .failure(let failure):
+                        outcome = .failure(failure)
+                    case .success(let dataset):
+                        outcome = runner.run(lease.config, dataset: dataset, cancel: cancel) { progress in
+                            report(.progress(lease.ticket, progress))
+                        }
                     }
-                    let dataset = parsed?.spec
-                    let result = runner.run(lease.config, dataset: dataset, cancel: cancel) { progress in
-                        if let frame = try? codec.encode(WorkerMessage.progress(lease.ticket, progress)) { _ = try? push.send(frame) }
+                    switch outcome {
+                    case .success(let metrics):
+                        if let problem = Self.unencodable(.result(lease.ticket, metrics), codec: codec) {
+                            report(.failure(lease.ticket, TrialFailure(kind: .deterministic, message: problem)))
+                        } else {
+                            report(.result(lease.ticket, metrics))
+                        }
+                    case .failure(let failure):
+                        report(.failure(lease.ticket, failure))
                     }
-                    let message: WorkerMessage
-                    switch result {
-                    case .success(let metrics): message = .result(lease.ticket, metrics)
-                    case .failure(let failure): message = .failure(lease.ticket, failure)
-                    }
-                    if let frame = try? codec.encode(message) { _ = try? push.send(frame) }
                 }
             }
             thread.name = "crossrec-trial-\(index)"
             thread.stackSize = 8 << 20
             thread.start()
+        }
+    }
+
+    /// The data set of a lease's descriptor: nil for an empty one (built-in trials), a failure
+    /// naming the problem for one that is not a valid descriptor.
+    static func dataset(_ descriptor: String) -> Result<DatasetSpec?, TrialFailure> {
+        guard !descriptor.isEmpty else { return .success(nil) }
+        do {
+            return .success(try JSONDecoder().decode(DatasetSpec.self, from: Data(descriptor.utf8)))
+        } catch {
+            return .failure(
+                TrialFailure(
+                    kind: .deterministic,
+                    message:
+                        "the lease's data set descriptor is not one this worker reads (\(error)); run the same crossrec "
+                        + "release on the coordinator and the workers"))
+        }
+    }
+
+    /// Why `message` cannot be sent (a model reported too many or too long metric names), or nil.
+    static func unencodable(_ message: WorkerMessage, codec: WireCodec) -> String? {
+        do {
+            _ = try codec.encode(message)
+            return nil
+        } catch {
+            return "the trial's result cannot be sent: \(error)"
         }
     }
 

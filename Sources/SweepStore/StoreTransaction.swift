@@ -44,9 +44,10 @@ public final class StoreTransaction {
             try trialReturned(trial, attempt: attempt, reason: reason)
         case .trialReopened(let trial, let reason):
             try trialReopened(trial, reason: reason)
-        case .duplicateResult(let ticket, let worker):
+        case .duplicateResult(let ticket, let worker, let metrics):
             try duplicateResult(
-                ticket.trial, attempt: ticket.attempt, leaseEpoch: ticket.epoch.rawValue, worker: worker.rawValue)
+                ticket.trial, attempt: ticket.attempt, leaseEpoch: ticket.epoch.rawValue, worker: worker.rawValue,
+                metrics: metrics)
         case .workerJoined(let hello, let principal):
             try workerJoined(hello, principal: principal)
         case .workerLost(let worker, let reason):

@@ -48,8 +48,8 @@ extension CoordinatorCore {
         /// worker retries later) and counted in the rejection summary.
         public var maxWorkers: Int
         /// Leases a newly registered worker may hold (slow start). Each lease it acknowledges
-        /// raises its allowance by one, up to `slots × prefetch depth`: a real worker doubles its
-        /// allowance every round trip, a worker that vanishes after `hello` holds this many.
+        /// raises its allowance by two, up to `slots × prefetch depth`: a real worker doubles what
+        /// it holds every round trip, a worker that vanishes after `hello` holds this many.
         public var initialAllowance: Int
         /// Leases held at once by all workers that have not yet acknowledged any lease. A flood of
         /// `hello`s can tie up at most this many trials, and only until its workers are lost.

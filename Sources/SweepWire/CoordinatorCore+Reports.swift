@@ -37,7 +37,7 @@ extension CoordinatorCore {
         }
         guard isCurrent(ticket, heldBy: name) else {
             duplicateResults += 1
-            persist(.duplicateResult(ticket, worker: name))
+            persist(.duplicateResult(ticket, worker: name, metrics: metrics))
             log(.notice, "result not counted: \(staleness(of: ticket, from: name))", metadata(ticket, name))
             return
         }
@@ -89,11 +89,12 @@ extension CoordinatorCore {
     }
 
     /// Worker `name` listed or reported on lease `index`: the lease is known to have reached it.
-    /// Its first acknowledgement ends the worker's probation; each raises its allowance by one.
+    /// Its first acknowledgement ends the worker's probation; each raises its allowance by two, so
+    /// a worker acknowledging everything it holds doubles its holding every round trip.
     mutating func acknowledge(_ index: Int, by name: WorkerID) {
         guard workers[name]?.leases.contains(index) == true, workers[name]!.acknowledged.insert(index).inserted
         else { return }
-        workers[name]!.allowance = min(workers[name]!.allowance + 1, configuration.maxLeasesPerWorker)
+        workers[name]!.allowance = min(workers[name]!.allowance + 2, configuration.maxLeasesPerWorker)
         if !workers[name]!.proven {
             workers[name]!.proven = true
             probationLeases -= workers[name]!.leases.count

@@ -19,7 +19,7 @@ public import Sweep
 ///   cost does not grow with pending trials). A worker's capacity is
 ///   `min(allowance, slots × depth, maxLeasesPerWorker)`, where depth is 1, or 1 + prefetch while
 ///   recent attempts are short. **Slow start:** a new worker's allowance is `initialAllowance`
-///   and grows by one for each lease it acknowledges (lists in a heartbeat, or reports on);
+///   and grows by two for each lease it acknowledges (lists in a heartbeat, or reports on);
 ///   workers that have not yet acknowledged any lease share `probationLeaseLimit` leases. A lease
 ///   is (trial, attempt, epoch); epochs come from one counter that only grows, across restarts.
 /// - **Counting.** A result counts only if its ticket is the trial's current lease, it comes from

@@ -24,8 +24,9 @@ public enum StoreCommand: Sendable, Hashable {
     /// memory: nothing in its configuration) is pending again with a fresh retry budget, because a
     /// new coordinator run may find the cause fixed. Deterministic failures are never reopened.
     case trialReopened(trial: TrialID, reason: String)
-    /// A result that did not count: the trial was already finished, or the lease was stale.
-    case duplicateResult(LeaseTicket, worker: WorkerID)
+    /// A result that did not count: the trial was already finished, or the lease was stale. Its
+    /// metrics are kept for the record (what a late or lying worker claimed).
+    case duplicateResult(LeaseTicket, worker: WorkerID, metrics: TrialMetrics)
     /// A worker registered. `principal` is its identity: `key:<Z85 public key>` under CURVE,
     /// else `session:<fingerprint of its session token>`. A restarted coordinator lets only the
     /// same principal take back the leases a worker of that id held.

@@ -5,8 +5,8 @@ import Sweep
 /// `ProtocolInstant` and carries out the `WorkerAction`s it returns, in order.
 ///
 /// Contracts:
-/// - **Registering.** On the first `.connected` it sends `hello`; on every later one (a new
-///   connection) `reattach`, listing each attempt it runs, queues or holds an unconfirmed report
+/// - **Registering.** On `.connected` it sends `hello` until some coordinator has welcomed it,
+///   and `reattach` after that, each attempt it runs, queues or holds an unconfirmed report
 ///   for, and the highest lease epoch it has received. One registration per connection:
 ///   `reject(unknownWorker)` while a registration is unanswered is ignored (it answers a message
 ///   sent before the registration); after a welcome it means the coordinator forgot this worker
@@ -36,6 +36,8 @@ import Sweep
 ///   to 0, running attempts may finish and report until `drainTimeout`; leases arriving meanwhile
 ///   are not started. When nothing is left (or at the deadline, after cancelling what still runs)
 ///   it sends `goodbye(returning:)` with every attempt it did not report, then `exit(.completed)`.
+///   Reports it cannot deliver because the coordinator is lost do not hold the exit back: the
+///   coordinator never recorded them, so it runs those trials again.
 /// - **Rejection.** `versionMismatch` or `shuttingDown` cancels everything and exits
 ///   `.rejected`; `malformedMessage` is logged and work goes on.
 /// - After `exit` every event is ignored.
@@ -57,7 +59,6 @@ public struct WorkerCore: Sendable {
     var heldReports: [WorkerMessage] = []
     /// Reports sent and not yet confirmed, oldest first.
     var unconfirmed: [WorkerMessage] = []
-    var hasConnected = false
     var everWelcomed = false
     var firstConnectAt: ProtocolInstant?
     /// The highest lease epoch received from a coordinator.
@@ -111,8 +112,16 @@ public struct WorkerCore: Sendable {
             sendHeartbeat()
         }
         acknowledgementDue = false
-        if !hasExited, isDraining, running.isEmpty, heldReports.isEmpty {
-            leave(returning: unstarted.map(\.ticket))
+        if !hasExited, isDraining, running.isEmpty {
+            if heldReports.isEmpty {
+                leave(returning: unstarted.map(\.ticket))
+            } else if connection != .connected {
+                log(
+                    .warning,
+                    "leaving with \(heldReports.count) report(s) the lost coordinator never received; it will run "
+                        + "those trials again")
+                leave(returning: unstarted.map(\.ticket))
+            }
         }
         if !hasExited { requestWakeUp() }
         let actions = outbox
@@ -153,14 +162,13 @@ public struct WorkerCore: Sendable {
         sendRegistration()
     }
 
-    /// `hello` the first time, `reattach` after that.
+    /// `hello` until a coordinator has welcomed this worker, `reattach` after that.
     mutating func sendRegistration() {
-        if hasConnected {
+        if everWelcomed {
             holdUnconfirmedReports()
             send(.reattach(configuration.hello, running: registrationTickets(), leasesThrough: leasesThrough))
         } else {
             send(.hello(configuration.hello))
-            hasConnected = true
         }
     }
 

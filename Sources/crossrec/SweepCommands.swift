@@ -77,7 +77,7 @@ struct SweepCommand: ParsableCommand {
             try SweepPreflight.stopIfAny(problems)
             if verbose {
                 FileHandle.standardError.write(Data(
-                    "parsed \(file) in \(ContinuousClock.now - started) (resident \(CoordinatorService.mebibytes(CoordinatorService.residentBytes())))\n".utf8))
+                    "parsed \(file) in \(ContinuousClock.now - started) (resident \(ResidentMemory.mebibytes(ResidentMemory.bytes())))\n".utf8))
             }
             var options = CoordinatorService.Options(bind: "tcp://127.0.0.1:0", storePath: store ?? "out/\(spec.name).sqlite")
             options.verbose = verbose
@@ -229,11 +229,16 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Heartbeat interval in milliseconds until the coordinator's welcome sets its own.") var heartbeatMs = 1000
     @Option(help: "The coordinator's public key file (NAME.pub), for CURVE.") var serverKey: String?
     @Option(help: "This worker's CURVE secret key file (NAME.key).") var curveKey: String?
+    @Option(
+        help:
+            "Exit with an error when no coordinator has answered for this many seconds since the start (0: wait forever). A worker that was welcomed once waits for a lost coordinator without limit."
+    ) var giveUpAfter = 300
     @Flag(help: "Log protocol events.") var verbose = false
 
     func validate() throws {
         if (serverKey == nil) != (curveKey == nil) { throw ValidationError("--server-key and --curve-key go together") }
         if slots < 1 { throw ValidationError("--slots must be at least 1") }
+        if giveUpAfter < 0 { throw ValidationError("--give-up-after must be 0 (never) or a number of seconds") }
     }
 
     func run() throws {
@@ -243,6 +248,7 @@ struct WorkerCommand: ParsableCommand {
             keyFile: curveKey)
         options.verbose = verbose
         options.heartbeatInterval = .milliseconds(heartbeatMs)
+        options.giveUpAfter = giveUpAfter == 0 ? nil : .seconds(giveUpAfter)
         let shutdown = ShutdownSignal()
         shutdown.install()
         let exit = try runtime { try WorkerService(options: options, shutdown: shutdown).run() }
@@ -250,6 +256,9 @@ struct WorkerCommand: ParsableCommand {
         case .completed: return
         case .rejected(let rejection):
             FileHandle.standardError.write(Data("error: the coordinator rejected this worker: \(rejection)\n".utf8))
+            throw ExitCode(1)
+        case .unreachable(let reason):
+            FileHandle.standardError.write(Data("error: \(reason)\n".utf8))
             throw ExitCode(1)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Sweep
 import SweepStore
+import SweepWire
 import Testing
 
 /// A read-only store (another connection, as `crossrec leaderboard` would open) reading while the
@@ -63,7 +64,7 @@ import Testing
                 reads += 1
                 if reads % 8 == 0 {
                     let snapshot = try store.snapshot(sweep: sweep)
-                    let withResult = snapshot.trials.filter { $0.result != nil }.count
+                    let withResult = snapshot.trials.filter { $0.stateName == "finished" }.count
                     #expect(withResult == snapshot.counts.finished && withResult % batchSize == 0)
                 }
             }
@@ -72,12 +73,12 @@ import Testing
             let store = try SweepStore.open(path)
             var epoch: UInt64 = 0
             for batch in 0..<batches {
-                var commands: [SweepStore.Command] = []
+                var commands: [StoreCommand] = []
                 for trial in trials[(batch * batchSize)..<((batch + 1) * batchSize)] {
                     epoch += 1
-                    commands.append(.trialLeased(trial.id, attempt: 1, leaseEpoch: epoch, worker: "w"))
+                    commands.append(.leased(trial.id, attempt: 1, epoch: epoch, worker: "w"))
                     commands.append(
-                        .trialFinished(trial.id, attempt: 1, metrics: StoreFixture.metrics(0.5), worker: "w"))
+                        .finished(trial.id, attempt: 1, metrics: StoreFixture.metrics(0.5), worker: "w"))
                 }
                 try store.apply(commands)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Sweep
 import SweepStore
+import SweepWire
 import Testing
 
 /// A coordinator killed at any instant and restarted on the same file resumes from exactly what
@@ -61,7 +62,7 @@ import Testing
         defer { fixture.remove() }
         let trials = StoreFixture.trials(factors: [1, 2, 3])
         let (store, sweep) = try StoreFixture.registered(fixture.path(), trials: trials)
-        try store.apply([.trialLeased(trials[0].id, attempt: 1, leaseEpoch: 1, worker: "w")])
+        try store.apply([.leased(trials[0].id, attempt: 1, epoch: 1, worker: "w")])
         let before = try store.snapshot(sweep: sweep)
         let events = try store.events(limit: 100)
         struct NetworkDown: Error {}
@@ -89,12 +90,12 @@ import Testing
         let path = fixture.path()
         let trials = StoreFixture.trials(factors: Array(1...10))
         let (store, sweep) = try StoreFixture.registered(path, trials: trials)
-        var commands: [SweepStore.Command] = []
+        var commands: [StoreCommand] = []
         for (index, trial) in trials.enumerated() {
-            commands.append(.trialLeased(trial.id, attempt: 1, leaseEpoch: UInt64(index + 1), worker: "w\(index % 2)"))
+            commands.append(.leased(trial.id, attempt: 1, epoch: UInt64(index + 1), worker: "w\(index % 2)"))
         }
         for trial in trials.prefix(5) {
-            commands.append(.trialFinished(trial.id, attempt: 1, metrics: StoreFixture.metrics(0.5), worker: "w"))
+            commands.append(.finished(trial.id, attempt: 1, metrics: StoreFixture.metrics(0.5), worker: "w"))
         }
         try store.apply(commands)
         let image = try fixture.crashImage(of: path)
@@ -105,12 +106,12 @@ import Testing
         #expect(snapshot.counts == TrialCounts(running: 5, finished: 5))
         #expect(snapshot.leaseEpochHighWater == 10)
         var epoch = snapshot.leaseEpochHighWater
-        var resume: [SweepStore.Command] = []
-        for trial in snapshot.trials where trial.state == .running {
+        var resume: [StoreCommand] = []
+        for trial in snapshot.trials where trial.stateName == "running" {
             epoch += 1
-            resume.append(.trialLeased(trial.id, attempt: trial.attempts + 1, leaseEpoch: epoch, worker: "new"))
+            resume.append(.leased(trial.id, attempt: trial.attempts + 1, epoch: epoch, worker: "new"))
             resume.append(
-                .trialFinished(trial.id, attempt: trial.attempts + 1, metrics: StoreFixture.metrics(0.6), worker: "new")
+                .finished(trial.id, attempt: trial.attempts + 1, metrics: StoreFixture.metrics(0.6), worker: "new")
             )
         }
         try restarted.apply(resume)
@@ -123,7 +124,7 @@ import Testing
         let final = try restarted.snapshot(sweep: sweep)
         #expect(final.counts == TrialCounts(finished: 10))
         #expect(try restarted.results(sweep: sweep).count == 10)
-        #expect(final.trials[9].result?.metrics == StoreFixture.metrics(0.6))
+        #expect(try restarted.results(sweep: sweep).first { $0.trial == trials[9].id }?.metrics == StoreFixture.metrics(0.6))
         #expect(Array(final.trials.prefix(5)) == Array(snapshot.trials.prefix(5)))
         #expect(try restarted.attempts(trial: trials[9].id).map(\.outcome) == [.cancelled, .finished])
         #expect(try restarted.duplicates(sweep: sweep).map(\.trial) == [trials[9].id])
@@ -133,20 +134,20 @@ import Testing
     /// One quarter of `trials` each: untouched, running, finished, failed for good.
     static func lifecycle(
         of trials: [(id: TrialID, config: TrialConfig)], epochs: PartialRangeFrom<UInt64>
-    ) -> [SweepStore.Command] {
+    ) -> [StoreCommand] {
         var epoch = epochs.lowerBound
-        var commands: [SweepStore.Command] = [.workerJoined("w1", host: "node-a", slots: 2)]
+        var commands: [StoreCommand] = [.joined("w1", host: "node-a", slots: 2)]
         for (index, trial) in trials.enumerated() where index % 4 != 0 {
-            commands.append(.trialLeased(trial.id, attempt: 1, leaseEpoch: epoch, worker: "w1", host: "node-a"))
+            commands.append(.leased(trial.id, attempt: 1, epoch: epoch, worker: "w1"))
             epoch += 1
             switch index % 4 {
             case 2:
                 commands.append(
-                    .trialFinished(
+                    .finished(
                         trial.id, attempt: 1, metrics: StoreFixture.metrics(Double(index) / 100), worker: "w1"))
             case 3:
                 commands.append(
-                    .trialFailed(
+                    .failed(
                         trial.id, attempt: 1, failure: TrialFailure(kind: .deterministic, message: "bad \(index)"),
                         willRetry: false))
             default:

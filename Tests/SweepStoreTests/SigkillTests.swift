@@ -1,6 +1,7 @@
 import Foundation
 import Sweep
 import SweepStore
+import SweepWire
 import Testing
 
 /// The real thing: a child process acting as coordinator commits batches as fast as it can and is
@@ -56,7 +57,7 @@ import Testing
             #expect(counts.running == 0 && counts.failed == 0 && counts.total == trials.count)
             #expect(counts.finished % Self.batchSize == 0, "round \(round): partial batch \(counts)")
             #expect(counts.finished >= target)
-            #expect(snapshot.trials.filter { $0.result != nil }.count == counts.finished)
+            #expect(snapshot.trials.filter { $0.stateName == "finished" }.count == counts.finished)
             #expect(try restarted.results(sweep: sweep).count == counts.finished)
             #expect(snapshot.leaseEpochHighWater == UInt64(counts.finished))
             #expect(try restarted.duplicates(sweep: sweep).isEmpty)
@@ -87,7 +88,7 @@ import Testing
     /// Resumes like a coordinator: reads the snapshot once, then leases and finishes the pending
     /// trials `batchSize` at a time, one transaction per batch, with fresh epochs from the store.
     static func commitPendingTrials(_ store: SweepStore, sweep: SweepID) throws {
-        let pending = try store.snapshot(sweep: sweep).trials.filter { $0.state == .pending }.map(\.id)
+        let pending = try store.snapshot(sweep: sweep).trials.filter { $0.stateName == "pending" }.map(\.id)
         for start in stride(from: 0, to: pending.count, by: batchSize) {
             let batch = pending[start..<min(start + batchSize, pending.count)]
             try store.write { transaction in

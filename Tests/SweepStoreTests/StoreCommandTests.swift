@@ -1,6 +1,7 @@
 import Foundation
 import Sweep
 import SweepStore
+import SweepWire
 import Testing
 
 /// The coordinator's commands, one at a time and in batches.
@@ -11,10 +12,11 @@ import Testing
         let trials = StoreFixture.trials(factors: [4, 8])
         let (store, sweep) = try StoreFixture.registered(fixture.path(), trials: trials)
         let trial = trials[0].id
-        try store.apply([.trialLeased(trial, attempt: 1, leaseEpoch: 7, worker: "w1", host: "node-a")])
+        try store.apply([.joined("w1", host: "node-a"), .leased(trial, attempt: 1, epoch: 7, worker: "w1")])
         var snapshot = try store.snapshot(sweep: sweep)
-        #expect(snapshot.trials[0].state == .running)
-        #expect(snapshot.trials[0].attempts == 1 && snapshot.trials[0].lastLeaseEpoch == 7)
+        #expect(snapshot.trials[0].stateName == "running")
+        #expect(snapshot.trials[0].attempts == 1 && snapshot.trials[0].runningEpoch == 7)
+        #expect(snapshot.workerPrincipals == ["w1": "session:w1"], "the holder's identity comes with the snapshot")
         #expect(snapshot.trials[0].worker == "w1")
         #expect(snapshot.leaseEpochHighWater == 7)
 
@@ -23,11 +25,11 @@ import Testing
         }
         #expect(counted)
         snapshot = try store.snapshot(sweep: sweep)
-        let result = try #require(snapshot.trials[0].result)
-        #expect(snapshot.trials[0].state == .finished && snapshot.trials[0].finishedAt != nil)
+        let result = try #require(try store.results(sweep: sweep).first)
+        #expect(snapshot.trials[0].state == .finished(attempt: 1, worker: "w1"))
         #expect(result.metrics == StoreFixture.metrics(0.85))
         #expect(result.attempt == 1 && result.leaseEpoch == 7 && result.worker == "w1" && result.host == "node-a")
-        #expect(result.codeVersion == "test-1" && result.seed == 1)
+        #expect(result.codeVersion == "test-worker" && result.seed == 1, "the worker's version from its registration")
         #expect(try store.results(sweep: sweep) == [result])
         #expect(try store.counts(sweep: sweep) == TrialCounts(pending: 1, finished: 1))
         let attempts = try store.attempts(trial: trial)
@@ -41,13 +43,13 @@ import Testing
         let (store, sweep) = try StoreFixture.registered(fixture.path(), trials: trials)
         let trial = trials[0].id
         try store.apply([
-            .trialLeased(trial, attempt: 1, leaseEpoch: 1, worker: "slow"),
-            .workerLost("slow", reason: "no heartbeat for 30 s"),
-            .trialFailed(
+            .leased(trial, attempt: 1, epoch: 1, worker: "slow"),
+            .lost("slow", reason: "no heartbeat for 30 s"),
+            .failed(
                 trial, attempt: 1, failure: TrialFailure(kind: .infrastructure, message: "worker lost"),
                 willRetry: true),
-            .trialLeased(trial, attempt: 2, leaseEpoch: 2, worker: "fast"),
-            .trialFinished(trial, attempt: 2, metrics: StoreFixture.metrics(0.5), worker: "fast"),
+            .leased(trial, attempt: 2, epoch: 2, worker: "fast"),
+            .finished(trial, attempt: 2, metrics: StoreFixture.metrics(0.5), worker: "fast"),
         ])
         let first = try store.results(sweep: sweep)
         // The slow worker comes back with its answer, and the coordinator also reports a stale one.
@@ -56,7 +58,7 @@ import Testing
         }
         #expect(!counted)
         try store.apply([
-            .duplicateResult(trial, attempt: 2, leaseEpoch: 2, worker: "fast", metrics: StoreFixture.metrics(0.5))
+            .duplicate(trial, attempt: 2, epoch: 2, worker: "fast", metrics: StoreFixture.metrics(0.5))
         ])
 
         #expect(try store.results(sweep: sweep) == first)
@@ -78,28 +80,28 @@ import Testing
         let timeout = TrialFailure(kind: .infrastructure, message: "timed out after 600 s")
         let diverged = TrialFailure(kind: .deterministic, message: "loss is NaN at epoch 3")
         try store.apply([
-            .trialLeased(retried, attempt: 1, leaseEpoch: 1, worker: "w1"),
-            .trialFailed(retried, attempt: 1, failure: timeout, willRetry: true),
-            .trialLeased(doomed, attempt: 1, leaseEpoch: 2, worker: "w1"),
-            .trialFailed(doomed, attempt: 1, failure: diverged, willRetry: false),
+            .leased(retried, attempt: 1, epoch: 1, worker: "w1"),
+            .failed(retried, attempt: 1, failure: timeout, willRetry: true),
+            .leased(doomed, attempt: 1, epoch: 2, worker: "w1"),
+            .failed(doomed, attempt: 1, failure: diverged, willRetry: false),
         ])
         var snapshot = try store.snapshot(sweep: sweep)
-        #expect(snapshot.trials[0].state == .pending && snapshot.trials[0].failure == timeout)
-        #expect(snapshot.trials[0].finishedAt == nil)
-        #expect(snapshot.trials[1].state == .failed && snapshot.trials[1].failure == diverged)
-        #expect(snapshot.trials[1].finishedAt != nil)
+        #expect(snapshot.trials[0].stateName == "pending" && snapshot.trials[0].infrastructureFailures == 1)
+        #expect(try store.attempts(trial: retried).map(\.error) == [timeout.message])
+        #expect(snapshot.trials[1].stateName == "failed" && snapshot.trials[1].failure == diverged)
+        #expect(snapshot.trials[1].infrastructureFailures == 0, "a deterministic failure spends no retry budget")
         #expect(try store.attempts(trial: doomed).map(\.error) == ["loss is NaN at epoch 3"])
 
         try store.apply([
-            .trialLeased(retried, attempt: 2, leaseEpoch: 3, worker: "w2"),
-            .trialFinished(retried, attempt: 2, metrics: StoreFixture.metrics(0.3), worker: "w2"),
+            .leased(retried, attempt: 2, epoch: 3, worker: "w2"),
+            .finished(retried, attempt: 2, metrics: StoreFixture.metrics(0.3), worker: "w2"),
             // Late and out of order: must not touch the finished trial.
-            .trialFailed(retried, attempt: 2, failure: timeout, willRetry: true),
-            .trialLeased(retried, attempt: 3, leaseEpoch: 4, worker: "w3"),
+            .failed(retried, attempt: 2, failure: timeout, willRetry: true),
+            .leased(retried, attempt: 3, epoch: 4, worker: "w3"),
         ])
         snapshot = try store.snapshot(sweep: sweep)
-        #expect(snapshot.trials[0].state == .finished && snapshot.trials[0].failure == nil)
-        #expect(snapshot.trials[0].result?.metrics == StoreFixture.metrics(0.3))
+        #expect(snapshot.trials[0].stateName == "finished" && snapshot.trials[0].failure == nil)
+        #expect(try store.results(sweep: sweep).first { $0.trial == retried }?.metrics == StoreFixture.metrics(0.3))
         #expect(try store.counts(sweep: sweep) == TrialCounts(finished: 1, failed: 1))
     }
 
@@ -110,12 +112,12 @@ import Testing
         let (store, sweep) = try StoreFixture.registered(fixture.path(), trials: trials)
         let metrics = TrialMetrics(values: ["rmse": .infinity, "mae": -.infinity, "auc": 0.5], timings: ["fit": 1])
         try store.apply([
-            .trialLeased(trials[0].id, attempt: 1, leaseEpoch: 1, worker: "w1"),
-            .trialFinished(trials[0].id, attempt: 1, metrics: metrics, worker: "w1"),
+            .leased(trials[0].id, attempt: 1, epoch: 1, worker: "w1"),
+            .finished(trials[0].id, attempt: 1, metrics: metrics, worker: "w1"),
         ])
         #expect(try store.results(sweep: sweep).first?.metrics == metrics)
         let nan = TrialMetrics(values: ["rmse": .nan])
-        try store.apply([.duplicateResult(trials[0].id, attempt: 1, leaseEpoch: 1, worker: "w1", metrics: nan)])
+        try store.apply([.duplicate(trials[0].id, attempt: 1, epoch: 1, worker: "w1", metrics: nan)])
         #expect(try store.duplicates(sweep: sweep).first?.metrics?.values["rmse"]?.isNaN == true)
     }
 
@@ -125,15 +127,15 @@ import Testing
         let trials = StoreFixture.trials(factors: [4, 8])
         let (store, _) = try StoreFixture.registered(fixture.path(), trials: trials)
         try store.apply([
-            .workerJoined("w1", host: "node-a", slots: 4),
-            .trialLeased(trials[0].id, attempt: 1, leaseEpoch: 1, worker: "w1"),
-            .trialLeased(trials[1].id, attempt: 1, leaseEpoch: 2, worker: "w1"),
-            .workerLost("w1", reason: "no heartbeat"),
-            .event("sweep paused", kind: "sweep.paused"),
+            .joined("w1", host: "node-a", slots: 4),
+            .leased(trials[0].id, attempt: 1, epoch: 1, worker: "w1"),
+            .leased(trials[1].id, attempt: 1, epoch: 2, worker: "w1"),
+            .lost("w1", reason: "no heartbeat"),
         ])
+        try store.write { try $0.event("sweep paused", kind: "sweep.paused") }
         let events = try store.events(limit: 3)
         #expect(events.map(\.kind) == ["worker.joined", "worker.lost", "sweep.paused"])
-        #expect(events[0].text == "worker w1 joined from node-a with 4 slots")
+        #expect(events[0].text == "worker w1 joined from node-a (pid 42) with 4 slots")
         #expect(events[1].text == "worker w1 lost (no heartbeat); 2 open leases")
         #expect(events.map(\.seq) == events.map(\.seq).sorted())
         #expect(try store.events(limit: 100).first?.kind == "sweep.registered")
@@ -149,17 +151,17 @@ import Testing
         let before = try store.snapshot(sweep: sweep)
         let eventsBefore = try store.events(limit: 100)
         let stranger = TrialID(rawValue: "0123456789abcdef0123456789abcdef")
-        for command: SweepStore.Command in [
-            .trialLeased(stranger, attempt: 1, leaseEpoch: 99, worker: "w"),
-            .trialFinished(stranger, attempt: 1, metrics: StoreFixture.metrics(1), worker: "w"),
-            .trialFailed(
+        for command: StoreCommand in [
+            .leased(stranger, attempt: 1, epoch: 99, worker: "w"),
+            .finished(stranger, attempt: 1, metrics: StoreFixture.metrics(1), worker: "w"),
+            .failed(
                 stranger, attempt: 1, failure: TrialFailure(kind: .deterministic, message: "x"), willRetry: false),
-            .duplicateResult(stranger, attempt: 1, leaseEpoch: 99, worker: "w"),
+            .duplicate(stranger, attempt: 1, epoch: 99, worker: "w"),
         ] {
             #expect(throws: SweepStoreError.unknownTrial(stranger)) {
                 try store.apply([
                     .event("before"),
-                    .trialLeased(trials[0].id, attempt: 1, leaseEpoch: 50, worker: "w"),
+                    .leased(trials[0].id, attempt: 1, epoch: 50, worker: "w"),
                     command,
                 ])
             }
@@ -178,7 +180,7 @@ import Testing
         #expect(try store.nextLeaseEpoch() == 1)
         #expect(try store.nextLeaseEpoch() == 2)
         // A lease recorded with an epoch the core chose itself raises the mark too.
-        try store.apply([.trialLeased(trials[0].id, attempt: 1, leaseEpoch: 40, worker: "w1")])
+        try store.apply([.leased(trials[0].id, attempt: 1, epoch: 40, worker: "w1")])
         #expect(try store.nextLeaseEpoch() == 41)
         let inBatch = try store.write { transaction in
             [try transaction.nextLeaseEpoch(), try transaction.nextLeaseEpoch()]

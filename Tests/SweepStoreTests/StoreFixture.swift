@@ -3,6 +3,91 @@ import Sweep
 import SweepStore
 import Testing
 
+import SweepWire
+
+/// Store commands written the short way, for scripting a store as a coordinator would.
+extension StoreCommand {
+    static func leased(_ trial: TrialID, attempt: Int = 1, epoch: UInt64, worker: String) -> StoreCommand {
+        .trialLeased(LeaseTicket(trial: trial, attempt: attempt, epoch: LeaseEpoch(epoch)), worker: WorkerID(worker))
+    }
+
+    static func finished(_ trial: TrialID, attempt: Int = 1, metrics: TrialMetrics, worker: String) -> StoreCommand {
+        .trialFinished(trial: trial, attempt: attempt, metrics: metrics, worker: WorkerID(worker))
+    }
+
+    static func failed(_ trial: TrialID, attempt: Int = 1, failure: TrialFailure, willRetry: Bool) -> StoreCommand {
+        .trialFailed(trial: trial, attempt: attempt, failure: failure, willRetry: willRetry)
+    }
+
+    static func duplicate(
+        _ trial: TrialID, attempt: Int = 1, epoch: UInt64, worker: String, metrics: TrialMetrics = TrialMetrics(values: [:])
+    ) -> StoreCommand {
+        .duplicateResult(
+            LeaseTicket(trial: trial, attempt: attempt, epoch: LeaseEpoch(epoch)), worker: WorkerID(worker), metrics: metrics)
+    }
+
+    static func joined(_ worker: String, host: String = "node-a", slots: Int = 1, principal: String? = nil) -> StoreCommand {
+        let hello = WorkerHello(
+            workerID: WorkerID(worker), host: host, version: "test-worker", slots: slots, models: ["mf"], pid: 42,
+            session: "session-\(worker)")
+        return .workerJoined(hello, principal: principal ?? "session:\(worker)")
+    }
+
+    static func lost(_ worker: String, reason: String) -> StoreCommand { .workerLost(WorkerID(worker), reason: reason) }
+}
+
+extension SweepSnapshot {
+    /// Trials per state.
+    var counts: TrialCounts {
+        var counts = TrialCounts()
+        for trial in trials {
+            switch trial.state {
+            case .pending: counts.pending += 1
+            case .running: counts.running += 1
+            case .finished: counts.finished += 1
+            case .failed: counts.failed += 1
+            }
+        }
+        return counts
+    }
+
+    var leaseEpochHighWater: UInt64 { lastLeaseEpoch.rawValue }
+}
+
+extension TrialRecord {
+    /// The state as the store names it.
+    var stateName: String {
+        switch state {
+        case .pending: return "pending"
+        case .running: return "running"
+        case .finished: return "finished"
+        case .failed: return "failed"
+        }
+    }
+
+    var attempts: Int { attemptsUsed }
+
+    /// The epoch of the running lease.
+    var runningEpoch: UInt64? {
+        if case .running(let ticket, _) = state { return ticket.epoch.rawValue }
+        return nil
+    }
+
+    /// The worker of the running lease or of the counted result.
+    var worker: WorkerID? {
+        switch state {
+        case .running(_, let worker), .finished(_, let worker): return worker
+        case .pending, .failed: return nil
+        }
+    }
+
+    /// The failure of a trial failed for good.
+    var failure: TrialFailure? {
+        if case .failed(_, let failure) = state { return failure }
+        return nil
+    }
+}
+
 /// A temporary folder for one test's stores, removed by `remove()`.
 struct StoreFixture {
     static let fingerprint = "fixture-data-v1"

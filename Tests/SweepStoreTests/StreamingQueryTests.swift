@@ -1,6 +1,7 @@
 import Foundation
 import Sweep
 import SweepStore
+import SweepWire
 import Testing
 
 /// The queries a coordinator of a large sweep uses instead of a full snapshot.
@@ -11,13 +12,13 @@ import Testing
         let (store, sweep) = try StoreFixture.registered(fixture.path(), trials: trials)
         let ids = trials.map(\.id)
         try store.apply([
-            .trialLeased(ids[0], attempt: 1, leaseEpoch: 1, worker: "w1"),
-            .trialFinished(ids[0], attempt: 1, metrics: StoreFixture.metrics(0.9), worker: "w1"),
-            .trialLeased(ids[1], attempt: 1, leaseEpoch: 2, worker: "w1"),
-            .trialFailed(ids[1], attempt: 1, failure: TrialFailure(kind: .deterministic, message: "diverged"), willRetry: false),
-            .trialLeased(ids[2], attempt: 1, leaseEpoch: 3, worker: "w2"),
-            .trialFailed(ids[2], attempt: 1, failure: TrialFailure(kind: .infrastructure, message: "lost"), willRetry: true),
-            .trialLeased(ids[3], attempt: 1, leaseEpoch: 4, worker: "w2"),
+            .leased(ids[0], attempt: 1, epoch: 1, worker: "w1"),
+            .finished(ids[0], attempt: 1, metrics: StoreFixture.metrics(0.9), worker: "w1"),
+            .leased(ids[1], attempt: 1, epoch: 2, worker: "w1"),
+            .failed(ids[1], attempt: 1, failure: TrialFailure(kind: .deterministic, message: "diverged"), willRetry: false),
+            .leased(ids[2], attempt: 1, epoch: 3, worker: "w2"),
+            .failed(ids[2], attempt: 1, failure: TrialFailure(kind: .infrastructure, message: "lost"), willRetry: true),
+            .leased(ids[3], attempt: 1, epoch: 4, worker: "w2"),
         ])
         return (store, sweep, ids)
     }
@@ -54,13 +55,13 @@ import Testing
         defer { fixture.remove() }
         let trials = StoreFixture.trials(factors: [8, 16], seeds: [1, 2, 3])
         let (store, sweep) = try StoreFixture.registered(fixture.path(), trials: trials)
-        var commands: [SweepStore.Command] = []
+        var commands: [StoreCommand] = []
         for (index, trial) in trials.enumerated() {
-            commands.append(.trialLeased(trial.id, attempt: 1, leaseEpoch: UInt64(index + 1), worker: "w"))
+            commands.append(.leased(trial.id, attempt: 1, epoch: UInt64(index + 1), worker: "w"))
             if index == 4 {
-                commands.append(.trialFailed(trial.id, attempt: 1, failure: TrialFailure(kind: .deterministic, message: "nan"), willRetry: false))
+                commands.append(.failed(trial.id, attempt: 1, failure: TrialFailure(kind: .deterministic, message: "nan"), willRetry: false))
             } else {
-                commands.append(.trialFinished(trial.id, attempt: 1, metrics: StoreFixture.metrics(0.8 + Double(index) / 100), worker: "w"))
+                commands.append(.finished(trial.id, attempt: 1, metrics: StoreFixture.metrics(0.8 + Double(index) / 100), worker: "w"))
             }
         }
         try store.apply(commands)
@@ -68,8 +69,8 @@ import Testing
         let snapshot = try store.snapshot(sweep: sweep)
         let expected = Leaderboard(
             metric: metric,
-            results: snapshot.trials.compactMap { trial in trial.result.map { (trial.config, $0.metrics) } },
-            failures: snapshot.trials.compactMap { trial in trial.state == .failed ? trial.failure.map { (trial.config, $0) } : nil })
+            results: try store.results(sweep: sweep).map { ($0.config, TrialMetrics(values: $0.metrics.values)) },
+            failures: snapshot.trials.compactMap { trial in trial.stateName == "failed" ? trial.failure.map { (trial.config, $0) } : nil })
         let configs = Dictionary(uniqueKeysWithValues: trials.map { ($0.id, $0.config) })
         var board = Leaderboard.Accumulator(metric: metric)
         try store.forEachOutcome(sweep: sweep) { id, outcome in

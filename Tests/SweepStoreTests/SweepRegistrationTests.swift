@@ -1,6 +1,7 @@
 import Foundation
 import Sweep
 import SweepStore
+import SweepWire
 import Testing
 
 /// `registerSweep` is idempotent: re-running a sweep adds only new trials and never resets any.
@@ -17,8 +18,8 @@ import Testing
         let snapshot = try store.snapshot(sweep: registration.sweep)
         #expect(snapshot.trials.map(\.id) == trials.map(\.id))
         #expect(snapshot.trials.map(\.config) == trials.map(\.config))
-        #expect(snapshot.trials.allSatisfy { $0.state == .pending && $0.attempts == 0 && $0.result == nil })
-        #expect(snapshot.sweep.name == "mf-grid")
+        #expect(snapshot.trials.allSatisfy { $0.stateName == "pending" && $0.attempts == 0 })
+        #expect(snapshot.sweepID == "mf-grid")
         #expect(try store.counts(sweep: registration.sweep) == TrialCounts(pending: 6))
     }
 
@@ -45,9 +46,9 @@ import Testing
         let trials = StoreFixture.trials(factors: [4, 8], seeds: [1, 2])
         let (store, sweep) = try StoreFixture.registered(fixture.path(), trials: trials)
         try store.apply([
-            .trialLeased(trials[0].id, attempt: 1, leaseEpoch: 1, worker: "w1"),
-            .trialFinished(trials[0].id, attempt: 1, metrics: StoreFixture.metrics(0.9), worker: "w1"),
-            .trialLeased(trials[1].id, attempt: 1, leaseEpoch: 2, worker: "w2"),
+            .leased(trials[0].id, attempt: 1, epoch: 1, worker: "w1"),
+            .finished(trials[0].id, attempt: 1, metrics: StoreFixture.metrics(0.9), worker: "w1"),
+            .leased(trials[1].id, attempt: 1, epoch: 2, worker: "w2"),
         ])
         let before = try store.snapshot(sweep: sweep)
         let again = try store.registerSweep(
@@ -65,10 +66,10 @@ import Testing
         let first = StoreFixture.trials(factors: [4, 8])
         let (store, sweep) = try StoreFixture.registered(path, trials: first)
         try store.apply([
-            .trialLeased(first[0].id, attempt: 1, leaseEpoch: 1, worker: "w1"),
-            .trialFinished(first[0].id, attempt: 1, metrics: StoreFixture.metrics(0.8), worker: "w1"),
-            .trialLeased(first[1].id, attempt: 1, leaseEpoch: 2, worker: "w1"),
-            .trialFailed(
+            .leased(first[0].id, attempt: 1, epoch: 1, worker: "w1"),
+            .finished(first[0].id, attempt: 1, metrics: StoreFixture.metrics(0.8), worker: "w1"),
+            .leased(first[1].id, attempt: 1, epoch: 2, worker: "w1"),
+            .failed(
                 first[1].id, attempt: 1, failure: TrialFailure(kind: .deterministic, message: "diverged"),
                 willRetry: false),
         ])
@@ -88,9 +89,10 @@ import Testing
         // Existing trials keep their place, state, result and failure; new ones are appended as pending.
         #expect(Array(after.trials.prefix(2)) == before.trials)
         #expect(after.trials.map(\.id) == [first[0].id, first[1].id, edited[0].id, edited[2].id])
-        #expect(after.trials[2...].allSatisfy { $0.state == .pending })
-        #expect(after.sweep.specJSON.contains("32"))
-        #expect(after.sweep.codeVersion == "test-2")
+        #expect(after.trials[2...].allSatisfy { $0.stateName == "pending" })
+        let record = try #require(try reopened.sweep(named: "mf-grid"))
+        #expect(record.specJSON.contains("32"))
+        #expect(record.codeVersion == "test-2")
         #expect(try reopened.counts(sweep: sweep) == TrialCounts(pending: 2, finished: 1, failed: 1))
         #expect(try reopened.results(sweep: sweep).map(\.metrics) == [StoreFixture.metrics(0.8)])
     }
@@ -115,8 +117,8 @@ import Testing
         let quick = StoreFixture.trials(factors: [4])
         let (store, quickSweep) = try StoreFixture.registered(fixture.path(), name: "quick", trials: quick)
         try store.apply([
-            .trialLeased(quick[0].id, attempt: 1, leaseEpoch: 1, worker: "w1"),
-            .trialFinished(quick[0].id, attempt: 1, metrics: StoreFixture.metrics(0.7), worker: "w1"),
+            .leased(quick[0].id, attempt: 1, epoch: 1, worker: "w1"),
+            .finished(quick[0].id, attempt: 1, metrics: StoreFixture.metrics(0.7), worker: "w1"),
         ])
         let full = StoreFixture.trials(factors: [4, 8])
         let registration = try store.registerSweep(

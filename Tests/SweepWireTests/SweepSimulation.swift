@@ -296,7 +296,7 @@ struct SweepSimulation {
     func isDurablyAnswered(_ ticket: LeaseTicket, by id: WorkerID) -> Bool {
         persisted.contains { command in
             switch command {
-            case .trialFinished(ticket.trial, ticket.attempt, _, id), .duplicateResult(ticket, id): return true
+            case .trialFinished(ticket.trial, ticket.attempt, _, id), .duplicateResult(ticket, id, _): return true
             case .trialFailed(ticket.trial, ticket.attempt, _, _): return true
             default: return false
             }

@@ -125,7 +125,7 @@ extension Array where Element == StoreCommand {
 
     var duplicates: [LeaseTicket] {
         compactMap { command in
-            if case .duplicateResult(let ticket, _) = command { return ticket }
+            if case .duplicateResult(let ticket, _, _) = command { return ticket }
             return nil
         }
     }

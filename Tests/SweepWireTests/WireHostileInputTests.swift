@@ -47,8 +47,9 @@ struct WireHostileInputTests {
     @Test func framingErrors() {
         #expect(workerError([]) == .truncatedFrame(byteCount: 0))
         #expect(workerError([2]) == .truncatedFrame(byteCount: 1))
-        #expect(workerError([1, 1] + Array("{}".utf8)) == .unsupportedFrameVersion(1, supported: 2))
-        #expect(workerError([2, 0x42]) == .unknownMessageType(tag: 0x42))
+        #expect(workerError([1, 1] + Array("{}".utf8)) == .unsupportedFrameVersion(1, supported: WireCodec.frameVersion))
+        #expect(workerError([2, 0x02, 0, 2]) == .unsupportedFrameVersion(2, supported: WireCodec.frameVersion))
+        #expect(workerError([WireCodec.frameVersion, 0x42]) == .unknownMessageType(tag: 0x42))
         #expect(workerError(frame(0x83, [])) == .wrongDirection(message: "lease", expected: "worker → coordinator"))
         #expect(coordinatorError(frame(0x01, [])) == .wrongDirection(message: "hello", expected: "coordinator → worker"))
         let small = WireCodec(limits: WireLimits(maxFrameBytes: 64))
@@ -148,7 +149,7 @@ struct WireHostileInputTests {
             frame(
                 0x01,
                 Self.int(1) + Self.str("w1") + Self.str(host) + Self.str("v") + Self.int(1) + Self.varint(UInt64(models.count))
-                    + models.flatMap(Self.str) + Self.int(1))
+                    + models.flatMap(Self.str) + Self.int(1) + Self.str("session-1"))
         }
         #expect(helloFrame(host: "h", models: ["mf"]).count > 2 && workerError(helloFrame(host: "h", models: ["mf"])) == nil)
         #expect(
