@@ -42,7 +42,7 @@ started=$(date +%s)
 
 cannot() { echo "slurm-test: cannot run here: $*" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || cannot "needs root (slurmd starts the job's processes as the submitting user)"
-for tool in munged munge slurmctld slurmd sbatch scontrol scancel; do
+for tool in munged munge slurmctld slurmd sbatch scontrol scancel perl; do
     command -v "$tool" >/dev/null || cannot "no '$tool' (apt-get install slurmctld slurmd munge; see .ci/deps-slurm)"
 done
 [ -x "$crossrec" ] || cannot "no crossrec binary at '$crossrec' (build it, or pass --crossrec PATH)"
@@ -142,15 +142,24 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Distinct ports per run so a second run (or a real SLURM on 6817/6818) does not collide.
-ctld_port=$(free_port $((20000 + $$ % 20000)))
+# The daemons start with no signal blocked or ignored, as from a login shell: a caller may pass its
+# own mask on (Foundation's Process passes the Swift test runner's, which blocks SIGTERM), and
+# munged and slurmd would then never see the SIGTERM that stops them. perl-base is essential on Debian.
+# shellcheck disable=SC2016 # Perl code: its $ are Perl's.
+unblocked=(perl -MPOSIX -e '$SIG{$_} = "DEFAULT" for qw(TERM INT HUP);
+    sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die "sigprocmask: $!\n";
+    exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"')
+
+# Distinct ports per run so a second run (or a real SLURM on 6817/6818) does not collide; below the
+# ephemeral range (32768+), where an outgoing connection may hold a port.
+ctld_port=$(free_port $((20000 + $$ % 12000)))
 slurmd_port=$(free_port $((ctld_port + 1)))
 
 # --- the one-node cluster ------------------------------------------------------------------
 head -c 1024 /dev/urandom >"$state/munge/munge.key"
 chmod 0400 "$state/munge/munge.key"
 munge_socket="$state/run/munge.socket"
-munged --foreground --force --socket="$munge_socket" --key-file="$state/munge/munge.key" \
+"${unblocked[@]}" munged --foreground --force --socket="$munge_socket" --key-file="$state/munge/munge.key" \
     --pid-file="$state/run/munged.pid" --seed-file="$state/munge/munged.seed" --log-file="$state/log/munged.log" \
     2>>"$state/log/munged.out" &
 pids+=($!)
@@ -195,11 +204,11 @@ NodeName=$node NodeAddr=$node_address CPUs=$cpus State=UNKNOWN
 PartitionName=crossrec Nodes=$node Default=YES MaxTime=INFINITE State=UP
 CONF
 
-slurmctld -D -f "$SLURM_CONF" >>"$state/log/slurmctld.out" 2>&1 &
+"${unblocked[@]}" slurmctld -D -f "$SLURM_CONF" >>"$state/log/slurmctld.out" 2>&1 &
 pids+=($!)
 controller_up() { scontrol ping 2>/dev/null | grep -q "is UP"; }
 wait_for 30 controller_up || fail "slurmctld did not answer 'scontrol ping' within 30 s"
-slurmd -D -N "$node" -f "$SLURM_CONF" >>"$state/log/slurmd.out" 2>&1 &
+"${unblocked[@]}" slurmd -D -N "$node" -f "$SLURM_CONF" >>"$state/log/slurmd.out" 2>&1 &
 pids+=($!)
 node_idle() { scontrol show node "$node" 2>/dev/null | grep -q "State=IDLE"; }
 wait_for 30 node_idle || fail "node $node did not register as idle within 30 s: $(scontrol show node "$node" 2>&1 | grep -o 'State=[^ ]*' || true)"
