@@ -7,8 +7,8 @@
 #   cluster/slurm/local-cluster-test.sh [--crossrec PATH] [--keep DIR] [--sweep FILE]
 #
 #   --crossrec PATH  the crossrec binary (default: $CROSSREC, then crossrec on PATH, then .build/debug/crossrec)
-#   --keep DIR       work in DIR and keep it (slurm.conf, daemon logs, the job's output, folder and store,
-#                    the local run's leaderboard); default: a temporary folder, removed
+#   --keep DIR       work in DIR (new or empty) and keep it (slurm.conf, daemon logs, the job's output,
+#                    folder and store, the local run's leaderboard); default: a temporary folder, removed
 #   --sweep FILE     the sweep to submit (default: sweeps/smoke.yaml)
 #   env JOB_TIMEOUT  seconds to wait for the job to end (default 150)
 #
@@ -61,6 +61,8 @@ esac
 cpus=$(nproc)
 
 if [ -n "$keep" ]; then
+    # A folder from an earlier run would bring back its jobs (slurmctld's state) and its store.
+    if [ -d "$keep" ] && [ -n "$(ls -A "$keep")" ]; then cannot "--keep $keep is not empty"; fi
     mkdir -p "$keep"
     work=$(cd "$keep" && pwd)
 else
