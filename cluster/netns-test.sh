@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # A two-host sweep on one machine: the coordinator and the workers in two network namespaces
-# joined by a veth pair, CURVE keys and an allow-list, and the link cut mid-sweep for longer
-# than the heartbeat liveness. Run as root (ip netns):
+# joined by a veth pair, CURVE keys and an allow-list, and the link cut mid-sweep until both sides
+# have noticed (longer than the heartbeat liveness). Run as root (ip netns):
 #
 #   cluster/netns-test.sh [--crossrec PATH] [--keep DIR]
 #
 #   --crossrec PATH  the crossrec binary (default: $CROSSREC, then crossrec on PATH, then .build/debug/crossrec)
 #   --keep DIR       work in DIR and keep it (store, logs, keys, leaderboards); default: a temporary folder, removed
-#   env CUT_SECONDS  how long the link stays down (default 2.5; the liveness is 3 × 200 ms)
 #
-# It checks, and exits non-zero with the logs' tails when one fails:
+# Every wait is on an event (a store count, a log line, a process exit), bounded, with a message
+# saying what did not happen. It checks, and exits non-zero with the logs' tails and the attempt
+# history of the trials that did not finish or needed more than one attempt when one fails:
 #   1. binding the coordinator to the non-loopback address without keys is refused, and works with --insecure;
 #   2. a worker whose key is not on the allow-list never joins and runs nothing;
-#   3. with the link cut mid-sweep and brought back, the sweep completes, no trial fails, both sides noticed the
-#      cut (coordinator: "worker … lost"; workers: "coordinator lost", then welcomed again) and the workers exit;
+#   3. with the link cut mid-sweep until both sides noticed (coordinator: "worker w1/w2 lost"; workers: "coordinator
+#      lost") and brought back, the sweep completes, no trial fails, both workers are welcomed again and exit;
 #   4. the leaderboard (JSON) equals that of a plain local `crossrec sweep run` of the same file, and
 #      `crossrec leaderboard STORE` prints the same, so every configuration was counted exactly once.
 # Exit 0: all passed; 1: a check failed; 2: cannot run here (not root, no ip netns, no binary).
@@ -26,12 +27,11 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --crossrec) crossrec=$2; shift 2 ;;
         --keep) keep=$2; shift 2 ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 if [ -z "$crossrec" ]; then crossrec=$(command -v crossrec || echo "$repo/.build/debug/crossrec"); fi
-cut_seconds=${CUT_SECONDS:-2.5}
 heartbeat_ms=200
 
 cannot() { echo "netns-test: cannot run here: $*" >&2; exit 2; }
@@ -75,6 +75,11 @@ fail() {
         echo "--- tail of $(basename "$log")" >&2
         tail -n 25 "$log" >&2
     done
+    if [ -f "$work/cluster.sqlite" ]; then
+        echo "--- store: $("$crossrec" sweep status "$work/cluster.sqlite" 2>&1 || true)" >&2
+        echo "--- attempts of the trials that did not finish or needed more than one attempt" >&2
+        "$repo/cluster/attempt-history.sh" "$work/cluster.sqlite" >&2 || true
+    fi
     exit 1
 }
 # `ip netns exec` execs the command, so `$!` after `"${in_c[@]}" crossrec … &` is crossrec's pid.
@@ -102,6 +107,8 @@ finished_count() {
     [ -f "$work/cluster.sqlite" ] || { echo 0; return; }
     "$crossrec" sweep status "$work/cluster.sqlite" 2>/dev/null | sed -n 's/^[^:]*: \([0-9]*\) finished.*/\1/p' | head -n 1
 }
+# How many lines of file $2 match the extended regular expression $1 (0 when there is no file yet).
+count_lines() { grep -Ec "$1" "$2" 2>/dev/null || true; }
 
 # --- the two hosts -------------------------------------------------------------------------
 ip netns add "$ns_c"
@@ -173,7 +180,10 @@ endpoint=$(cat endpoint)
     --server-key keys/coordinator.pub --curve-key keys/strangers/stranger.key 2>stranger.log &
 stranger_pid=$!
 pids+=("$stranger_pid")
-sleep 1.5
+# The stranger logs 'coordinator lost' after each liveness period without an answer: after two, the
+# coordinator has had two chances to let it in.
+stranger_gave_up_twice() { [ "$(count_lines "coordinator lost" stranger.log)" -ge 2 ]; }
+wait_for 20 stranger_gave_up_twice || fail "the stranger never tried twice (no 'coordinator lost' twice in stranger.log within 20 s)"
 grep -q "worker stranger joined" coordinator.log && fail "a worker whose key is not on the allow-list joined"
 grep -q "welcomed" stranger.log && fail "a worker whose key is not on the allow-list was welcomed"
 
@@ -188,11 +198,24 @@ done
 at_least_finished() { [ "$(finished_count)" -ge "$1" ]; }
 wait_for 30 at_least_finished 4 || fail "fewer than 4 trials finished within 30 s"
 before=$(finished_count)
-say "cutting the link for ${cut_seconds}s after $before finished trials (liveness $((3 * heartbeat_ms)) ms)"
+# The link stays down until both sides have noticed: the coordinator declared each worker lost, and
+# each worker lost the coordinator (new lines since the cut; a liveness is $((3 * heartbeat_ms)) ms).
+lost_before=()
+for n in 1 2; do
+    lost_before+=("$(count_lines "worker w$n lost" coordinator.log)" "$(count_lines "coordinator lost" "worker-$n.log")")
+done
+cut_noticed() {
+    for n in 1 2; do
+        [ "$(count_lines "worker w$n lost" coordinator.log)" -gt "${lost_before[$((2 * n - 2))]}" ] || return 1
+        [ "$(count_lines "coordinator lost" "worker-$n.log")" -gt "${lost_before[$((2 * n - 1))]}" ] || return 1
+    done
+}
+say "cutting the link after $before finished trials until both sides notice (liveness $((3 * heartbeat_ms)) ms)"
+cut_started=$(date +%s%N)
 "${in_w[@]}" ip link set "$veth_w" down
-sleep "$cut_seconds"
+wait_for 20 cut_noticed || fail "within 20 s of the cut, not every side noticed it (coordinator: 'worker w1/w2 lost'; workers: 'coordinator lost')"
 "${in_w[@]}" ip link set "$veth_w" up
-say "link up again"
+say "link up again after $(( ($(date +%s%N) - cut_started) / 1000000 )) ms: the coordinator lost both workers, both workers lost the coordinator"
 
 wait_exit 60 "$coordinator_pid" || fail "the coordinator did not finish within 60 s of the cut"
 [ "$exit_status" = 0 ] || fail "the coordinator exited $exit_status"

@@ -391,7 +391,7 @@ struct ClusterFilesTests {
         }
     }
 
-    @Test(arguments: ["netns-test.sh", "slurm/sweep.sbatch"])
+    @Test(arguments: ["netns-test.sh", "attempt-history.sh", "slurm/sweep.sbatch", "slurm/local-cluster-test.sh"])
     func shellScriptsParse(_ name: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
