@@ -180,10 +180,10 @@ endpoint=$(cat endpoint)
     --server-key keys/coordinator.pub --curve-key keys/strangers/stranger.key 2>stranger.log &
 stranger_pid=$!
 pids+=("$stranger_pid")
-# The stranger logs 'coordinator lost' after each liveness period without an answer: after two, the
+# The stranger, never welcomed, logs 'no answer from' after each liveness period: after two, the
 # coordinator has had two chances to let it in.
-stranger_gave_up_twice() { [ "$(count_lines "coordinator lost" stranger.log)" -ge 2 ]; }
-wait_for 20 stranger_gave_up_twice || fail "the stranger never tried twice (no 'coordinator lost' twice in stranger.log within 20 s)"
+stranger_gave_up_twice() { [ "$(count_lines "no answer from" stranger.log)" -ge 2 ]; }
+wait_for 20 stranger_gave_up_twice || fail "the stranger never tried twice (no 'no answer from' twice in stranger.log within 20 s)"
 grep -q "worker stranger joined" coordinator.log && fail "a worker whose key is not on the allow-list joined"
 grep -q "welcomed" stranger.log && fail "a worker whose key is not on the allow-list was welcomed"
 
@@ -234,7 +234,7 @@ total=$(sed -n 's/.* \([0-9]*\) total$/\1/p' <<<"$status")
 grep -Eq "worker w[12] lost" coordinator.log || fail "the coordinator never noticed the cut (no 'worker … lost')"
 for n in 1 2; do
     grep -q "coordinator lost" "worker-$n.log" || fail "worker w$n never noticed the cut"
-    [ "$(grep -c "welcomed by the coordinator" "worker-$n.log")" -ge 2 ] || fail "worker w$n was not welcomed again after the cut"
+    [ "$(grep -c "welcomed by " "worker-$n.log")" -ge 2 ] || fail "worker w$n was not welcomed again after the cut"
 done
 say "ok: the sweep completed across the cut; $(grep -Ec "worker w[12] lost" coordinator.log) worker loss(es) on the coordinator, both workers welcomed again"
 

@@ -142,7 +142,12 @@ public final class CoordinatorService {
         if socket == nil { try bind() }
         guard let socket else { throw RuntimeError("coordinator socket not bound") }
         var lingerOnClose: Duration = .zero
-        defer { socket.close(linger: lingerOnClose) }
+        defer {
+            // Dropping the last reference terminates the context, which waits until the socket is
+            // really closed: a coordinator restarted in the same process can bind the port again.
+            socket.close(linger: lingerOnClose)
+            self.socket = nil
+        }
         let store = try SweepStore.open(options.storePath)
         defer { try? store.close() }
         let start = ContinuousClock.now
@@ -186,6 +191,23 @@ public final class CoordinatorService {
         }
 
         try execute(core.handle(.storeLoaded(consume snapshot), now: now()))
+        if finished != nil {
+            // Nothing left to run: an earlier life finished the sweep (it may have died before its
+            // `shutdown` reached the workers). Answer whoever shows up within a liveness period
+            // with `shutdown`, so its workers exit instead of waiting for a coordinator forever.
+            let farewellEnds = ContinuousClock.now + options.heartbeatInterval * options.livenessMisses
+            var events: [CoordinatorEvent] = []
+            while ContinuousClock.now < farewellEnds {
+                events.removeAll(keepingCapacity: true)
+                if try socket.poll(timeout: min(.milliseconds(100), farewellEnds - ContinuousClock.now)) {
+                    for message in try socket.receiveQueued(limit: options.maxMessagesPerRound) {
+                        decode(message, into: &events)
+                    }
+                }
+                if !events.isEmpty { try execute(core.handle(events, now: now())) }
+                if shutdown.isRequested { break }
+            }
+        }
         let residentAtLoopStart = ResidentMemory.bytes()
         if options.verbose {
             log.log(.info, "core loaded \(loaded.total) trials (resident \(ResidentMemory.mebibytes(residentAtLoopStart)))")

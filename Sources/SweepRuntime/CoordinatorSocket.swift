@@ -93,12 +93,13 @@ final class CoordinatorSocket {
         }
     }
 
-    /// Lets queued messages leave for up to `linger`, then closes everything.
+    /// Lets queued messages leave for up to `linger`, then closes the socket and the ZAP handler.
+    /// The context terminates (waiting for the socket's last bytes and its listener to close)
+    /// when the last reference to this object goes.
     func close(linger: Duration = .zero) {
         try? router.setLinger(linger)
         router.close()
         authenticator?.stop()
-        context.shutdown()
     }
 }
 
