@@ -236,7 +236,13 @@ extension SweepStore {
         if applicationID == Self.applicationID { return }
         let tables = try String.fetchAll(
             db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        if applicationID == 0 && tables.isEmpty {
+        // GRDB's migrator creates `grdb_migrations` in a transaction of its own, before v1's: a
+        // coordinator killed, or a machine that lost power, between the two leaves just that table,
+        // empty. It is still an empty store, not someone else's database.
+        let interruptedCreation =
+            try tables == ["grdb_migrations"]
+            && (Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") ?? 0) == 0
+        if applicationID == 0 && (tables.isEmpty || interruptedCreation) {
             if allowEmpty { return }
             throw SweepStoreError.notAStore(
                 path: path, reason: "an empty SQLite database: no coordinator has written it")
