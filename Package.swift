@@ -88,8 +88,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // SweepStore: the store benchmark (NORMAL against FULL) calls it directly.
         .executableTarget(
-            name: "crossrec-bench", dependencies: ["RecData", "RecEval", "RecModels", "RecText", "SweepRuntime"],
+            name: "crossrec-bench",
+            dependencies: ["RecData", "RecEval", "RecModels", "RecText", "SweepRuntime", "SweepStore"],
             swiftSettings: strict),
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
