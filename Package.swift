@@ -90,8 +90,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // SweepStore: the store benchmark (NORMAL against FULL) calls it directly.
         .executableTarget(
-            name: "crossrec-bench", dependencies: ["RecData", "RecEval", "RecModels", "RecText", "SweepRuntime"],
+            name: "crossrec-bench",
+            dependencies: ["RecData", "RecEval", "RecModels", "RecText", "SweepRuntime", "SweepStore"],
             swiftSettings: strict),
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
@@ -101,7 +103,13 @@ let package = Package(
         .testTarget(name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire", "Sweep"], swiftSettings: strict),
-        .testTarget(name: "SweepStoreTests", dependencies: ["SweepStore", "SweepWire", "Sweep"], swiftSettings: strict),
+        // Test support in C: a SQLite VFS that simulates an OS crash (only synced data survives).
+        // GRDB links the system libsqlite3 on Linux, so a VFS registered here is the one its
+        // connections use.
+        .target(name: "CrashSimulatingVFS", path: "Tests/CrashSimulatingVFS", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .testTarget(
+            name: "SweepStoreTests", dependencies: ["SweepStore", "SweepWire", "Sweep", "CrashSimulatingVFS"],
+            swiftSettings: strict),
         .testTarget(name: "SweepRuntimeTests", dependencies: ["SweepRuntime", "Sweep", "SweepStore", "RecData"], swiftSettings: strict),
         // ZIPFoundation: the tests build their fixture archives with it.
         .testTarget(

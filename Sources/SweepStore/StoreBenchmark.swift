@@ -1,8 +1,10 @@
-/// What `SweepStore.benchmark(trials:batchSize:)` measured.
+/// What `SweepStore.benchmark(trials:batchSize:directory:durability:)` measured.
 public struct StoreBenchmark: Sendable, Hashable, CustomStringConvertible {
     public var trials: Int
-    /// Trials per transaction while recording.
+    /// Trials per transaction while recording (two commands each).
     public var batchSize: Int
+    /// The store's `synchronous` setting while recording.
+    public var durability: SweepStore.Durability
     /// Seconds to register all trials (one transaction).
     public var registrationSeconds: Double
     /// Seconds to record every trial's lease and result, batch after batch.
@@ -18,11 +20,13 @@ public struct StoreBenchmark: Sendable, Hashable, CustomStringConvertible {
     public var lastTenthTrialsPerSecond: Double
 
     public init(
-        trials: Int, batchSize: Int, registrationSeconds: Double, recordingSeconds: Double, trialsPerSecond: Double,
-        cpuTrialsPerSecond: Double, firstTenthTrialsPerSecond: Double, lastTenthTrialsPerSecond: Double
+        trials: Int, batchSize: Int, durability: SweepStore.Durability, registrationSeconds: Double,
+        recordingSeconds: Double, trialsPerSecond: Double, cpuTrialsPerSecond: Double,
+        firstTenthTrialsPerSecond: Double, lastTenthTrialsPerSecond: Double
     ) {
         self.trials = trials
         self.batchSize = batchSize
+        self.durability = durability
         self.registrationSeconds = registrationSeconds
         self.recordingSeconds = recordingSeconds
         self.trialsPerSecond = trialsPerSecond
@@ -33,7 +37,8 @@ public struct StoreBenchmark: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         func rate(_ value: Double) -> String { String(Int(value.rounded())) }
-        return "\(trials) trials, batches of \(batchSize): \(rate(trialsPerSecond)) trials/s "
+        let setting = "\(trials) trials, batches of \(batchSize), synchronous = \(durability.synchronous): "
+        return setting + "\(rate(trialsPerSecond)) trials/s "
             + "(first tenth \(rate(firstTenthTrialsPerSecond)), last tenth \(rate(lastTenthTrialsPerSecond))), "
             + "\(rate(cpuTrialsPerSecond)) per CPU second; "
             + "registration \(rate(Double(trials) / registrationSeconds)) trials/s"

@@ -16,15 +16,21 @@ extension SweepStore {
     ///
     /// Reports wall-clock rates (what a coordinator sees, including waits for the disk and for
     /// the CPU on a busy machine) and the rate by this thread's CPU time (what the store costs).
-    /// Run it from a release build; numbers from debug builds mean little.
-    /// - Parameter directory: where to put the temporary store (default: the system temp folder).
-    public static func benchmark(trials: Int, batchSize: Int = 256, directory: String? = nil) throws -> StoreBenchmark {
+    /// Run it from a release build; numbers from debug builds mean little. With `.osCrashSafe`
+    /// each batch costs one fsync, so the numbers depend on the disk under `directory`: measure
+    /// where stores live, not on a tmpfs (where fsync costs nothing).
+    /// - Parameters:
+    ///   - directory: where to put the temporary store (default: the system temp folder).
+    ///   - durability: the store's `synchronous` setting (default: the coordinator's).
+    public static func benchmark(
+        trials: Int, batchSize: Int = 256, directory: String? = nil, durability: Durability = .osCrashSafe
+    ) throws -> StoreBenchmark {
         precondition(
             trials > 0 && batchSize > 0, "benchmark needs trials > 0 and batchSize > 0, got \(trials), \(batchSize)")
         let folder = URL(fileURLWithPath: directory ?? NSTemporaryDirectory())
             .appendingPathComponent("crossrec-store-benchmark-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try SweepStore.open(folder.appendingPathComponent("store.sqlite").path)
+        let store = try SweepStore.open(folder.appendingPathComponent("store.sqlite").path, durability: durability)
         defer { try? store.close() }
 
         let fingerprint = "benchmark"
@@ -71,7 +77,7 @@ extension SweepStore {
         let tenth = max(1, batchSeconds.count / 10)
         let recording = batchSeconds.reduce(0, +)
         return StoreBenchmark(
-            trials: trials, batchSize: batchSize, registrationSeconds: seconds(registration),
+            trials: trials, batchSize: batchSize, durability: durability, registrationSeconds: seconds(registration),
             recordingSeconds: recording, trialsPerSecond: Double(trials) / recording,
             cpuTrialsPerSecond: Double(trials) / cpuSeconds,
             firstTenthTrialsPerSecond: rate(0..<tenth),

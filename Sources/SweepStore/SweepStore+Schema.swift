@@ -161,9 +161,13 @@ extension SweepStore {
 
     /// Opens the coordinator's connection: creates the folder and the file if needed, refuses
     /// files that are not crossrec stores *before* changing anything in them, switches the file
-    /// to WAL with `synchronous = NORMAL` (GRDB's `.wal` journal mode) and migrates the schema.
-    static func openForWriting(_ path: String) throws -> DatabaseQueue {
+    /// to WAL (GRDB's `.wal` journal mode), sets `synchronous` from `durability` and migrates the
+    /// schema. Then syncs the folders it created and the store's folder, so that with
+    /// `.osCrashSafe` the store exists after a power loss once `open` has returned.
+    static func openForWriting(_ path: String, durability: Durability) throws -> DatabaseQueue {
         let fileManager = FileManager.default
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var createdFolders: [URL] = []
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
             if isDirectory.boolValue { throw SweepStoreError.cannotOpen(path: path, reason: "it is a folder") }
@@ -174,7 +178,7 @@ extension SweepStore {
             try mapOpenErrors(path) { try probe.read { try checkIdentity($0, path: path, allowEmpty: true) } }
             try probe.close()
         } else {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            createdFolders = missingFolders(folder)
             do {
                 try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
             } catch {
@@ -194,11 +198,31 @@ extension SweepStore {
             try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         let queue = try mapOpenErrors(path) { try DatabaseQueue(path: path, configuration: configuration) }
+        // Set here, not in `prepareDatabase`: GRDB's `.wal` setup runs after `prepareDatabase` and
+        // sets `synchronous = NORMAL`. Read back, so a GRDB change cannot weaken it unnoticed.
+        try mapOpenErrors(path) {
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(durability.synchronous)")
+                // macOS only (a no-op on Linux): there fsync does not flush the drive's cache.
+                try db.execute(sql: "PRAGMA fullfsync = \(durability == .osCrashSafe ? "ON" : "OFF")")
+                let level = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+                guard level == durability.synchronousLevel else {
+                    let kept = level.map(String.init) ?? "?"
+                    throw SweepStoreError.cannotOpen(
+                        path: path, reason: "SQLite kept synchronous = \(kept) instead of \(durability.synchronous)")
+                }
+            }
+        }
         let migrator = migrator
         try mapOpenErrors(path) {
             if try queue.read({ try migrator.hasBeenSuperseded($0) }) { throw SweepStoreError.newerSchema(path: path) }
             try migrator.migrate(queue)
         }
+        // SQLite fsyncs a folder only at the first sync of a journal or WAL it created, never for
+        // the database file itself (its entry becomes durable only because the journal is in the
+        // same folder): sync the folder here, and the parent of each folder created above.
+        for created in createdFolders { try syncFolder(created.deletingLastPathComponent().path, for: path) }
+        try syncFolder(folder.path, for: path)
         return queue
     }
 
@@ -234,7 +258,13 @@ extension SweepStore {
         if applicationID == Self.applicationID { return }
         let tables = try String.fetchAll(
             db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        if applicationID == 0 && tables.isEmpty {
+        // GRDB's migrator creates `grdb_migrations` in a transaction of its own, before v1's: a
+        // coordinator killed, or a machine that lost power, between the two leaves just that table,
+        // empty. It is still an empty store, not someone else's database.
+        let interruptedCreation =
+            try tables == ["grdb_migrations"]
+            && (Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") ?? 0) == 0
+        if applicationID == 0 && (tables.isEmpty || interruptedCreation) {
             if allowEmpty { return }
             throw SweepStoreError.notAStore(
                 path: path, reason: "an empty SQLite database: no coordinator has written it")

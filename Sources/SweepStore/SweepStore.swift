@@ -17,14 +17,28 @@ import GRDB
 ///   at the same time as it writes; the readers that matter (`crossrec leaderboard`, status
 ///   views) live in other processes and get WAL's concurrency from the file, not from the pool.
 ///   A queue also means every read the coordinator does sees its own latest writes.
-/// - Durability: WAL with `synchronous = NORMAL`. A committed transaction is in the WAL file
-///   before `apply` returns, so it survives the process being killed (the kernel keeps written
-///   pages); it is *not* fsynced at each commit, so a power loss or kernel crash may lose the
-///   last transactions (never corrupting the file). That is the right trade for a sweep: a lost
-///   trial result is re-run; an fsync per flush would cost more than the trials.
+/// - Durability: WAL with `synchronous = FULL` (`Durability.osCrashSafe`, the default; see
+///   `SweepStore+Durability.swift`). What a crash keeps is decided by whether the call that
+///   committed returned (`apply`, `write`, `registerSweep`, `nextLeaseEpoch`; `open` for the
+///   store's creation):
+///   - Process killed (SIGKILL, a crash of the coordinator): every transaction whose call
+///     returned survives, since it is in the WAL file and the kernel keeps written pages.
+///   - OS crash, kernel panic or power loss: every transaction whose call returned survives too,
+///     since each commit fsyncs the WAL before returning, and `open` fsyncs the folders it
+///     created and the store's folder, so a new store and its WAL keep their directory entries.
+///     This assumes a disk that honours fsync (no volatile write cache that lies about it).
+///   - Either way, a transaction that had not returned is absent as a whole or, if the crash came
+///     after its fsync, present as a whole: never in part. The file is never left empty or
+///     damaged. Commands a caller still buffers (the coordinator batches them) are not in the
+///     store: tell no one a result is recorded before the `apply` holding it has returned.
+///   With `Durability.processCrashSafe` (`synchronous = NORMAL`) only the SIGKILL guarantee holds:
+///   the WAL is fsynced only at checkpoints, so an OS crash may lose everything since the last
+///   one, the registration included (a store reported after such a crash was an empty 4 KB file).
+///   Tests: `PowerLossTests` (a simulated OS crash), `SigkillTests`, `CrashSafetyTests`.
 /// - Cost: each command is a handful of primary-key lookups and index updates, O(log n) in the
-///   store size; batch commands (the runtime flushes every N ms or N commands) so each
-///   transaction commits hundreds of them. See `benchmark(trials:batchSize:)`.
+///   store size, and each transaction one fsync of the WAL; batch commands (the runtime flushes
+///   every N ms or N commands) so each transaction commits hundreds of them. See
+///   `benchmark(trials:batchSize:directory:durability:)`.
 public final class SweepStore {
     /// How a store is opened.
     public enum Access: Sendable, Hashable {
@@ -46,22 +60,27 @@ public final class SweepStore {
     /// Read-write creates missing folders and the file, refuses a file that is not a crossrec
     /// store before changing anything in it, and upgrades an older schema. Read-only requires
     /// an existing, up-to-date store.
-    /// - Parameter clock: the time stamped on rows; a transaction stamps all its rows with one
-    ///   reading taken when it begins.
+    /// - Parameters:
+    ///   - durability: what a returned write survives (read-write only); keep the default.
+    ///   - clock: the time stamped on rows; a transaction stamps all its rows with one reading
+    ///     taken when it begins.
     /// - Throws: `SweepStoreError` naming the path and what to do.
-    public init(path: String, access: Access = .readWrite, clock: @escaping () -> Date = Date.init) throws {
+    public init(
+        path: String, access: Access = .readWrite, durability: Durability = .osCrashSafe,
+        clock: @escaping () -> Date = Date.init
+    ) throws {
         self.path = path
         self.access = access
         self.clock = clock
         switch access {
-        case .readWrite: database = try Self.openForWriting(path)
+        case .readWrite: database = try Self.openForWriting(path, durability: durability)
         case .readOnly: database = try Self.openForReading(path)
         }
     }
 
     /// Opens (creating if needed) the store at `path` for the coordinator.
-    public static func open(_ path: String) throws -> SweepStore {
-        try SweepStore(path: path, access: .readWrite)
+    public static func open(_ path: String, durability: Durability = .osCrashSafe) throws -> SweepStore {
+        try SweepStore(path: path, access: .readWrite, durability: durability)
     }
 
     /// Opens the existing store at `path` for reading while a coordinator may be writing it.

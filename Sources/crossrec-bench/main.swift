@@ -19,6 +19,8 @@ let usage = """
            crossrec-bench sweep [--trials 1000,10000,100000] [--workers 2,16] [--no-optuna] [--no-ray] [--output FILE]
            crossrec-bench models [--data ../shared/data/ml-100k] [--seeds 0,1,2,3,4] [--no-tuned] [--no-peers] [--output FILE]
            crossrec-bench text [--words ../shared/testdata/snowball-english/voc.txt] [--repetitions 5] [--output FILE]
+           crossrec-bench store [--commands 100000] [--batches 10,50,200,1000] [--repetitions 3] [--directory /tmp]
+                                [--output FILE]
       data   parse throughput (MB/s) and resident bytes per interaction of the MovieLens loader on
              generated files in the 100K, 1M/10M and CSV rating layouts (targets: ≥150 MB/s, ≤24 B)
       models biased MF (Surprise defaults, and tuned on validation splits of u*.base) and baseline RMSE on
@@ -27,6 +29,10 @@ let usage = """
              (--no-peers skips them): the issue #3 goal figures with fit times
       text   words per second of the Snowball English stemmer (against Python snowballstemmer in the same
              run when importable, outputs compared), and documents per second of the text analyzer
+      store  commands per second the sweep store records (a lease and a result per trial) with
+             synchronous = NORMAL and FULL (the coordinator's: survives power loss, one fsync per commit), for
+             several commands per commit (medians of --repetitions runs), and the fewest per commit that keep
+             5,000 trials/s; --directory on the disk where stores live (never a tmpfs)
       sweep  noop trials per second through `crossrec sweep run` (1k–100k trials, 2 and 16 workers),
              coordinator peak memory, and 64 × 50 ms sleep trials on 2 workers against the ideal 1.6 s
     """
@@ -72,6 +78,22 @@ do {
             wordFile: option("--words") ?? "../shared/testdata/snowball-english/voc.txt", repetitions: repetitions)
         let report = try benchmark.run()
         try BenchmarkSupport.emit(report, output: option("--output"))
+    case "store":
+        guard let commands = Int(option("--commands") ?? "100000"), commands >= 2 else {
+            fail("--commands needs an integer ≥ 2")
+        }
+        let batchTexts = (option("--batches") ?? "10,50,200,1000").split(separator: ",")
+        let batches = batchTexts.compactMap { Int($0) }
+        guard !batches.isEmpty, batches.count == batchTexts.count, batches.allSatisfy({ $0 >= 2 && $0 % 2 == 0 }) else {
+            fail("--batches needs a comma-separated list of even integers ≥ 2 (commands per commit, 2 per trial)")
+        }
+        guard let repetitions = Int(option("--repetitions") ?? "3"), repetitions > 0 else {
+            fail("--repetitions needs a positive integer")
+        }
+        let benchmark = StoreDurabilityBenchmark(
+            commands: commands, batchCommands: batches, directory: option("--directory") ?? NSTemporaryDirectory(),
+            repetitions: repetitions)
+        try BenchmarkSupport.emit(try benchmark.run(), output: option("--output"))
     case "_load-child":
         guard arguments.count >= 3, let repetitions = Int(arguments[2]) else { fail("_load-child FOLDER REPETITIONS") }
         try DataLoadBenchmark.loadChild(folder: arguments[1], repetitions: repetitions)

@@ -8,10 +8,11 @@ import Testing
 @Suite(.serialized) struct StoreBenchmarkTests {
     @Test(
         .enabled(if: ProcessInfo.processInfo.environment["CROSSREC_STORE_BENCHMARK"] != nil),
-        arguments: [1_000, 10_000, 100_000])
-    func recordNoopTrials(trials: Int) throws {
-        let result = try SweepStore.benchmark(trials: trials, batchSize: 256)
+        arguments: [1_000, 10_000, 100_000], SweepStore.Durability.allCases)
+    func recordNoopTrials(trials: Int, durability: SweepStore.Durability) throws {
+        let result = try SweepStore.benchmark(trials: trials, batchSize: 256, durability: durability)
         print("SweepStore.benchmark: \(result)")
         #expect(result.trials == trials)
+        #expect(result.durability == durability)
     }
 }

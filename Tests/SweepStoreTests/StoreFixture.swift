@@ -94,9 +94,9 @@ struct StoreFixture {
 
     let folder: URL
 
-    init() throws {
-        folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("crossrec-store-tests-\(UUID().uuidString)")
+    /// - Parameter base: where to make the folder (default: the system temp folder).
+    init(in base: URL = FileManager.default.temporaryDirectory) throws {
+        folder = base.appendingPathComponent("crossrec-store-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
@@ -135,9 +135,10 @@ struct StoreFixture {
 
     /// Opens a store at `path` and registers a sweep named `name` with `trials`.
     static func registered(
-        _ path: String, name: String = "mf-grid", trials: [(id: TrialID, config: TrialConfig)]
+        _ path: String, name: String = "mf-grid", trials: [(id: TrialID, config: TrialConfig)],
+        durability: SweepStore.Durability = .osCrashSafe
     ) throws -> (SweepStore, SweepID) {
-        let store = try SweepStore.open(path)
+        let store = try SweepStore.open(path, durability: durability)
         let registration = try store.registerSweep(
             name: name, specJSON: #"{"name":"\#(name)"}"#, datasetFingerprint: fingerprint, codeVersion: "test-1",
             trials: trials)
