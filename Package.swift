@@ -93,7 +93,7 @@ let package = Package(
         // SweepStore: the store benchmark (NORMAL against FULL) calls it directly.
         .executableTarget(
             name: "crossrec-bench",
-            dependencies: ["RecData", "RecEval", "RecModels", "RecText", "SweepRuntime", "SweepStore"],
+            dependencies: ["RecData", "RecEval", "RecModels", "RecText", "Sweep", "SweepWire", "SweepRuntime", "SweepStore"],
             swiftSettings: strict),
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),

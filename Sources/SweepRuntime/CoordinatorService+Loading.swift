@@ -1,7 +1,7 @@
 import Foundation
 public import Sweep
 public import SweepStore
-public import SweepWire
+import SweepWire
 
 // Registering the sweep in the store and building the core's snapshot from the store and the
 // sweep file; the leaderboard from the store.

@@ -195,18 +195,9 @@ public final class CoordinatorService {
             // Nothing left to run: an earlier life finished the sweep (it may have died before its
             // `shutdown` reached the workers). Answer whoever shows up within a liveness period
             // with `shutdown`, so its workers exit instead of waiting for a coordinator forever.
-            let farewellEnds = ContinuousClock.now + options.heartbeatInterval * options.livenessMisses
-            var events: [CoordinatorEvent] = []
-            while ContinuousClock.now < farewellEnds {
-                events.removeAll(keepingCapacity: true)
-                if try socket.poll(timeout: min(.milliseconds(100), farewellEnds - ContinuousClock.now)) {
-                    for message in try socket.receiveQueued(limit: options.maxMessagesPerRound) {
-                        decode(message, into: &events)
-                    }
-                }
-                if !events.isEmpty { try execute(core.handle(events, now: now())) }
-                if shutdown.isRequested { break }
-            }
+            try farewell(
+                for: options.heartbeatInterval * options.livenessMisses, untilWorkersLeft: false, core: &core,
+                execute: execute, socket: socket, now: now)
         }
         let residentAtLoopStart = ResidentMemory.bytes()
         if options.verbose {
@@ -242,8 +233,12 @@ public final class CoordinatorService {
             }
             if !events.isEmpty { try execute(core.handle(events, now: now())) }
         }
-        // The last frames (shutdown to every worker) were only queued: give them time to leave,
-        // so workers exit at once instead of waiting to notice the coordinator is gone.
+        // Workers say goodbye within milliseconds of their `shutdown`; one that was reconnecting
+        // when the sweep ended hears `shutdown` if it speaks up within a heartbeat interval.
+        try farewell(
+            for: options.heartbeatInterval, untilWorkersLeft: true, core: &core, execute: execute, socket: socket, now: now)
+        // The last frames were only queued: give them time to leave, so workers exit at once
+        // instead of waiting to notice the coordinator is gone.
         lingerOnClose = .milliseconds(500)
         let residentAtLoopEnd = ResidentMemory.bytes()
         let loopDuration = ContinuousClock.now - loopStart
@@ -258,6 +253,27 @@ public final class CoordinatorService {
             residentBytesAtLoopEnd: residentAtLoopEnd, loopDuration: loopDuration, commits: writer.batches,
             commitSeconds: writer.commitSeconds, longestCommitSeconds: writer.longestCommitSeconds,
             droppedSends: socket.droppedSends)
+    }
+
+    /// After the sweep: keeps answering for up to `duration` (the finished core answers every
+    /// message with `shutdown`), or, with `untilWorkersLeft`, only until every registered worker
+    /// has said goodbye or been lost.
+    private func farewell(
+        for duration: Duration, untilWorkersLeft: Bool, core: inout CoordinatorCore,
+        execute: ([CoordinatorAction]) throws -> Void, socket: CoordinatorSocket, now: () -> ProtocolInstant
+    ) throws {
+        let ends = ContinuousClock.now + duration
+        var events: [CoordinatorEvent] = []
+        while ContinuousClock.now < ends, !shutdown.isRequested {
+            if untilWorkersLeft && core.workerStatuses.isEmpty { return }
+            events.removeAll(keepingCapacity: true)
+            if try socket.poll(timeout: min(.milliseconds(20), ends - ContinuousClock.now)) {
+                for message in try socket.receiveQueued(limit: options.maxMessagesPerRound) {
+                    decode(message, into: &events)
+                }
+            }
+            if !events.isEmpty { try execute(core.handle(events, now: now())) }
+        }
     }
 
     /// One received multipart message as core events: routing id, then 1…`maxMessagesPerBatch`

@@ -11,7 +11,11 @@ extension CoordinatorCore {
             log(.debug, "dropped \(message.kind) from \(peer): the store is not loaded yet")
             return
         case .finished:
-            if case .goodbye = message { return }
+            if case .goodbye = message {
+                // Forgotten without a record: the sweep's store is closed for business.
+                if let name = workerByConnection.removeValue(forKey: peer.connection) { workers[name] = nil }
+                return
+            }
             if tally.note("messages after the sweep ended", source: peer.connection.rawValue, now: now) {
                 send(peer.connection, .shutdown)
             }

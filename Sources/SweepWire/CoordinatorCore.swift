@@ -58,7 +58,9 @@ public import Sweep
 /// - **Shutdown.** `shutdownRequested` stops leasing, sends `shutdown` to every worker and waits
 ///   up to `drainTimeout` for running attempts; at the deadline it cancels and returns the rest.
 ///   Then `sweepFinished`. The sweep also finishes, with `shutdown` to every worker, as soon as
-///   every trial is finished or failed for good.
+///   every trial is finished or failed for good. Afterwards every message is answered with
+///   `shutdown` (once per connection and reporting window), nothing is persisted, and a goodbye
+///   removes its worker from `workerStatuses` (so a shell can tell when all have left).
 /// - **Timers** (liveness, lease timeouts, the re-attach grace, heartbeats, the drain deadline,
 ///   rejection summaries) are acted on only on `.tick`; the core asks for ticks with
 ///   `scheduleWakeUp`.

@@ -19,6 +19,9 @@ let usage = """
            crossrec-bench sweep [--trials 1000,10000,100000] [--workers 2,16] [--no-optuna] [--no-ray] [--output FILE]
            crossrec-bench models [--data ../shared/data/ml-100k] [--seeds 0,1,2,3,4] [--no-tuned] [--no-peers] [--output FILE]
            crossrec-bench text [--words ../shared/testdata/snowball-english/voc.txt] [--repetitions 5] [--output FILE]
+           crossrec-bench faults [--kill-trials 30000] [--coordinator-kills 20] [--worker-kills 4]
+                                 [--flood-trials 100000] [--hellos 10000] [--hello-seconds 10]
+                                 [--garbage-frames 2000000] [--seed 1] [--output FILE]
            crossrec-bench store [--commands 100000] [--batches 10,50,200,1000] [--repetitions 3] [--directory /tmp]
                                 [--output FILE]
       data   parse throughput (MB/s) and resident bytes per interaction of the MovieLens loader on
@@ -33,6 +36,10 @@ let usage = """
              synchronous = NORMAL and FULL (the coordinator's: survives power loss, one fsync per commit), for
              several commands per commit (medians of --repetitions runs), and the fewest per commit that keep
              5,000 trials/s; --directory on the disk where stores live (never a tmpfs)
+      faults the coordinator and workers as processes under faults: coordinator kills at random moments of a
+             noop sweep with immediate restarts, worker kills, a hello flood, a garbage flood and an impersonator;
+             trials lost and counted twice, forged results accepted, leaderboards against clean runs, peak
+             coordinator memory, the longest time without a recorded result during the floods (goals in the JSON)
       sweep  noop trials per second through `crossrec sweep run` (1k–100k trials, 2 and 16 workers),
              coordinator peak memory, and 64 × 50 ms sleep trials on 2 workers against the ideal 1.6 s
     """
@@ -78,6 +85,24 @@ do {
             wordFile: option("--words") ?? "../shared/testdata/snowball-english/voc.txt", repetitions: repetitions)
         let report = try benchmark.run()
         try BenchmarkSupport.emit(report, output: option("--output"))
+    case "faults":
+        func count(_ name: String, _ fallback: Int) -> Int {
+            guard let value = Int(option(name) ?? String(fallback)), value >= 0 else { fail("\(name) needs a non-negative integer") }
+            return value
+        }
+        var benchmark = FaultBenchmark()
+        benchmark.killTrials = max(100, count("--kill-trials", benchmark.killTrials))
+        benchmark.coordinatorKills = count("--coordinator-kills", benchmark.coordinatorKills)
+        benchmark.workerKills = count("--worker-kills", benchmark.workerKills)
+        benchmark.floodTrials = max(100, count("--flood-trials", benchmark.floodTrials))
+        benchmark.hellos = count("--hellos", benchmark.hellos)
+        benchmark.garbageFrames = count("--garbage-frames", benchmark.garbageFrames)
+        benchmark.seed = UInt64(count("--seed", Int(benchmark.seed)))
+        guard let seconds = Double(option("--hello-seconds") ?? "10"), seconds > 0 else { fail("--hello-seconds needs a positive number") }
+        benchmark.helloSeconds = seconds
+        let report = try benchmark.run()
+        try BenchmarkSupport.emit(report, output: option("--output"))
+        if !report.goalsMet { exit(1) }
     case "store":
         guard let commands = Int(option("--commands") ?? "100000"), commands >= 2 else {
             fail("--commands needs an integer ≥ 2")
