@@ -121,7 +121,10 @@ let package = Package(
         // Yams: the cluster files tests read the Kubernetes manifests.
         .testTarget(
             name: "CrossrecCLITests",
-            dependencies: ["crossrec", "RecData", "Sweep", "SweepStore", "ZeroMQ", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "crossrec", "RecData", "Sweep", "SweepStore", "SweepWire", "SweepRuntime", "ZeroMQ",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
     ],
