@@ -107,11 +107,15 @@ struct SweepIntegrationTests {
         let stranger = try Background(
             ["worker", "--connect", endpoint, "--id", "stranger", "--server-key", "keys/coordinator.pub", "--curve-key", "keys/stranger.key"],
             in: folder, log: "stranger.log")
-        Thread.sleep(forTimeInterval: 2)
-        #expect(Self.finishedCount(folder.file("s.sqlite")) == 0, "a refused worker ran trials")
-        // The refused worker says why, and what to do, instead of only "coordinator lost".
-        #expect(stranger.log.contains("refused this worker's CURVE key (keys/stranger.key"), "\(stranger.log)")
+        // The refused worker says why, and what to do, instead of only "coordinator lost"; the
+        // coordinator logs the refused key too (with its fingerprint and address).
+        #expect(
+            eventually(.seconds(20)) { stranger.log.contains("refused this worker's CURVE key (keys/stranger.key") },
+            "\(stranger.log)")
         #expect(stranger.log.contains("--allow"))
+        #expect(eventually(.seconds(20)) { coordinator.log.contains("refused a CURVE handshake: key ") }, "\(coordinator.log)")
+        #expect(coordinator.log.contains("from 127.0.0.1"))
+        #expect(Self.finishedCount(folder.file("s.sqlite")) == 0, "a refused worker ran trials")
         #expect(coordinator.process.isRunning)
         let good = try Background(
             ["worker", "--connect", endpoint, "--id", "good", "--server-key", "keys/coordinator.pub", "--curve-key", "keys/good.key"],
@@ -145,7 +149,8 @@ struct SweepIntegrationTests {
             _ = try socket.send([0x01, 0x01] + Array("{\"hello\":{}}".utf8))  // a plausible but malformed hello
             socket.close()
         }
-        Thread.sleep(forTimeInterval: 0.5)
+        // Wait until the coordinator has refused some of it, then check it is still serving.
+        #expect(eventually(.seconds(20)) { coordinator.log.contains("refused connection") }, "\(coordinator.log)")
         #expect(coordinator.process.isRunning, "coordinator died: \(coordinator.log)")
         let worker = try Background(["worker", "--connect", endpoint, "--id", "honest"], in: folder, log: "w.log")
         #expect(coordinator.wait(timeout: .seconds(30)), "\(coordinator.log)")

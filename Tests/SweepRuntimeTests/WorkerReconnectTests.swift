@@ -109,13 +109,13 @@ struct WorkerReconnectTests {
         }
         thread.start()
 
-        // 3 s at one reconnect per 300 ms is about 10 connections; the stalled worker made 1–3.
-        Thread.sleep(forTimeInterval: 3)
-        let connections = listener.connections
+        // One reconnect per 300 ms makes 5 connections in about 1.5 s; the stalled worker made 1–3
+        // in 2.3 s and then none at all.
+        let reconnected = eventually(.seconds(10)) { listener.connections >= 5 }
         shutdown.request()
         let exit = outcome.wait(timeout: 10)
 
-        #expect(connections >= 5, "only \(connections) connection(s) in 3 s: the worker stopped checking liveness")
+        #expect(reconnected, "only \(listener.connections) connection(s) in 10 s: the worker stopped checking liveness")
         switch exit {
         case nil: Issue.record("the worker did not exit within 10 s of a shutdown request")
         case .failure(let error): Issue.record("the worker failed: \(error)")
@@ -137,7 +137,8 @@ struct WorkerReconnectTests {
             outcome.set(Result { _ = try WorkerService(options: options, shutdown: shutdown).run() })
         }
         thread.start()
-        Thread.sleep(forTimeInterval: 0.5)  // let it connect, say hello and go to sleep in its poll
+        // Let it connect and say hello; then it sleeps in its poll, with nothing to wake it for 60 s.
+        #expect(eventually(.seconds(10)) { listener.connections >= 1 })
         shutdown.request()
         switch outcome.wait(timeout: 15) {
         case nil: Issue.record("the worker slept through the shutdown request (still running 15 s later)")
@@ -145,4 +146,14 @@ struct WorkerReconnectTests {
         case .success: break
         }
     }
+}
+
+/// Polls `condition` every 10 ms until it holds or `timeout` passes.
+func eventually(_ timeout: Duration, _ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        Thread.sleep(forTimeInterval: 0.01)
+    }
+    return condition()
 }
