@@ -10,10 +10,11 @@ import SweepWire
 ///   `coordinatorKills` times at random moments (seeded: when the recorded results pass random
 ///   fractions of the sweep) and restarted at once on the same store and port; workers are
 ///   SIGKILLed and restarted `workerKills` times too.
-/// - **Floods**: a sweep of `floodTrials` noop trials on 2 workers while, from 5% of the sweep,
-///   `hellos` connections each send a valid hello and vanish (over `helloSeconds`), one peer sends
+/// - **Floods**: a sweep of `floodTrials` 1 ms `sleep` trials on 2 workers (long enough to outlast
+///   the floods) while, from 5% of the sweep, `hellos` connections each send a valid hello and
+///   vanish (over `helloSeconds`, at most `helloConnectionsOpen` open at once), one peer sends
 ///   `garbageFrames` random frames without ever reading, and at 50% an impersonator claims worker
-///   w1 with its current leases and results whose `score` (noop's, in [0, 1)) is 2.
+///   w1 with its current leases and results whose `score` (in [0, 1) for real trials) is 2.
 ///
 /// Each faulty sweep is compared with a clean `crossrec sweep run` of the same file. Reported,
 /// with their goals: trials lost (0), trials counted twice (0), forged results accepted (0),
@@ -23,9 +24,11 @@ struct FaultBenchmark {
     var killTrials = 30_000
     var coordinatorKills = 20
     var workerKills = 4
-    var floodTrials = 100_000
+    var floodTrials = 30_000
     var hellos = 10_000
     var helloSeconds = 10.0
+    /// Flood connections open at the same time (the oldest is closed silently when a new one opens).
+    var helloConnectionsOpen = 200
     var garbageFrames = 2_000_000
     var seed: UInt64 = 1
 
@@ -45,6 +48,7 @@ struct FaultBenchmark {
         var trials: Int
         var hellosSent: Int
         var helloFloodSeconds: Double
+        var helloConnectionsOpenAtOnce: Int
         var garbageFramesSent: Int
         var impersonatorWelcomed: Bool
         var impersonatorTickets: Int
@@ -98,7 +102,7 @@ struct FaultBenchmark {
     private func killPhase(_ crossrec: String, root: String, random: inout SplitMix) throws -> KillPhase {
         let folder = root + "/kills"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let file = try writeSweep(name: "faults-kills", trials: killTrials, folder: folder)
+        let file = try writeSweep(name: "faults-kills", trials: killTrials, folder: folder, model: "noop: {}")
         let clean = try cleanLeaderboard(crossrec, file: file, folder: folder)
         note("kills: clean run done; now \(coordinatorKills) coordinator and \(workerKills) worker kills")
 
@@ -138,7 +142,7 @@ struct FaultBenchmark {
     private func floodPhase(_ crossrec: String, root: String) throws -> FloodPhase {
         let folder = root + "/floods"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let file = try writeSweep(name: "faults-floods", trials: floodTrials, folder: folder)
+        let file = try writeSweep(name: "faults-floods", trials: floodTrials, folder: folder, model: "sleep: {seconds: 0.001}")
         let clean = try cleanLeaderboard(crossrec, file: file, folder: folder)
         note("floods: clean run done; now \(hellos) hellos, \(garbageFrames) garbage frames and an impersonator")
 
@@ -152,7 +156,10 @@ struct FaultBenchmark {
         let hellos = self.hellos
         let helloSeconds = self.helloSeconds
         let garbageFrames = self.garbageFrames
-        let helloFlood = Background { try HostilePeer.helloFlood(endpoint: endpoint, count: hellos, within: .seconds(helloSeconds)) }
+        let openAtOnce = helloConnectionsOpen
+        let helloFlood = Background {
+            try HostilePeer.helloFlood(endpoint: endpoint, count: hellos, within: .seconds(helloSeconds), openAtOnce: openAtOnce)
+        }
         let garbageFlood = Background { try HostilePeer.garbageFlood(endpoint: endpoint, frames: garbageFrames) }
         try waitUntil(timeout: 300, "50% of the results") { (try? reader.finished()) ?? 0 >= floodTrials / 2 }
         let tickets = try reader.runningTickets(of: "w1")
@@ -172,7 +179,8 @@ struct FaultBenchmark {
         let logLines = (try? String(contentsOfFile: folder + "/coordinator.log", encoding: .utf8))?.split(separator: "\n").count ?? 0
         note("floods: done in \(String(format: "%.1f", seconds)) s; longest gap \(String(format: "%.2f", gap)) s")
         return FloodPhase(
-            trials: floodTrials, hellosSent: hellosSent, helloFloodSeconds: helloSeconds, garbageFramesSent: garbageSent,
+            trials: floodTrials, hellosSent: hellosSent, helloFloodSeconds: helloSeconds,
+            helloConnectionsOpenAtOnce: helloConnectionsOpen, garbageFramesSent: garbageSent,
             impersonatorWelcomed: impersonation.welcomed, impersonatorTickets: tickets.count,
             forgedResultsAccepted: forged, trialsLost: counts.lost, trialsCountedTwice: counts.twice,
             leaderboardEqualsCleanRun: output == clean, peakCoordinatorResidentBytes: peak,
@@ -181,7 +189,7 @@ struct FaultBenchmark {
 
     // MARK: Pieces
 
-    private func writeSweep(name: String, trials: Int, folder: String) throws -> String {
+    private func writeSweep(name: String, trials: Int, folder: String, model: String) throws -> String {
         let file = "\(folder)/\(name).yaml"
         let seeds = (1...trials).map(String.init).joined(separator: ", ")
         try """
@@ -190,7 +198,7 @@ struct FaultBenchmark {
               synthetic: {users: 50, movies: 20, news: 20}
             metric: {primary: score, direction: maximize}
             models:
-              noop: {}
+              \(model)
             seeds: [\(seeds)]
             timeout: 60s
             """.write(toFile: file, atomically: true, encoding: .utf8)

@@ -20,8 +20,8 @@ let usage = """
            crossrec-bench models [--data ../shared/data/ml-100k] [--seeds 0,1,2,3,4] [--no-tuned] [--no-peers] [--output FILE]
            crossrec-bench text [--words ../shared/testdata/snowball-english/voc.txt] [--repetitions 5] [--output FILE]
            crossrec-bench faults [--kill-trials 30000] [--coordinator-kills 20] [--worker-kills 4]
-                                 [--flood-trials 100000] [--hellos 10000] [--hello-seconds 10]
-                                 [--garbage-frames 2000000] [--seed 1] [--output FILE]
+                                 [--flood-trials 30000] [--hellos 10000] [--hello-seconds 10]
+                                 [--open-connections 200] [--garbage-frames 2000000] [--seed 1] [--output FILE]
            crossrec-bench store [--commands 100000] [--batches 10,50,200,1000] [--repetitions 3] [--directory /tmp]
                                 [--output FILE]
       data   parse throughput (MB/s) and resident bytes per interaction of the MovieLens loader on
@@ -97,6 +97,7 @@ do {
         benchmark.floodTrials = max(100, count("--flood-trials", benchmark.floodTrials))
         benchmark.hellos = count("--hellos", benchmark.hellos)
         benchmark.garbageFrames = count("--garbage-frames", benchmark.garbageFrames)
+        benchmark.helloConnectionsOpen = max(1, count("--open-connections", benchmark.helloConnectionsOpen))
         benchmark.seed = UInt64(count("--seed", Int(benchmark.seed)))
         guard let seconds = Double(option("--hello-seconds") ?? "10"), seconds > 0 else { fail("--hello-seconds needs a positive number") }
         benchmark.helloSeconds = seconds
