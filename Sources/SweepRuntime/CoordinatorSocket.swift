@@ -36,8 +36,14 @@ final class CoordinatorSocket {
         try router.setReceiveHWM(options.highWaterMark)
         try router.setHeartbeatInterval(options.heartbeatInterval)
         try router.setHeartbeatTimeout(options.heartbeatInterval * options.livenessMisses)
-        let parsed = try? BindEndpoint(parsing: options.bind)
-        if parsed?.isIPv6 == true { try router.setIPv6(true) }
+        let parsed: BindEndpoint
+        do {
+            parsed = try BindEndpoint(parsing: options.bind)
+        } catch {
+            context.shutdown()
+            throw RuntimeError("cannot bind \(options.bind): \(error)")
+        }
+        if parsed.isIPv6 { try router.setIPv6(true) }
         var authenticator: ZAPAuthenticator.BackgroundHandler?
         if let keyFile = options.keyFile {
             guard let allowList = options.allowList else {
@@ -53,7 +59,7 @@ final class CoordinatorSocket {
             try router.makeCurveServer(keyPair: try CurveKeyFiles.loadKeyPair(path: keyFile))
         }
         do {
-            try router.bind(parsed?.zmqEndpoint ?? options.bind)
+            try router.bind(parsed.zmqEndpoint)
         } catch {
             authenticator?.stop()
             context.shutdown()

@@ -66,7 +66,8 @@ public final class WorkerService {
         try completions.setLinger(.zero)
         try completions.bind(doneEndpoint)
         // A signal wakes the loop at once: an empty frame on the completion endpoint (ignored as a
-        // message), sent from a socket of its own on the signal's thread.
+        // message), sent from a socket of its own on the signal's thread. Best effort by design:
+        // if it fails, the loop still sees the request within its poll cap (100 ms).
         shutdown.onRequest { [context] in
             guard let push = try? context.socket(.push) else { return }
             defer { push.close() }

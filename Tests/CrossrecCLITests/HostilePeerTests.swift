@@ -240,4 +240,21 @@ struct HostilePeerTests {
             #expect(text.components(separatedBy: "reattach").count <= 2, "\(log): \(text.suffix(1000))")
         }
     }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/if_inet6"), "needs IPv6"))
+    func aCoordinatorOnTheIPv6LoopbackServesWorkers() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("sweep.yaml", Self.sweep(name: "ipv6", trials: 3, seconds: 0.01))
+        let coordinator = try Background(
+            ["coordinator", "sweep.yaml", "--bind", "tcp://[::1]:0", "--store", "s.sqlite", "--endpoint-file", "ep"],
+            in: folder, log: "coordinator.log")
+        #expect(eventually(.seconds(20)) { FileManager.default.fileExists(atPath: folder.file("ep")) }, "\(coordinator.log)")
+        let endpoint = try String(contentsOfFile: folder.file("ep"), encoding: .utf8)
+        #expect(endpoint.hasPrefix("tcp://[::1]:"), "\(endpoint)")
+        let worker = try Background(["worker", "--connect", endpoint, "--id", "w6"], in: folder, log: "w.log")
+        #expect(coordinator.wait(timeout: .seconds(30)), "\(coordinator.log)")
+        #expect(coordinator.process.terminationStatus == 0, "\(coordinator.log)")
+        worker.wait(timeout: .seconds(10))
+        try Self.checkOutcome(folder, trials: 3, "ipv6")
+    }
 }
