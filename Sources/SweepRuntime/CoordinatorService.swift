@@ -274,6 +274,13 @@ public final class CoordinatorService {
             }
             if !events.isEmpty { try execute(core.handle(events, now: now())) }
         }
+        let staying = core.workerStatuses
+        if untilWorkersLeft, !staying.isEmpty {
+            log.log(
+                .info,
+                "\(staying.count) worker(s) did not say goodbye within \(duration): "
+                    + staying.prefix(8).map(\.id.rawValue).joined(separator: ", "))
+        }
     }
 
     /// One received multipart message as core events: routing id, then 1…`maxMessagesPerBatch`

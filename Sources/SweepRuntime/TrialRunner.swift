@@ -1,5 +1,5 @@
 import Foundation
-public import RecData
+import RecData
 import RecEval
 import RecModels
 public import Sweep

@@ -68,8 +68,8 @@ public final class WorkerService {
         // A signal wakes the loop at once: an empty frame on the completion endpoint (ignored as a
         // message), sent from a socket of its own on the signal's thread. Best effort by design:
         // if it fails, the loop still sees the request within its poll cap (100 ms).
-        shutdown.onRequest { [context] in
-            guard let push = try? context.socket(.push) else { return }
+        shutdown.onRequest { [weak context] in
+            guard let push = try? context?.socket(.push) else { return }
             defer { push.close() }
             try? push.setLinger(.milliseconds(100))
             guard (try? push.connect(doneEndpoint)) != nil else { return }
@@ -133,7 +133,9 @@ public final class WorkerService {
                     case .exit(let exit):
                         if !outgoing.isEmpty {
                             // A goodbye must leave before the socket closes: linger briefly for it.
-                            try dealer.setLinger(.seconds(1))
+                            // Briefly: when the coordinator is already gone it never leaves, and
+                            // a lost goodbye costs nothing (the coordinator's liveness covers it).
+                            try dealer.setLinger(.milliseconds(250))
                             if try !dealer.sendMultipart(outgoing, flags: .dontWait) {
                                 log.log(.warning, "could not queue the goodbye: the connection's queue is full")
                             }
@@ -143,6 +145,11 @@ public final class WorkerService {
                         handshakes.close()
                         dealer.close()
                         completions.close()
+                        // The goodbye is only queued: terminate the context (which waits for it to
+                        // leave, up to the linger) once the trial threads have closed their sockets,
+                        // rather than let the process exit with it still in the queue.
+                        executor.stop()
+                        if executor.waitUntilStopped(timeout: .seconds(2)) { context.terminate() }
                         return exit
                     }
                 }
@@ -270,10 +277,14 @@ final class TrialExecutor: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [(TrialLease, CancellationFlag)] = []
     private var stopping = false
+    /// Trial threads whose loop has not ended yet (their sockets still open).
+    private var liveThreads = 0
 
     init(slots: Int, runner: TrialRunner, codec: WireCodec, context: ZMQContext, endpoint: String, log: ProcessLog) {
+        liveThreads = max(1, slots)
         for index in 0..<max(1, slots) {
             let thread = Thread { [self] in
+                defer { threadEnded() }
                 let push: ZMQSocket
                 do {
                     push = try context.socket(.push)
@@ -369,5 +380,23 @@ final class TrialExecutor: @unchecked Sendable {
         stopping = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    private func threadEnded() {
+        condition.lock()
+        liveThreads -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits up to `timeout` for every trial thread to end (after `stop()`; a thread finishes
+    /// the trial it runs first). Returns whether they all did.
+    func waitUntilStopped(timeout: Duration) -> Bool {
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
+        let deadline = Date().addingTimeInterval(seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while liveThreads > 0 && condition.wait(until: deadline) {}
+        return liveThreads == 0
     }
 }

@@ -13,7 +13,12 @@ extension CoordinatorCore {
         case .finished:
             if case .goodbye = message {
                 // Forgotten without a record: the sweep's store is closed for business.
-                if let name = workerByConnection.removeValue(forKey: peer.connection) { workers[name] = nil }
+                if let name = workerByConnection.removeValue(forKey: peer.connection) {
+                    workers[name] = nil
+                    log(.debug, "worker \(name) said goodbye after the sweep ended", ["worker.id": name.rawValue])
+                } else {
+                    log(.debug, "goodbye from \(peer) after the sweep ended, from no registered worker")
+                }
                 return
             }
             if tally.note("messages after the sweep ended", source: peer.connection.rawValue, now: now) {

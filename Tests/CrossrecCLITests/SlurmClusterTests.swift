@@ -54,7 +54,8 @@ struct SlurmClusterTests {
     static var nodeName: String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "" }
-        return String(cString: buffer).split(separator: ".").first.map(String.init) ?? ""
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self).split(separator: ".").first.map(String.init) ?? ""
     }
 
     static func ipv4Address(of name: String) -> String? {
@@ -67,7 +68,7 @@ struct SlurmClusterTests {
             var address = socket.pointee.sin_addr
             var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             guard inet_ntop(AF_INET, &address, &text, socklen_t(INET_ADDRSTRLEN)) != nil else { return nil }
-            return String(cString: text)
+            return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
 
