@@ -25,7 +25,7 @@ public enum HostilePeer {
     @discardableResult
     public static func helloFlood(
         endpoint: String, count: Int, within: Duration, slots: Int = 8, models: [String] = ["noop", "sleep"],
-        openAtOnce: Int = 1000
+        openAtOnce: Int = 200
     ) throws -> Int {
         let context = try ZMQContext()
         defer { context.shutdown() }

@@ -2,9 +2,11 @@ import Foundation
 
 /// This process's resident memory, for `--verbose` start-up lines and benchmark figures.
 public enum ResidentMemory {
-    /// Current resident set size from `/proc/self/statm`, or nil where there is none.
-    public static func bytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+    /// Current resident set size of this process (or of process `pid`) from `/proc/…/statm`, or nil
+    /// where there is none (no `/proc`, or the process is gone).
+    public static func bytes(pid: Int32? = nil) -> Int? {
+        let path = pid.map { "/proc/\($0)/statm" } ?? "/proc/self/statm"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))

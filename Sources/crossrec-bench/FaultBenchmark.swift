@@ -1,4 +1,5 @@
 import Foundation
+import RecData
 import Sweep
 import SweepRuntime
 import SweepStore
@@ -77,15 +78,10 @@ struct FaultBenchmark {
     }
 
     func run() throws -> Report {
-        let crossrec = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("crossrec").path
-        guard FileManager.default.isExecutableFile(atPath: crossrec) else {
-            throw BenchmarkError("\(crossrec) not found: build the crossrec product in the same configuration first")
-        }
-        let root = NSTemporaryDirectory() + "crossrec-fault-bench-\(ProcessInfo.processInfo.processIdentifier)"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let crossrec = try BenchmarkSupport.crossrecExecutable()
+        let root = try BenchmarkSupport.temporaryFolder("crossrec-fault-bench")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let kills = try killPhase(crossrec, root: root, random: &random)
         let floods = try floodPhase(crossrec, root: root)
         let met =
@@ -99,7 +95,7 @@ struct FaultBenchmark {
 
     // MARK: Phases
 
-    private func killPhase(_ crossrec: String, root: String, random: inout SplitMix) throws -> KillPhase {
+    private func killPhase(_ crossrec: String, root: String, random: inout SeededGenerator) throws -> KillPhase {
         let folder = root + "/kills"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let file = try writeSweep(name: "faults-kills", trials: killTrials, folder: folder, model: "noop: {}")
@@ -263,7 +259,7 @@ private final class Cluster: @unchecked Sendable {
         for number in 1...2 { try startWorker(number) }
         Thread { [self] in
             while lock.withLock({ sampling }) {
-                if let pid = lock.withLock({ coordinator?.processIdentifier }), let rss = Self.residentBytes(pid: pid) {
+                if let pid = lock.withLock({ coordinator?.processIdentifier }), let rss = ResidentMemory.bytes(pid: pid) {
                     lock.withLock { peak = max(peak, rss) }
                 }
                 usleep(20_000)
@@ -308,7 +304,7 @@ private final class Cluster: @unchecked Sendable {
 
     func killAndRestartCoordinator(randomDelay: Double) throws {
         guard let old = lock.withLock({ coordinator }) else { return }
-        if let rss = Self.residentBytes(pid: old.processIdentifier) { lock.withLock { peak = max(peak, rss) } }
+        if let rss = ResidentMemory.bytes(pid: old.processIdentifier) { lock.withLock { peak = max(peak, rss) } }
         kill(old.processIdentifier, SIGKILL)
         old.waitUntilExit()
         usleep(UInt32(randomDelay * 1_000_000))
@@ -344,13 +340,6 @@ private final class Cluster: @unchecked Sendable {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
-    }
-
-    static func residentBytes(pid: Int32) -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return nil }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
 
@@ -443,18 +432,5 @@ private final class Background<Value: Sendable>: @unchecked Sendable {
         defer { condition.unlock() }
         while outcome == nil { condition.wait() }
         return try outcome!.get()
-    }
-}
-
-/// A seedable generator for the kill schedule.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -42,13 +42,8 @@ struct SweepBenchmark {
     }
 
     func run() throws -> Report {
-        let crossrec = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("crossrec").path
-        guard FileManager.default.isExecutableFile(atPath: crossrec) else {
-            throw BenchmarkError("\(crossrec) not found: build the crossrec product in the same configuration first")
-        }
-        let root = NSTemporaryDirectory() + "crossrec-sweep-bench-\(ProcessInfo.processInfo.processIdentifier)"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let crossrec = try BenchmarkSupport.crossrecExecutable()
+        let root = try BenchmarkSupport.temporaryFolder("crossrec-sweep-bench")
         defer { try? FileManager.default.removeItem(atPath: root) }
         var noop: [Run] = []
         for workers in workerCounts {

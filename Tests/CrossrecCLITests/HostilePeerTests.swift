@@ -11,17 +11,7 @@ import Testing
 @Suite("Hostile peers against a real coordinator", .serialized)
 struct HostilePeerTests {
     static func sweep(name: String, trials: Int, seconds: Double) -> String {
-        let values = (1...trials).map { String(format: "%.4f", seconds + Double($0) * 0.0001) }.joined(separator: ", ")
-        return """
-            name: \(name)
-            dataset:
-              synthetic: {users: 50, movies: 20, news: 20}
-            metric: {primary: score, direction: maximize}
-            models:
-              sleep: {seconds: [\(values)]}
-            seeds: [1]
-            timeout: 60s
-            """
+        SweepIntegrationTests.sleepSweep(name: name, trials: trials, seconds: seconds)
     }
 
     /// Starts a coordinator on a free loopback port; returns it and its endpoint.
@@ -121,7 +111,7 @@ struct HostilePeerTests {
 
     @Test func aHelloFloodNeitherStallsNorEndsTheSweep() throws {
         let folder = try TemporaryFolder()
-        try folder.write("sweep.yaml", Self.sweep(name: "hello-flood", trials: 240, seconds: 0.02))
+        try folder.write("sweep.yaml", Self.sweep(name: "hello-flood", trials: 120, seconds: 0))
         let (coordinator, endpoint) = try Self.coordinator(folder, heartbeatMs: 300)
         let worker = try Background(["worker", "--connect", endpoint, "--id", "real", "--slots", "2"], in: folder, log: "w.log")
         #expect(eventually(.seconds(20)) { Self.finished(folder) >= 5 })
@@ -131,7 +121,7 @@ struct HostilePeerTests {
         #expect(coordinator.wait(timeout: .seconds(120)), "the sweep did not end: \(coordinator.log.suffix(2000))")
         #expect(coordinator.process.terminationStatus == 0, "\(coordinator.log.suffix(2000))")
         worker.wait(timeout: .seconds(10))
-        try Self.checkOutcome(folder, trials: 240, "hello flood")
+        try Self.checkOutcome(folder, trials: 120, "hello flood")
         let lines = coordinator.log.split(separator: "\n").filter { $0.hasPrefix("coordinator [") }.count
         #expect(lines < 100, "the flood cost \(lines) log lines")
     }
@@ -140,7 +130,7 @@ struct HostilePeerTests {
         let folder = try TemporaryFolder()
         try folder.write("sweep.yaml", Self.sweep(name: "garbage", trials: 40, seconds: 0.05))
         let (coordinator, endpoint) = try Self.coordinator(folder)
-        let before = Self.residentBytes(coordinator.process.processIdentifier) ?? 0
+        let before = ResidentMemory.bytes(pid: coordinator.process.processIdentifier) ?? 0
         let flood = Thread {
             _ = try? HostilePeer.garbageFlood(endpoint: endpoint, frames: 300_000)
         }
@@ -149,7 +139,7 @@ struct HostilePeerTests {
         let worker = try Background(["worker", "--connect", endpoint, "--id", "honest"], in: folder, log: "w.log")
         let deadline = ContinuousClock.now + .seconds(120)
         while coordinator.process.isRunning && ContinuousClock.now < deadline {
-            peak = max(peak, Self.residentBytes(coordinator.process.processIdentifier) ?? 0)
+            peak = max(peak, ResidentMemory.bytes(pid: coordinator.process.processIdentifier) ?? 0)
             Thread.sleep(forTimeInterval: 0.02)
         }
         #expect(coordinator.wait(timeout: .seconds(1)), "the sweep did not end under the flood")
@@ -162,12 +152,6 @@ struct HostilePeerTests {
         #expect(lines.contains { $0.contains("refused connection") }, "the first malformed frame is logged in full")
     }
 
-    static func residentBytes(_ pid: Int32) -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return nil }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
 
     // MARK: Items 7, 9 and 11
 
