@@ -45,6 +45,12 @@ let package = Package(
         .target(name: "RecEval", dependencies: ["RecData"], swiftSettings: strict),
         // Text pipeline for content models: tokenizer, stop words, the Snowball English stemmer, TF-IDF.
         .target(name: "RecText", swiftSettings: strict),
+        // Sentence encoders for item text: safetensors, the BERT forward pass on OpenBLAS, mean
+        // pooling, the embedding cache. The WordPiece tokenizer lives in RecText.
+        .target(
+            name: "RecEncoder",
+            dependencies: ["RecText", "CLinearAlgebra", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         // The Recommender protocol and every model. Sweep only for ParameterValue/ParameterSpec/ModelCatalog.
         .target(name: "RecModels", dependencies: ["RecData", "RecEval", "RecText", "Sweep", "CLinearAlgebra"], swiftSettings: strict),
 
@@ -100,6 +106,7 @@ let package = Package(
         .testTarget(name: "RecDataTests", dependencies: ["RecData"], swiftSettings: strict),
         .testTarget(name: "RecEvalTests", dependencies: ["RecEval", "RecData"], swiftSettings: strict),
         .testTarget(name: "RecTextTests", dependencies: ["RecText"], swiftSettings: strict),
+        .testTarget(name: "RecEncoderTests", dependencies: ["RecEncoder", "RecText"], swiftSettings: strict),
         .testTarget(name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire", "Sweep"], swiftSettings: strict),
