@@ -21,6 +21,17 @@ extension ContentModel {
         ParameterSpec(
             name: "weighting", kind: .choice(Weighting.allCases.map(\.rawValue)), defaultValue: .string("uniform"),
             help: "uniform (every interaction counts 1) or centered (rating minus the user's mean, explicit data)"),
+        ParameterSpec(
+            name: "features", kind: .choice(ItemFeatureKind.combinations), defaultValue: .string("tfidf"),
+            help:
+                "item representations, several joined by +: tfidf (words), minilm (sentence encoder), lda (topics), "
+                + "entities (MIND knowledge-graph vectors); the score is the mean of their cosines"),
+        ParameterSpec(
+            name: "lda_topics", kind: .int(2...1000), defaultValue: .int(20), help: "topics of the LDA model",
+            appliesWhen: .init(parameter: "features", values: ItemFeatureKind.combinations.filter { $0.contains("lda") })),
+        ParameterSpec(
+            name: "lda_passes", kind: .int(1...1000), defaultValue: .int(10), help: "passes of online LDA over the texts",
+            appliesWhen: .init(parameter: "features", values: ItemFeatureKind.combinations.filter { $0.contains("lda") })),
     ]
 
     public init(parameters: ModelParameters, seed: UInt64) {
@@ -30,7 +41,10 @@ extension ContentModel {
                 maximumDocumentFraction: parameters.double("max_df"), maximumTerms: parameters.int("max_terms"),
                 sublinearTF: parameters.bool("sublinear_tf"), stems: parameters.bool("stem"),
                 halfLifeDays: parameters.double("half_life_days"),
-                weighting: Weighting(rawValue: parameters.string("weighting")) ?? .uniform),
+                weighting: Weighting(rawValue: parameters.string("weighting")) ?? .uniform,
+                features: ItemFeatureKind.parse(parameters.string("features")) ?? [.tfidf],
+                ldaTopics: parameters.int("lda_topics"),
+                ldaPasses: parameters.int("lda_passes")),
             seed: seed)
     }
 }

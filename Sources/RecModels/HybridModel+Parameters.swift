@@ -1,4 +1,4 @@
-public import Sweep
+import Sweep
 
 extension HybridModel {
     /// The hybrid's own hyperparameters, then every CF component's (`ease.lambda`, `als.factors`,
@@ -39,6 +39,9 @@ extension HybridModel {
         for spec in content.parameters {
             var prefixed = spec
             prefixed.name = "\(content.name).\(spec.name)"
+            if let condition = spec.appliesWhen {  // e.g. content.lda_topics applies when content.features has lda
+                prefixed.appliesWhen = .init(parameter: "\(content.name).\(condition.parameter)", values: condition.values)
+            }
             specs.append(prefixed)
         }
         return specs
@@ -50,9 +53,15 @@ extension HybridModel {
         guard let cfEntry = components.first(where: { $0.name == cfName }) else {
             preconditionFailure("hybrid: cf '\(cfName)' passed validation but is not a component")
         }
+        /// The component's values, without its conditional parameters whose condition does not hold.
         func values(of entry: ModelRegistry.Entry) -> [String: ParameterValue] {
             var values: [String: ParameterValue] = [:]
             for spec in entry.parameters { values[spec.name] = parameters.values["\(entry.name).\(spec.name)"] }
+            for spec in entry.parameters {
+                if let condition = spec.appliesWhen, !condition.isMet(by: values[condition.parameter]) {
+                    values[spec.name] = nil
+                }
+            }
             return values
         }
         let collaborative: AnyRecommender

@@ -1,4 +1,4 @@
-public import RecData
+import RecData
 internal import RecEval
 
 /// A collaborative-filtering model and the content model combined by a weighted sum of their

@@ -1,5 +1,5 @@
 public import RecData
-public import Sweep
+import Sweep
 
 /// Everything a model trains on, built once per data set and split and shared across trials
 /// (a worker keeps it between trials).
@@ -18,6 +18,11 @@ public struct TrainingData: Sendable {
     /// The data set's other domains (same user numbering, their own items), all their rows: what a
     /// cross-domain model may learn from. Single-domain models ignore it.
     public var otherDomains: [OtherDomain] = []
+    /// A sentence encoder for item text, when the runtime has one (content features `minilm`).
+    public var textEmbedder: (any ItemTextEmbedder)?
+    /// Knowledge-graph vectors by entity id (MIND's `entity_embedding.vec`), when the data set
+    /// has them (content features `entities`).
+    public var entityEmbeddings: MINDEmbeddings?
 
     /// One other domain's interactions, users numbered as in ``interactions``.
     public struct OtherDomain: Sendable {

@@ -4,7 +4,7 @@ import RecData
 
 extension DatasetSpec {
     /// Keys of the `dataset:` mapping.
-    public static let keys = ["synthetic", "path", "layout", "split", "domainSplit", "domain", "revision"]
+    public static let keys = ["synthetic", "path", "layout", "split", "domainSplit", "domain", "revision", "candidates"]
 
     /// Reads `dataset:`: exactly one of `synthetic: {…}` and `path: …`, then the optional keys.
     init(_ entry: YAMLEntry) throws(SweepSpecError) {
@@ -45,7 +45,17 @@ extension DatasetSpec {
         let revision = try map["revision"].map { entry throws(SweepSpecError) in
             try entry.string("free text naming the data's revision")
         }
-        self.init(source: source, split: split, domainSplit: domainSplit, domain: domain, revision: revision)
+        var textCandidatesOnly = false
+        if let candidates = map["candidates"] {
+            let word = try candidates.string("all or with-text")
+            guard word == "all" || word == "with-text" else {
+                throw candidates.error("'candidates' must be all or with-text (score only impression candidates that have text); got '\(word)'")
+            }
+            textCandidatesOnly = word == "with-text"
+        }
+        self.init(
+            source: source, split: split, domainSplit: domainSplit, domain: domain, revision: revision,
+            textCandidatesOnly: textCandidatesOnly)
     }
 
     /// `synthetic: {users: 300, …}`; absent keys take the defaults; ranges as ``SyntheticConfig/validate()`` checks them.
@@ -75,7 +85,7 @@ extension DatasetSpec {
     /// One of the ``SplitSpec`` forms.
     private static func split(_ entry: YAMLEntry) throws(SweepSpecError) -> SplitSpec {
         let forms =
-            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2} or mind: train/dev"
+            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev or mind-time: {part: train, test-days: 1}"
         guard entry.value.mapping != nil else {
             throw entry.error("'split' must be one of \(forms); got \(entry.value.phrase)")
         }
@@ -103,6 +113,15 @@ extension DatasetSpec {
             let map = try form.map("{test: 0.2}")
             try map.rejectUnknownKeys(allowed: ["test"])
             return .temporal(testFraction: try fraction(map))
+        case "mind-time":
+            let map = try form.map("{part: train, test-days: 1}")
+            try map.rejectUnknownKeys(allowed: ["part", "test-days"])
+            let part = try map["part"]?.string("a MIND part: train or dev") ?? "train"
+            guard ["train", "dev"].contains(part) else {
+                throw form.error("'mind-time' part must be train or dev (the test part has no click labels); got '\(part)'")
+            }
+            let days = try map["test-days"]?.int(in: 1...365, "a number of calendar days, e.g. 1") ?? 1
+            return .mindTime(part: part, testDays: days)
         default:  // "mind"
             let text = try form.string("train/dev (train on one MIND part, evaluate on another)")
             let parts = text.split(separator: "/", omittingEmptySubsequences: false).map {

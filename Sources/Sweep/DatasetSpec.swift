@@ -34,16 +34,35 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     public var domain: String?
     /// Free text to change when the files behind a path change (see the fingerprint note above).
     public var revision: String?
+    /// With a MIND split: score only the impression candidates that have a news row (text), and
+    /// drop impressions left without a clicked or an unclicked candidate (`candidates: with-text`).
+    public var textCandidatesOnly: Bool
 
     public init(
         source: Source, split: SplitSpec? = nil, domainSplit: String? = nil, domain: String? = nil,
-        revision: String? = nil
+        revision: String? = nil, textCandidatesOnly: Bool = false
     ) {
         self.source = source
         self.split = split
         self.domainSplit = domainSplit
         self.domain = domain
         self.revision = revision
+        self.textCandidatesOnly = textCandidatesOnly
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case source, split, domainSplit, domain, revision, textCandidatesOnly
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        source = try container.decode(Source.self, forKey: .source)
+        split = try container.decodeIfPresent(SplitSpec.self, forKey: .split)
+        domainSplit = try container.decodeIfPresent(String.self, forKey: .domainSplit)
+        domain = try container.decodeIfPresent(String.self, forKey: .domain)
+        revision = try container.decodeIfPresent(String.self, forKey: .revision)
+        // Absent in descriptors written before the option existed.
+        textCandidatesOnly = try container.decodeIfPresent(Bool.self, forKey: .textCandidatesOnly) ?? false
     }
 
     /// The text hashed into ``fingerprint``: one `key=value` line per field, fixed order.
@@ -59,6 +78,8 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         text += "domainSplit=\(domainSplit.map(Self.escape) ?? "-")\n"
         text += "domain=\(domain.map(Self.escape) ?? "-")\n"
         text += "revision=\(revision.map(Self.escape) ?? "-")\n"
+        // Only when set, so that every fingerprint from before the option stays the same.
+        if textCandidatesOnly { text += "candidates=with-text\n" }
         return text
     }
 

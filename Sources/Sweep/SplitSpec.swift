@@ -2,7 +2,7 @@
 ///
 /// Forms in a sweep file: `official: u1`, `random: {test: 0.2, seed: 1}`,
 /// `per-user: {test: 0.2, seed: 1}`, `cold-users: {test: 0.2, seed: 1}`, `leave-last-out: 1`,
-/// `temporal: {test: 0.2}`, `mind: train/dev`.
+/// `temporal: {test: 0.2}`, `mind: train/dev`, `mind-time: {part: train, test-days: 1}`.
 public enum SplitSpec: Sendable, Hashable, Codable {
     /// A split shipped with the data set (MovieLens 100K folds `u1`…`u5`, `ua`, `ub`).
     case official(String)
@@ -19,9 +19,14 @@ public enum SplitSpec: Sendable, Hashable, Codable {
     case temporal(testFraction: Double)
     /// MIND's own parts: train on `train`, evaluate on `evaluate` (`train`, `dev` or `test`).
     case mind(train: String, evaluate: String)
+    /// One MIND part split by time: its last `testDays` calendar days (UTC) of impressions are
+    /// evaluated, each from its own history; models train on the earlier impressions' clicks.
+    case mindTime(part: String, testDays: Int)
 
     /// The form keys a sweep file may use, in documentation order.
-    public static let keys = ["official", "random", "per-user", "cold-users", "leave-last-out", "temporal", "mind"]
+    public static let keys = [
+        "official", "random", "per-user", "cold-users", "leave-last-out", "temporal", "mind", "mind-time",
+    ]
 
     /// Stable text for fingerprints and reports: `random(test=0.2,seed=1)`.
     public var canonicalText: String {
@@ -33,6 +38,7 @@ public enum SplitSpec: Sendable, Hashable, Codable {
         case .leaveLastOut(let count): return "leave-last-out(\(count))"
         case .temporal(let fraction): return "temporal(test=\(fraction))"
         case .mind(let train, let evaluate): return "mind(\(train)/\(evaluate))"
+        case .mindTime(let part, let days): return "mind-time(\(part),\(days)d)"
         }
     }
 }

@@ -16,6 +16,9 @@ public struct PreparedData: Sendable {
     /// With a MIND split (`mind: train/dev`): the evaluated part's impression log, scored by the
     /// MIND impression protocol as well as top-K.
     public var impressions: MINDImpressionLog?
+    /// With `candidates: with-text`: impressions dropped because no clicked or no unclicked
+    /// candidate with text was left.
+    public var impressionsDroppedWithoutText: Int = 0
     /// Seconds spent loading and splitting (reported as the `load` timing of the first trial).
     public var loadSeconds: Double
 
@@ -47,7 +50,12 @@ public struct PreparedData: Sendable {
         }
         // The MIND split evaluates the MIND domain: pick it unless the request names one.
         var mindDomain: String?
-        if case .mind = request.split, let mind = opened.mind { mindDomain = mind.news.name }
+        if let mind = opened.mind {
+            switch request.split {
+            case .mind, .mindTime: mindDomain = mind.news.name
+            default: break
+            }
+        }
         let domainName =
             request.domain ?? mindDomain ?? (dataset.domain("movies") != nil ? "movies" : dataset.domains[0].name)
         guard let domain = dataset.domain(domainName) else {
@@ -91,6 +99,33 @@ public struct PreparedData: Sendable {
             }
             split = try mind.clickSplit(train: train, test: evaluate)
             impressions = mind.logs[evaluate]
+        case .mindTime(let part, let days):
+            guard let mind = opened.mind else {
+                throw RuntimeError(
+                    "split 'mind-time' needs MIND data (a MIND folder, or a linked folder with mind/ in it); \(folder) is "
+                        + "\(detected.rawValue) data: use a per-user, random or temporal split")
+            }
+            guard domainName == mind.news.name else {
+                throw RuntimeError(
+                    "split 'mind-time' evaluates the '\(mind.news.name)' domain, not '\(domainName)': set domain: "
+                        + "\(mind.news.name) (--domain \(mind.news.name)) or leave it out")
+            }
+            let timed = try mind.timeSplit(part: part, testDays: days)
+            split = timed.split
+            impressions = timed.impressions
+        }
+        var droppedWithoutText = 0
+        if request.textCandidatesOnly {
+            guard let log = impressions else {
+                throw RuntimeError(
+                    "'candidates: with-text' filters MIND impressions: use it with split mind or mind-time")
+            }
+            let catalog = domain.catalog
+            let filtered = log.filtered(
+                impressions: { _ in true },
+                candidates: { item in Int(item) < catalog.records.count && catalog.records[Int(item)] != nil })
+            impressions = filtered.log
+            droppedWithoutText = filtered.droppedUnrankable
         }
         var training = TrainingData(
             interactions: split.train, userCount: dataset.users.count, itemCount: domain.items.count,
@@ -99,9 +134,11 @@ public struct PreparedData: Sendable {
         // holds out rows of the evaluated domain).
         training.otherDomains = TrainingData.OtherDomain.others(in: dataset, evaluating: domainName)
         let elapsed = ContinuousClock.now - start
+        training.entityEmbeddings = opened.mind?.entityEmbeddings
         return PreparedData(
             request: request, domainName: domainName, training: training, test: split.test, userCount: dataset.users.count,
             itemCount: domain.items.count, isExplicit: domain.isExplicit, impressions: impressions,
+            impressionsDroppedWithoutText: droppedWithoutText,
             loadSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }

@@ -1,7 +1,8 @@
 public import Sweep
 
 /// Parses split names of the command line: `official:u1`, `random:0.2[:SEED]`,
-/// `per-user:0.2[:SEED]`, `cold-users:0.2[:SEED]`, `leave-last-out[:N]`, `temporal:0.2`, `mind`.
+/// `per-user:0.2[:SEED]`, `cold-users:0.2[:SEED]`, `leave-last-out[:N]`, `temporal:0.2`, `mind`,
+/// `mind-time[:DAYS]`.
 public enum SplitParsing {
     public static func parse(_ text: String) throws -> SplitSpec {
         let parts = text.split(separator: ":").map(String.init)
@@ -30,8 +31,13 @@ public enum SplitParsing {
             return .leaveLastOut(count: parts.count == 1 ? 1 : Int(parts[1])!)
         case "temporal": return .temporal(testFraction: try fraction(1))
         case "mind": return .mind(train: "train", evaluate: "dev")
+        case "mind-time":
+            guard parts.count == 1 || Int(parts[1]).map({ (1...365).contains($0) }) == true else {
+                throw RuntimeError("split '\(text)': expected mind-time or mind-time:DAYS (the last DAYS calendar days of train are evaluated)")
+            }
+            return .mindTime(part: "train", testDays: parts.count == 1 ? 1 : Int(parts[1])!)
         default:
-            throw RuntimeError("unknown split '\(text)'; use official:u1, random:0.2, per-user:0.2, cold-users:0.2, leave-last-out, temporal:0.2 or mind")
+            throw RuntimeError("unknown split '\(text)'; use official:u1, random:0.2, per-user:0.2, cold-users:0.2, leave-last-out, temporal:0.2, mind or mind-time[:DAYS]")
         }
     }
 }

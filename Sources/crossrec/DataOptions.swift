@@ -17,9 +17,16 @@ struct DataOptions: ParsableArguments {
     var split: String?
     @Option(help: "Category groups splitting the first domain.") var domainSplit: String?
     @Option(help: "Domain to train and evaluate (default: movies when present, else the first).") var domain: String?
+    @Option(
+        help:
+            "With a MIND split: all, or with-text to score only impression candidates that have a news row (impressions left without a clicked and an unclicked candidate are dropped)."
+    ) var candidates: String = "all"
 
     func validate() throws {
         if synthetic == (path != nil) { throw ValidationError("give a data set path or --synthetic (one of them)") }
+        if candidates != "all" && candidates != "with-text" {
+            throw ValidationError("--candidates must be all or with-text, got '\(candidates)'")
+        }
         if let users {
             guard synthetic else { throw ValidationError("--users sets the size of the synthetic data; add --synthetic") }
             guard users >= 10 else { throw ValidationError("--users must be at least 10, got \(users)") }
@@ -40,6 +47,8 @@ struct DataOptions: ParsableArguments {
         if let users { generator.users = users }
         if let affinity { generator.affinityStrength = affinity }
         let source: DatasetSpec.Source = synthetic ? .synthetic(generator) : .path(path!, layout: layout)
-        return DatasetSpec(source: source, split: try split.map(SplitParsing.parse), domainSplit: domainSplit, domain: domain)
+        return DatasetSpec(
+            source: source, split: try split.map(SplitParsing.parse), domainSplit: domainSplit, domain: domain,
+            textCandidatesOnly: candidates == "with-text")
     }
 }

@@ -1,0 +1,121 @@
+import Testing
+
+@testable import RecData
+@testable import RecModels
+
+/// The content model's feature kinds beside TF-IDF: a sentence encoder's vectors (`minilm`,
+/// through ``ItemTextEmbedder``), MIND's entity vectors (`entities`), and their combinations.
+@Suite("Content model features")
+struct ContentFeatureTests {
+    /// A stand-in encoder: a text about space points one way, about cooking another, about both
+    /// in between; it counts its calls.
+    final class TopicEmbedder: ItemTextEmbedder, @unchecked Sendable {
+        let name = "topic-embedder"
+        let dimension = 3
+        private(set) var calls = 0
+        private(set) var textsSeen = 0
+
+        func embed(_ texts: [String]) throws -> [Float] {
+            calls += 1
+            textsSeen += texts.count
+            return texts.flatMap { text -> [Float] in
+                let lower = text.lowercased()
+                let space: Float = ["galax", "rocket", "space", "astro", "telescope"].contains { lower.contains($0) } ? 1 : 0
+                let food: Float = ["pasta", "bread", "kitchen", "recipe", "cook"].contains { lower.contains($0) } ? 1 : 0
+                if space == 0 && food == 0 { return text.isEmpty ? [0, 0, 0] : [0, 0, 1] }
+                let norm = (space * space + food * food).squareRoot()
+                return [space / norm, food / norm, 0]
+            }
+        }
+    }
+
+    struct BrokenEmbedder: ItemTextEmbedder {
+        let name = "broken"
+        let dimension = 4
+        func embed(_ texts: [String]) throws -> [Float] { [1, 2, 3] }
+    }
+
+    static func data(embedder: (any ItemTextEmbedder)? = nil) -> TrainingData {
+        var data = ContentModelTests.data()
+        data.textEmbedder = embedder
+        return data
+    }
+
+    @Test func minilmFeaturesRankByTheEncodersVectors() throws {
+        let embedder = TopicEmbedder()
+        let model = try trained("content", on: Self.data(embedder: embedder), parameters: ["features": "minilm"])
+        #expect(embedder.calls == 1 && embedder.textsSeen == 8, "the catalog is encoded once")
+        let space = scores(model, user: 0, itemCount: 8)
+        #expect(space[2] > 0.99 && space[3] < 0.01 && space[5] < 0.01, "\(space)")
+        #expect(space[6] > 0.5 && space[6] < 0.9, "the mixed item scores in between: \(space)")
+        #expect(space[7] == 0, "an item without text has a zero vector")
+        let cooking = scores(model, user: 1, itemCount: 8)
+        #expect(cooking[5] > cooking[0] && cooking[5] > cooking[2])
+        // The impression protocol builds the profile from the history alone.
+        var candidateScores = [Float](repeating: 0, count: 2)
+        candidateScores.withUnsafeMutableBufferPointer {
+            model.scoreCandidates(user: 1, history: [0, 1], candidates: [2, 5], itemCount: 8, into: $0)
+        }
+        #expect(candidateScores[0] > candidateScores[1], "a space history ranks the space item first: \(candidateScores)")
+    }
+
+    @Test func combinedFeaturesAverageTheirCosines() throws {
+        let data = Self.data(embedder: TopicEmbedder())
+        let tfidf = scores(try trained("content", on: data, parameters: ["min_df": 1]), user: 0, itemCount: 8)
+        let minilm = scores(
+            try trained("content", on: data, parameters: ["features": "minilm", "min_df": 1]), user: 0, itemCount: 8)
+        let both = scores(
+            try trained("content", on: data, parameters: ["features": "tfidf+minilm", "min_df": 1]), user: 0, itemCount: 8)
+        for item in 0..<8 {
+            #expect(abs(both[item] - (tfidf[item] + minilm[item]) / 2) < 1e-5, "item \(item): \(both) \(tfidf) \(minilm)")
+        }
+    }
+
+    @Test func withoutAnEncoderMinilmSaysHowToGetOne() {
+        #expect(throws: ModelError.self) { try trained("content", on: Self.data(), parameters: ["features": "minilm"]) }
+        do {
+            _ = try trained("content", on: Self.data(), parameters: ["features": "tfidf+minilm"])
+        } catch {
+            #expect("\(error)".contains("crossrec models fetch all-MiniLM-L6-v2") && "\(error)".contains("--model-dir"))
+        }
+        do {
+            _ = try trained("content", on: Self.data(embedder: BrokenEmbedder()), parameters: ["features": "minilm"])
+            Issue.record("an encoder returning the wrong number of values was accepted")
+        } catch {
+            #expect("\(error)".contains("returned 3 numbers for 8 texts"))
+        }
+    }
+
+    @Test func entityFeaturesAverageTheEntitiesVectors() throws {
+        var embeddings = MINDEmbeddings(dimension: 2)
+        for (id, vector) in [("Q1", [Float(1), 0]), ("Q2", [0, 1]), ("Q3", [1, 1])] {
+            vector.withUnsafeBufferPointer { _ = embeddings.add(id: id, vector: $0) }
+        }
+        var catalog = ContentModelTests.catalog
+        catalog.records[0]!.entities = ["Q1"]
+        catalog.records[1]!.entities = ["Q1", "Q9"]  // Q9 has no vector: ignored
+        catalog.records[2]!.entities = ["Q1", "Q3"]
+        catalog.records[3]!.entities = ["Q2"]
+        catalog.records[5]!.entities = ["Q2"]
+        var data = ContentModelTests.data()
+        data.catalog = catalog
+        data.entityEmbeddings = embeddings
+        let model = try trained("content", on: data, parameters: ["features": "entities"])
+        let space = scores(model, user: 0, itemCount: 8)
+        #expect(space[2] > space[5] && space[5] < 0.01, "\(space)")
+        #expect(space[4] == 0 && space[6] == 0, "items without entities score 0: \(space)")
+        data.entityEmbeddings = nil
+        #expect(throws: ModelError.self) { try trained("content", on: data, parameters: ["features": "entities"]) }
+    }
+
+    @Test func theFeaturesParameterAcceptsEveryCombinationInCanonicalOrderOnly() {
+        #expect(ItemFeatureKind.combinations.count == 15)
+        #expect(ItemFeatureKind.combinations.first == "tfidf" && ItemFeatureKind.combinations.contains("tfidf+minilm+lda+entities"))
+        #expect(ItemFeatureKind.parse("minilm+tfidf") == [.tfidf, .minilm])
+        #expect(ItemFeatureKind.parse("tfidf+tfidf") == nil && ItemFeatureKind.parse("bert") == nil)
+        #expect(throws: ModelError.self) { try trained("content", on: Self.data(), parameters: ["features": "bert"]) }
+        #expect(throws: ModelError.self) {
+            try trained("content", on: Self.data(), parameters: ["features": "tfidf", "lda_topics": 5])
+        }
+    }
+}
