@@ -10,8 +10,8 @@ extension MINDImpressionLog {
     ) -> (log: MINDImpressionLog, droppedUnrankable: Int) {
         var result = MINDImpressionLog(split: split)
         var dropped = 0
-        var previousRange: Range<Int>?
-        var previousSource: Range<Int>?
+        // A history stored once for several impressions stays stored once.
+        var copied: [Range<Int>: Range<Int>] = [:]
         for k in 0..<count where keepImpression(k) {
             let slots = candidateRange(of: k).filter { keepCandidate(candidates[$0]) }
             let hasClick = slots.contains { labels[$0] == 1 }
@@ -22,14 +22,9 @@ extension MINDImpressionLog {
             }
             result.beginImpression(id: impressionID(at: k), user: users[k], time: times[k])
             let source = historyRange(of: k)
-            if let previousRange, source == previousSource {
-                for item in history[source] { result.appendHistory(item) }
-                result.shareHistory(with: previousRange)
-            } else {
-                for item in history[source] { result.appendHistory(item) }
-            }
-            previousSource = source
-            previousRange = result.historyRange(of: result.count - 1)
+            for item in history[source] { result.appendHistory(item) }
+            let shared = copied[source].map { result.shareHistory(with: $0) } ?? false
+            if !shared { copied[source] = result.historyRange(of: result.count - 1) }
             for slot in slots { result.appendCandidate(candidates[slot], label: labels[slot]) }
             result.endImpression()
         }

@@ -360,3 +360,58 @@ struct MINDLoaderTests {
         #expect(invalid.withUnsafeBufferPointer { interner.intern($0) } == nil)
     }
 }
+
+@Suite("MIND time split and candidate filtering")
+struct MINDTimeSplitTests {
+    @Test("the last calendar day is evaluated; earlier clicks train; impressions without a click or a skip dropped")
+    func lastDay() throws {
+        let fixture = try MINDFixtures.trainDev()
+        defer { fixture.remove() }
+        let mind = try MINDLoader.load(folder: fixture.path)
+        let (split, evaluated, cutoff) = try mind.timeSplit(part: "train", testDays: 1)
+        #expect(cutoff == 1_573_776_000)  // 11/15/2019 00:00:00 UTC
+        #expect(split.name == "mind-time-train-1d")
+        // 11/15 holds impressions 1, 2 and the first 3; the 11/14 one (no click) is before the cutoff.
+        #expect(evaluated.count == 3)
+        #expect(evaluated.times == [MINDLoaderTests.t1, MINDLoaderTests.t2, MINDLoaderTests.t3])
+        #expect(Array(evaluated.history(of: 0)) == [0, 1])
+        #expect(evaluated.historyRange(of: 0) == evaluated.historyRange(of: 2))
+        // The only earlier impression has no click, so nothing trains; the test holds 11/15's clicks.
+        #expect(split.train.count == 0)
+        #expect(split.test.count == 4)
+        #expect(split.test.items.sorted() == [2, 2, 3, 5])
+    }
+
+    @Test("a part spanning fewer days than asked, the unlabeled test part, or a missing part is refused")
+    func refusals() throws {
+        let fixture = try MINDFixtures.trainDev()
+        defer { fixture.remove() }
+        let mind = try MINDLoader.load(folder: fixture.path)
+        #expect(throws: DataError.self) { try mind.timeSplit(part: "train", testDays: 2) }
+        #expect(throws: DataError.self) { try mind.timeSplit(part: "dev", testDays: 1) }  // one day only
+        do {
+            _ = try mind.timeSplit(part: "test")
+            Issue.record("a missing part was accepted")
+        } catch {
+            #expect(error.message.contains("no 'test' part"))
+        }
+    }
+
+    @Test("filtering candidates keeps impressions that still have a click and a skip")
+    func filtering() throws {
+        let fixture = try MINDFixtures.trainDev()
+        defer { fixture.remove() }
+        let mind = try MINDLoader.load(folder: fixture.path)
+        let train = try #require(mind.logs["train"])
+        let (kept, dropped) = train.filtered(impressions: { _ in true }, candidates: { $0 < 4 })  // N1…N4
+        #expect(dropped == 2)  // impression 3 (U1) keeps only a click; the 11/14 one has no click
+        #expect(kept.count == 2)
+        #expect(Array(kept.candidates(of: 0)) == [2, 3])
+        #expect(Array(kept.labels(of: 0)) == [1, 0])
+        #expect(Array(kept.candidates(of: 1)) == [0, 2])
+        #expect(Array(kept.labels(of: 1)) == [0, 1])
+        #expect(Array(kept.history(of: 0)) == [0, 1])
+        #expect(kept.history(of: 1).isEmpty)
+        #expect(kept.impressionID(at: 1) == .number(2))
+    }
+}

@@ -203,11 +203,11 @@ struct SweepSpecErrorTests {
         )
         #expect(
             dataset("  path: d\n  split: {randm: {test: 0.2}}")
-                == "sweeps/x.yaml:4: unknown key 'randm' in 'dataset.split'; did you mean 'random'? expected one of: official, random, per-user, cold-users, leave-last-out, temporal, mind"
+                == "sweeps/x.yaml:4: unknown key 'randm' in 'dataset.split'; did you mean 'random'? expected one of: official, random, per-user, cold-users, leave-last-out, temporal, mind, mind-time"
         )
         #expect(
             dataset("  path: d\n  split: u1")
-                == "sweeps/x.yaml:4: 'split' must be one of official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2} or mind: train/dev; got string 'u1'"
+                == "sweeps/x.yaml:4: 'split' must be one of official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev or mind-time: {part: train, test-days: 1}; got string 'u1'"
         )
         #expect(
             dataset("  path: d\n  layout: movielen")

@@ -239,3 +239,28 @@ struct SweepSpecParsingTests {
         }
     }
 }
+
+@Suite("Sweep files: MIND time split and text-only candidates")
+struct MINDTimeSplitParsingTests {
+    @Test func mindTimeAndCandidatesParseAndOnlyTheOptionChangesTheFingerprint() throws {
+        func dataset(_ lines: String) throws -> DatasetSpec {
+            try SweepSpec(
+                yaml: "name: t\ndataset:\n  path: d\n\(lines)\nmetric: {primary: mind_auc, direction: maximize}\nmodels:\n  popularity: {}\n",
+                catalog: ModelCatalog(models: [.init(name: "popularity", family: "cf", parameters: [], metrics: ["mind_auc"])])
+            ).dataset
+        }
+        let timed = try dataset("  split: {mind-time: {test-days: 2}}")
+        #expect(timed.split == .mindTime(part: "train", testDays: 2))
+        #expect(try dataset("  split: {mind-time: {}}").split == .mindTime(part: "train", testDays: 1))
+        let plain = try dataset("  split: {mind: train/dev}")
+        let withText = try dataset("  split: {mind: train/dev}\n  candidates: with-text")
+        #expect(withText.textCandidatesOnly && !plain.textCandidatesOnly)
+        #expect(withText.fingerprint != plain.fingerprint)
+        #expect(try dataset("  split: {mind: train/dev}\n  candidates: all").fingerprint == plain.fingerprint)
+        #expect(throws: SweepSpecError.self) { try dataset("  split: {mind-time: {part: test}}") }
+        #expect(throws: SweepSpecError.self) { try dataset("  candidates: some") }
+        // A descriptor written before the option decodes with it off.
+        let old = #"{"source":{"path":{"_0":"d","layout":"auto"}}}"#
+        #expect(try JSONDecoder().decode(DatasetSpec.self, from: Data(old.utf8)).textCandidatesOnly == false)
+    }
+}
