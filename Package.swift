@@ -91,8 +91,8 @@ let package = Package(
         .executableTarget(
             name: "crossrec",
             dependencies: [
-                "RecData", "DataFetch", "RecEval", "RecModels", "RecText", "Sweep", "SweepStore", "SweepRuntime",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RecData", "DataFetch", "RecEval", "RecModels", "RecText", "RecEncoder", "Sweep", "SweepStore",
+                "SweepRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),

@@ -4,9 +4,10 @@ public import Foundation
     import FoundationNetworking
 #endif
 
-/// Why a fetch failed, worded for the person who ran `crossrec data fetch`.
+/// Why a fetch failed, worded for the person who ran `crossrec data fetch` or `crossrec models fetch`.
 ///
-/// Every case names the dataset and the URL or file involved, and ``description`` ends with what to do.
+/// Every case names the dataset (or, for a model fetch, the model: the cases shared by both fetchers call it
+/// `dataset`) and the URL or file involved, and ``description`` ends with what to do.
 /// Underlying errors are kept as text so the error stays `Sendable` and `Equatable`.
 public enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No dataset has this name.
@@ -33,6 +34,10 @@ public enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingFolder(dataset: String, folder: URL)
     /// A file system operation in the cache failed.
     case fileSystem(dataset: String, path: URL, reason: String)
+    /// No model has this name.
+    case unknownModel(name: String, known: [String])
+    /// A downloaded model file's SHA-256 differs from the pinned one; the download was deleted.
+    case modelFileMismatch(model: String, file: String, url: URL, expected: String, actual: String)
 
     public var description: String {
         switch self {
@@ -72,6 +77,12 @@ public enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "the archive layout changed upstream, report it"
         case .fileSystem(let dataset, let path, let reason):
             return "\(dataset): file system error at \(path.path): \(reason); check permissions and free space"
+        case .unknownModel(let name, let known):
+            return "unknown model '\(name)'; known models: \(known.joined(separator: ", "))"
+        case .modelFileMismatch(let model, let file, let url, let expected, let actual):
+            return "\(model): \(file) downloaded from \(url.absoluteString) has SHA-256 \(actual), but the pinned "
+                + "SHA-256 is \(expected); the download was deleted. Re-run to download it again; if it persists, "
+                + "the file changed upstream or something on the way altered it: report it"
         }
     }
 }

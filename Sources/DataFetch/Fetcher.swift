@@ -158,24 +158,12 @@ public struct Fetcher: Sendable {
         progress: @escaping @Sendable (Int64, Int64?) -> Void
     ) async throws {
         let url = url(of: archive)
-        for _ in 0..<2 {
-            let outcome: FileDownload.Outcome
-            do {
-                outcome = try await FileDownload.run(
-                    url: url, to: part, requestTimeout: requestTimeout, progress: progress)
-            } catch let failure as FileDownload.Failure {
-                throw fetchError(failure, dataset, url, part: part, cacheDirectory)
-            }
-            switch outcome {
-            case .downloaded, .alreadyComplete:
-                return
-            case .restartWithoutRange:
-                try fileSystem(dataset, part) { try FileManager.default.removeItem(at: part) }
-            }
+        do {
+            try await FileDownload.runUntilComplete(
+                url: url, to: part, requestTimeout: requestTimeout, progress: progress)
+        } catch let failure as FileDownload.Failure {
+            throw FetchError(failure, name: dataset.name, url: url, part: part, cacheDirectory: cacheDirectory)
         }
-        throw FetchError.transfer(
-            dataset: dataset.name, url: url, reason: "the server keeps rejecting the resume range",
-            cacheDirectory: cacheDirectory)
     }
 
     /// Downloads and parses `<archive>.md5`.
@@ -187,7 +175,7 @@ public struct Fetcher: Sendable {
         do {
             text = try await FileDownload.text(of: url, requestTimeout: requestTimeout)
         } catch let failure as FileDownload.Failure {
-            throw fetchError(failure, dataset, url, part: nil, cacheDirectory)
+            throw FetchError(failure, name: dataset.name, url: url, part: nil, cacheDirectory: cacheDirectory)
         }
         let checksums: MD5ChecksumFile
         do {
@@ -263,22 +251,6 @@ public struct Fetcher: Sendable {
             return try operation()
         } catch {
             throw FetchError.fileSystem(dataset: dataset.name, path: path, reason: FileDownload.describe(error))
-        }
-    }
-
-    private func fetchError(
-        _ failure: FileDownload.Failure, _ dataset: DatasetRelease, _ url: URL, part: URL?, _ cacheDirectory: URL
-    ) -> FetchError {
-        switch failure {
-        case .status(let status):
-            return .httpStatus(dataset: dataset.name, url: url, status: status, cacheDirectory: cacheDirectory)
-        case .transport(let reason):
-            return .transfer(dataset: dataset.name, url: url, reason: reason, cacheDirectory: cacheDirectory)
-        case .unexpectedRange(let contentRange):
-            return .unexpectedRange(
-                dataset: dataset.name, url: url, partialFile: part ?? cacheDirectory, contentRange: contentRange)
-        case .file(let reason):
-            return .fileSystem(dataset: dataset.name, path: part ?? cacheDirectory, reason: reason)
         }
     }
 }

@@ -17,11 +17,12 @@ struct Crossrec: AsyncParsableCommand {
               crossrec analyze --synthetic --users 3000
               crossrec recommend --synthetic --user 1
               crossrec data generate --output out/synthetic
+              crossrec models fetch all-MiniLM-L6-v2
             """,
         version: CrossrecVersion.current,
         subcommands: [
-            DataCommand.self, TrainCommand.self, CompareCommand.self, AnalyzeCommand.self, RecommendCommand.self,
-            SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self,
+            DataCommand.self, ModelsCommand.self, TrainCommand.self, CompareCommand.self, AnalyzeCommand.self,
+            RecommendCommand.self, SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self,
             LeaderboardCommand.self, KeysCommand.self,
         ]
     )

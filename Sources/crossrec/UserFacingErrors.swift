@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecData
+import RecEncoder
 import RecEval
 import RecModels
 import SweepRuntime
@@ -17,6 +18,10 @@ func reportingUserErrors(_ body: () throws -> Void) throws {
     } catch let error as EvaluationError {
         try fail(error)
     } catch let error as ModelError {
+        try fail(error)
+    } catch let error as EncoderError {
+        try fail(error)
+    } catch let error as EmbeddingCacheError {
         try fail(error)
     }
 }
