@@ -4,6 +4,9 @@ public enum EncoderError: Error, Sendable, Hashable, CustomStringConvertible {
     case badModelFile(path: String, reason: String)
     /// The model folder lacks files; `missing` names them.
     case incompleteModelFolder(path: String, missing: [String])
+    /// Text `text` (0-based, in the order given) cannot be encoded as tokenized: no tokens, more
+    /// than the model's positions, or an id outside its vocabulary.
+    case invalidTokenIDs(text: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -13,6 +16,8 @@ public enum EncoderError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(path): not a complete sentence-model folder (missing \(missing.joined(separator: ", "))); "
                 + "get the files with `crossrec models fetch all-MiniLM-L6-v2`, or point --model-dir at a folder "
                 + "holding them"
+        case .invalidTokenIDs(let text, let reason):
+            return "text \(text) (0-based): \(reason)"
         }
     }
 }
