@@ -49,7 +49,7 @@ let package = Package(
         // pooling, the embedding cache. The WordPiece tokenizer lives in RecText.
         .target(
             name: "RecEncoder",
-            dependencies: ["RecText", "CLinearAlgebra", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["RecText", "RecModels", "CLinearAlgebra", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         // The Recommender protocol and every model. Sweep only for ParameterValue/ParameterSpec/ModelCatalog.
         .target(name: "RecModels", dependencies: ["RecData", "RecEval", "RecText", "Sweep", "CLinearAlgebra"], swiftSettings: strict),
@@ -73,7 +73,7 @@ let package = Package(
         // The I/O shells: coordinator and worker loops over ZeroMQ, local launcher, trial runner.
         .target(
             name: "SweepRuntime",
-            dependencies: ["Sweep", "SweepWire", "SweepStore", "ZeroMQ", "RecData", "RecEval", "RecModels"],
+            dependencies: ["Sweep", "SweepWire", "SweepStore", "ZeroMQ", "RecData", "RecEval", "RecModels", "RecEncoder"],
             swiftSettings: strict
         ),
 

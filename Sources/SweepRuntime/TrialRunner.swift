@@ -1,7 +1,7 @@
 import Foundation
 import RecData
 import RecEval
-import RecModels
+public import RecModels
 public import Sweep
 
 /// Runs one trial: the built-in `noop` and `sleep` kinds, or a model from ``ModelRegistry``
@@ -37,10 +37,16 @@ public final class TrialRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var prepared: [DatasetSpec: PreparedData] = [:]
     private let maximumCachedData: Int
+    /// Given to every model as ``RecModels/TrainingData/textEmbedder`` (content `minilm` features).
+    public let textEmbedder: (any ItemTextEmbedder)?
 
-    /// - Parameter maximumCachedData: distinct data requests kept in memory (least recently added evicted).
-    public init(maximumCachedData: Int = 4) {
+    /// - Parameters:
+    ///   - maximumCachedData: distinct data requests kept in memory (least recently added evicted).
+    ///   - textEmbedder: the sentence encoder behind the embedding cache, for `minilm` features; a
+    ///     trial asking for them without one fails, saying how to get the model.
+    public init(maximumCachedData: Int = 4, textEmbedder: (any ItemTextEmbedder)? = nil) {
         self.maximumCachedData = maximumCachedData
+        self.textEmbedder = textEmbedder
     }
 
     /// The models this runner can run, with their hyperparameters, for validation and hello messages.
@@ -122,7 +128,8 @@ public final class TrialRunner: @unchecked Sendable {
             return (cached, nil)
         }
         lock.unlock()
-        let data = try PreparedData.prepare(request)
+        var data = try PreparedData.prepare(request)
+        data.training.textEmbedder = textEmbedder
         lock.lock()
         if prepared.count >= maximumCachedData, let victim = prepared.keys.min(by: { $0.fingerprint < $1.fingerprint }) {
             prepared[victim] = nil

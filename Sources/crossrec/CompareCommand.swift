@@ -37,6 +37,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Seed of both models.") var seed: UInt64 = 1
     @Option(help: "Bootstrap resamples.") var resamples: Int = 10_000
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup(title: "Sentence encoder (content features 'minilm')") var encoder: TextEncoderOptions
 
     func validate() throws {
         guard resamples >= 100 else { throw ValidationError("--resamples must be at least 100, got \(resamples)") }
@@ -51,7 +52,7 @@ struct CompareCommand: ParsableCommand {
                 model: baseline, parameters: try ParameterParsing.parse(baselineParameters, model: baseline, catalog: catalog),
                 seed: seed)
             let requested = metrics.isEmpty ? TrialRunner.defaultComparisonMetrics : metrics
-            let result = TrialRunner().compare(a, b, dataset: try data.request(), metrics: requested, resamples: resamples) {
+            let result = TrialRunner(textEmbedder: encoder.embedder()).compare(a, b, dataset: try data.request(), metrics: requested, resamples: resamples) {
                 model, progress in
                 if isatty(STDERR_FILENO) != 0 {
                     FileHandle.standardError.write(Data("\r\(model): epoch \(progress.epoch)/\(progress.totalEpochs.map(String.init) ?? "?")\u{1B}[K".utf8))

@@ -32,6 +32,7 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: "At least this many items of each domain (when it has them).") var minPerDomain: Int = 3
     @Option(help: "Model seed.") var seed: UInt64 = 1
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup(title: "Sentence encoder (content features 'minilm')") var encoder: TextEncoderOptions
 
     func validate() throws {
         guard size >= 1 else { throw ValidationError("--size must be at least 1, got \(size)") }
@@ -73,6 +74,7 @@ struct RecommendCommand: ParsableCommand {
                 interactions: target.interactions, userCount: dataset.users.count, itemCount: target.items.count,
                 isExplicit: target.isExplicit, catalog: target.catalog)
             training.otherDomains = TrainingData.OtherDomain.others(in: dataset, evaluating: targetName)
+            training.textEmbedder = encoder.embedder()
             try recommender.fit(training)
 
             var domains = [target]

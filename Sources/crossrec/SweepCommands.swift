@@ -46,6 +46,7 @@ struct SweepCommand: ParsableCommand {
         var dryRun = false
         @Flag(help: "Exit 0 even when trials failed (their errors are still printed).") var allowFailures = false
         @Option(help: .hidden) var statsFile: String?
+        @OptionGroup(title: "Sentence encoder (content features 'minilm')") var encoder: TextEncoderOptions
 
         func validate() throws {
             if let workers, workers < 1 {
@@ -89,7 +90,7 @@ struct SweepCommand: ParsableCommand {
             let storeFolder = (options.storePath as NSString).deletingLastPathComponent
             let logFolder = (storeFolder.isEmpty ? "." : storeFolder) + "/logs-\(spec.name)"
             let local = try runtime {
-                try LocalWorkers(count: count, endpoint: endpoint, extraArguments: verbose ? ["--verbose"] : [], logFolder: logFolder)
+                try LocalWorkers(count: count, endpoint: endpoint, extraArguments: (verbose ? ["--verbose"] : []) + encoder.workerArguments, logFolder: logFolder)
             }
             FileHandle.standardError.write(Data("sweep \(spec.name): \(coordinator.trialCount()) trials, \(count) workers, store \(options.storePath)\n".utf8))
             let printer = ProgressLine(metric: spec.metric)
@@ -234,6 +235,7 @@ struct WorkerCommand: ParsableCommand {
             "Exit with an error when no coordinator has answered for this many seconds since the start (0: wait forever). A worker that was welcomed once waits for a lost coordinator without limit."
     ) var giveUpAfter = 300
     @Flag(help: "Log protocol events.") var verbose = false
+    @OptionGroup(title: "Sentence encoder (content features 'minilm')") var encoder: TextEncoderOptions
 
     func validate() throws {
         if (serverKey == nil) != (curveKey == nil) { throw ValidationError("--server-key and --curve-key go together") }
@@ -251,7 +253,7 @@ struct WorkerCommand: ParsableCommand {
         options.giveUpAfter = giveUpAfter == 0 ? nil : .seconds(giveUpAfter)
         let shutdown = ShutdownSignal()
         shutdown.install()
-        let exit = try runtime { try WorkerService(options: options, shutdown: shutdown).run() }
+        let exit = try runtime { try WorkerService(options: options, runner: TrialRunner(textEmbedder: encoder.embedder()), shutdown: shutdown).run() }
         switch exit {
         case .completed: return
         case .rejected(let rejection):

@@ -25,6 +25,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("param"), help: "Hyperparameter name=value (repeatable).") var parameters: [String] = []
     @Option(help: "Model seed.") var seed: UInt64 = 1
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup(title: "Sentence encoder (content features 'minilm')") var encoder: TextEncoderOptions
 
     func run() throws {
         try reportingUserErrors {
@@ -33,7 +34,7 @@ struct TrainCommand: ParsableCommand {
             let request = try data.request()
             let config = TrialConfig(model: model, parameters: parsed, seed: seed)
             let isTerminal = isatty(STDERR_FILENO) != 0
-            let result = TrialRunner().run(config, dataset: request, cancel: CancellationFlag()) { progress in
+            let result = TrialRunner(textEmbedder: encoder.embedder()).run(config, dataset: request, cancel: CancellationFlag()) { progress in
                 let values = progress.values.keys.sorted().map { "\($0) \(String(format: "%.4f", progress.values[$0]!))" }
                 let line = "epoch \(progress.epoch)/\(progress.totalEpochs.map(String.init) ?? "?") " + values.joined(separator: ", ")
                 FileHandle.standardError.write(Data(((isTerminal ? "\r" : "") + line + (isTerminal ? "" : "\n")).utf8))
