@@ -1,20 +1,26 @@
 public import Sweep
 
 extension ContentModel {
+    /// The vocabulary settings apply to the features built from words: TF-IDF and LDA's bag of words.
+    static let wordFeatures = ParameterSpec.Condition(
+        parameter: "features", values: ItemFeatureKind.combinations.filter { $0.contains("tfidf") || $0.contains("lda") })
+
     /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(minimumDocumentFrequency:maximumDocumentFraction:maximumTerms:sublinearTF:stems:halfLifeDays:weighting:)``'s.
     public static let parameterSpecs: [ParameterSpec] = [
         ParameterSpec(
             name: "min_df", kind: .int(1...1_000_000), defaultValue: .int(2),
-            help: "a term must occur in at least this many item texts"),
+            help: "a term must occur in at least this many item texts", appliesWhen: wordFeatures),
         ParameterSpec(
             name: "max_df", kind: .double(0.000_001...1), defaultValue: .double(1),
-            help: "and in at most this fraction of them (drops terms every item has)"),
+            help: "and in at most this fraction of them (drops terms every item has)", appliesWhen: wordFeatures),
         ParameterSpec(
             name: "max_terms", kind: .int(0...10_000_000), defaultValue: .int(0),
-            help: "keep the most frequent terms only; 0 keeps all"),
+            help: "keep the most frequent terms only; 0 keeps all", appliesWhen: wordFeatures),
         ParameterSpec(
-            name: "sublinear_tf", kind: .bool, defaultValue: .bool(true), help: "term frequency 1 + ln(count) instead of count"),
-        ParameterSpec(name: "stem", kind: .bool, defaultValue: .bool(true), help: "Snowball-stem the words"),
+            name: "sublinear_tf", kind: .bool, defaultValue: .bool(true), help: "term frequency 1 + ln(count) instead of count",
+            appliesWhen: .init(parameter: "features", values: ItemFeatureKind.combinations.filter { $0.contains("tfidf") })),
+        ParameterSpec(
+            name: "stem", kind: .bool, defaultValue: .bool(true), help: "Snowball-stem the words", appliesWhen: wordFeatures),
         ParameterSpec(
             name: "half_life_days", kind: .double(0...36_500), defaultValue: .double(0),
             help: "older interactions weigh half as much per half-life before the user's latest; 0: no decay"),

@@ -130,9 +130,7 @@ public struct HybridModel: Recommender {
             } catch {
                 throw ModelError(model: Self.name, message: "holdout: \(error)")
             }
-            let reduced = TrainingData(
-                interactions: split.train, userCount: data.userCount, itemCount: data.itemCount,
-                isExplicit: data.isExplicit, catalog: data.catalog)
+            let reduced = data.keeping(split.train)
             var validationCF = collaborative
             var validationContent = content
             guard try fit(&validationCF, reduced, stage: "validation.\(collaborative.name)"),

@@ -60,6 +60,17 @@ public struct TrainingData: Sendable {
         byUser = SparseMatrix(interactions, userCount: userCount, itemCount: itemCount, orientation: .usersByItems)
         byItem = SparseMatrix(interactions, userCount: userCount, itemCount: itemCount, orientation: .itemsByUsers)
     }
+
+    /// The same data set (catalog, other domains, text embedder, entity vectors) with fewer rows:
+    /// what a model trains an inner validation fit on.
+    public func keeping(_ rows: Interactions) -> TrainingData {
+        var reduced = TrainingData(
+            interactions: rows, userCount: userCount, itemCount: itemCount, isExplicit: isExplicit, catalog: catalog)
+        reduced.otherDomains = otherDomains
+        reduced.textEmbedder = textEmbedder
+        reduced.entityEmbeddings = entityEmbeddings
+        return reduced
+    }
 }
 
 /// Progress of one training epoch, reported through the `progress` callback of ``Recommender/fit``.

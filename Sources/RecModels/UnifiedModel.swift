@@ -274,10 +274,7 @@ public struct UnifiedModel: Recommender {
         } catch {
             throw ModelError(model: Self.name, message: "cold_prior: \(error)")
         }
-        var reduced = TrainingData(
-            interactions: split.train, userCount: data.userCount, itemCount: data.itemCount, isExplicit: data.isExplicit,
-            catalog: data.catalog)
-        reduced.otherDomains = data.otherDomains
+        let reduced = data.keeping(split.train)
         var inner = self
         inner.hyperparameters.coldPrior = .none
         var proceed = true

@@ -61,6 +61,7 @@ struct SweepCommand: ParsableCommand {
             let preflight = SweepPreflight(spec: spec, file: file)
             // Local workers share this machine and this current directory: the data must be here.
             let problems = preflight.assertionProblems(parsedAssertions) + preflight.dataProblems()
+                + preflight.encoderProblems(modelPath: encoder.modelPath)
             let count = workers ?? ProcessInfo.processInfo.activeProcessorCount
             if let warning = SweepPreflight.workerCountWarning(count) { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
             if dryRun {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecData
+import RecEncoder
 import Sweep
 import SweepRuntime
 
@@ -26,6 +27,24 @@ struct SweepPreflight {
         } catch {
             let line = (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { SweepSpec.line(of: "dataset.path", inYAML: $0) }
             return ["\(file)\(line.map { ":\($0)" } ?? ""): 'dataset.path': \(error)"]
+        }
+    }
+
+    /// Trials whose content features include `minilm` need the sentence model on every worker;
+    /// local workers read `modelPath`, so a missing or partial folder is named before anything runs.
+    func encoderProblems(modelPath: String) -> [String] {
+        let wanting = spec.expand().trials.filter { trial in
+            trial.config.parameters.contains { name, value in
+                (name == "features" || name.hasSuffix(".features") || name.hasSuffix("_features"))
+                    && (value.stringValue?.split(separator: "+").contains("minilm") ?? false)
+            }
+        }
+        guard !wanting.isEmpty else { return [] }
+        do {
+            _ = try SentenceModelFolder(validating: modelPath)
+            return []
+        } catch {
+            return ["\(file): \(wanting.count) trials use features 'minilm': \(error)"]
         }
     }
 

@@ -63,12 +63,32 @@ struct ContentFeatureTests {
         let data = Self.data(embedder: TopicEmbedder())
         let tfidf = scores(try trained("content", on: data, parameters: ["min_df": 1]), user: 0, itemCount: 8)
         let minilm = scores(
-            try trained("content", on: data, parameters: ["features": "minilm", "min_df": 1]), user: 0, itemCount: 8)
+            try trained("content", on: data, parameters: ["features": "minilm"]), user: 0, itemCount: 8)
         let both = scores(
             try trained("content", on: data, parameters: ["features": "tfidf+minilm", "min_df": 1]), user: 0, itemCount: 8)
         for item in 0..<8 {
             #expect(abs(both[item] - (tfidf[item] + minilm[item]) / 2) < 1e-5, "item \(item): \(both) \(tfidf) \(minilm)")
         }
+    }
+
+    @Test func theHybridsValidationFitKeepsTheEncoder() throws {
+        let embedder = TopicEmbedder()
+        let data = Self.data(embedder: embedder)
+        // The stacked hybrid fits its parts on a holdout first, then on everything: both see the encoder.
+        _ = try trained(
+            "hybrid", on: data, parameters: ["cf": "itemknn", "content.features": "minilm", "combination": "stack", "holdout": 0.5])
+        #expect(embedder.calls == 2, "validation fit and final fit each encode the catalog: \(embedder.calls)")
+    }
+
+    @Test func vocabularySettingsApplyOnlyToFeaturesBuiltFromWords() throws {
+        let specs = Dictionary(uniqueKeysWithValues: ContentModel.parameterSpecs.map { ($0.name, $0) })
+        for name in ["min_df", "max_df", "max_terms", "stem"] {
+            let condition = try #require(specs[name]?.appliesWhen, "\(name)")
+            #expect(condition.values.contains("tfidf") && condition.values.contains("lda"))
+            #expect(!condition.values.contains("minilm") && !condition.values.contains("entities+minilm"))
+        }
+        let sublinear = try #require(specs["sublinear_tf"]?.appliesWhen)
+        #expect(sublinear.values.contains("tfidf+minilm") && !sublinear.values.contains("lda"))
     }
 
     @Test func withoutAnEncoderMinilmSaysHowToGetOne() {
