@@ -21,7 +21,7 @@ struct Crossrec: AsyncParsableCommand {
             """,
         version: CrossrecVersion.current,
         subcommands: [
-            DataCommand.self, ModelsCommand.self, TrainCommand.self, CompareCommand.self, AnalyzeCommand.self,
+            DataCommand.self, ModelsCommand.self, EmbedCommand.self, TrainCommand.self, CompareCommand.self, AnalyzeCommand.self,
             RecommendCommand.self, SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self,
             LeaderboardCommand.self, KeysCommand.self,
         ]
