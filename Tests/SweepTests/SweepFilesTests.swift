@@ -26,6 +26,7 @@ struct SweepFilesTests {
         ("synthetic-hybrid.yaml", 33, ["ease": 3, "itemknn": 3, "content": 3, "hybrid": 24]),
         ("synthetic-cross-domain.yaml", 18, ["popularity": 3, "als": 3, "unified": 12]),
         ("ml100k-cross-domain.yaml", 5, ["popularity": 1, "ease": 1, "unified": 3]),
+        ("mind-sample-content.yaml", 8, ["popularity": 1, "content": 7]),
     ])
     func parsesValidatesAndExpands(file: String, trials: Int, perModel: [String: Int]) throws {
         let path = Self.folder.appendingPathComponent(file).path

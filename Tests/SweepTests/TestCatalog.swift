@@ -28,6 +28,29 @@ enum TestCatalog {
         return spec
     }
 
+    /// The content model's feature sets: every non-empty subset of the four kinds, joined by + in this order.
+    static let featureCombinations: [String] = {
+        let kinds = ["tfidf", "minilm", "lda", "entities"]
+        return (1..<16).map { mask in kinds.indices.filter { mask & (1 << $0) != 0 }.map { kinds[$0] }.joined(separator: "+") }
+    }()
+
+    /// `spec`, applying when `features` includes `kind`.
+    static func having(_ kind: String, _ spec: ParameterSpec) -> ParameterSpec {
+        var spec = spec
+        spec.appliesWhen = .init(
+            parameter: "features", values: featureCombinations.filter { $0.split(separator: "+").contains(Substring(kind)) })
+        return spec
+    }
+
+    /// `spec`, applying to the features built from words (tfidf, lda).
+    static func words(_ spec: ParameterSpec) -> ParameterSpec {
+        var spec = spec
+        spec.appliesWhen = .init(
+            parameter: "features",
+            values: featureCombinations.filter { $0.split(separator: "+").contains { $0 == "tfidf" || $0 == "lda" } })
+        return spec
+    }
+
     static let catalog = ModelCatalog(models: [
         .init(name: "noop", family: "builtin", parameters: [], metrics: []),
         .init(
@@ -70,11 +93,15 @@ enum TestCatalog {
         .init(
             name: "content", family: "content",
             parameters: [
-                int("min_df", 1...1_000_000, 2), double("max_df", 0.000_001...1, 1), int("max_terms", 0...10_000_000, 0),
-                bool("sublinear_tf", true), bool("stem", true), double("half_life_days", 0...36_500, 0),
+                words(int("min_df", 1...1_000_000, 2)), words(double("max_df", 0.000_001...1, 1)),
+                words(int("max_terms", 0...10_000_000, 0)), having("tfidf", bool("sublinear_tf", true)),
+                words(bool("stem", true)), double("half_life_days", 0...36_500, 0),
                 ParameterSpec(
                     name: "weighting", kind: .choice(["uniform", "centered"]), defaultValue: .string("uniform"),
                     help: "weighting"),
+                ParameterSpec(
+                    name: "features", kind: .choice(featureCombinations), defaultValue: .string("tfidf"), help: "features"),
+                having("lda", int("lda_topics", 2...1000, 20)), having("lda", int("lda_passes", 1...1000, 10)),
             ],
             metrics: ranking),
         .init(
