@@ -246,6 +246,9 @@ struct LDATests {
     ///     components = np.array([[3.0, 1.5, 0.2, 0.7], [0.4, 0.9, 2.5, 4.0]])
     ///     X = csr_matrix([[2, 1, 0, 0], [0, 0, 3, 1], [1, 1, 1, 1], [0, 0, 0, 0], [5, 0, 0, 2]])
     ///     lda.perplexity(X), lda._unnormalized_transform(X), lda._approx_bound(X, gamma, False)
+    ///
+    /// and, for the bound without the topics' term, `_approx_bound` minus `Σ (η − λ)·E[log β] +
+    /// Σ (ln Γ(λ) − ln Γ(η)) + Σ_k (ln Γ(V·η) − ln Γ(Σ_w λ_kw))` computed with NumPy.
     @Test func perplexityAndTransformMatchScikitLearn() {
         let components: [[Double]] = [[3.0, 1.5, 0.2, 0.7], [0.4, 0.9, 2.5, 4.0]]
         let lambda = (0..<4).flatMap { word in components.map { $0[word] } }
@@ -266,6 +269,10 @@ struct LDATests {
         for (value, expected) in zip(gamma, expectedGamma) { #expect(abs(value - expected) < 1e-7, "γ \(gamma)") }
         #expect(abs(model.variationalBound(documents, gamma: gamma) - -31.939193849238116) < 1e-6)
         #expect(abs(model.perplexity(documents) - 5.896740014506011) < 1e-7)
+        // Without the topics' term (scikit-learn's bound minus its `_loglikelihood` of λ).
+        #expect(
+            abs(model.variationalBound(documents, gamma: gamma, includesTopicTerm: false) - -27.293147929406814) < 1e-6)
+        #expect(abs(model.perplexity(documents, includesTopicTerm: false) - 4.555275428070044) < 1e-7)
         let theta = model.transform(documents)
         #expect(abs(theta[0] - 0.9155907544780854) < 1e-7 && abs(theta[6] - 0.5) < 1e-12)
         #expect(abs(model.topicWordDistribution(1).reduce(0, +) - 1) < 1e-12)
