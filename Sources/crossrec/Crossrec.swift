@@ -16,11 +16,12 @@ struct Crossrec: AsyncParsableCommand {
               crossrec compare --synthetic --model hybrid --baseline ease
               crossrec analyze --synthetic --users 3000
               crossrec recommend --synthetic --user 1
+              crossrec topics --synthetic --k 14
               crossrec data generate --output out/synthetic
             """,
         version: CrossrecVersion.current,
         subcommands: [
-            DataCommand.self, TrainCommand.self, CompareCommand.self, AnalyzeCommand.self, RecommendCommand.self,
+            DataCommand.self, TrainCommand.self, CompareCommand.self, AnalyzeCommand.self, RecommendCommand.self, TopicsCommand.self,
             SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self,
             LeaderboardCommand.self, KeysCommand.self,
         ]
