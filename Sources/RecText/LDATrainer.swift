@@ -5,10 +5,11 @@ internal import Foundation
 /// `LatentDirichletAllocation(learning_method="online")` defaults and schedule so that the two
 /// can be compared on the same counts:
 ///
-/// - init: λ_kw ~ Gamma(100, 1/100) (mean 1);
+/// - init: λ_kw ~ Gamma(100, 1/100) (mean 1), or `initialLambda`;
 /// - each pass visits the documents in order, in mini-batches B of `batchSize` (the last may be
 ///   smaller); for each batch, with t = 1, 2, … counting batches over all passes:
-///   - E-step: per document, γ_d from Gamma(100, 1/100) draws, then the updates of
+///   - E-step: per document, γ_d from Gamma(100, 1/100) draws (ones without
+///     `drawsDocumentStarts`), then the updates of
 ///     ``LDAModel`` `inferDocument` until mean |Δγ_d| < `meanChangeTolerance` or
 ///     `maximumDocumentIterations` updates;
 ///   - λ̂_kw = η + (D / |B|) · Σ_{d∈B} n_dw · φ_dwk, where φ_dwk ∝ exp(E[log θ_dk] + E[log β_kw]);
@@ -19,8 +20,10 @@ internal import Foundation
 ///
 /// Priors: α = `documentTopicPrior` and η = `topicWordPrior`, 1/K each when nil (scikit-learn's
 /// defaults).
-/// - Complexity: per pass O(Σ_d iterations_d · nnz_d · K) for the E-steps plus O(V·K) digammas per
-///   batch for the M-step; memory O(V·K + max nnz_d · K). One thread.
+/// - Complexity: per pass O(Σ_d iterations_d · nnz_d · K) for the E-steps plus, per batch,
+///   O(distinct words of the batch · K) digammas for the M-step (scikit-learn's is O(V·K) per
+///   batch: a word absent from a batch only decays, see `LDATopicWordState`) and O(V·K) additions
+///   per pass; memory O(V·K + max nnz_d · K). One thread.
 /// - Determinism: bit-identical results for a given seed, documents and settings on one build.
 public struct LDATrainer: Sendable, Hashable {
     /// K.
@@ -41,11 +44,19 @@ public struct LDATrainer: Sendable, Hashable {
     /// `mean_change_tol`.
     public var meanChangeTolerance: Double
     public var seed: UInt64
+    /// λ to start from (word-major, V × K, positive) instead of the Gamma(100, 1/100) draws: to
+    /// continue a fit, or to replay another implementation's start. nil: drawn from the seed.
+    public var initialLambda: [Double]?
+    /// Whether each training document's γ starts from Gamma(100, 1/100) draws (scikit-learn's
+    /// `fit`) or from ones (its `transform`). With ones and `initialLambda` a fit draws no random
+    /// number, so two implementations can be compared step for step.
+    public var drawsDocumentStarts: Bool
 
     public init(
         topicCount: Int = 10, passes: Int = 10, batchSize: Int = 128, learningOffset: Double = 10,
         learningDecay: Double = 0.7, documentTopicPrior: Double? = nil, topicWordPrior: Double? = nil,
-        maximumDocumentIterations: Int = 100, meanChangeTolerance: Double = 1e-3, seed: UInt64 = 0
+        maximumDocumentIterations: Int = 100, meanChangeTolerance: Double = 1e-3, seed: UInt64 = 0,
+        initialLambda: [Double]? = nil, drawsDocumentStarts: Bool = true
     ) {
         self.topicCount = topicCount
         self.passes = passes
@@ -57,6 +68,8 @@ public struct LDATrainer: Sendable, Hashable {
         self.maximumDocumentIterations = maximumDocumentIterations
         self.meanChangeTolerance = meanChangeTolerance
         self.seed = seed
+        self.initialLambda = initialLambda
+        self.drawsDocumentStarts = drawsDocumentStarts
     }
 
     /// α as used: `documentTopicPrior ?? 1/K`.
@@ -87,10 +100,10 @@ public struct LDATrainer: Sendable, Hashable {
         }
     }
 
-    /// Fits the model on `documents`. `afterPass` sees each pass's model (1-based pass number),
-    /// e.g. to follow held-out perplexity; it costs an O(V·K) copy per pass.
+    /// Fits the model on `documents`. `afterPass`, when given, sees each pass's model (1-based
+    /// pass number), e.g. to follow held-out perplexity; it costs O(V·K) digammas per pass.
     public func fit(
-        _ documents: DocumentTermMatrix, afterPass: (_ pass: Int, _ model: LDAModel) -> Void = { _, _ in }
+        _ documents: DocumentTermMatrix, afterPass: ((_ pass: Int, _ model: LDAModel) -> Void)? = nil
     ) throws(LDAError) -> LDAFit {
         try validate()
         guard documents.documentCount > 0 else { throw LDAError("there are no documents to fit") }
@@ -107,38 +120,73 @@ public struct LDATrainer: Sendable, Hashable {
 
         // λ drawn topic by topic (scikit-learn's K × V order), stored word-major.
         var lambda = [Double](repeating: 0, count: termCount * k)
-        for topic in 0..<k {
-            for word in 0..<termCount { lambda[word * k + topic] = random.nextGamma(shape: 100, scale: 0.01) }
+        if let initialLambda {
+            guard initialLambda.count == lambda.count else {
+                throw LDAError("initialLambda holds \(initialLambda.count) values; V × K = \(termCount) × \(k)")
+            }
+            guard initialLambda.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw LDAError("initialLambda must be positive and finite")
+            }
+            lambda = initialLambda
+        } else {
+            for topic in 0..<k {
+                for word in 0..<termCount { lambda[word * k + topic] = random.nextGamma(shape: 100, scale: 0.01) }
+            }
         }
-        var expectedTopicWordExp = [Double](repeating: 0, count: lambda.count)
-        LDAModel.expectationExp(lambda: lambda, topicCount: k, into: &expectedTopicWordExp)
-        var statistics = [Double](repeating: 0, count: lambda.count)
+        var state = LDATopicWordState(lambda: lambda, topicCount: k, eta: eta)
+        // Per batch: its distinct words (first-seen order), each entry's column within them, their
+        // exp(E[log β]) rows and the E-step's statistics.
+        var slot = [Int32](repeating: -1, count: termCount)
+        var batchWords: [Int32] = []
+        var localColumns: [Int32] = []
+        var table: [Double] = []
+        var statistics: [Double] = []
         var gamma = [Double](repeating: 0, count: k)
         var scratch = LDAModel.InferenceScratch(topicCount: k)
         var update = 1
 
         func model() -> LDAModel {
             LDAModel(
-                unchecked: documents.vocabulary, topicCount: k, lambda: lambda,
-                expectedTopicWordExp: expectedTopicWordExp,
-                documentTopicPrior: alpha, topicWordPrior: eta, maximumDocumentIterations: maximumDocumentIterations,
+                vocabulary: documents.vocabulary, topicCount: k, lambda: state.lambda, documentTopicPrior: alpha,
+                topicWordPrior: eta, maximumDocumentIterations: maximumDocumentIterations,
                 meanChangeTolerance: meanChangeTolerance)
         }
 
         for pass in 1...passes {
             for batchStart in stride(from: 0, to: documentCount, by: batchSize) {
                 let batchEnd = min(documentCount, batchStart + batchSize)
-                documents.columns.withUnsafeBufferPointer { columns in
+                let entries = documents.rowOffsets[batchStart]..<documents.rowOffsets[batchEnd]
+                batchWords.removeAll(keepingCapacity: true)
+                localColumns.removeAll(keepingCapacity: true)
+                for entry in entries {
+                    let word = Int(documents.columns[entry])
+                    if slot[word] < 0 {
+                        slot[word] = Int32(batchWords.count)
+                        batchWords.append(Int32(word))
+                    }
+                    localColumns.append(slot[word])
+                }
+                state.expectationExp(of: batchWords, into: &table)
+                if statistics.count < batchWords.count * k {
+                    statistics = [Double](repeating: 0, count: batchWords.count * k)
+                }
+                localColumns.withUnsafeBufferPointer { columns in
                     documents.counts.withUnsafeBufferPointer { counts in
-                        expectedTopicWordExp.withUnsafeBufferPointer { beta in
+                        table.withUnsafeBufferPointer { beta in
                             statistics.withUnsafeMutableBufferPointer { statistics in
                                 gamma.withUnsafeMutableBufferPointer { gamma in
-                                    for index in statistics.indices { statistics[index] = 0 }
+                                    for index in 0..<(batchWords.count * k) { statistics[index] = 0 }
                                     for document in batchStart..<batchEnd {
-                                        for topic in 0..<k { gamma[topic] = random.nextGamma(shape: 100, scale: 0.01) }
+                                        for topic in 0..<k {
+                                            gamma[topic] =
+                                                drawsDocumentStarts ? random.nextGamma(shape: 100, scale: 0.01) : 1
+                                        }
                                         let range = documents.rowOffsets[document]..<documents.rowOffsets[document + 1]
+                                        let base = entries.lowerBound
                                         LDAModel.inferDocument(
-                                            columns: UnsafeBufferPointer(rebasing: columns[range]),
+                                            columns: UnsafeBufferPointer(
+                                                rebasing: columns[(range.lowerBound - base)..<(range.upperBound - base)]
+                                            ),
                                             counts: UnsafeBufferPointer(rebasing: counts[range]),
                                             expectedTopicWordExp: beta.baseAddress!, topicCount: k,
                                             documentTopicPrior: alpha,
@@ -147,6 +195,8 @@ public struct LDATrainer: Sendable, Hashable {
                                             gamma: gamma.baseAddress!, scratch: &scratch,
                                             statistics: statistics.baseAddress!)
                                     }
+                                    // Σ_d n_dw·φ_dwk: what the E-step summed, times exp(E[log β_kw]).
+                                    for index in 0..<(batchWords.count * k) { statistics[index] *= beta[index] }
                                 }
                             }
                         }
@@ -154,20 +204,12 @@ public struct LDATrainer: Sendable, Hashable {
                 }
                 let rho = pow(learningOffset + Double(update), -learningDecay)
                 let ratio = Double(documentCount) / Double(batchEnd - batchStart)
-                lambda.withUnsafeMutableBufferPointer { lambda in
-                    statistics.withUnsafeBufferPointer { statistics in
-                        expectedTopicWordExp.withUnsafeBufferPointer { beta in
-                            for index in lambda.indices {
-                                lambda[index] =
-                                    (1 - rho) * lambda[index] + rho * (eta + ratio * statistics[index] * beta[index])
-                            }
-                        }
-                    }
-                }
-                LDAModel.expectationExp(lambda: lambda, topicCount: k, into: &expectedTopicWordExp)
+                state.update(words: batchWords, statistics: statistics, rho: rho, ratio: ratio)
+                for word in batchWords { slot[Int(word)] = -1 }
                 update += 1
             }
-            afterPass(pass, model())
+            state.recomputeTotals()
+            if let afterPass { afterPass(pass, model()) }
         }
 
         let fitted = model()

@@ -279,6 +279,78 @@ struct LDATests {
         #expect(model.topWords(0, count: 2).map(\.term) == ["a", "b"])
     }
 
+    /// scikit-learn 1.9.1 replaying the same fit with no random number: `_init_latent_vars`, then
+    /// `components_` set to the λ below, `random_state_ = None` (E-steps start from γ = 1), and
+    /// `_em_step(X[batch], total_samples=5, batch_update=False)` over `gen_batches(5, 2)` twice,
+    /// with α = 0.3, η = 0.2, τ0 = 2, κ = 0.6 and the corpus of the test above. Our λ must agree
+    /// to the precision of scikit-learn's digamma (about 3e-9).
+    @Test func replaysScikitLearnsOnlineUpdatesStepForStep() throws {
+        let components: [[Double]] = [[3.0, 1.5, 0.2, 0.7], [0.4, 0.9, 2.5, 4.0]]
+        let rows: [[Int]] = [[2, 1, 0, 0], [0, 0, 3, 1], [1, 1, 1, 1], [0, 0, 0, 0], [5, 0, 0, 2]]
+        let vocabulary = ["a", "b", "c", "d"]
+        let documents = DocumentTermMatrix(
+            documents: rows.map { row in row.indices.flatMap { Array(repeating: vocabulary[$0], count: row[$0]) } },
+            vocabulary: vocabulary)
+        let trainer = LDATrainer(
+            topicCount: 2, passes: 2, batchSize: 2, learningOffset: 2, learningDecay: 0.6, documentTopicPrior: 0.3,
+            topicWordPrior: 0.2, initialLambda: (0..<4).flatMap { word in components.map { $0[word] } },
+            drawsDocumentStarts: false)
+        let fit = try trainer.fit(documents)
+        let expected: [[Double]] = [
+            [12.502922762435306, 1.5749223469340048, 0.20090085294917598, 0.555967726770425],
+            [0.221966033225737, 0.2719594168893497, 2.792851684293556, 5.519768479347807],
+        ]
+        #expect(fit.updates == 6)
+        for word in 0..<4 {
+            for topic in 0..<2 {
+                let value = fit.model.lambda[word * 2 + topic]
+                #expect(abs(value / expected[topic][word] - 1) < 1e-7, "λ[\(topic)][\(word)] = \(value)")
+            }
+        }
+        var wrong = trainer
+        wrong.initialLambda = [1, 2, 3]
+        #expect(throws: LDAError("initialLambda holds 3 values; V × K = 4 × 2")) { _ = try wrong.fit(documents) }
+    }
+
+    /// The lazy λ (a shared decay scale, only the batch's words touched) against the dense
+    /// update λ ← (1 − ρ)·λ + ρ·(η + r·S) over every word, through ordinary steps, ρ = 1 and the
+    /// rescale when the scale underflows.
+    @Test(arguments: [[0.3, 0.2, 0.5], [1, 0.4, 1], Array(repeating: 1 - 1e-7, count: 40)])
+    func lazyTopicWordUpdatesEqualTheDenseOnes(_ rhos: [Double]) {
+        var random = LDARandom(seed: 9)
+        let (k, words, eta) = (3, 7, 0.1)
+        var dense = (0..<(k * words)).map { _ in 0.05 + random.nextOpenUnit() }
+        var state = LDATopicWordState(lambda: dense, topicCount: k, eta: eta)
+        for rho in rhos {
+            let batch: [Int32] = (0..<words).filter { _ in random.next() % 2 == 0 }.map(Int32.init)
+            let statistics = (0..<(batch.count * k)).map { _ in 3 * random.nextOpenUnit() }
+            var full = [Double](repeating: 0, count: k * words)
+            for (row, word) in batch.enumerated() {
+                for topic in 0..<k { full[Int(word) * k + topic] = statistics[row * k + topic] }
+            }
+            dense = dense.indices.map { (1 - rho) * dense[$0] + rho * (eta + 2.5 * full[$0]) }
+            state.update(words: batch, statistics: statistics, rho: rho, ratio: 2.5)
+            for (lazy, expected) in zip(state.lambda, dense) {
+                #expect(abs(lazy / expected - 1) < 1e-12, "ρ = \(rho): \(lazy) against \(expected)")
+            }
+            for (total, expected) in zip(
+                state.topicTotals,
+                (0..<k).map { t in stride(from: t, to: dense.count, by: k).map { dense[$0] }.reduce(0, +) })
+            {
+                #expect(abs(total / expected - 1) < 1e-12)
+            }
+        }
+        var table: [Double] = []
+        state.expectationExp(of: [4, 0], into: &table)
+        let model = LDAModel(
+            vocabulary: (0..<words).map { "w\($0)" }, topicCount: k, lambda: dense, documentTopicPrior: 0.1,
+            topicWordPrior: eta)
+        for topic in 0..<k {
+            #expect(abs(table[topic] / model.expectedTopicWordExp[4 * k + topic] - 1) < 1e-12)
+            #expect(abs(table[k + topic] / model.expectedTopicWordExp[topic] - 1) < 1e-12)
+        }
+    }
+
     @Test func settingsOutOfRangeAndEmptyCorporaAreErrors() {
         let documents = DocumentTermMatrix(documents: [["a"]], vocabulary: ["a"])
         #expect(throws: LDAError("the number of topics must be at least 1, got 0")) {
