@@ -5,9 +5,10 @@ internal import Foundation
 /// θ_d ~ Dir(α) on a document's topic proportions and β_k ~ Dir(η) on a topic's words.
 ///
 /// ``LDATrainer`` fits it by online variational Bayes; ``transform(_:)`` infers the topic
-/// proportions of any documents over the same vocabulary, and ``perplexity(_:)`` scores held-out
-/// documents exactly as scikit-learn's `LatentDirichletAllocation.perplexity` does (see
-/// `LDAModel+Inference.swift`), so the two can be compared figure for figure.
+/// proportions of any documents over the same vocabulary, and
+/// ``perplexity(_:includesTopicTerm:)`` scores held-out documents exactly as scikit-learn's
+/// `LatentDirichletAllocation.perplexity` does (see `LDAModel+Inference.swift`), so the two can
+/// be compared figure for figure.
 ///
 /// Storage is word-major: λ_{w,k} = `lambda[w·K + k]`, so one word's K topic weights are
 /// contiguous (what the per-document E-step reads). `lambda` corresponds to scikit-learn's
