@@ -18,6 +18,9 @@ let usage = """
     usage: crossrec-bench data [--ratings N] [--repetitions R] [--no-pandas] [--output FILE]
            crossrec-bench sweep [--trials 1000,10000,100000] [--workers 2,16] [--no-optuna] [--no-ray] [--output FILE]
            crossrec-bench models [--data ../shared/data/ml-100k] [--seeds 0,1,2,3,4] [--no-tuned] [--no-peers] [--output FILE]
+           crossrec-bench topics [--mind ../shared/data/mind-sample] [--movielens ../shared/data/ml-100k]
+                                 [--corpora mind,movielens] [--k 20] [--passes 10] [--seeds 0,1,…,9]
+                                 [--batch-size 128] [--holdout 0.1] [--no-peers] [--output FILE]
            crossrec-bench text [--words ../shared/testdata/snowball-english/voc.txt] [--repetitions 5] [--output FILE]
            crossrec-bench faults [--kill-trials 30000] [--coordinator-kills 20] [--worker-kills 4]
                                  [--flood-trials 30000] [--hellos 10000] [--hello-seconds 10]
@@ -30,6 +33,10 @@ let usage = """
              u1..u5, and the u1 implicit protocol (popularity, ALS, BPR, item-kNN, EASE) over several seeds,
              with Surprise SVD/BaselineOnly and implicit ALS measured in the same run by python3
              (--no-peers skips them): the issue #3 goal figures with fit times
+      topics LDA by online variational Bayes against scikit-learn's LatentDirichletAllocation (online) in the same
+             run, on the same document-term counts (Matrix Market files both read): held-out perplexity and fit time
+             per seed on MIND news titles + abstracts and MovieLens titles + genres (goals: perplexity within 5 %,
+             fit at least 2× faster; --no-peers skips scikit-learn)
       text   words per second of the Snowball English stemmer (against Python snowballstemmer in the same
              run when importable, outputs compared), and documents per second of the text analyzer
       store  commands per second the sweep store records (a lease and a result per trial) with
@@ -77,6 +84,32 @@ do {
             includePeers: !arguments.contains("--no-peers"))
         let report = try benchmark.run()
         try BenchmarkSupport.emit(report, output: option("--output"))
+    case "topics":
+        func positive(_ name: String, _ fallback: Int) -> Int {
+            guard let value = Int(option(name) ?? String(fallback)), value > 0 else {
+                fail("\(name) needs a positive integer")
+            }
+            return value
+        }
+        let seedTexts = (option("--seeds") ?? "0,1,2,3,4,5,6,7,8,9").split(separator: ",")
+        let seeds = seedTexts.compactMap { UInt64($0) }
+        guard !seeds.isEmpty, seeds.count == seedTexts.count else {
+            fail("--seeds needs a comma-separated list of non-negative integers, got '\(option("--seeds") ?? "")'")
+        }
+        let corpora = (option("--corpora") ?? "mind,movielens").split(separator: ",").map(String.init)
+        guard !corpora.isEmpty, corpora.allSatisfy({ ["mind", "movielens"].contains($0) }) else {
+            fail("--corpora needs a comma-separated list of mind, movielens")
+        }
+        guard let holdout = Double(option("--holdout") ?? "0.1"), holdout > 0, holdout < 1 else {
+            fail("--holdout needs a fraction in (0, 1)")
+        }
+        let benchmark = TopicsBenchmark(
+            mindFolder: option("--mind") ?? "../shared/data/mind-sample",
+            movieLensFolder: option("--movielens") ?? "../shared/data/ml-100k", corpora: corpora,
+            topics: positive("--k", 20), passes: positive("--passes", 10), seeds: seeds,
+            batchSize: positive("--batch-size", 128), heldOutFraction: holdout,
+            includePeers: !arguments.contains("--no-peers"))
+        try BenchmarkSupport.emit(try benchmark.run(), output: option("--output"))
     case "text":
         guard let repetitions = Int(option("--repetitions") ?? "5"), repetitions > 0 else {
             fail("--repetitions needs a positive integer")

@@ -16,13 +16,16 @@ struct Crossrec: AsyncParsableCommand {
               crossrec compare --synthetic --model hybrid --baseline ease
               crossrec analyze --synthetic --users 3000
               crossrec recommend --synthetic --user 1
+              crossrec topics --synthetic --k 14
               crossrec data generate --output out/synthetic
               crossrec models fetch all-MiniLM-L6-v2
+              crossrec embed ../shared/data/ml-100k --output out/movies.npy
             """,
         version: CrossrecVersion.current,
         subcommands: [
-            DataCommand.self, ModelsCommand.self, EmbedCommand.self, TrainCommand.self, CompareCommand.self, AnalyzeCommand.self,
-            RecommendCommand.self, SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self,
+            DataCommand.self, ModelsCommand.self, EmbedCommand.self, TopicsCommand.self, TrainCommand.self,
+            CompareCommand.self, AnalyzeCommand.self, RecommendCommand.self, SweepCommand.self, CoordinatorCommand.self,
+            WorkerCommand.self,
             LeaderboardCommand.self, KeysCommand.self,
         ]
     )
