@@ -25,7 +25,7 @@ internal import RecText
 ///   index, dense kinds by dot products). A user without rows, or whose profiles are all empty,
 ///   gets popularity (training rows per item), like the CF models.
 ///
-/// No epochs; the seed is not used (fitting is exact and deterministic).
+/// No epochs; the seed only seeds LDA (features `lda`); everything else is exact and deterministic.
 /// - Complexity: fit O(text length + nnz · terms per item + V log V) for TF-IDF, plus the
 ///   encoder's or LDA's cost for dense kinds and O(nnz · d) for their profiles;
 ///   ``scoreAll(user:into:)`` O(items · Σ dense d + Σ over the profile's terms of their document
@@ -147,7 +147,7 @@ public struct ContentModel: Recommender {
         }
         denseBlocks = []
         for kind in h.features where kind != .tfidf {
-            let block = try Self.denseBlock(kind, texts: texts, data: data, hyperparameters: h)
+            let block = try Self.denseBlock(kind, texts: texts, data: data, hyperparameters: h, seed: seed)
             values["\(kind.rawValue)_dimension"] = Double(block.dimension)
             values["\(kind.rawValue)_items"] = Double(block.itemsWithVector)
             denseBlocks.append(block)
@@ -254,7 +254,7 @@ public struct ContentModel: Recommender {
 
     /// The dense feature `kind` for every item of the data set.
     static func denseBlock(
-        _ kind: ItemFeatureKind, texts: [String], data: TrainingData, hyperparameters h: Hyperparameters
+        _ kind: ItemFeatureKind, texts: [String], data: TrainingData, hyperparameters h: Hyperparameters, seed: UInt64
     ) throws(ModelError) -> DenseBlock {
         func fail(_ message: String) -> ModelError { ModelError(model: Self.name, message: message) }
         switch kind {
@@ -279,7 +279,7 @@ public struct ContentModel: Recommender {
             }
             return DenseBlock(kind: kind, dimension: embedder.dimension, rows: vectors).normalized()
         case .lda:
-            return try ldaBlock(texts: texts, hyperparameters: h)
+            return try ldaBlock(texts: texts, hyperparameters: h, seed: seed)
         case .entities:
             guard let embeddings = data.entityEmbeddings, embeddings.count > 0 else {
                 throw fail(

@@ -91,6 +91,52 @@ struct ContentFeatureTests {
         #expect(sublinear.values.contains("tfidf+minilm") && !sublinear.values.contains("lda"))
     }
 
+    /// 41 items: 20 about space, 20 about cooking (seeded draws from two word lists), one without
+    /// text; user 0 read three space items, user 1 three cooking ones.
+    static func plantedTopics() -> TrainingData {
+        let space = ["rocket", "galaxy", "orbit", "planet", "astronaut", "telescope", "comet", "nebula"]
+        let cooking = ["pasta", "bread", "oven", "recipe", "kitchen", "butter", "flour", "sauce"]
+        var state: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var records: [ItemRecord?] = (0..<40).map { item in
+            let words = item < 20 ? space : cooking
+            return ItemRecord(title: (0..<6).map { _ in words[next(words.count)] }.joined(separator: " "))
+        }
+        records.append(nil)
+        var interactions = Interactions()
+        for (user, items) in [(Int32(0), [0, 1, 2]), (1, [20, 21, 22])] {
+            for item in items { interactions.append(user: user, item: Int32(item), value: 1, timestamp: 0) }
+        }
+        return TrainingData(
+            interactions: interactions, userCount: 2, itemCount: 41, isExplicit: false,
+            catalog: ItemCatalog(records: records))
+    }
+
+    @Test func ldaFeaturesRecoverPlantedTopicsAndAreSeeded() throws {
+        let data = Self.plantedTopics()
+        let parameters: [String: ParameterValueLiteral] = [
+            "features": "lda", "lda_topics": 2, "lda_passes": 20, "min_df": 1, "stem": false,
+        ]
+        let model = try trained("content", on: data, parameters: parameters, seed: 3)
+        let space = scores(model, user: 0, itemCount: 41)
+        let cooking = scores(model, user: 1, itemCount: 41)
+        // Every unread space item outranks every cooking item for the space reader, and the reverse.
+        #expect(space[3..<20].min()! > space[20..<40].max()!, "\(space)")
+        #expect(cooking[23..<40].min()! > cooking[0..<20].max()!, "\(cooking)")
+        #expect(space[40] == 0 && cooking[40] == 0, "an item without text has a zero topic vector")
+        let again = scores(try trained("content", on: data, parameters: parameters, seed: 3), user: 0, itemCount: 41)
+        #expect(again == space, "the same seed gives the same numbers")
+    }
+
+    @Test func ldaWithoutAnyTermNamesMinDF() {
+        #expect(throws: ModelError.self) {
+            try trained("content", on: Self.plantedTopics(), parameters: ["features": "lda", "min_df": 1000])
+        }
+    }
+
     @Test func withoutAnEncoderMinilmSaysHowToGetOne() {
         #expect(throws: ModelError.self) { try trained("content", on: Self.data(), parameters: ["features": "minilm"]) }
         do {
