@@ -99,7 +99,9 @@ let package = Package(
         // SweepStore: the store benchmark (NORMAL against FULL) calls it directly.
         .executableTarget(
             name: "crossrec-bench",
-            dependencies: ["RecData", "RecEval", "RecModels", "RecText", "Sweep", "SweepWire", "SweepRuntime", "SweepStore"],
+            dependencies: [
+                "RecData", "RecEval", "RecModels", "RecText", "RecEncoder", "Sweep", "SweepWire", "SweepRuntime", "SweepStore",
+            ],
             swiftSettings: strict),
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),

@@ -21,6 +21,7 @@ let usage = """
            crossrec-bench topics [--mind ../shared/data/mind-sample] [--movielens ../shared/data/ml-100k]
                                  [--corpora mind,movielens] [--k 20] [--passes 10] [--seeds 0,1,…,9]
                                  [--batch-size 128] [--holdout 0.1] [--no-peers] [--output FILE]
+           crossrec-bench encode-cost [--model-dir ../shared/models/all-MiniLM-L6-v2] [--workers 2] [--output FILE]
            crossrec-bench text [--words ../shared/testdata/snowball-english/voc.txt] [--repetitions 5] [--output FILE]
            crossrec-bench faults [--kill-trials 30000] [--coordinator-kills 20] [--worker-kills 4]
                                  [--flood-trials 30000] [--hellos 10000] [--hello-seconds 10]
@@ -37,6 +38,9 @@ let usage = """
              run, on the same document-term counts (Matrix Market files both read): held-out perplexity and fit time
              per seed on MIND news titles + abstracts and MovieLens titles + genres (goals: perplexity within 5 %,
              fit at least 2× faster; --no-peers skips scikit-learn)
+      encode-cost  what the sentence encoder adds to a sweep: the quickstart's data with content trials using minilm,
+             run with an empty embedding cache and again warm (goal: cold − warm under 10 s, nothing encoded warm),
+             and the quickstart's movie and news catalogues encoded cold and read back warm in process
       text   words per second of the Snowball English stemmer (against Python snowballstemmer in the same
              run when importable, outputs compared), and documents per second of the text analyzer
       store  commands per second the sweep store records (a lease and a result per trial) with
@@ -110,6 +114,11 @@ do {
             batchSize: positive("--batch-size", 128), heldOutFraction: holdout,
             includePeers: !arguments.contains("--no-peers"))
         try BenchmarkSupport.emit(try benchmark.run(), output: option("--output"))
+    case "encode-cost":
+        let model = option("--model-dir") ?? "../shared/models/all-MiniLM-L6-v2"
+        guard let workers = Int(option("--workers") ?? "2"), workers > 0 else { fail("--workers needs a positive integer") }
+        try BenchmarkSupport.emit(
+            try EncodeCostBenchmark(modelDirectory: model, workers: workers).run(), output: option("--output"))
     case "text":
         guard let repetitions = Int(option("--repetitions") ?? "5"), repetitions > 0 else {
             fail("--repetitions needs a positive integer")
