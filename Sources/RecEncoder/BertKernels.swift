@@ -8,19 +8,24 @@ import Foundation
 /// - Determinism: every loop accumulates in a fixed order that depends only on the widths, never on
 ///   the thread or on the other rows, so a row's result is the same whichever worker computes it.
 enum BertKernels {
-    /// y = x Wᵀ + b for `rows` rows of x [rows, inputWidth] and a PyTorch `nn.Linear` weight
-    /// W [outputWidth, inputWidth]; y [rows, outputWidth] must not overlap x.
+    /// y = x Wᵀ (+ b) for `rows` rows of x [rows, inputWidth] and a PyTorch `nn.Linear` weight
+    /// W [outputWidth, inputWidth]; y [rows, outputWidth] must not overlap x. Without `bias` the
+    /// caller adds it in its next pass over y (`geluAddingBias`, `addBiasResidualAndNormalize`),
+    /// saving a pass; y + b is the same float either way.
     /// - Complexity: rows × inputWidth × outputWidth multiply-adds (OpenBLAS, on the calling thread
     ///   when OpenBLAS runs one thread).
     @inline(__always)
     static func dense(
         _ input: UnsafePointer<Float>, rows: Int, inputWidth: Int, weight: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>, outputWidth: Int, into output: UnsafeMutablePointer<Float>
+        bias: UnsafePointer<Float>?, outputWidth: Int, into output: UnsafeMutablePointer<Float>
     ) {
-        for row in 0..<rows { (output + row * outputWidth).update(from: bias, count: outputWidth) }
+        if let bias {
+            for row in 0..<rows { (output + row * outputWidth).update(from: bias, count: outputWidth) }
+        }
         cblas_sgemm(
             CblasRowMajor, CblasNoTrans, CblasTrans, blasint(rows), blasint(outputWidth), blasint(inputWidth),
-            1, input, blasint(inputWidth), weight, blasint(inputWidth), 1, output, blasint(outputWidth))
+            1, input, blasint(inputWidth), weight, blasint(inputWidth), bias == nil ? 0 : 1, output,
+            blasint(outputWidth))
     }
 
     /// LayerNorm of each row in place: y = (x − μ) / √(σ² + ε) · γ + β, with μ and σ² (biased) the
@@ -85,25 +90,30 @@ enum BertKernels {
         return total
     }
 
-    /// hidden ← LayerNorm(update + hidden) row by row (BERT's residual connection); `update` is
-    /// overwritten by the sum.
-    static func addAndNormalize(
-        _ update: UnsafeMutablePointer<Float>, into hidden: UnsafeMutablePointer<Float>, rows: Int, width: Int,
-        scale: UnsafePointer<Float>, bias: UnsafePointer<Float>, epsilon: Float
+    /// x ← LayerNorm((x + b) + r) row by row, x, r [rows, width] and b [width]: a dense layer's
+    /// bias and BERT's residual connection, then its LayerNorm (γ `scale`, β `shift`).
+    static func addBiasResidualAndNormalize(
+        _ values: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, residual: UnsafePointer<Float>, rows: Int,
+        width: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, epsilon: Float
     ) {
-        let count = rows * width
-        for k in 0..<count { update[k] += hidden[k] }
-        layerNorm(update, rows: rows, width: width, scale: scale, bias: bias, epsilon: epsilon)
-        hidden.update(from: update, count: count)
+        for row in 0..<rows {
+            let (x, r) = (values + row * width, residual + row * width)
+            for j in 0..<width { x[j] = (x[j] + bias[j]) + r[j] }
+        }
+        layerNorm(values, rows: rows, width: width, scale: scale, bias: shift, epsilon: epsilon)
     }
 
-    /// Exact GELU in place: x · Φ(x) = x/2 · (1 + erf(x/√2)), erf as `erf(_:)`.
-    /// - Complexity: count × 12 multiply-adds and a division, in vector lanes.
-    static func gelu(_ values: UnsafeMutablePointer<Float>, count: Int) {
+    /// x ← GELU(x + b) row by row, x [rows, width], b [width]: exact GELU, v · Φ(v) =
+    /// v/2 · (1 + erf(v/√2)), erf as `erf(_:)`.
+    /// - Complexity: rows × width × (12 multiply-adds and a division), in vector lanes.
+    static func geluAddingBias(_ values: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, width: Int) {
         let inverseSquareRootTwo: Float = 0.707_106_781_186_547_524
-        for k in 0..<count {
-            let x = values[k]
-            values[k] = 0.5 * x * (1 + erf(x * inverseSquareRootTwo))
+        for row in 0..<rows {
+            let x = values + row * width
+            for j in 0..<width {
+                let v = x[j] + bias[j]
+                x[j] = 0.5 * v * (1 + erf(v * inverseSquareRootTwo))
+            }
         }
     }
 

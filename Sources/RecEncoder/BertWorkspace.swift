@@ -9,7 +9,7 @@ final class BertWorkspace {
     let longest: Int
     /// [tokens, hidden]: the layer input and output (the hidden state).
     let hidden: UnsafeMutablePointer<Float>
-    /// [tokens, hidden]: Q, then the attention-output and feed-forward-output products.
+    /// [tokens, hidden]: Q, then the attention block's output.
     let query: UnsafeMutablePointer<Float>
     let key: UnsafeMutablePointer<Float>
     let value: UnsafeMutablePointer<Float>
