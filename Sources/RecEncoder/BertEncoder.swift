@@ -112,7 +112,8 @@ public final class BertEncoder: Sendable {
         let workspace = BertWorkspace(configuration: configuration, tokens: count, longest: count)
         var embeddingOutput = [Float](repeating: 0, count: count * width)
         embeddingOutput.withUnsafeMutableBufferPointer { buffer in
-            weights.forward(tokenIDs: [tokenIDs], sequences: [0], workspace: workspace, embeddingOutput: buffer.baseAddress)
+            weights.forward(
+                tokenIDs: [tokenIDs], sequences: [0], workspace: workspace, embeddingOutput: buffer.baseAddress)
         }
         let last = Array(UnsafeBufferPointer(start: workspace.hidden, count: count * width))
         return BertHiddenStates(tokens: count, width: width, embeddingOutput: embeddingOutput, lastHiddenState: last)

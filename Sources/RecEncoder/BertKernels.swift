@@ -106,7 +106,9 @@ enum BertKernels {
     /// x ← GELU(x + b) row by row, x [rows, width], b [width]: exact GELU, v · Φ(v) =
     /// v/2 · (1 + erf(v/√2)), erf as `erf(_:)`.
     /// - Complexity: rows × width × (12 multiply-adds and a division), in vector lanes.
-    static func geluAddingBias(_ values: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, width: Int) {
+    static func geluAddingBias(
+        _ values: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, width: Int
+    ) {
         let inverseSquareRootTwo: Float = 0.707_106_781_186_547_524
         for row in 0..<rows {
             let x = values + row * width

@@ -20,7 +20,8 @@ final class BertWorkspace {
     let scores: UnsafeMutablePointer<Float>
 
     init(configuration: BertConfiguration, tokens: Int, longest: Int) {
-        precondition(tokens >= 1 && longest >= 1 && longest <= tokens, "workspace for \(tokens) tokens, longest \(longest)")
+        precondition(
+            tokens >= 1 && longest >= 1 && longest <= tokens, "workspace for \(tokens) tokens, longest \(longest)")
         self.tokens = tokens
         self.longest = longest
         let rows = tokens * configuration.hiddenSize

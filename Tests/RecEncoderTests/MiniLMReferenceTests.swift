@@ -14,6 +14,8 @@ struct MiniLMReferenceTests {
         !FileManager.default.fileExists(atPath: model + "/model.safetensors")
         || !FileManager.default.fileExists(atPath: references + "/reference.jsonl")
         || !FileManager.default.fileExists(atPath: references + "/hidden.jsonl")
+    static let skipReason: Comment =
+        "../shared/models/all-MiniLM-L6-v2 or ../shared/testdata/minilm-reference absent: skipped"
 
     struct Reference: Decodable {
         var text: String
@@ -55,7 +57,7 @@ struct MiniLMReferenceTests {
     /// Tolerance: 1e-5 on the embedding output and 2e-5 on the last hidden state (components up to
     /// ~10 in magnitude), about ten times the differences measured (1.2e-6 and 1.8e-6): float32
     /// sums taken in another order than PyTorch's.
-    @Test(.disabled(if: absent, "../shared/models/all-MiniLM-L6-v2 or ../shared/testdata/minilm-reference absent: skipped"))
+    @Test(.disabled(if: absent, skipReason))
     func hiddenStatesMatchLayerByLayer() throws {
         let encoder = try BertEncoder(modelDirectory: Self.model)
         let texts = try Self.lines("hidden.jsonl", as: Hidden.self)
@@ -72,7 +74,8 @@ struct MiniLMReferenceTests {
                     lastDifference = max(lastDifference, abs(Double(states.lastHiddenState[row * width + j]) - last[j]))
                 }
             }
-            print("hidden.jsonl '\(text.text)': embedding output within \(embeddingDifference), last hidden state within \(lastDifference)")
+            print("hidden.jsonl '\(text.text)': embedding output within \(embeddingDifference), ", terminator: "")
+            print("last hidden state within \(lastDifference)")
             #expect(embeddingDifference <= 1e-5, "'\(text.text)': embedding output off by \(embeddingDifference)")
             #expect(lastDifference <= 2e-5, "'\(text.text)': last hidden state off by \(lastDifference)")
         }
@@ -82,7 +85,7 @@ struct MiniLMReferenceTests {
     /// every text, in batches of 1, 7, 32 and 128 texts, on 1 and 2 threads; bit-identical output
     /// across two runs on 2 threads and between 1 and 2 threads (each batch runs on one thread).
     /// Six encodings of the 486 texts: about a minute in a debug build.
-    @Test(.disabled(if: absent, "../shared/models/all-MiniLM-L6-v2 or ../shared/testdata/minilm-reference absent: skipped"))
+    @Test(.disabled(if: absent, skipReason))
     func everyReferenceVectorWithinTheGoals() throws {
         let references = try Self.lines("reference.jsonl", as: Reference.self)
         #expect(references.count == 486)
