@@ -32,7 +32,7 @@ let package = Package(
             providers: [.apt(["libzmq3-dev"])]
         ),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
-        // Dense linear algebra (OpenBLAS + LAPACKE): only RecModels imports it.
+        // Dense linear algebra (OpenBLAS + LAPACKE): only RecModels and RecEncoder import it.
         .systemLibrary(
             name: "CLinearAlgebra",
             pkgConfig: "lapacke",
@@ -96,7 +96,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // SweepStore: the store benchmark (NORMAL against FULL) calls it directly.
+        // SweepStore: the store benchmark (NORMAL against FULL) calls it directly; RecEncoder: the encoder benchmark.
         .executableTarget(
             name: "crossrec-bench",
             dependencies: [

@@ -18,7 +18,8 @@ import Foundation
 ///   at 2,048 tokens), plus the output.
 /// - Threads: `threads` workers take whole batches from a shared queue, each running OpenBLAS on
 ///   its own thread; `encode` pins OpenBLAS to one thread (`openblas_set_num_threads(1)`, process
-///   wide, as RecModels does) so the workers do not oversubscribe the cores.
+///   wide, as RecModels does) so the workers do not oversubscribe the cores. The parallelism is
+///   across batches: a call whose texts fit in one batch runs on one thread.
 /// - Determinism: a text's vector depends only on the batch it falls in (its length-sorted
 ///   neighbours), never on which worker computed it, so for one build and machine the output is
 ///   bit-identical across runs and thread counts for the same `batchSize` and `tokensPerPass`.
@@ -112,7 +113,8 @@ public final class BertEncoder: Sendable {
         let workspace = BertWorkspace(configuration: configuration, tokens: count, longest: count)
         var embeddingOutput = [Float](repeating: 0, count: count * width)
         embeddingOutput.withUnsafeMutableBufferPointer { buffer in
-            weights.forward(tokenIDs: [tokenIDs], sequences: [0], workspace: workspace, embeddingOutput: buffer.baseAddress)
+            weights.forward(
+                tokenIDs: [tokenIDs], sequences: [0], workspace: workspace, embeddingOutput: buffer.baseAddress)
         }
         let last = Array(UnsafeBufferPointer(start: workspace.hidden, count: count * width))
         return BertHiddenStates(tokens: count, width: width, embeddingOutput: embeddingOutput, lastHiddenState: last)

@@ -60,23 +60,26 @@ extension BertWeights {
                     length: length, hidden: width, heads: configuration.attentionHeads, scores: workspace.scores)
                 start += length
             }
-            // The attention output and the feed-forward output reuse the query buffer.
+            // The sublayers trade buffers instead of copying: the attention block's output goes to
+            // the query buffer (free once the attention has run), the feed-forward block's back to
+            // `hidden`, whose old value it no longer needs.
+            let attended = query
             BertKernels.dense(
-                context, rows: rows, inputWidth: width, weight: layer.attentionOutput, bias: layer.attentionOutputBias,
-                outputWidth: width, into: query)
-            BertKernels.addAndNormalize(
-                query, into: hidden, rows: rows, width: width, scale: layer.attentionNormScale,
-                bias: layer.attentionNormBias, epsilon: epsilon)
+                context, rows: rows, inputWidth: width, weight: layer.attentionOutput, bias: nil, outputWidth: width,
+                into: attended)
+            BertKernels.addBiasResidualAndNormalize(
+                attended, bias: layer.attentionOutputBias, residual: hidden, rows: rows, width: width,
+                scale: layer.attentionNormScale, shift: layer.attentionNormBias, epsilon: epsilon)
             BertKernels.dense(
-                hidden, rows: rows, inputWidth: width, weight: layer.intermediate, bias: layer.intermediateBias,
-                outputWidth: inner, into: workspace.intermediate)
-            BertKernels.gelu(workspace.intermediate, count: rows * inner)
+                attended, rows: rows, inputWidth: width, weight: layer.intermediate, bias: nil, outputWidth: inner,
+                into: workspace.intermediate)
+            BertKernels.geluAddingBias(workspace.intermediate, bias: layer.intermediateBias, rows: rows, width: inner)
             BertKernels.dense(
-                workspace.intermediate, rows: rows, inputWidth: inner, weight: layer.output, bias: layer.outputBias,
-                outputWidth: width, into: query)
-            BertKernels.addAndNormalize(
-                query, into: hidden, rows: rows, width: width, scale: layer.outputNormScale,
-                bias: layer.outputNormBias, epsilon: epsilon)
+                workspace.intermediate, rows: rows, inputWidth: inner, weight: layer.output, bias: nil,
+                outputWidth: width, into: hidden)
+            BertKernels.addBiasResidualAndNormalize(
+                hidden, bias: layer.outputBias, residual: attended, rows: rows, width: width,
+                scale: layer.outputNormScale, shift: layer.outputNormBias, epsilon: epsilon)
         }
     }
 }

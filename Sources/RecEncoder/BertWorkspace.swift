@@ -9,7 +9,7 @@ final class BertWorkspace {
     let longest: Int
     /// [tokens, hidden]: the layer input and output (the hidden state).
     let hidden: UnsafeMutablePointer<Float>
-    /// [tokens, hidden]: Q, then the attention-output and feed-forward-output products.
+    /// [tokens, hidden]: Q, then the attention block's output.
     let query: UnsafeMutablePointer<Float>
     let key: UnsafeMutablePointer<Float>
     let value: UnsafeMutablePointer<Float>
@@ -20,7 +20,8 @@ final class BertWorkspace {
     let scores: UnsafeMutablePointer<Float>
 
     init(configuration: BertConfiguration, tokens: Int, longest: Int) {
-        precondition(tokens >= 1 && longest >= 1 && longest <= tokens, "workspace for \(tokens) tokens, longest \(longest)")
+        precondition(
+            tokens >= 1 && longest >= 1 && longest <= tokens, "workspace for \(tokens) tokens, longest \(longest)")
         self.tokens = tokens
         self.longest = longest
         let rows = tokens * configuration.hiddenSize

@@ -38,7 +38,8 @@ public final class SafetensorsFile: @unchecked Sendable {
     ///   shorter than declared), header not JSON, or an entry malformed.
     public init(path: String) throws {
         #if _endian(big)
-            throw EncoderError.badModelFile(path: path, reason: "safetensors data is little-endian; this host is big-endian")
+            throw EncoderError.badModelFile(
+                path: path, reason: "safetensors data is little-endian; this host is big-endian")
         #endif
         self.path = path
         let descriptor = open(path, O_RDONLY)
@@ -62,7 +63,9 @@ public final class SafetensorsFile: @unchecked Sendable {
             throw EncoderError.badModelFile(path: path, reason: "cannot map it (\(String(cString: strerror(errno))))")
         }
         var headerLength: UInt64 = 0
-        for byte in 0..<8 { headerLength |= UInt64(mapped.load(fromByteOffset: byte, as: UInt8.self)) << (8 * UInt64(byte)) }
+        for byte in 0..<8 {
+            headerLength |= UInt64(mapped.load(fromByteOffset: byte, as: UInt8.self)) << (8 * UInt64(byte))
+        }
         guard headerLength <= UInt64(size - 8) else {
             munmap(mapped, size)
             throw EncoderError.badModelFile(

@@ -28,6 +28,9 @@ let usage = """
                                  [--open-connections 200] [--garbage-frames 2000000] [--seed 1] [--output FILE]
            crossrec-bench store [--commands 100000] [--batches 10,50,200,1000] [--repetitions 3] [--directory /tmp]
                                 [--output FILE]
+           crossrec-bench encoder [--model ../shared/models/all-MiniLM-L6-v2] [--news ../shared/data/mind-sample/train/news.tsv]
+                                  [--titles 2000] [--abstracts 1000] [--threads 2] [--batch 32] [--repetitions 3] [--no-peer]
+                                  [--output FILE]
       data   parse throughput (MB/s) and resident bytes per interaction of the MovieLens loader on
              generated files in the 100K, 1M/10M and CSV rating layouts (targets: ≥150 MB/s, ≤24 B)
       models biased MF (Surprise defaults, and tuned on validation splits of u*.base) and baseline RMSE on
@@ -47,6 +50,9 @@ let usage = """
              synchronous = NORMAL and FULL (the coordinator's: survives power loss, one fsync per commit), for
              several commands per commit (medians of --repetitions runs), and the fewest per commit that keep
              5,000 trials/s; --directory on the disk where stores live (never a tmpfs)
+      encoder texts per second of the BERT sentence encoder (all-MiniLM-L6-v2) on MIND titles and abstracts and
+             its peak resident memory, against sentence-transformers in the same run when python3 imports it (e.g.
+             PATH=/path/to/venv/bin:$PATH); token ids from an approximate WordPiece until RecText's tokenizer lands
       faults the coordinator and workers as processes under faults: coordinator kills at random moments of a
              noop sweep with immediate restarts, worker kills, a hello flood, a garbage flood and an impersonator;
              trials lost and counted twice, forged results accepted, leaderboards against clean runs, peak
@@ -161,6 +167,22 @@ do {
         let benchmark = StoreDurabilityBenchmark(
             commands: commands, batchCommands: batches, directory: option("--directory") ?? NSTemporaryDirectory(),
             repetitions: repetitions)
+        try BenchmarkSupport.emit(try benchmark.run(), output: option("--output"))
+    case "encoder":
+        func positive(_ name: String, _ fallback: Int) -> Int {
+            guard let value = Int(option(name) ?? String(fallback)), value > 0 else { fail("\(name) needs a positive integer") }
+            return value
+        }
+        var benchmark = EncoderBenchmark(
+            modelDirectory: option("--model") ?? "../shared/models/all-MiniLM-L6-v2",
+            newsFile: option("--news") ?? "../shared/data/mind-sample/train/news.tsv",
+            referenceFile: "../shared/testdata/minilm-reference/reference.jsonl")
+        benchmark.titles = positive("--titles", benchmark.titles)
+        benchmark.abstracts = positive("--abstracts", benchmark.abstracts)
+        benchmark.threads = positive("--threads", benchmark.threads)
+        benchmark.batchSize = positive("--batch", benchmark.batchSize)
+        benchmark.repetitions = positive("--repetitions", benchmark.repetitions)
+        benchmark.includePeer = !arguments.contains("--no-peer")
         try BenchmarkSupport.emit(try benchmark.run(), output: option("--output"))
     case "_load-child":
         guard arguments.count >= 3, let repetitions = Int(arguments[2]) else { fail("_load-child FOLDER REPETITIONS") }

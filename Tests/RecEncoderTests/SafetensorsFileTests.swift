@@ -55,13 +55,15 @@ struct SafetensorsFileTests {
         let whole = SafetensorsWriter.bytes(Self.sample)
         try SafetensorsWriter.write(Array(whole.prefix(40)), to: path)
         let cut = Self.message { _ = try SafetensorsFile(path: path) }
-        #expect(cut?.contains(path) == true && cut?.contains("truncated: the header length says") == true, "\(cut ?? "")")
+        #expect(
+            cut?.contains(path) == true && cut?.contains("truncated: the header length says") == true, "\(cut ?? "")")
     }
 
     @Test func refusesAnotherDtypeNamingIt() throws {
         let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let half = SafetensorsWriter.Tensor(name: "a.weight", dtype: "F16", shape: [2, 3], bytes: Array(repeating: 0, count: 12))
+        let half = SafetensorsWriter.Tensor(
+            name: "a.weight", dtype: "F16", shape: [2, 3], bytes: Array(repeating: 0, count: 12))
         try SafetensorsWriter.write(SafetensorsWriter.bytes([half]), to: path)
         let file = try SafetensorsFile(path: path)
         let text = Self.message { _ = try file.floats(named: "a.weight", shape: [2, 3]) }
@@ -100,7 +102,8 @@ struct SafetensorsFileTests {
     @Test func refusesOffsetsThatDisagreeWithTheShape() throws {
         let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let wrong = SafetensorsWriter.Tensor(name: "a.weight", dtype: "F32", shape: [2, 3], bytes: Array(repeating: 0, count: 20))
+        let wrong = SafetensorsWriter.Tensor(
+            name: "a.weight", dtype: "F32", shape: [2, 3], bytes: Array(repeating: 0, count: 20))
         try SafetensorsWriter.write(SafetensorsWriter.bytes([wrong]), to: path)
         let text = Self.message { _ = try SafetensorsFile(path: path) }
         #expect(text?.contains(path) == true && text?.contains("needs 24 bytes") == true, "\(text ?? "")")

@@ -61,27 +61,45 @@ enum SafetensorsWriter {
             }
         }
         var tensors = [
-            Tensor(name: "embeddings.word_embeddings.weight", shape: [vocabulary, hidden], values: random(vocabulary * hidden)),
-            Tensor(name: "embeddings.position_embeddings.weight", shape: [positions, hidden], values: random(positions * hidden)),
+            Tensor(
+                name: "embeddings.word_embeddings.weight", shape: [vocabulary, hidden],
+                values: random(vocabulary * hidden)),
+            Tensor(
+                name: "embeddings.position_embeddings.weight", shape: [positions, hidden],
+                values: random(positions * hidden)),
             Tensor(name: "embeddings.token_type_embeddings.weight", shape: [2, hidden], values: random(2 * hidden)),
             Tensor(name: "embeddings.LayerNorm.weight", shape: [hidden], values: random(hidden, scale: 0.2, offset: 1)),
             Tensor(name: "embeddings.LayerNorm.bias", shape: [hidden], values: random(hidden, scale: 0.1)),
         ]
         for layer in 0..<layers {
             let prefix = "encoder.layer.\(layer)."
-            for name in ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"] {
-                tensors.append(Tensor(name: prefix + name + ".weight", shape: [hidden, hidden], values: random(hidden * hidden)))
-                tensors.append(Tensor(name: prefix + name + ".bias", shape: [hidden], values: random(hidden, scale: 0.1)))
+            for name in [
+                "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+            ] {
+                tensors.append(
+                    Tensor(name: prefix + name + ".weight", shape: [hidden, hidden], values: random(hidden * hidden)))
+                tensors.append(
+                    Tensor(name: prefix + name + ".bias", shape: [hidden], values: random(hidden, scale: 0.1)))
             }
             tensors += [
-                Tensor(name: prefix + "intermediate.dense.weight", shape: [intermediate, hidden], values: random(intermediate * hidden)),
-                Tensor(name: prefix + "intermediate.dense.bias", shape: [intermediate], values: random(intermediate, scale: 0.1)),
-                Tensor(name: prefix + "output.dense.weight", shape: [hidden, intermediate], values: random(hidden * intermediate)),
+                Tensor(
+                    name: prefix + "intermediate.dense.weight", shape: [intermediate, hidden],
+                    values: random(intermediate * hidden)),
+                Tensor(
+                    name: prefix + "intermediate.dense.bias", shape: [intermediate],
+                    values: random(intermediate, scale: 0.1)),
+                Tensor(
+                    name: prefix + "output.dense.weight", shape: [hidden, intermediate],
+                    values: random(hidden * intermediate)),
                 Tensor(name: prefix + "output.dense.bias", shape: [hidden], values: random(hidden, scale: 0.1)),
             ]
             for norm in ["attention.output.LayerNorm", "output.LayerNorm"] {
-                tensors.append(Tensor(name: prefix + norm + ".weight", shape: [hidden], values: random(hidden, scale: 0.2, offset: 1)))
-                tensors.append(Tensor(name: prefix + norm + ".bias", shape: [hidden], values: random(hidden, scale: 0.1)))
+                tensors.append(
+                    Tensor(
+                        name: prefix + norm + ".weight", shape: [hidden], values: random(hidden, scale: 0.2, offset: 1))
+                )
+                tensors.append(
+                    Tensor(name: prefix + norm + ".bias", shape: [hidden], values: random(hidden, scale: 0.1)))
             }
         }
         return tensors
@@ -93,7 +111,8 @@ enum SafetensorsWriter {
         _ tensors: [Tensor], vocabulary: Int = 40, hidden: Int = 8, layers: Int = 2, heads: Int = 2,
         intermediate: Int = 16, positions: Int = 24
     ) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-bert-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-bert-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: folder + "/1_Pooling", withIntermediateDirectories: true)
         let configuration = """
             {"architectures": ["BertModel"], "hidden_act": "gelu", "hidden_size": \(hidden), "intermediate_size": \(intermediate),
