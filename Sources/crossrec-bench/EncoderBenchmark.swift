@@ -1,5 +1,6 @@
 import Foundation
 import RecEncoder
+import RecText
 
 /// Throughput of the BERT sentence encoder (all-MiniLM-L6-v2) on MIND news titles and abstracts
 /// read from a `news.tsv` at run time, and the process's peak resident memory while encoding;
@@ -7,9 +8,8 @@ import RecEncoder
 /// run (`torch.set_num_threads(threads)`, `model.encode(texts, batch_size=…)`, as many
 /// repetitions, the median taken) and its vectors compared with crossrec's.
 ///
-/// Token ids come from `ApproximateWordPiece` (the RecText tokenizer is not there yet); its
-/// agreement with the reference ids is reported, and its time is not counted in crossrec's
-/// figures (sentence-transformers' figures include its Rust tokenizer, a few percent of them).
+/// Token ids come from RecText's `WordPieceTokenizer` and its time counts, as sentence-transformers'
+/// figures include its Rust tokenizer; its agreement with the reference ids is reported.
 struct EncoderBenchmark {
     var modelDirectory: String
     var newsFile: String
@@ -117,27 +117,25 @@ struct EncoderBenchmark {
 
     func run() throws -> Report {
         let (titleTexts, abstractTexts) = try readNews()
-        let tokenizer = try ApproximateWordPiece(vocabularyFile: modelDirectory + "/vocab.txt")
-        let titleIDs = titleTexts.map(tokenizer.ids)
-        let abstractIDs = abstractTexts.map(tokenizer.ids)
+        let tokenizer = try WordPieceTokenizer(vocabularyFile: modelDirectory + "/vocab.txt", maxLength: 256)
+        let titleIDs = tokenizer.encode(titleTexts)
         var notes: [String] = []
-        var tokenNote = "approximate WordPiece in crossrec-bench (RecText's tokenizer is not there yet), "
+        var tokenNote = "RecText WordPieceTokenizer (max 256 pieces), timed with the encoder; "
         if let agreement = tokenizerAgreement(tokenizer) {
             tokenNote += "identical to the reference ids for \(agreement.same) of \(agreement.total) texts of "
             tokenNote += referenceFile
         } else {
             tokenNote += "not checked (\(referenceFile) absent)"
         }
-        tokenNote += "; tokenizing is not timed"
 
         Self.resetPeakResident()
         let before = Self.status()["VmRSS"]
         let encoder = try BertEncoder(modelDirectory: modelDirectory, threads: threads)
         _ = try encoder.encode(tokenIDs: Array(titleIDs.prefix(64)), batchSize: batchSize)  // warm-up: maps pages
         var titleVectors: [Float] = []
-        let titleLeg = try measure(encoder, titleIDs) { titleVectors = $0 }
+        let titleLeg = try measure(encoder, tokenizer, titleTexts) { titleVectors = $0 }
         var abstractVectors: [Float] = []
-        let abstractLeg = try measure(encoder, abstractIDs) { abstractVectors = $0 }
+        let abstractLeg = try measure(encoder, tokenizer, abstractTexts) { abstractVectors = $0 }
         let status = Self.status()
 
         var peer: Peer?
@@ -168,12 +166,16 @@ struct EncoderBenchmark {
             notes: notes, titlesSpeedup: titlesSpeedup, abstractsSpeedup: abstractsSpeedup, goalsMet: goalsMet)
     }
 
-    private func measure(_ encoder: BertEncoder, _ ids: [[Int32]], keep: ([Float]) -> Void) throws -> Leg {
+    private func measure(
+        _ encoder: BertEncoder, _ tokenizer: WordPieceTokenizer, _ texts: [String], keep: ([Float]) -> Void
+    ) throws -> Leg {
         var seconds: [Double] = []
         var cpuSeconds: [Double] = []
+        var ids: [[Int32]] = []
         for repetition in 0..<repetitions {
             let cpuStart = Self.cpuSeconds()
             let start = ContinuousClock.now
+            ids = tokenizer.encode(texts)
             let vectors = try encoder.encodeFlat(tokenIDs: ids, batchSize: batchSize)
             seconds.append(BenchmarkSupport.seconds(since: start))
             cpuSeconds.append(Self.cpuSeconds() - cpuStart)
@@ -214,12 +216,12 @@ struct EncoderBenchmark {
         return (titles, abstracts)
     }
 
-    /// How many reference texts the approximate tokenizer turns into exactly the reference ids.
-    private func tokenizerAgreement(_ tokenizer: ApproximateWordPiece) -> (same: Int, total: Int)? {
+    /// How many reference texts the tokenizer turns into exactly the reference ids.
+    private func tokenizerAgreement(_ tokenizer: WordPieceTokenizer) -> (same: Int, total: Int)? {
         guard let text = try? String(contentsOfFile: referenceFile, encoding: .utf8) else { return nil }
         struct Line: Decodable { var text: String; var ids: [Int32] }
         let lines = text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Line.self, from: Data($0.utf8)) }
-        return (lines.filter { tokenizer.ids($0.text) == $0.ids }.count, lines.count)
+        return (lines.filter { tokenizer.encode($0.text) == $0.ids }.count, lines.count)
     }
 
     /// User plus system CPU time of this process so far.
