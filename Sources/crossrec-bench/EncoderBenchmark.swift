@@ -20,6 +20,8 @@ struct EncoderBenchmark {
     var batchSize = 32
     var repetitions = 3
     var includePeer = true
+    /// Busy threads spinning through both legs (0: a quiet machine), for figures under load.
+    var backgroundLoad = 0
 
     struct Leg: Codable {
         var texts: Int
@@ -128,6 +130,11 @@ struct EncoderBenchmark {
             tokenNote += "not checked (\(referenceFile) absent)"
         }
 
+        let spinning = Self.spin(threads: backgroundLoad)
+        defer { spinning.stop() }
+        if backgroundLoad > 0 {
+            notes.append("\(backgroundLoad) busy thread(s) spinning through both legs (--background-load)")
+        }
         Self.resetPeakResident()
         let before = Self.status()["VmRSS"]
         let encoder = try BertEncoder(modelDirectory: modelDirectory, threads: threads)
@@ -222,6 +229,28 @@ struct EncoderBenchmark {
         struct Line: Decodable { var text: String; var ids: [Int32] }
         let lines = text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Line.self, from: Data($0.utf8)) }
         return (lines.filter { tokenizer.encode($0.text) == $0.ids }.count, lines.count)
+    }
+
+    /// Threads that spin until `stop()`: a reproducible "machine under load".
+    final class Spinner: @unchecked Sendable {
+        private let lock = NSLock()
+        private var running = true
+        var isRunning: Bool { lock.withLock { running } }
+        func stop() { lock.withLock { running = false } }
+    }
+
+    private static func spin(threads: Int) -> Spinner {
+        let spinner = Spinner()
+        for _ in 0..<threads {
+            Thread.detachNewThread {
+                var x: UInt64 = 1
+                while spinner.isRunning {
+                    for _ in 0..<100_000 { x = x &* 6_364_136_223_846_793_005 &+ 1 }
+                }
+                if x == 0 { print("") }  // keeps the loop from being optimised away
+            }
+        }
+        return spinner
     }
 
     /// User plus system CPU time of this process so far.
