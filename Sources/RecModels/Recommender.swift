@@ -30,19 +30,24 @@ public struct TrainingData: Sendable {
         public var interactions: Interactions
         public var itemCount: Int
         public var isExplicit: Bool
+        /// The domain's item metadata (titles, categories, text), for models with an item tower.
+        public var catalog: ItemCatalog?
 
-        public init(name: String, interactions: Interactions, itemCount: Int, isExplicit: Bool) {
+        public init(
+            name: String, interactions: Interactions, itemCount: Int, isExplicit: Bool, catalog: ItemCatalog? = nil
+        ) {
             self.name = name
             self.interactions = interactions
             self.itemCount = itemCount
             self.isExplicit = isExplicit
+            self.catalog = catalog
         }
 
         /// Every row of `domain`.
         public init(_ domain: Domain) {
             self.init(
                 name: domain.name, interactions: domain.interactions, itemCount: domain.items.count,
-                isExplicit: domain.isExplicit)
+                isExplicit: domain.isExplicit, catalog: domain.catalog)
         }
 
         /// Every domain of `dataset` but the evaluated one, whole.
