@@ -23,6 +23,9 @@ public struct TrainingData: Sendable {
     /// Knowledge-graph vectors by entity id (MIND's `entity_embedding.vec`), when the data set
     /// has them (content features `entities`).
     public var entityEmbeddings: MINDEmbeddings?
+    /// Impressions of the training period (MIND splits): what was shown and what was clicked, for
+    /// models with an impression-level click loss. Never the evaluated impressions.
+    public var trainingImpressions: MINDImpressionLog?
 
     /// One other domain's interactions, users numbered as in ``interactions``.
     public struct OtherDomain: Sendable {
@@ -74,6 +77,7 @@ public struct TrainingData: Sendable {
         reduced.otherDomains = otherDomains
         reduced.textEmbedder = textEmbedder
         reduced.entityEmbeddings = entityEmbeddings
+        reduced.trainingImpressions = trainingImpressions
         return reduced
     }
 }

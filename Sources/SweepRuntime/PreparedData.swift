@@ -63,6 +63,7 @@ public struct PreparedData: Sendable {
         }
         let split: Split
         var impressions: MINDImpressionLog?
+        var trainingImpressions: MINDImpressionLog?
         let defaultSplit: SplitSpec =
             detected == .movielens && FileManager.default.fileExists(atPath: folder + "/u1.base")
             ? .official("u1") : (detected == .mind ? .mind(train: "train", evaluate: "dev") : .perUser(testFraction: 0.2, seed: 1))
@@ -99,6 +100,7 @@ public struct PreparedData: Sendable {
             }
             split = try mind.clickSplit(train: train, test: evaluate)
             impressions = mind.logs[evaluate]
+            trainingImpressions = mind.logs[train]
         case .mindTime(let part, let days):
             guard let mind = opened.mind else {
                 throw RuntimeError(
@@ -113,6 +115,9 @@ public struct PreparedData: Sendable {
             let timed = try mind.timeSplit(part: part, testDays: days)
             split = timed.split
             impressions = timed.impressions
+            if let log = mind.logs[part] {
+                trainingImpressions = log.filtered(impressions: { log.times[$0] < timed.cutoff }, candidates: { _ in true }).log
+            }
         }
         var droppedWithoutText = 0
         if request.textCandidatesOnly {
@@ -135,6 +140,7 @@ public struct PreparedData: Sendable {
         training.otherDomains = TrainingData.OtherDomain.others(in: dataset, evaluating: domainName)
         let elapsed = ContinuousClock.now - start
         training.entityEmbeddings = opened.mind?.entityEmbeddings
+        training.trainingImpressions = trainingImpressions
         return PreparedData(
             request: request, domainName: domainName, training: training, test: split.test, userCount: dataset.users.count,
             itemCount: domain.items.count, isExplicit: domain.isExplicit, impressions: impressions,

@@ -38,6 +38,22 @@ struct ImpressionProtocolTests {
         }
     }
 
+    @Test func modelsSeeTheTrainingPeriodsImpressionsNeverTheEvaluatedOnes() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("crossrec-impressions-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Self.writeFixture(to: root)
+        let mind = try PreparedData.prepare(
+            DatasetSpec(source: .path(root.path, layout: .mind), split: .mind(train: "train", evaluate: "dev")))
+        let training = try #require(mind.training.trainingImpressions)
+        let evaluated = try #require(mind.impressions)
+        #expect(training.count == 6 && evaluated.count == 6)
+        #expect(Set((0..<6).map { training.impressionID(at: $0) }).isDisjoint(with: (0..<6).map { evaluated.impressionID(at: $0) }))
+        #expect(training.times.max()! < evaluated.times.min()!)
+        // Splits that are not MIND's have no impressions to learn from.
+        let other = try PreparedData.prepare(DatasetSpec(source: .path(root.path, layout: .mind), split: .perUser(testFraction: 0.2, seed: 1)))
+        #expect(other.training.trainingImpressions == nil)
+    }
+
     @Test func aMINDSplitAddsImpressionMetricsScoredFromEachImpressionsHistory() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("crossrec-impressions-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
