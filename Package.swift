@@ -32,7 +32,7 @@ let package = Package(
             providers: [.apt(["libzmq3-dev"])]
         ),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
-        // Dense linear algebra (OpenBLAS + LAPACKE): only RecModels and RecEncoder import it.
+        // Dense linear algebra (OpenBLAS + LAPACKE): only RecModels, RecEncoder and RecNN import it.
         .systemLibrary(
             name: "CLinearAlgebra",
             pkgConfig: "lapacke",
@@ -51,6 +51,9 @@ let package = Package(
             name: "RecEncoder",
             dependencies: ["RecText", "RecModels", "CLinearAlgebra", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
+        // Trainable layers for the two-tower model: matrices, dense and embedding layers with backward
+        // passes, AdamW with lazy updates of embedding rows, in-batch softmax and impression losses.
+        .target(name: "RecNN", dependencies: ["CLinearAlgebra"], swiftSettings: strict),
         // The Recommender protocol and every model. Sweep only for ParameterValue/ParameterSpec/ModelCatalog.
         .target(name: "RecModels", dependencies: ["RecData", "RecEval", "RecText", "Sweep", "CLinearAlgebra"], swiftSettings: strict),
 
@@ -109,6 +112,7 @@ let package = Package(
         .testTarget(name: "RecEvalTests", dependencies: ["RecEval", "RecData"], swiftSettings: strict),
         .testTarget(name: "RecTextTests", dependencies: ["RecText"], swiftSettings: strict),
         .testTarget(name: "RecEncoderTests", dependencies: ["RecEncoder", "RecText"], swiftSettings: strict),
+        .testTarget(name: "RecNNTests", dependencies: ["RecNN"], swiftSettings: strict),
         .testTarget(name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire", "Sweep"], swiftSettings: strict),
