@@ -55,7 +55,7 @@ let package = Package(
         // passes, AdamW with lazy updates of embedding rows, in-batch softmax and impression losses.
         .target(name: "RecNN", dependencies: ["CLinearAlgebra"], swiftSettings: strict),
         // The Recommender protocol and every model. Sweep only for ParameterValue/ParameterSpec/ModelCatalog.
-        .target(name: "RecModels", dependencies: ["RecData", "RecEval", "RecText", "Sweep", "CLinearAlgebra"], swiftSettings: strict),
+        .target(name: "RecModels", dependencies: ["RecData", "RecEval", "RecText", "RecNN", "Sweep", "CLinearAlgebra"], swiftSettings: strict),
 
         // Sweeps: spec (YAML), search spaces, trial identity, leaderboard aggregation. No I/O.
         .target(

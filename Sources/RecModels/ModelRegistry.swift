@@ -78,7 +78,12 @@ public enum ModelRegistry {
         name: UnifiedModel.name, family: "unified", parameters: UnifiedModel.parameterSpecs,
         metrics: rankingMetrics + UnifiedModel.fitSummaryNames, build: { UnifiedModel(parameters: $0, seed: $1) })
 
-    public static let entries: [Entry] = singleModels + [hybrid, unified]
+    static let twoTower = Entry(
+        name: TwoTowerModel.name, family: "unified", parameters: TwoTowerModel.parameterSpecs,
+        metrics: rankingMetrics + ratingMetrics + TwoTowerModel.fitSummaryNames,
+        build: { TwoTowerModel(parameters: $0, seed: $1) })
+
+    public static let entries: [Entry] = singleModels + [hybrid, unified, twoTower]
 
     public static var names: [String] { entries.map(\.name) }
 

@@ -1,0 +1,65 @@
+public import Sweep
+
+extension TwoTowerModel {
+    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init()``'s.
+    public static let parameterSpecs: [ParameterSpec] = {
+        let d = Hyperparameters()
+        return [
+            ParameterSpec(name: "dimension", kind: .int(2...1024), defaultValue: .int(d.dimension), help: "width of the user and item vectors"),
+            ParameterSpec(name: "hidden", kind: .int(2...4096), defaultValue: .int(d.hidden), help: "width of the branches and hidden layers"),
+            ParameterSpec(name: "epochs", kind: .int(1...1000), defaultValue: .int(d.epochs), help: "passes over the training rows (at most, with validation)"),
+            ParameterSpec(name: "batch_size", kind: .int(2...65_536), defaultValue: .int(d.batchSize), help: "training rows per step (the in-batch negatives)"),
+            ParameterSpec(name: "lr", kind: .double(1e-6...1), defaultValue: .double(Double(d.learningRate)), help: "peak AdamW learning rate"),
+            ParameterSpec(name: "weight_decay", kind: .double(0...1), defaultValue: .double(Double(d.weightDecay)), help: "AdamW decoupled weight decay"),
+            ParameterSpec(name: "temperature", kind: .double(0.001...10), defaultValue: .double(Double(d.temperature)), help: "softmax temperature τ over cosine scores"),
+            ParameterSpec(
+                name: "text", kind: .choice(TwoTowerData.TextSource.allCases.map(\.rawValue)), defaultValue: .string(d.text),
+                help: "item text vectors: minilm (the sentence encoder), lda (topics of all domains' texts) or none"),
+            ParameterSpec(
+                name: "lda_topics", kind: .int(2...1000), defaultValue: .int(d.ldaTopics), help: "topics with text lda",
+                appliesWhen: .init(parameter: "text", values: ["lda"])),
+            ParameterSpec(name: "id_dropout", kind: .double(0...1), defaultValue: .double(Double(d.idDropout)), help: "chance a training item's id vector is withheld, so content learns to place items alone"),
+            ParameterSpec(name: "dropout", kind: .double(0...0.9), defaultValue: .double(Double(d.dropout)), help: "dropout in the towers' hidden layers"),
+            ParameterSpec(
+                name: "pooling", kind: .choice(Pooling.allCases.map(\.rawValue)), defaultValue: .string(d.pooling.rawValue),
+                help: "how the user tower pools the user's items: mean or attention (a learned query)"),
+            ParameterSpec(name: "half_life_days", kind: .double(0...36_500), defaultValue: .double(d.halfLifeDays), help: "older rows weigh half per half-life before the user's latest; 0: no decay"),
+            ParameterSpec(name: "user_embedding", kind: .bool, defaultValue: .bool(d.userEmbedding), help: "add a learned vector per user to the pooled profile"),
+            ParameterSpec(name: "other_weight", kind: .double(0...1000), defaultValue: .double(Double(d.otherWeight)), help: "weight of the other domains' loss; 0 leaves them out (a single-domain model)"),
+            ParameterSpec(name: "rating_weight", kind: .double(0...1000), defaultValue: .double(Double(d.ratingWeight)), help: "weight of the rating head's squared error (explicit data); 0: no rating head"),
+            ParameterSpec(name: "click_weight", kind: .double(0...1000), defaultValue: .double(Double(d.clickWeight)), help: "weight of the impression click loss (MIND splits); 0: none"),
+            ParameterSpec(
+                name: "batches", kind: .choice(Batches.allCases.map(\.rawValue)), defaultValue: .string(d.batches.rawValue),
+                help: "per-domain (each batch one domain's rows) or mixed (domains compete as negatives)"),
+            ParameterSpec(name: "validation", kind: .double(0...0.9), defaultValue: .double(d.validation), help: "share of each user's rows held out to pick the best epoch; 0: all epochs, no holdout"),
+            ParameterSpec(name: "patience", kind: .int(1...1000), defaultValue: .int(d.patience), help: "epochs without validation gain before stopping"),
+            ParameterSpec(name: "max_history", kind: .int(1...100_000), defaultValue: .int(d.maxHistory), help: "latest rows pooled per user"),
+        ]
+    }()
+
+    public init(parameters p: ModelParameters, seed: UInt64) {
+        var h = Hyperparameters()
+        h.dimension = p.int("dimension")
+        h.hidden = p.int("hidden")
+        h.epochs = p.int("epochs")
+        h.batchSize = p.int("batch_size")
+        h.learningRate = p.float("lr")
+        h.weightDecay = p.float("weight_decay")
+        h.temperature = p.float("temperature")
+        h.text = p.string("text")
+        h.ldaTopics = p.int("lda_topics")
+        h.idDropout = p.float("id_dropout")
+        h.dropout = p.float("dropout")
+        h.pooling = Pooling(rawValue: p.string("pooling")) ?? .mean
+        h.halfLifeDays = p.double("half_life_days")
+        h.userEmbedding = p.bool("user_embedding")
+        h.otherWeight = p.float("other_weight")
+        h.ratingWeight = p.float("rating_weight")
+        h.clickWeight = p.float("click_weight")
+        h.batches = Batches(rawValue: p.string("batches")) ?? .perDomain
+        h.validation = p.double("validation")
+        h.patience = p.int("patience")
+        h.maxHistory = p.int("max_history")
+        self.init(hyperparameters: h, seed: seed)
+    }
+}

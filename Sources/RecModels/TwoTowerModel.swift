@@ -1,0 +1,282 @@
+import Foundation
+internal import RecData
+internal import RecNN
+
+/// A two-tower network over the unified profile: an item tower with a branch per domain (id,
+/// categories, the item's text vector) and a shared output projection, and a user tower that pools
+/// the item vectors of the user's rows in every domain (``TwoTowerNetwork``). Trained on all
+/// domains at once; it scores the evaluated domain, and ``scoreOtherDomain(_:user:into:)`` the others.
+///
+/// Loss, per batch of B training rows of one domain (`batches: per-domain`) or of all (`mixed`):
+/// - retrieval: in-batch sampled softmax with log-Q correction (Yi et al. 2019) between each row's
+///   user vector, pooled from the user's *other* rows, and its item's vector, temperature τ; Q is the
+///   item's share of the domain's rows (the chance that uniform row sampling puts it in a batch);
+///   weight 1 for the evaluated domain and `other_weight` for the others;
+/// - ratings (explicit evaluated domain, `rating_weight` > 0): squared error of r̂ = μ + a · (u · v);
+/// - clicks (MIND training impressions, `click_weight` > 0): each impression's clicked candidates
+///   against its shown but unclicked ones, a softmax over the impression (NPA/NRMS style).
+///
+/// Cold items: an item without training rows has no id vector; its content (categories, text) alone
+/// places it. `id_dropout` withholds training items' ids at random so that the content path learns
+/// to stand alone. Cold users: a user with rows only in another domain is pooled from those.
+///
+/// Optimiser: AdamW with decoupled weight decay, linear warm-up over the first 5 % of steps, then
+/// cosine decay to a tenth. With `validation` > 0, that share of each user's evaluated-domain rows
+/// is held out; after each epoch NDCG@10 on it is measured (`validation_ndcg@10` in progress), the
+/// best epoch's parameters are kept and training stops after `patience` epochs without gain.
+/// - Determinism: bit-identical for a seed on one thread (one seeded generator, OpenBLAS on one thread).
+public struct TwoTowerModel: Recommender {
+    public static let name = "twotower"
+
+    public enum Pooling: String, Sendable, Hashable, CaseIterable { case mean, attention }
+    public enum Batches: String, Sendable, Hashable, CaseIterable {
+        case perDomain = "per-domain"
+        case mixed
+    }
+
+    public struct Hyperparameters: Sendable, Hashable {
+        public var dimension = 64
+        public var hidden = 128
+        public var epochs = 20
+        public var batchSize = 256
+        public var learningRate: Float = 0.002
+        public var weightDecay: Float = 0.0001
+        public var temperature: Float = 0.05
+        public var text: String = "minilm"
+        public var ldaTopics = 32
+        public var idDropout: Float = 0.25
+        public var dropout: Float = 0.1
+        public var pooling: Pooling = .mean
+        public var halfLifeDays: Double = 0
+        public var userEmbedding = false
+        public var otherWeight: Float = 1
+        public var ratingWeight: Float = 0
+        public var clickWeight: Float = 0
+        public var batches: Batches = .perDomain
+        public var validation: Double = 0.1
+        public var patience = 3
+        public var maxHistory = 200
+
+        public init() {}
+    }
+
+    public var hyperparameters: Hyperparameters
+    public var seed: UInt64
+    public private(set) var fitSummary: [String: Double] = [:]
+
+    var layout: TwoTowerData?
+    var network: TwoTowerNetwork?
+    /// Unit item vectors of every global item (inference), and of every user (their rows in all
+    /// domains), row-major.
+    var itemVectors: [Float] = []
+    var userVectors: [Float] = []
+    /// Per user: whether any domain has a row of theirs.
+    var knownUsers: [Bool] = []
+    var popularity: [Float] = []
+    var ratesItems = false
+
+    public init(hyperparameters: Hyperparameters = Hyperparameters(), seed: UInt64 = 0) {
+        self.hyperparameters = hyperparameters
+        self.seed = seed
+    }
+
+    public static let fitSummaryNames = ["epochs_run", "best_epoch", "validation_ndcg@10", "users_from_other_domains"]
+
+    /// Offset added to the seed for the validation holdout.
+    static let validationSeedOffset: UInt64 = 0x7A11
+
+    public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
+        let h = hyperparameters
+        func fail(_ message: String) -> ModelError { ModelError(model: Self.name, message: message) }
+        guard h.dimension >= 2, h.hidden >= 2 else { throw fail("dimension and hidden must be at least 2") }
+        guard h.epochs >= 1, h.batchSize >= 2 else { throw fail("epochs must be ≥ 1 and batch_size ≥ 2") }
+        guard h.temperature > 0, h.learningRate > 0 else { throw fail("temperature and lr must be positive") }
+        guard (0..<1).contains(h.validation) else { throw fail("validation must be in [0, 1), got \(h.validation)") }
+        guard let text = TwoTowerData.TextSource(rawValue: h.text) else {
+            throw fail("text must be minilm, lda or none, got '\(h.text)'")
+        }
+        var base = data
+        if h.otherWeight == 0 { base.otherDomains = [] }
+        // The inner holdout: the fit learns from the rest of the evaluated domain's rows.
+        var fitData = base
+        var heldOut = Interactions()
+        if h.validation > 0 {
+            do {
+                let split = try Splitting.perUserHoldout(
+                    base.interactions, testFraction: h.validation, seed: seed &+ Self.validationSeedOffset)
+                fitData = base.keeping(split.train)
+                heldOut = split.test
+            } catch {
+                throw fail("validation holdout: \(error)")
+            }
+        }
+        let fitLayout = try TwoTowerData.make(fitData, text: text, ldaTopics: h.ldaTopics, seed: seed, modelName: Self.name)
+        var rng = NNRandom(seed: seed)
+        var network = TwoTowerNetwork(
+            layout: fitLayout, dimension: h.dimension, hidden: h.hidden, dropout: h.dropout,
+            userEmbedding: h.userEmbedding, attention: h.pooling == .attention, rng: &rng)
+        let trainer = TwoTowerTrainer(
+            hyperparameters: h, layout: fitLayout, isExplicit: data.isExplicit,
+            impressions: h.clickWeight > 0 ? data.trainingImpressions : nil)
+        guard trainer.rowCount > 0 else { throw fail("no training rows") }
+
+        let validator =
+            heldOut.isEmpty
+            ? nil
+            : TwoTowerValidator(
+                layout: fitLayout, heldOut: heldOut, isExplicit: data.isExplicit, seed: seed, hyperparameters: h)
+        var best = network
+        var bestScore = -Double.infinity
+        var bestEpoch = 0
+        var epochsRun = 0
+        var stale = 0
+        let totalSteps = h.epochs * trainer.batchesPerEpoch
+        let schedule = LearningRateSchedule(
+            peak: h.learningRate, warmupSteps: max(1, totalSteps / 20), totalSteps: totalSteps, final: 0.1)
+        let optimizer = AdamW(learningRate: h.learningRate, weightDecay: h.weightDecay)
+        var step = 0
+        for epoch in 1...h.epochs {
+            let loss = trainer.epoch(&network, rng: &rng, optimizer: optimizer, schedule: schedule, step: &step)
+            epochsRun = epoch
+            var values = ["loss": loss]
+            var decision = TrainingDecision.proceed
+            if let validator {
+                let score = validator.ndcg(network)
+                values["validation_ndcg@10"] = score
+                if score > bestScore {
+                    bestScore = score
+                    bestEpoch = epoch
+                    best = network
+                    stale = 0
+                } else {
+                    stale += 1
+                }
+            } else {
+                best = network
+                bestEpoch = epoch
+            }
+            decision = progress(EpochProgress(epoch: epoch, totalEpochs: h.epochs, values: values))
+            if decision == .stop || (validator != nil && stale >= h.patience) { break }
+        }
+        network = best
+
+        // Scoring: every item from the fit's knowledge (ids only for items the fit saw), every user
+        // from all their rows (the held-out ones too: they are training data for the caller).
+        let fullLayout = try TwoTowerData.make(base, text: .none, ldaTopics: 0, seed: seed, modelName: Self.name)
+        var scoringLayout = fitLayout
+        scoringLayout.userOffsets = fullLayout.userOffsets
+        scoringLayout.userItems = fullLayout.userItems
+        scoringLayout.userValues = fullLayout.userValues
+        scoringLayout.userTimes = fullLayout.userTimes
+        let allItems = (0..<scoringLayout.totalItems).map(Int32.init)
+        let pass = network.itemInputs(allItems, layout: scoringLayout) { _, item in !fitLayout.hasRows[Int(item)] }
+        let items = network.itemVectors(allItems, pass: pass, layout: scoringLayout)
+        itemVectors = items.values
+        let histories = (0..<scoringLayout.userCount).map { user in
+            trainer.history(of: user, layout: scoringLayout, excluding: nil, positions: { Int($0) })
+        }
+        userVectors = Self.batched(histories, network: network, items: items)
+        knownUsers = histories.map { !$0.positions.isEmpty }
+        popularity = data.itemRowCounts()
+        ratesItems = data.isExplicit && h.ratingWeight > 0
+        self.network = network
+        self.layout = scoringLayout
+        let evaluatedRows = data.usersWithRows()
+        let fromOthers = (0..<data.userCount).filter { knownUsers[$0] && !evaluatedRows[$0] }.count
+        fitSummary = [
+            "epochs_run": Double(epochsRun), "best_epoch": Double(bestEpoch),
+            "users_from_other_domains": Double(fromOthers),
+        ]
+        if validator != nil { fitSummary["validation_ndcg@10"] = bestScore }
+    }
+
+    /// User vectors of `histories` in chunks (bounded memory), row-major.
+    static func batched(_ histories: [TwoTowerNetwork.History], network: TwoTowerNetwork, items: Matrix) -> [Float] {
+        var result: [Float] = []
+        result.reserveCapacity(histories.count * network.dimension)
+        var start = 0
+        while start < histories.count {
+            let end = min(histories.count, start + 1024)
+            let users = (start..<end).map(Int32.init)
+            result += network.userVectors(Array(histories[start..<end]), users: users, items: items).values
+            start = end
+        }
+        return result
+    }
+
+    public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
+        score(domain: 0, user: user, into: scores)
+    }
+
+    /// Scores domain `domain` (0: evaluated) for `user` from the vectors of the last fit.
+    func score(domain: Int, user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
+        guard let layout, let network else {
+            for i in scores.indices { scores[i] = 0 }
+            return
+        }
+        let d = network.dimension
+        let start = layout.domainStart[domain]
+        let u = Int(user)
+        guard u < knownUsers.count, knownUsers[u] else {
+            let counts = layout.domains[domain].popularity
+            for i in scores.indices { scores[i] = i < counts.count ? counts[i] : 0 }
+            return
+        }
+        for i in scores.indices where i < layout.domains[domain].itemCount {
+            var dot: Float = 0
+            let item = (start + i) * d
+            for j in 0..<d { dot += userVectors[u * d + j] * itemVectors[item + j] }
+            scores[i] = dot
+        }
+    }
+
+    /// Scores the other domain named `name` for `user` (the mixed slate of `crossrec recommend`).
+    /// - Returns: false when the model did not learn that domain.
+    public func scoreOtherDomain(_ name: String, user: Int32, into scores: UnsafeMutableBufferPointer<Float>) -> Bool {
+        guard let layout, let domain = layout.domains.indices.dropFirst().first(where: { layout.domains[$0].name == name })
+        else { return false }
+        score(domain: domain, user: user, into: scores)
+        return true
+    }
+
+    public func predictRating(user: Int32, item: Int32) -> Float? {
+        guard ratesItems, let network, Int(user) < knownUsers.count else { return nil }
+        guard knownUsers[Int(user)] else { return network.ratingHead.value[1] }
+        let d = network.dimension
+        var dot: Float = 0
+        for j in 0..<d { dot += userVectors[Int(user) * d + j] * itemVectors[Int(item) * d + j] }
+        return network.ratingHead.value[1] + network.ratingHead.value[0] * dot
+    }
+
+    /// The MIND impression protocol: the user vector pooled from `history` (the evaluated domain's
+    /// clicks before the impression) and the user's rows in the other domains.
+    public func scoreCandidates(
+        user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
+        into scores: UnsafeMutableBufferPointer<Float>
+    ) {
+        guard let layout, let network else { return }
+        let d = network.dimension
+        var positions: [Int] = history.suffix(hyperparameters.maxHistory).map { Int($0) }
+        if Int(user) < layout.userCount {
+            for slot in layout.rows(of: Int(user)) where layout.domainOf[Int(layout.userItems[slot])] != 0 {
+                positions.append(Int(layout.userItems[slot]))
+            }
+        }
+        let vector: [Float]
+        if positions.isEmpty {
+            for (k, item) in candidates.enumerated() {
+                scores[k] = Int(item) < popularity.count ? popularity[Int(item)] : 0
+            }
+            return
+        } else {
+            let items = Matrix(rows: layout.totalItems, columns: d, values: itemVectors)
+            let history = TwoTowerNetwork.History(positions: positions, weights: [Float](repeating: 1, count: positions.count))
+            vector = network.userVectors([history], users: [user], items: items).values
+        }
+        for (k, item) in candidates.enumerated() {
+            var dot: Float = 0
+            for j in 0..<d { dot += vector[j] * itemVectors[Int(item) * d + j] }
+            scores[k] = dot
+        }
+    }
+}

@@ -1,0 +1,268 @@
+import Foundation
+internal import RecNN
+
+/// The two towers' layers and their forward and backward passes (``TwoTowerModel`` drives them).
+///
+/// Item tower, for a global item i of domain d:
+///   pre_i = E_id[i] (zero when the id is withheld: an item without training rows, or id dropout)
+///         + mean_{c ∈ bag(i)} E_cat[c] + W_d · text_i + b_d
+///   v_i = normalize(MLP_item(pre_i))
+/// The id table and the category vocabulary are shared storage with disjoint rows per domain; the
+/// text projection W_d is the domain's own branch; MLP_item is the shared output projection.
+///
+/// User tower, for a user with rows r (all domains, at most `maxHistory` of the latest):
+///   p_u = Σ_r a_r v_item(r), with a_r = w_r / Σ w (mean, w_r = 2^(−age_r / half-life)) or
+///         a = softmax_r(q · v_item(r) / √d + log w_r) (attention)
+///   u = normalize(MLP_user(p_u + E_user[u]))   (E_user only with a user embedding)
+struct TwoTowerNetwork: Trainable, Sendable {
+    var itemIDs: Embedding
+    var categories: Embedding
+    var textProjections: [Dense]
+    var itemMLP: MLP
+    var itemNorm = L2Normalize()
+    var userIDs: Embedding?
+    var attentionQuery: Parameter?
+    var userMLP: MLP
+    var userNorm = L2Normalize()
+    /// (a, μ): the rating head r̂ = μ + a · (u · v).
+    var ratingHead: Parameter
+
+    let dimension: Int
+    let hidden: Int
+
+    init(
+        layout: TwoTowerData, dimension: Int, hidden: Int, dropout: Float, userEmbedding: Bool, attention: Bool,
+        rng: inout NNRandom
+    ) {
+        self.dimension = dimension
+        self.hidden = hidden
+        itemIDs = Embedding(count: max(1, layout.totalItems), dimension: hidden, std: 0.05, rng: &rng)
+        categories = Embedding(count: max(1, layout.categoryCount), dimension: hidden, std: 0.05, rng: &rng)
+        textProjections =
+            layout.textDimension > 0
+            ? layout.domains.map { _ in Dense(input: layout.textDimension, output: hidden, rng: &rng) } : []
+        itemMLP = MLP(widths: [hidden, hidden, dimension], activation: .gelu, layerNorm: true, dropout: dropout, rng: &rng)
+        userIDs = userEmbedding ? Embedding(count: max(1, layout.userCount), dimension: dimension, std: 0.01, rng: &rng) : nil
+        attentionQuery =
+            attention
+            ? Parameter(
+                name: "attention.query", value: (0..<dimension).map { _ in rng.normal(std: 0.1) }, shape: [dimension],
+                decays: false) : nil
+        userMLP = MLP(widths: [dimension, hidden, dimension], activation: .gelu, layerNorm: true, dropout: dropout, rng: &rng)
+        ratingHead = Parameter(name: "rating.head", value: [1, 0], shape: [2], decays: false)
+    }
+
+    mutating func visitParameters(_ body: (inout Parameter) -> Void) {
+        itemIDs.visitParameters(body)
+        categories.visitParameters(body)
+        for k in textProjections.indices { textProjections[k].visitParameters(body) }
+        itemMLP.visitParameters(body)
+        userIDs?.visitParameters(body)
+        if attentionQuery != nil { body(&attentionQuery!) }
+        userMLP.visitParameters(body)
+        body(&ratingHead)
+    }
+
+    // MARK: Item tower
+
+    /// What an item-tower forward keeps for its backward.
+    struct ItemPass {
+        var idInputs: [Int32]
+        var bagOffsets: [Int]
+        var bagIDs: [Int32]
+        /// Per domain: positions (in the pass) of its items, for the text branch.
+        var domainRows: [[Int]]
+    }
+
+    /// The inputs of the item tower for `items` (global): ids (−1 where `withholdID` says so),
+    /// category bags, and the rows of each domain.
+    func itemInputs(_ items: [Int32], layout: TwoTowerData, withholdID: (Int, Int32) -> Bool) -> ItemPass {
+        var ids = [Int32](repeating: -1, count: items.count)
+        var offsets = [0]
+        offsets.reserveCapacity(items.count + 1)
+        var bag: [Int32] = []
+        var domainRows = [[Int]](repeating: [], count: layout.domains.count)
+        for (position, item) in items.enumerated() {
+            if !withholdID(position, item) { ids[position] = item }
+            let i = Int(item)
+            bag.append(contentsOf: layout.categoryIDs[layout.categoryOffsets[i]..<layout.categoryOffsets[i + 1]])
+            offsets.append(bag.count)
+            domainRows[Int(layout.domainOf[i])].append(position)
+        }
+        return ItemPass(idInputs: ids, bagOffsets: offsets, bagIDs: bag, domainRows: domainRows)
+    }
+
+    /// The text rows of `positions` of `items`.
+    private func textRows(_ positions: [Int], items: [Int32], layout: TwoTowerData) -> Matrix {
+        let width = layout.textDimension
+        var values = [Float](repeating: 0, count: positions.count * width)
+        for (row, position) in positions.enumerated() {
+            let source = Int(items[position]) * width
+            for j in 0..<width { values[row * width + j] = layout.text[source + j] }
+        }
+        return Matrix(rows: positions.count, columns: width, values: values)
+    }
+
+    /// Item vectors (n × dimension, unit rows) of `items`, keeping what ``itemBackward(_:pass:)`` needs.
+    mutating func itemForward(_ items: [Int32], pass: ItemPass, layout: TwoTowerData, training: Bool) -> Matrix {
+        var pre = itemIDs.forward(ids: pass.idInputs)
+        pre += categories.forwardBags(offsets: pass.bagOffsets, ids: pass.bagIDs)
+        if !textProjections.isEmpty {
+            for (domain, positions) in pass.domainRows.enumerated() where !positions.isEmpty {
+                let projected = textProjections[domain].forward(
+                    textRows(positions, items: items, layout: layout), training: training)
+                Self.scatterAdd(projected, rows: positions, into: &pre)
+            }
+        }
+        return itemNorm.forward(itemMLP.forward(pre, training: training), training: training)
+    }
+
+    /// Accumulates the item tower's parameter gradients from ∂loss/∂v (n × dimension).
+    mutating func itemBackward(_ gradient: Matrix, pass: ItemPass) {
+        let gradPre = itemMLP.backward(itemNorm.backward(gradient))
+        itemIDs.backward(ids: pass.idInputs, gradOutput: gradPre)
+        categories.backwardBags(offsets: pass.bagOffsets, ids: pass.bagIDs, gradOutput: gradPre)
+        if !textProjections.isEmpty {
+            for (domain, positions) in pass.domainRows.enumerated() where !positions.isEmpty {
+                _ = textProjections[domain].backward(Self.gather(gradPre, rows: positions))
+            }
+        }
+    }
+
+    /// Item vectors for scoring (no dropout, nothing kept).
+    func itemVectors(_ items: [Int32], pass: ItemPass, layout: TwoTowerData) -> Matrix {
+        var pre = itemIDs.forward(ids: pass.idInputs)
+        pre += categories.forwardBags(offsets: pass.bagOffsets, ids: pass.bagIDs)
+        if !textProjections.isEmpty {
+            for (domain, positions) in pass.domainRows.enumerated() where !positions.isEmpty {
+                Self.scatterAdd(
+                    textProjections[domain].apply(textRows(positions, items: items, layout: layout)), rows: positions,
+                    into: &pre)
+            }
+        }
+        return itemNorm.apply(itemMLP.apply(pre))
+    }
+
+    // MARK: User tower
+
+    /// One user row of a pass: the pooled rows' positions in the item matrix and their weights w_r.
+    struct History: Sendable {
+        var positions: [Int]
+        var weights: [Float]
+    }
+
+    /// What a user-tower forward keeps for its backward.
+    struct UserPass {
+        var histories: [History]
+        /// Pooling coefficients a_r per history (attention or normalized weights).
+        var coefficients: [[Float]]
+        var users: [Int32]
+    }
+
+    /// Pools `histories` over the item vectors `items` (n × dimension).
+    func pool(_ histories: [History], items: Matrix) -> (pooled: Matrix, coefficients: [[Float]]) {
+        let d = dimension
+        var pooled = [Float](repeating: 0, count: histories.count * d)
+        var coefficients: [[Float]] = []
+        coefficients.reserveCapacity(histories.count)
+        let scale = 1 / Float(d).squareRoot()
+        for (b, history) in histories.enumerated() {
+            var a = [Float](repeating: 0, count: history.positions.count)
+            if let query = attentionQuery {
+                var largest = -Float.infinity
+                for (r, position) in history.positions.enumerated() {
+                    var dot: Float = 0
+                    for j in 0..<d { dot += query.value[j] * items.values[position * d + j] }
+                    a[r] = dot * scale + logf(max(history.weights[r], 1e-30))
+                    largest = max(largest, a[r])
+                }
+                var total: Float = 0
+                for r in a.indices {
+                    a[r] = expf(a[r] - largest)
+                    total += a[r]
+                }
+                if total > 0 { for r in a.indices { a[r] /= total } }
+            } else {
+                let total = history.weights.reduce(0, +)
+                if total > 0 { for r in a.indices { a[r] = history.weights[r] / total } }
+            }
+            for (r, position) in history.positions.enumerated() where a[r] != 0 {
+                for j in 0..<d { pooled[b * d + j] += a[r] * items.values[position * d + j] }
+            }
+            coefficients.append(a)
+        }
+        return (Matrix(rows: histories.count, columns: d, values: pooled), coefficients)
+    }
+
+    /// User vectors (B × dimension, unit rows), keeping what ``userBackward(_:pass:items:)`` needs.
+    mutating func userForward(
+        _ histories: [History], users: [Int32], items: Matrix, training: Bool
+    ) -> (vectors: Matrix, pass: UserPass) {
+        let (pooled, coefficients) = pool(histories, items: items)
+        var input = pooled
+        if let userIDs { input += userIDs.forward(ids: users) }
+        let vectors = userNorm.forward(userMLP.forward(input, training: training), training: training)
+        return (vectors, UserPass(histories: histories, coefficients: coefficients, users: users))
+    }
+
+    /// Accumulates the user tower's gradients from ∂loss/∂u and returns ∂loss/∂v for the pooled
+    /// item vectors (n × dimension, added into `itemGradient`).
+    mutating func userBackward(_ gradient: Matrix, pass: UserPass, items: Matrix, itemGradient: inout Matrix) {
+        let d = dimension
+        let gradInput = userMLP.backward(userNorm.backward(gradient))
+        userIDs?.backward(ids: pass.users, gradOutput: gradInput)
+        let scale = 1 / Float(d).squareRoot()
+        for (b, history) in pass.histories.enumerated() {
+            let a = pass.coefficients[b]
+            let g = b * d
+            // ∂v_r += a_r ∂p
+            for (r, position) in history.positions.enumerated() where a[r] != 0 {
+                for j in 0..<d { itemGradient.values[position * d + j] += a[r] * gradInput.values[g + j] }
+            }
+            guard attentionQuery != nil, !history.positions.isEmpty else { continue }
+            // Attention: ∂a_r = v_r · ∂p; ∂logit_r = a_r (∂a_r − Σ_s a_s ∂a_s);
+            // ∂q += Σ_r ∂logit_r v_r / √d; ∂v_r += ∂logit_r q / √d.
+            var da = [Float](repeating: 0, count: a.count)
+            var mean: Float = 0
+            for (r, position) in history.positions.enumerated() {
+                var dot: Float = 0
+                for j in 0..<d { dot += items.values[position * d + j] * gradInput.values[g + j] }
+                da[r] = dot
+                mean += a[r] * dot
+            }
+            for (r, position) in history.positions.enumerated() {
+                let dLogit = a[r] * (da[r] - mean) * scale
+                guard dLogit != 0 else { continue }
+                for j in 0..<d {
+                    attentionQuery!.gradient[j] += dLogit * items.values[position * d + j]
+                    itemGradient.values[position * d + j] += dLogit * attentionQuery!.value[j]
+                }
+            }
+        }
+    }
+
+    /// User vectors for scoring (no dropout, nothing kept).
+    func userVectors(_ histories: [History], users: [Int32], items: Matrix) -> Matrix {
+        var input = pool(histories, items: items).pooled
+        if let userIDs { input += userIDs.forward(ids: users) }
+        return userNorm.apply(userMLP.apply(input))
+    }
+
+    // MARK: Helpers
+
+    static func scatterAdd(_ source: Matrix, rows: [Int], into target: inout Matrix) {
+        let width = source.columns
+        for (k, row) in rows.enumerated() {
+            for j in 0..<width { target.values[row * width + j] += source.values[k * width + j] }
+        }
+    }
+
+    static func gather(_ source: Matrix, rows: [Int]) -> Matrix {
+        let width = source.columns
+        var values = [Float](repeating: 0, count: rows.count * width)
+        for (k, row) in rows.enumerated() {
+            for j in 0..<width { values[k * width + j] = source.values[row * width + j] }
+        }
+        return Matrix(rows: rows.count, columns: width, values: values)
+    }
+}
