@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "RecTextTests", dependencies: ["RecText"], swiftSettings: strict),
         .testTarget(name: "RecEncoderTests", dependencies: ["RecEncoder", "RecText"], swiftSettings: strict),
         .testTarget(name: "RecNNTests", dependencies: ["RecNN"], swiftSettings: strict),
-        .testTarget(name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "Sweep"], swiftSettings: strict),
+        .testTarget(name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "RecNN", "Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire", "Sweep"], swiftSettings: strict),
         // Test support in C: a SQLite VFS that simulates an OS crash (only synced data survives).

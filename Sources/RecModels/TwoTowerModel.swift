@@ -12,7 +12,7 @@ internal import RecNN
 ///   user vector, pooled from the user's *other* rows, and its item's vector, temperature τ; Q is the
 ///   item's share of the domain's rows (the chance that uniform row sampling puts it in a batch);
 ///   weight 1 for the evaluated domain and `other_weight` for the others;
-/// - ratings (explicit evaluated domain, `rating_weight` > 0): squared error of r̂ = μ + a · (u · v);
+/// - ratings (explicit evaluated domain, `rating_weight` > 0): squared error of r̂ = μ + b_i + a · (u · v);
 /// - clicks (MIND training impressions, `click_weight` > 0): each impression's clicked candidates
 ///   against its shown but unclicked ones, a softmax over the impression (NPA/NRMS style).
 ///
@@ -241,11 +241,12 @@ public struct TwoTowerModel: Recommender {
 
     public func predictRating(user: Int32, item: Int32) -> Float? {
         guard ratesItems, let network, Int(user) < knownUsers.count else { return nil }
-        guard knownUsers[Int(user)] else { return network.ratingHead.value[1] }
+        let bias = network.ratingHead.value[1] + network.itemBias.table.value[Int(item)]
+        guard knownUsers[Int(user)] else { return bias }
         let d = network.dimension
         var dot: Float = 0
         for j in 0..<d { dot += userVectors[Int(user) * d + j] * itemVectors[Int(item) * d + j] }
-        return network.ratingHead.value[1] + network.ratingHead.value[0] * dot
+        return bias + network.ratingHead.value[0] * dot
     }
 
     /// The MIND impression protocol: the user vector pooled from `history` (the evaluated domain's

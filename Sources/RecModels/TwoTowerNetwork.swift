@@ -1,7 +1,8 @@
 import Foundation
 internal import RecNN
 
-/// The two towers' layers and their forward and backward passes (``TwoTowerModel`` drives them).
+/// The two towers' layers and their forward and backward passes (``TwoTowerModel`` drives them),
+/// and the rating head r̂ = μ + b_i + a · (u · v).
 ///
 /// Item tower, for a global item i of domain d:
 ///   pre_i = E_id[i] (zero when the id is withheld: an item without training rows, or id dropout)
@@ -24,8 +25,9 @@ struct TwoTowerNetwork: Trainable, Sendable {
     var attentionQuery: Parameter?
     var userMLP: MLP
     var userNorm = L2Normalize()
-    /// (a, μ): the rating head r̂ = μ + a · (u · v).
+    /// (a, μ) and b_i: the rating head r̂ = μ + b_i + a · (u · v).
     var ratingHead: Parameter
+    var itemBias: Embedding
 
     let dimension: Int
     let hidden: Int
@@ -50,6 +52,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
                 decays: false) : nil
         userMLP = MLP(widths: [dimension, hidden, dimension], activation: .gelu, layerNorm: true, dropout: dropout, rng: &rng)
         ratingHead = Parameter(name: "rating.head", value: [1, 0], shape: [2], decays: false)
+        itemBias = Embedding(count: max(1, layout.totalItems), dimension: 1, std: 0, decays: false, rng: &rng)
     }
 
     mutating func visitParameters(_ body: (inout Parameter) -> Void) {
@@ -61,6 +64,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
         if attentionQuery != nil { body(&attentionQuery!) }
         userMLP.visitParameters(body)
         body(&ratingHead)
+        itemBias.visitParameters(body)
     }
 
     // MARK: Item tower

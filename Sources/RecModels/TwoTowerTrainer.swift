@@ -198,7 +198,8 @@ struct TwoTowerTrainer {
         return loss
     }
 
-    /// The rating head's squared error on the batch's evaluated-domain rows (weight `rating_weight`).
+    /// The rating head's squared error on the batch's evaluated-domain rows (weight `rating_weight`):
+    /// r̂ = μ + b_i + a · (u · v).
     private func rating(
         _ slots: [Int], ids: [Int32], users: Matrix, items: Matrix, userGradient: inout Matrix, itemGradient: inout Matrix,
         network: inout TwoTowerNetwork
@@ -209,18 +210,23 @@ struct TwoTowerTrainer {
         let a = network.ratingHead.value[0]
         let mu = network.ratingHead.value[1]
         let scale = 2 * h.ratingWeight / Float(rows.count)
-        for b in rows {
+        let biasIDs = rows.map { ids[$0] }
+        let biases = network.itemBias.forward(ids: biasIDs)
+        var biasGradient = Matrix(zeros: rows.count, columns: 1)
+        for (k, b) in rows.enumerated() {
             var dot: Float = 0
             for j in 0..<d { dot += users.values[b * d + j] * items.values[b * d + j] }
-            let error = mu + a * dot - layout.userValues[slots[b]]
+            let error = mu + biases.values[k] + a * dot - layout.userValues[slots[b]]
             let g = scale * error
             network.ratingHead.gradient[0] += g * dot
             network.ratingHead.gradient[1] += g
+            biasGradient.values[k] = g
             for j in 0..<d {
                 userGradient.values[b * d + j] += g * a * items.values[b * d + j]
                 itemGradient.values[b * d + j] += g * a * users.values[b * d + j]
             }
         }
+        network.itemBias.backward(ids: biasIDs, gradOutput: biasGradient)
     }
 
     /// The click loss of impressions `chunk` of the training log (weight `click_weight`): each
