@@ -19,6 +19,11 @@ public struct PreparedData: Sendable {
     /// With `candidates: with-text`: impressions dropped because no clicked or no unclicked
     /// candidate with text was left.
     public var impressionsDroppedWithoutText: Int = 0
+    /// The items top-K ranks for every test user (minus the user's own training items), ascending;
+    /// nil: every item with a training row. A cold-items split sets it to its held-out items, so a
+    /// model is measured on how it orders items it never saw in training, and not on how far
+    /// below the warm items it puts them.
+    public var candidateItems: [Int32]? = nil
     /// Seconds spent loading and splitting (reported as the `load` timing of the first trial).
     public var loadSeconds: Double
 
@@ -113,6 +118,8 @@ public struct PreparedData: Sendable {
             let timed = try mind.timeSplit(part: part, testDays: days)
             split = timed.split
             impressions = timed.impressions
+        case .coldItems(let test, let seed, let order):
+            split = try Splitting.coldItems(domain.interactions, testFraction: test, seed: seed, by: order)
         }
         var droppedWithoutText = 0
         if request.textCandidatesOnly {
@@ -138,7 +145,7 @@ public struct PreparedData: Sendable {
         return PreparedData(
             request: request, domainName: domainName, training: training, test: split.test, userCount: dataset.users.count,
             itemCount: domain.items.count, isExplicit: domain.isExplicit, impressions: impressions,
-            impressionsDroppedWithoutText: droppedWithoutText,
+            impressionsDroppedWithoutText: droppedWithoutText, candidateItems: split.coldItems,
             loadSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }
