@@ -45,17 +45,19 @@ extension DatasetSpec {
         let revision = try map["revision"].map { entry throws(SweepSpecError) in
             try entry.string("free text naming the data's revision")
         }
-        var textCandidatesOnly = false
+        var filters = (textOnly: false, coldOnly: false)
         if let candidates = map["candidates"] {
-            let word = try candidates.string("all or with-text")
-            guard word == "all" || word == "with-text" else {
-                throw candidates.error("'candidates' must be all or with-text (score only impression candidates that have text); got '\(word)'")
+            let word = try candidates.string("all, with-text, cold or cold+with-text")
+            guard let parsed = Self.candidateFilters(parsing: word) else {
+                throw candidates.error(
+                    "'candidates' must be all, with-text (score only impression candidates that have text), cold (only those without a training row) or cold+with-text; got '\(word)'"
+                )
             }
-            textCandidatesOnly = word == "with-text"
+            filters = parsed
         }
         self.init(
             source: source, split: split, domainSplit: domainSplit, domain: domain, revision: revision,
-            textCandidatesOnly: textCandidatesOnly)
+            textCandidatesOnly: filters.textOnly, coldCandidatesOnly: filters.coldOnly)
     }
 
     /// `synthetic: {users: 300, …}`; absent keys take the defaults; ranges as ``SyntheticConfig/validate()`` checks them.

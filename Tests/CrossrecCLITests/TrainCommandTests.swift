@@ -62,6 +62,12 @@ struct TrainCommandTests {
         #expect(latest["users_evaluated"].map { $0 > 0 } == true && latest["ndcg@10"].map { $0 > 0 } == true, "\(latest)")
     }
 
+    @Test func candidatesTakesTheImpressionFilters() throws {
+        let result = try CLI.run(["train", "--synthetic", "--model", "popularity", "--candidates", "warm"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--candidates must be all, with-text, cold or cold+with-text, got 'warm'"), "\(result.stderr)")
+    }
+
     @Test func usersNeedsTheSyntheticData() throws {
         let result = try CLI.run(["train", "../somewhere", "--users", "500", "--model", "ease"])
         #expect(result.status != 0)

@@ -131,3 +131,56 @@ struct ColdItemsProtocolTests {
         }
     }
 }
+
+/// `candidates: cold` on MIND impressions: only candidates with no training row are scored.
+@Suite("Cold impression candidates")
+struct ColdImpressionCandidateTests {
+    /// Train: U1 clicks N1 and skips N2. Dev: U1 is shown N1 (trained), N3 (clicked) and N4; then
+    /// N1 (clicked) and N5; then N2 (clicked: shown in train but never clicked, so no training row)
+    /// and N6.
+    static func writeFixture(to root: URL) throws {
+        func tsv(_ fields: String...) -> String { fields.joined(separator: "\t") }
+        let news = (1...6).map { tsv("N\($0)", "news", "world", "Story \($0)", "About \($0).", "", "[]", "[]") }
+        let train = [tsv("1", "U1", "11/14/2019 9:00:00 AM", "", "N1-1 N2-0")]
+        let dev = [
+            tsv("11", "U1", "11/15/2019 9:00:00 AM", "", "N1-0 N3-1 N4-0"),
+            tsv("12", "U1", "11/15/2019 9:05:00 AM", "", "N1-1 N5-0"),
+            tsv("13", "U1", "11/15/2019 9:10:00 AM", "", "N2-1 N6-0"),
+        ]
+        for (folder, lines) in [("train", train), ("dev", dev)] {
+            let url = root.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try (news.joined(separator: "\n") + "\n").write(to: url.appendingPathComponent("news.tsv"), atomically: true, encoding: .utf8)
+            try (lines.joined(separator: "\n") + "\n").write(to: url.appendingPathComponent("behaviors.tsv"), atomically: true, encoding: .utf8)
+        }
+    }
+
+    @Test func onlyCandidatesWithoutATrainingRowAreKept() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("crossrec-cold-candidates-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Self.writeFixture(to: root)
+        func prepared(cold: Bool) throws -> PreparedData {
+            try PreparedData.prepare(
+                DatasetSpec(
+                    source: .path(root.path, layout: .mind), split: .mind(train: "train", evaluate: "dev"),
+                    coldCandidatesOnly: cold))
+        }
+        let all = try #require(try prepared(cold: false).impressions)
+        #expect(all.count == 3 && all.candidates.count == 7)
+        let data = try prepared(cold: true)
+        let log = try #require(data.impressions)
+        #expect(data.impressionsDroppedWithoutColdCandidates == 1, "N1-1 N5-0 keeps no click")
+        #expect(log.count == 2 && log.candidates.count == 4, "N3, N4; N2, N6")
+        let trained = Set(data.training.interactions.items)
+        #expect(log.candidates.allSatisfy { !trained.contains($0) })
+        #expect(log.impressionID(at: 0) == all.impressionID(at: 0) && log.impressionID(at: 1) == all.impressionID(at: 2))
+        // The filter applies to impressions only.
+        let error = try #require(throws: (any Error).self) {
+            try PreparedData.prepare(
+                DatasetSpec(
+                    source: .synthetic(SyntheticDatasetSpec(users: 40, movies: 20, news: 20)),
+                    split: .perUser(testFraction: 0.2, seed: 1), coldCandidatesOnly: true))
+        }
+        #expect("\(error)".contains("'candidates: cold' filters MIND impressions"), "\(error)")
+    }
+}

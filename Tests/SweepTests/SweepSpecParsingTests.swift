@@ -301,6 +301,37 @@ struct ColdItemsSplitSpecTests {
         #expect(timedOtherSeed.fingerprint == timed.fingerprint)
     }
 
+    /// `candidates: cold` (MIND impressions: only candidates without a training row), alone or with
+    /// `with-text` in either order; the fingerprint changes only when a filter is on.
+    @Test func coldImpressionCandidates() throws {
+        func dataset(candidates: String?) throws -> DatasetSpec {
+            try TestCatalog.parse(
+                "name: c\ndataset:\n  path: d\n  split: {mind: train/dev}\n"
+                    + (candidates.map { "  candidates: \($0)\n" } ?? "")
+                    + "metric: {primary: mrr, direction: maximize}\nmodels: {noop: }"
+            ).dataset
+        }
+        let plain = try dataset(candidates: nil)
+        let cold = try dataset(candidates: "cold")
+        #expect(cold.coldCandidatesOnly && !cold.textCandidatesOnly && !plain.coldCandidatesOnly)
+        #expect(cold.canonicalText.hasSuffix("revision=-\ncandidates=cold\n"))
+        #expect(cold.fingerprint != plain.fingerprint)
+        let both = try dataset(candidates: "cold+with-text")
+        #expect(both.coldCandidatesOnly && both.textCandidatesOnly)
+        #expect(try dataset(candidates: "with-text + cold") == both)
+        let withText = try dataset(candidates: "with-text")
+        #expect(both.fingerprint != cold.fingerprint && both.fingerprint != withText.fingerprint)
+        #expect(try dataset(candidates: "all").fingerprint == plain.fingerprint)
+        #expect(
+            TestCatalog.error(
+                "name: c\ndataset:\n  path: d\n  candidates: cold+cold\nmetric: {primary: mrr, direction: maximize}\nmodels: {noop: }")
+                == "sweeps/x.yaml:4: 'candidates' must be all, with-text (score only impression candidates that have text), cold (only those without a training row) or cold+with-text; got 'cold+cold'"
+        )
+        let old = #"{"source":{"path":{"_0":"d","layout":"auto"}},"textCandidatesOnly":true}"#
+        let decoded = try JSONDecoder().decode(DatasetSpec.self, from: Data(old.utf8))
+        #expect(decoded.textCandidatesOnly && !decoded.coldCandidatesOnly, "written before the option")
+    }
+
     /// The new case round-trips; descriptors written before it decode as they did.
     @Test func codableKeepsOldEncodings() throws {
         for split: SplitSpec in [.coldItems(testFraction: 0.2, seed: 1, by: .random), .coldItems(testFraction: 0.4, seed: 7, by: .time)] {
