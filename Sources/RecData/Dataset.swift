@@ -73,10 +73,15 @@ public struct Split: Sendable, Equatable {
     public var name: String
     public var train: Interactions
     public var test: Interactions
+    /// Items held out whole (``Splitting/coldItems(_:testFraction:seed:by:)``), ascending: every
+    /// row of theirs is in `test`, none in `train`. Their evaluation ranks only these items. nil for
+    /// splits that hold out rows, not items.
+    public var coldItems: [Int32]?
 
-    public init(name: String, train: Interactions, test: Interactions) {
+    public init(name: String, train: Interactions, test: Interactions, coldItems: [Int32]? = nil) {
         self.name = name
         self.train = train
         self.test = test
+        self.coldItems = coldItems
     }
 }

@@ -45,17 +45,19 @@ extension DatasetSpec {
         let revision = try map["revision"].map { entry throws(SweepSpecError) in
             try entry.string("free text naming the data's revision")
         }
-        var textCandidatesOnly = false
+        var filters = (textOnly: false, coldOnly: false)
         if let candidates = map["candidates"] {
-            let word = try candidates.string("all or with-text")
-            guard word == "all" || word == "with-text" else {
-                throw candidates.error("'candidates' must be all or with-text (score only impression candidates that have text); got '\(word)'")
+            let word = try candidates.string("all, with-text, cold or cold+with-text")
+            guard let parsed = Self.candidateFilters(parsing: word) else {
+                throw candidates.error(
+                    "'candidates' must be all, with-text (score only impression candidates that have text), cold (only those without a training row) or cold+with-text; got '\(word)'"
+                )
             }
-            textCandidatesOnly = word == "with-text"
+            filters = parsed
         }
         self.init(
             source: source, split: split, domainSplit: domainSplit, domain: domain, revision: revision,
-            textCandidatesOnly: textCandidatesOnly)
+            textCandidatesOnly: filters.textOnly, coldCandidatesOnly: filters.coldOnly)
     }
 
     /// `synthetic: {users: 300, …}`; absent keys take the defaults; ranges as ``SyntheticConfig/validate()`` checks them.
@@ -85,7 +87,7 @@ extension DatasetSpec {
     /// One of the ``SplitSpec`` forms.
     private static func split(_ entry: YAMLEntry) throws(SweepSpecError) -> SplitSpec {
         let forms =
-            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev or mind-time: {part: train, test-days: 1}"
+            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1} or cold-items: {test: 0.2, seed: 1, by: random}"
         guard entry.value.mapping != nil else {
             throw entry.error("'split' must be one of \(forms); got \(entry.value.phrase)")
         }
@@ -122,6 +124,27 @@ extension DatasetSpec {
             }
             let days = try map["test-days"]?.int(in: 1...365, "a number of calendar days, e.g. 1") ?? 1
             return .mindTime(part: part, testDays: days)
+        case "cold-items":
+            let map = try form.map("{test: 0.2, seed: 1, by: random}", allowEmpty: true)
+            try map.rejectUnknownKeys(allowed: ["test", "seed", "by"])
+            let test =
+                try map["test"]?.double("a fraction in (0, 1) (the share of items held out)") { $0 > 0 && $0 < 1 } ?? 0.2
+            var order = Splitting.ColdItemOrder.random
+            if let by = map["by"] {
+                let words = Splitting.ColdItemOrder.allCases.map(\.rawValue)
+                guard case .string(let word)? = by.scalar, let parsed = Splitting.ColdItemOrder(rawValue: word) else {
+                    let text = by.value.scalar?.string ?? ""
+                    throw by.error(
+                        "'by' must be random (a seeded draw) or time (the items that arrived last), got \(by.value.phrase)\(DidYouMean.phrase(for: text, among: words))"
+                    )
+                }
+                order = parsed
+            }
+            let seed = try map["seed"]?.seed() ?? 1
+            if order == .time, let seedEntry = map["seed"] {
+                throw seedEntry.error("'seed' draws the random cold items; 'by: time' takes the latest items and no seed")
+            }
+            return .coldItems(testFraction: test, seed: seed, by: order)
         default:  // "mind"
             let text = try form.string("train/dev (train on one MIND part, evaluate on another)")
             let parts = text.split(separator: "/", omittingEmptySubsequences: false).map {

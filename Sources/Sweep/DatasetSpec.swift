@@ -37,10 +37,14 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     /// With a MIND split: score only the impression candidates that have a news row (text), and
     /// drop impressions left without a clicked or an unclicked candidate (`candidates: with-text`).
     public var textCandidatesOnly: Bool
+    /// With a MIND split: score only the impression candidates that have no training row (cold
+    /// items, e.g. news published after the training clicks), and drop impressions left without a
+    /// clicked or an unclicked candidate (`candidates: cold`; with the text filter `cold+with-text`).
+    public var coldCandidatesOnly: Bool
 
     public init(
         source: Source, split: SplitSpec? = nil, domainSplit: String? = nil, domain: String? = nil,
-        revision: String? = nil, textCandidatesOnly: Bool = false
+        revision: String? = nil, textCandidatesOnly: Bool = false, coldCandidatesOnly: Bool = false
     ) {
         self.source = source
         self.split = split
@@ -48,10 +52,11 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         self.domain = domain
         self.revision = revision
         self.textCandidatesOnly = textCandidatesOnly
+        self.coldCandidatesOnly = coldCandidatesOnly
     }
 
     private enum CodingKeys: String, CodingKey {
-        case source, split, domainSplit, domain, revision, textCandidatesOnly
+        case source, split, domainSplit, domain, revision, textCandidatesOnly, coldCandidatesOnly
     }
 
     public init(from decoder: any Decoder) throws {
@@ -63,6 +68,7 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         revision = try container.decodeIfPresent(String.self, forKey: .revision)
         // Absent in descriptors written before the option existed.
         textCandidatesOnly = try container.decodeIfPresent(Bool.self, forKey: .textCandidatesOnly) ?? false
+        coldCandidatesOnly = try container.decodeIfPresent(Bool.self, forKey: .coldCandidatesOnly) ?? false
     }
 
     /// The text hashed into ``fingerprint``: one `key=value` line per field, fixed order.
@@ -80,6 +86,7 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         text += "revision=\(revision.map(Self.escape) ?? "-")\n"
         // Only when set, so that every fingerprint from before the option stays the same.
         if textCandidatesOnly { text += "candidates=with-text\n" }
+        if coldCandidatesOnly { text += "candidates=cold\n" }
         return text
     }
 
@@ -87,6 +94,19 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     public var fingerprint: String {
         let digest = SHA256.hash(data: Data(canonicalText.utf8))
         return digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The impression candidate filters of `candidates:` (sweep file) and `--candidates` (command
+    /// line): `all`, `with-text`, `cold`, or both joined by `+` in either order (`cold+with-text`);
+    /// nil for anything else.
+    public static func candidateFilters(parsing text: String) -> (textOnly: Bool, coldOnly: Bool)? {
+        let words = text.split(separator: "+", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        if words == ["all"] { return (false, false) }
+        guard !words.isEmpty, Set(words).count == words.count, words.allSatisfy({ ["with-text", "cold"].contains($0) })
+        else { return nil }
+        return (words.contains("with-text"), words.contains("cold"))
     }
 
     /// Keeps one field on one line: `\` and newlines escaped.

@@ -1,8 +1,14 @@
+public import RecData
+
 /// How a data set is divided into training and evaluation rows (`dataset: {split: …}`).
 ///
 /// Forms in a sweep file: `official: u1`, `random: {test: 0.2, seed: 1}`,
 /// `per-user: {test: 0.2, seed: 1}`, `cold-users: {test: 0.2, seed: 1}`, `leave-last-out: 1`,
-/// `temporal: {test: 0.2}`, `mind: train/dev`, `mind-time: {part: train, test-days: 1}`.
+/// `temporal: {test: 0.2}`, `mind: train/dev`, `mind-time: {part: train, test-days: 1}`,
+/// `cold-items: {test: 0.2, seed: 1, by: random}`.
+///
+/// Codable as Swift synthesizes it for enums: adding a case leaves every existing encoding (stored
+/// sweep descriptors, leases) unchanged.
 public enum SplitSpec: Sendable, Hashable, Codable {
     /// A split shipped with the data set (MovieLens 100K folds `u1`…`u5`, `ua`, `ub`).
     case official(String)
@@ -22,10 +28,14 @@ public enum SplitSpec: Sendable, Hashable, Codable {
     /// One MIND part split by time: its last `testDays` calendar days (UTC) of impressions are
     /// evaluated, each from its own history; models train on the earlier impressions' clicks.
     case mindTime(part: String, testDays: Int)
+    /// `testFraction` of the items with rows have all their rows in test (drawn by a seeded shuffle,
+    /// or the latest-arriving ones `by: .time`, which ignores the seed); top-K then ranks only
+    /// those items: cold-start items, scored from their content alone.
+    case coldItems(testFraction: Double, seed: UInt64, by: Splitting.ColdItemOrder)
 
     /// The form keys a sweep file may use, in documentation order.
     public static let keys = [
-        "official", "random", "per-user", "cold-users", "leave-last-out", "temporal", "mind", "mind-time",
+        "official", "random", "per-user", "cold-users", "leave-last-out", "temporal", "mind", "mind-time", "cold-items",
     ]
 
     /// Stable text for fingerprints and reports: `random(test=0.2,seed=1)`.
@@ -39,6 +49,9 @@ public enum SplitSpec: Sendable, Hashable, Codable {
         case .temporal(let fraction): return "temporal(test=\(fraction))"
         case .mind(let train, let evaluate): return "mind(\(train)/\(evaluate))"
         case .mindTime(let part, let days): return "mind-time(\(part),\(days)d)"
+        case .coldItems(let fraction, let seed, .random): return "cold-items(test=\(fraction),seed=\(seed))"
+        // The seed draws nothing here: leaving it out keeps one fingerprint for one split.
+        case .coldItems(let fraction, _, .time): return "cold-items(test=\(fraction),by=time)"
         }
     }
 }

@@ -19,6 +19,14 @@ public struct PreparedData: Sendable {
     /// With `candidates: with-text`: impressions dropped because no clicked or no unclicked
     /// candidate with text was left.
     public var impressionsDroppedWithoutText: Int = 0
+    /// With `candidates: cold`: impressions dropped (after the text filter) because no clicked or
+    /// no unclicked candidate without a training row was left.
+    public var impressionsDroppedWithoutColdCandidates: Int = 0
+    /// The items top-K ranks for every test user (minus the user's own training items), ascending;
+    /// nil: every item with a training row. A cold-items split sets it to its held-out items, so a
+    /// model is measured on how it orders items it never saw in training, and not on how far
+    /// below the warm items it puts them.
+    public var candidateItems: [Int32]? = nil
     /// Seconds spent loading and splitting (reported as the `load` timing of the first trial).
     public var loadSeconds: Double
 
@@ -118,6 +126,8 @@ public struct PreparedData: Sendable {
             if let log = mind.logs[part] {
                 trainingImpressions = log.filtered(impressions: { log.times[$0] < timed.cutoff }, candidates: { _ in true }).log
             }
+        case .coldItems(let test, let seed, let order):
+            split = try Splitting.coldItems(domain.interactions, testFraction: test, seed: seed, by: order)
         }
         var droppedWithoutText = 0
         if request.textCandidatesOnly {
@@ -132,6 +142,21 @@ public struct PreparedData: Sendable {
             impressions = filtered.log
             droppedWithoutText = filtered.droppedUnrankable
         }
+        var droppedWithoutCold = 0
+        if request.coldCandidatesOnly {
+            guard let log = impressions else {
+                throw RuntimeError(
+                    "'candidates: cold' filters MIND impressions: use it with split mind or mind-time (for top-K on "
+                        + "held-out items use split cold-items)")
+            }
+            // Cold: no training row, so every model meets the item without interactions.
+            var trained = [Bool](repeating: false, count: domain.items.count)
+            for item in split.train.items where Int(item) < trained.count { trained[Int(item)] = true }
+            let filtered = log.filtered(
+                impressions: { _ in true }, candidates: { item in Int(item) >= trained.count || !trained[Int(item)] })
+            impressions = filtered.log
+            droppedWithoutCold = filtered.droppedUnrankable
+        }
         var training = TrainingData(
             interactions: split.train, userCount: dataset.users.count, itemCount: domain.items.count,
             isExplicit: domain.isExplicit, catalog: domain.catalog)
@@ -144,7 +169,8 @@ public struct PreparedData: Sendable {
         return PreparedData(
             request: request, domainName: domainName, training: training, test: split.test, userCount: dataset.users.count,
             itemCount: domain.items.count, isExplicit: domain.isExplicit, impressions: impressions,
-            impressionsDroppedWithoutText: droppedWithoutText,
+            impressionsDroppedWithoutText: droppedWithoutText, impressionsDroppedWithoutColdCandidates: droppedWithoutCold,
+            candidateItems: split.coldItems,
             loadSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }

@@ -263,8 +263,9 @@ public final class TrialRunner: @unchecked Sendable {
     }
 
     /// Held-out metrics: RMSE/MAE when the model predicts ratings on explicit data, and top-K
-    /// metrics (candidates: items seen in training minus the user's own; relevant: test ratings
-    /// ≥ 4 on explicit data, every test row on implicit data). With a MIND split, also the MIND
+    /// metrics (candidates: items seen in training minus the user's own, or with a cold-items split
+    /// only the held-out items, ``PreparedData/candidateItems``; relevant: test ratings ≥ 4 on
+    /// explicit data, every test row on implicit data). With a MIND split, also the MIND
     /// impression metrics of the evaluated part (`mind_auc`, `mind_mrr`, `mind_ndcg@5`,
     /// `mind_ndcg@10`, as the official scorer; `mind_impressions` scored): each impression is
     /// scored from its own history (``Recommender/scoreCandidates``).
@@ -276,7 +277,7 @@ public final class TrialRunner: @unchecked Sendable {
         }
         if let evaluator = try? TopKEvaluator(
             ks: [5, 10, 20], relevanceThreshold: data.isExplicit ? TopKEvaluator.explicitRelevanceThreshold : nil,
-            candidatePolicy: .itemsSeenInTraining)
+            candidatePolicy: data.candidateItems.map { .stated($0) } ?? .itemsSeenInTraining)
         {
             result.topK = evaluator.evaluate(split, userCount: data.userCount, itemCount: data.itemCount) { user, scores in
                 model.scoreAll(user: user, into: scores)

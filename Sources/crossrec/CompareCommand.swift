@@ -19,8 +19,9 @@ struct CompareCommand: ParsableCommand {
                   --baseline-param neighbors=50 --metric ndcg@10
 
             Splits: official:u1 (…u5, ua, ub), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED], \
-            leave-last-out[:N], temporal:0.2, mind (train/dev). Metrics are measured on the test \
-            split only.
+            leave-last-out[:N], temporal:0.2, mind (train/dev), mind-time[:DAYS], cold-items:0.2[:SEED] and \
+            cold-items-time:0.2 (items held out whole; top-K then ranks only them). Metrics are measured on the \
+            test split only.
             """
     )
 

@@ -19,13 +19,13 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Domain to train and evaluate (default: movies when present, else the first).") var domain: String?
     @Option(
         help:
-            "With a MIND split: all, or with-text to score only impression candidates that have a news row (impressions left without a clicked and an unclicked candidate are dropped)."
+            "With a MIND split: all; with-text to score only impression candidates that have a news row; cold to score only those without a training row (news the models never saw clicked); cold+with-text for both. Impressions left without a clicked and an unclicked candidate are dropped."
     ) var candidates: String = "all"
 
     func validate() throws {
         if synthetic == (path != nil) { throw ValidationError("give a data set path or --synthetic (one of them)") }
-        if candidates != "all" && candidates != "with-text" {
-            throw ValidationError("--candidates must be all or with-text, got '\(candidates)'")
+        if DatasetSpec.candidateFilters(parsing: candidates) == nil {
+            throw ValidationError("--candidates must be all, with-text, cold or cold+with-text, got '\(candidates)'")
         }
         if let users {
             guard synthetic else { throw ValidationError("--users sets the size of the synthetic data; add --synthetic") }
@@ -47,8 +47,9 @@ struct DataOptions: ParsableArguments {
         if let users { generator.users = users }
         if let affinity { generator.affinityStrength = affinity }
         let source: DatasetSpec.Source = synthetic ? .synthetic(generator) : .path(path!, layout: layout)
+        let filters = DatasetSpec.candidateFilters(parsing: candidates) ?? (false, false)
         return DatasetSpec(
             source: source, split: try split.map(SplitParsing.parse), domainSplit: domainSplit, domain: domain,
-            textCandidatesOnly: candidates == "with-text")
+            textCandidatesOnly: filters.textOnly, coldCandidatesOnly: filters.coldOnly)
     }
 }

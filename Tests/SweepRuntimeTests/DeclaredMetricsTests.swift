@@ -7,12 +7,14 @@ import Testing
 
 /// The coordinator refuses a result that carries a metric its model does not declare (a forged
 /// or broken worker's). So every name a real trial reports must be declared: this runs every
-/// model of the catalog on small synthetic data, with a per-user and a MIND split, and checks.
+/// model of the catalog on small synthetic data, with a per-user, a MIND and a cold-items split, and checks.
 @Suite("Declared metrics")
 struct DeclaredMetricsTests {
     static let splits: [(String, SplitSpec)] = [
         ("per-user", .perUser(testFraction: 0.2, seed: 1)),
         ("mind", .mind(train: "train", evaluate: "dev")),
+        // Items without a training row: every model must still score them (no crash, no new names).
+        ("cold-items", .coldItems(testFraction: 0.2, seed: 1, by: .random)),
     ]
 
     @Test(arguments: TrialRunner.catalog.models.map(\.name))

@@ -203,11 +203,11 @@ struct SweepSpecErrorTests {
         )
         #expect(
             dataset("  path: d\n  split: {randm: {test: 0.2}}")
-                == "sweeps/x.yaml:4: unknown key 'randm' in 'dataset.split'; did you mean 'random'? expected one of: official, random, per-user, cold-users, leave-last-out, temporal, mind, mind-time"
+                == "sweeps/x.yaml:4: unknown key 'randm' in 'dataset.split'; did you mean 'random'? expected one of: official, random, per-user, cold-users, leave-last-out, temporal, mind, mind-time, cold-items"
         )
         #expect(
             dataset("  path: d\n  split: u1")
-                == "sweeps/x.yaml:4: 'split' must be one of official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev or mind-time: {part: train, test-days: 1}; got string 'u1'"
+                == "sweeps/x.yaml:4: 'split' must be one of official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1} or cold-items: {test: 0.2, seed: 1, by: random}; got string 'u1'"
         )
         #expect(
             dataset("  path: d\n  layout: movielen")
@@ -222,6 +222,42 @@ struct SweepSpecErrorTests {
         #expect(
             dataset("  path: d\n  domainSplit: Action,Adventure")
                 == "sweeps/x.yaml:4: 'domainSplit' needs at least two groups separated by '|', got 'Action,Adventure'")
+    }
+
+    /// Each names the file, the line of the offending value and the field.
+    @Test func coldItemsSplitErrors() {
+        func split(_ body: String) -> String? {
+            TestCatalog.error(
+                "name: x\ndataset:\n  path: d\n  split:\n    cold-items:\n\(body)\nmetric: {primary: mrr, direction: maximize}\nmodels: {noop: }")
+        }
+        #expect(
+            split("      test: 0.2\n      by: tme")
+                == "sweeps/x.yaml:7: 'by' must be random (a seeded draw) or time (the items that arrived last), got string 'tme'; did you mean 'time'?"
+        )
+        #expect(
+            split("      by: 3")
+                == "sweeps/x.yaml:6: 'by' must be random (a seeded draw) or time (the items that arrived last), got integer 3")
+        #expect(
+            split("      test: 1")
+                == "sweeps/x.yaml:6: 'test' must be a fraction in (0, 1) (the share of items held out), got integer 1")
+        #expect(
+            split("      test: 0.2\n      seed: -1")
+                == "sweeps/x.yaml:7: 'seed' must be a non-negative integer seed, got integer -1")
+        #expect(
+            split("      tset: 0.2")
+                == "sweeps/x.yaml:6: unknown key 'tset' in 'dataset.split.cold-items'; did you mean 'test'? expected one of: test, seed, by"
+        )
+        #expect(
+            split("      by: time\n      seed: 4")
+                == "sweeps/x.yaml:7: 'seed' draws the random cold items; 'by: time' takes the latest items and no seed")
+        do {
+            _ = try SweepSpec(
+                yaml: "name: x\ndataset:\n  path: d\n  split: {cold-items: {by: tim}}\nmetric: {primary: mrr, direction: maximize}\nmodels: {noop: }",
+                file: "sweeps/x.yaml", catalog: TestCatalog.catalog)
+            Issue.record("'by: tim' was accepted")
+        } catch {
+            #expect(error.key == "dataset.split.cold-items.by" && error.line == 4, "\(error)")
+        }
     }
 
     @Test func metricsTheModelsDoNotReport() {

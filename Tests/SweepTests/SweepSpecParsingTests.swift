@@ -112,6 +112,10 @@ struct SweepSpecParsingTests {
         ("{leave-last-out: 1}", .leaveLastOut(count: 1)),
         ("{temporal: {test: 0.2}}", .temporal(testFraction: 0.2)),
         ("{mind: train/dev}", .mind(train: "train", evaluate: "dev")),
+        ("{cold-items: {test: 0.3, seed: 5, by: random}}", .coldItems(testFraction: 0.3, seed: 5, by: .random)),
+        ("{cold-items: {test: 0.1, by: time}}", .coldItems(testFraction: 0.1, seed: 1, by: .time)),
+        ("{cold-items: {}}", .coldItems(testFraction: 0.2, seed: 1, by: .random)),
+        ("{cold-items: }", .coldItems(testFraction: 0.2, seed: 1, by: .random)),
     ])
     func splitForms(text: String, expected: SplitSpec) throws {
         let yaml = """
@@ -262,5 +266,85 @@ struct MINDTimeSplitParsingTests {
         // A descriptor written before the option decodes with it off.
         let old = #"{"source":{"path":{"_0":"d","layout":"auto"}}}"#
         #expect(try JSONDecoder().decode(DatasetSpec.self, from: Data(old.utf8)).textCandidatesOnly == false)
+    }
+}
+
+@Suite("Sweep files: the cold-items split")
+struct ColdItemsSplitSpecTests {
+    func dataset(_ split: String) throws -> DatasetSpec {
+        try TestCatalog.parse("name: c\ndataset:\n  path: d\n  split: \(split)\nmetric: {primary: mrr, direction: maximize}\nmodels: {noop: }")
+            .dataset
+    }
+
+    /// Every key is optional: test 0.2, seed 1, by random (a block mapping reads the same as a flow one).
+    @Test func defaultsAndBlockForm() throws {
+        #expect(try dataset("{cold-items: {seed: 3}}").split == .coldItems(testFraction: 0.2, seed: 3, by: .random))
+        let block = try TestCatalog.parse(
+            "name: c\ndataset:\n  path: d\n  split:\n    cold-items:\n      test: 0.25\n      by: time\nmetric: {primary: mrr, direction: maximize}\nmodels: {noop: }"
+        )
+        #expect(block.dataset.split == .coldItems(testFraction: 0.25, seed: 1, by: .time))
+    }
+
+    /// Another fraction, seed or order is another data set (another trial id); by time the seed
+    /// draws nothing, so it is not part of the fingerprint.
+    @Test func fingerprintAndCanonicalText() throws {
+        let random = try dataset("{cold-items: {test: 0.2, seed: 1}}")
+        #expect(random.split?.canonicalText == "cold-items(test=0.2,seed=1)")
+        #expect(try dataset("{cold-items: {}}").fingerprint == random.fingerprint, "the defaults written out")
+        #expect(try dataset("{cold-items: {seed: 2}}").fingerprint != random.fingerprint)
+        #expect(try dataset("{cold-items: {test: 0.3}}").fingerprint != random.fingerprint)
+        #expect(try dataset("{cold-users: {test: 0.2, seed: 1}}").fingerprint != random.fingerprint)
+        let timed = try dataset("{cold-items: {by: time}}")
+        #expect(timed.split?.canonicalText == "cold-items(test=0.2,by=time)")
+        #expect(timed.fingerprint != random.fingerprint)
+        let timedOtherSeed = DatasetSpec(source: .path("d", layout: .auto), split: .coldItems(testFraction: 0.2, seed: 9, by: .time))
+        #expect(timedOtherSeed.fingerprint == timed.fingerprint)
+    }
+
+    /// `candidates: cold` (MIND impressions: only candidates without a training row), alone or with
+    /// `with-text` in either order; the fingerprint changes only when a filter is on.
+    @Test func coldImpressionCandidates() throws {
+        func dataset(candidates: String?) throws -> DatasetSpec {
+            try TestCatalog.parse(
+                "name: c\ndataset:\n  path: d\n  split: {mind: train/dev}\n"
+                    + (candidates.map { "  candidates: \($0)\n" } ?? "")
+                    + "metric: {primary: mrr, direction: maximize}\nmodels: {noop: }"
+            ).dataset
+        }
+        let plain = try dataset(candidates: nil)
+        let cold = try dataset(candidates: "cold")
+        #expect(cold.coldCandidatesOnly && !cold.textCandidatesOnly && !plain.coldCandidatesOnly)
+        #expect(cold.canonicalText.hasSuffix("revision=-\ncandidates=cold\n"))
+        #expect(cold.fingerprint != plain.fingerprint)
+        let both = try dataset(candidates: "cold+with-text")
+        #expect(both.coldCandidatesOnly && both.textCandidatesOnly)
+        #expect(try dataset(candidates: "with-text + cold") == both)
+        let withText = try dataset(candidates: "with-text")
+        #expect(both.fingerprint != cold.fingerprint && both.fingerprint != withText.fingerprint)
+        #expect(try dataset(candidates: "all").fingerprint == plain.fingerprint)
+        #expect(
+            TestCatalog.error(
+                "name: c\ndataset:\n  path: d\n  candidates: cold+cold\nmetric: {primary: mrr, direction: maximize}\nmodels: {noop: }")
+                == "sweeps/x.yaml:4: 'candidates' must be all, with-text (score only impression candidates that have text), cold (only those without a training row) or cold+with-text; got 'cold+cold'"
+        )
+        let old = #"{"source":{"path":{"_0":"d","layout":"auto"}},"textCandidatesOnly":true}"#
+        let decoded = try JSONDecoder().decode(DatasetSpec.self, from: Data(old.utf8))
+        #expect(decoded.textCandidatesOnly && !decoded.coldCandidatesOnly, "written before the option")
+    }
+
+    /// The new case round-trips; descriptors written before it decode as they did.
+    @Test func codableKeepsOldEncodings() throws {
+        for split: SplitSpec in [.coldItems(testFraction: 0.2, seed: 1, by: .random), .coldItems(testFraction: 0.4, seed: 7, by: .time)] {
+            let spec = DatasetSpec(source: .synthetic(SyntheticDatasetSpec()), split: split)
+            #expect(try JSONDecoder().decode(DatasetSpec.self, from: JSONEncoder().encode(spec)) == spec)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = String(decoding: try encoder.encode(SplitSpec.coldItems(testFraction: 0.2, seed: 1, by: .time)), as: UTF8.self)
+        #expect(text == #"{"coldItems":{"by":"time","seed":1,"testFraction":0.2}}"#)
+        let old = #"{"source":{"path":{"_0":"d","layout":"auto"}},"split":{"coldUsers":{"testFraction":0.2,"seed":1}}}"#
+        #expect(try JSONDecoder().decode(DatasetSpec.self, from: Data(old.utf8)).split == .coldUsers(testFraction: 0.2, seed: 1))
+        let oldTime = #"{"mindTime":{"part":"train","testDays":1}}"#
+        #expect(try JSONDecoder().decode(SplitSpec.self, from: Data(oldTime.utf8)) == .mindTime(part: "train", testDays: 1))
     }
 }
