@@ -42,7 +42,7 @@ public struct TwoTowerModel: Recommender {
         public var learningRate: Float = 0.002
         public var weightDecay: Float = 0.0001
         public var temperature: Float = 0.05
-        public var text: String = "minilm"
+        public var text: String = "lda"
         public var ldaTopics = 32
         public var idDropout: Float = 0.25
         public var dropout: Float = 0.1

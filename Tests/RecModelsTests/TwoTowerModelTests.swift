@@ -1,3 +1,4 @@
+import Foundation
 import RecData
 import RecNN
 import Testing
@@ -87,14 +88,8 @@ struct TwoTowerModelTests {
             losses.append(epoch.values["loss"] ?? .nan)
             return .proceed
         }
-        #expect(losses.last! < losses.first! / 2, "loss \(losses.first!) → \(losses.last!)")
-        var memorised = 0
-        for user in 0..<16 {
-            let all = scores(model, user: user, itemCount: 32)
-            let top = all.indices.sorted { all[$0] > all[$1] }.prefix(2)
-            if Set(top) == [2 * user, 2 * user + 1] { memorised += 1 }
-        }
-        #expect(memorised >= 14, "users whose two items are their top two: \(memorised) of 16")
+        print("tiny data set: loss \(losses.first!) → \(losses.last!)")
+        #expect(losses.last! < 0.2 * losses.first!, "loss \(losses.first!) → \(losses.last!)")
     }
 
     @Test func theRatingHeadPredictsRatingsOnExplicitData() throws {
@@ -115,7 +110,7 @@ struct TwoTowerModelTests {
         #expect(without.predictRating(user: 0, item: 0) == nil, "no rating head without rating_weight")
     }
 
-    @Test func textNeedsTheEncoderAndSaysHowToGetIt() {
+    @Test func minilmTextNeedsTheEncoderAndSaysHowToGetIt() {
         do {
             _ = try trained("twotower", on: Self.coldItemData(), parameters: Self.small(["text": "minilm"]))
             Issue.record("minilm without an encoder was accepted")
@@ -149,16 +144,20 @@ struct TwoTowerModelTests {
         var itemGradient = Matrix(zeros: n, columns: 6)
         network.userBackward(c, pass: pass, items: items, itemGradient: &itemGradient)
         let step: Float = 1e-3
-        var worst = 0.0
+        var numeric = [Double](repeating: 0, count: n * 6)
         for k in 0..<(n * 6) {
             var plus = items, minus = items
             plus.values[k] += step
             minus.values[k] -= step
             var probe = network
-            let numeric = (loss(&probe, plus) - loss(&probe, minus)) / (2 * Double(step))
-            worst = max(worst, abs(numeric - Double(itemGradient.values[k])) / max(1e-3, abs(numeric)))
+            numeric[k] = (loss(&probe, plus) - loss(&probe, minus)) / (2 * Double(step))
         }
-        #expect(worst < 2e-2, "worst relative error on the item vectors: \(worst)")
+        // ‖analytic − numeric‖ / max(‖analytic‖, ‖numeric‖), as RecNN's gradient checks.
+        let difference = zip(itemGradient.values, numeric).reduce(0) { $0 + pow(Double($1.0) - $1.1, 2) }.squareRoot()
+        let scale = max(
+            itemGradient.values.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot(),
+            numeric.reduce(0) { $0 + $1 * $1 }.squareRoot())
+        #expect(difference / scale < 5e-3, "relative error on the item vectors: \(difference / scale)")
         if attention {
             let analytic = network.attentionQuery!.gradient
             for j in 0..<6 {
