@@ -6,7 +6,7 @@ extension TwoTowerModel {
         let d = Hyperparameters()
         return [
             ParameterSpec(name: "dimension", kind: .int(2...1024), defaultValue: .int(d.dimension), help: "width of the user and item vectors"),
-            ParameterSpec(name: "hidden", kind: .int(2...4096), defaultValue: .int(d.hidden), help: "width of the branches and hidden layers"),
+            ParameterSpec(name: "hidden", kind: .int(2...4096), defaultValue: .int(d.hidden), help: "width of the towers' hidden layers"),
             ParameterSpec(name: "epochs", kind: .int(1...1000), defaultValue: .int(d.epochs), help: "passes over the training rows (at most, with validation)"),
             ParameterSpec(name: "batch_size", kind: .int(2...65_536), defaultValue: .int(d.batchSize), help: "training rows per step (the in-batch negatives)"),
             ParameterSpec(name: "lr", kind: .double(1e-6...1), defaultValue: .double(Double(d.learningRate)), help: "peak AdamW learning rate"),
@@ -31,6 +31,9 @@ extension TwoTowerModel {
             ParameterSpec(
                 name: "batches", kind: .choice(Batches.allCases.map(\.rawValue)), defaultValue: .string(d.batches.rawValue),
                 help: "per-domain (each batch one domain's rows) or mixed (domains compete as negatives)"),
+            ParameterSpec(
+                name: "negatives", kind: .choice(Negatives.allCases.map(\.rawValue)), defaultValue: .string(d.negatives.rawValue),
+                help: "in-batch (the batch's other items, log-Q corrected) or all (the exact softmax over the domain's items)"),
             ParameterSpec(name: "validation", kind: .double(0...0.9), defaultValue: .double(d.validation), help: "share of each user's rows held out to pick the best epoch; 0: all epochs, no holdout"),
             ParameterSpec(name: "patience", kind: .int(1...1000), defaultValue: .int(d.patience), help: "epochs without validation gain before stopping"),
             ParameterSpec(name: "max_history", kind: .int(1...100_000), defaultValue: .int(d.maxHistory), help: "latest rows pooled per user"),
@@ -57,6 +60,7 @@ extension TwoTowerModel {
         h.ratingWeight = p.float("rating_weight")
         h.clickWeight = p.float("click_weight")
         h.batches = Batches(rawValue: p.string("batches")) ?? .perDomain
+        h.negatives = Negatives(rawValue: p.string("negatives")) ?? .inBatch
         h.validation = p.double("validation")
         h.patience = p.int("patience")
         h.maxHistory = p.int("max_history")

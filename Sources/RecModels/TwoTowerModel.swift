@@ -29,6 +29,13 @@ public struct TwoTowerModel: Recommender {
     public static let name = "twotower"
 
     public enum Pooling: String, Sendable, Hashable, CaseIterable { case mean, attention }
+    public enum Negatives: String, Sendable, Hashable, CaseIterable {
+        /// The batch's other positives, with log-Q correction.
+        case inBatch = "in-batch"
+        /// Every item of the batch's domain (every item with mixed batches): the exact softmax,
+        /// for catalogues small enough to run the item tower over whole each step.
+        case all
+    }
     public enum Batches: String, Sendable, Hashable, CaseIterable {
         case perDomain = "per-domain"
         case mixed
@@ -53,6 +60,7 @@ public struct TwoTowerModel: Recommender {
         public var ratingWeight: Float = 0
         public var clickWeight: Float = 0
         public var batches: Batches = .perDomain
+        public var negatives: Negatives = .inBatch
         public var validation: Double = 0.1
         public var patience = 3
         public var maxHistory = 200

@@ -7,14 +7,15 @@ internal import RecNN
 /// Item tower, for a global item i of domain d:
 ///   pre_i = E_id[i] (zero when the id is withheld: an item without training rows, or id dropout)
 ///         + mean_{c ∈ bag(i)} E_cat[c] + W_d · text_i + b_d
-///   v_i = normalize(MLP_item(pre_i))
+///   v_i = normalize(pre_i + MLP_item(pre_i))   (a residual block: the identity path keeps the
+///         item-to-item similarity a small data set can support, the MLP adds to it)
 /// The id table and the category vocabulary are shared storage with disjoint rows per domain; the
 /// text projection W_d is the domain's own branch; MLP_item is the shared output projection.
 ///
 /// User tower, for a user with rows r (all domains, at most `maxHistory` of the latest):
 ///   p_u = Σ_r a_r v_item(r), with a_r = w_r / Σ w (mean, w_r = 2^(−age_r / half-life)) or
 ///         a = softmax_r(q · v_item(r) / √d + log w_r) (attention)
-///   u = normalize(MLP_user(p_u + E_user[u]))   (E_user only with a user embedding)
+///   u = normalize(x + MLP_user(x)), x = p_u + E_user[u]   (E_user only with a user embedding)
 struct TwoTowerNetwork: Trainable, Sendable {
     var itemIDs: Embedding
     var categories: Embedding
@@ -38,12 +39,12 @@ struct TwoTowerNetwork: Trainable, Sendable {
     ) {
         self.dimension = dimension
         self.hidden = hidden
-        itemIDs = Embedding(count: max(1, layout.totalItems), dimension: hidden, std: 0.05, rng: &rng)
-        categories = Embedding(count: max(1, layout.categoryCount), dimension: hidden, std: 0.05, rng: &rng)
+        itemIDs = Embedding(count: max(1, layout.totalItems), dimension: dimension, std: 0.05, rng: &rng)
+        categories = Embedding(count: max(1, layout.categoryCount), dimension: dimension, std: 0.05, rng: &rng)
         textProjections =
             layout.textDimension > 0
-            ? layout.domains.map { _ in Dense(input: layout.textDimension, output: hidden, rng: &rng) } : []
-        itemMLP = MLP(widths: [hidden, hidden, dimension], activation: .gelu, layerNorm: true, dropout: dropout, rng: &rng)
+            ? layout.domains.map { _ in Dense(input: layout.textDimension, output: dimension, rng: &rng) } : []
+        itemMLP = MLP(widths: [dimension, hidden, dimension], activation: .gelu, layerNorm: true, dropout: dropout, rng: &rng)
         userIDs = userEmbedding ? Embedding(count: max(1, layout.userCount), dimension: dimension, std: 0.01, rng: &rng) : nil
         attentionQuery =
             attention
@@ -118,12 +119,13 @@ struct TwoTowerNetwork: Trainable, Sendable {
                 Self.scatterAdd(projected, rows: positions, into: &pre)
             }
         }
-        return itemNorm.forward(itemMLP.forward(pre, training: training), training: training)
+        return itemNorm.forward(pre + itemMLP.forward(pre, training: training), training: training)
     }
 
     /// Accumulates the item tower's parameter gradients from ∂loss/∂v (n × dimension).
     mutating func itemBackward(_ gradient: Matrix, pass: ItemPass) {
-        let gradPre = itemMLP.backward(itemNorm.backward(gradient))
+        let gradOut = itemNorm.backward(gradient)
+        let gradPre = gradOut + itemMLP.backward(gradOut)
         itemIDs.backward(ids: pass.idInputs, gradOutput: gradPre)
         categories.backwardBags(offsets: pass.bagOffsets, ids: pass.bagIDs, gradOutput: gradPre)
         if !textProjections.isEmpty {
@@ -144,7 +146,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
                     into: &pre)
             }
         }
-        return itemNorm.apply(itemMLP.apply(pre))
+        return itemNorm.apply(pre + itemMLP.apply(pre))
     }
 
     // MARK: User tower
@@ -205,7 +207,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
         let (pooled, coefficients) = pool(histories, items: items)
         var input = pooled
         if let userIDs { input += userIDs.forward(ids: users) }
-        let vectors = userNorm.forward(userMLP.forward(input, training: training), training: training)
+        let vectors = userNorm.forward(input + userMLP.forward(input, training: training), training: training)
         return (vectors, UserPass(histories: histories, coefficients: coefficients, users: users))
     }
 
@@ -213,7 +215,8 @@ struct TwoTowerNetwork: Trainable, Sendable {
     /// item vectors (n × dimension, added into `itemGradient`).
     mutating func userBackward(_ gradient: Matrix, pass: UserPass, items: Matrix, itemGradient: inout Matrix) {
         let d = dimension
-        let gradInput = userMLP.backward(userNorm.backward(gradient))
+        let gradOut = userNorm.backward(gradient)
+        let gradInput = gradOut + userMLP.backward(gradOut)
         userIDs?.backward(ids: pass.users, gradOutput: gradInput)
         let scale = 1 / Float(d).squareRoot()
         for (b, history) in pass.histories.enumerated() {
@@ -249,7 +252,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
     func userVectors(_ histories: [History], users: [Int32], items: Matrix) -> Matrix {
         var input = pool(histories, items: items).pooled
         if let userIDs { input += userIDs.forward(ids: users) }
-        return userNorm.apply(userMLP.apply(input))
+        return userNorm.apply(input + userMLP.apply(input))
     }
 
     // MARK: Helpers

@@ -161,6 +161,16 @@ struct TwoTowerTrainer {
         for slot in slots {
             positives.append(collect(&union, layout.userItems[slot], positionOf: &positionOf))
         }
+        // With every item as a negative: the batch's domain (all domains with mixed batches).
+        var candidates: [Int] = []
+        if h.negatives == .all {
+            let domains = domain.map { [$0] } ?? Array(layout.domains.indices)
+            for d in domains {
+                for item in 0..<layout.domains[d].itemCount {
+                    candidates.append(collect(&union, Int32(layout.domainStart[d] + item), positionOf: &positionOf))
+                }
+            }
+        }
         for (k, slot) in slots.enumerated() {
             histories.append(
                 history(of: Int(users[k]), layout: layout, excluding: slot) { item in
@@ -173,12 +183,27 @@ struct TwoTowerTrainer {
         let items = network.itemForward(union, pass: pass, layout: layout, training: true)
         let (userVectors, userPass) = network.userForward(histories, users: users, items: items, training: true)
         let positiveVectors = TwoTowerNetwork.gather(items, rows: positives)
+        var gradientOfCandidates = Matrix(zeros: union.count, columns: d)
         let ids = slots.map { layout.userItems[$0] }
         let logQ = ids.map { domain == nil ? logQMixed[Int($0)] : logQPerDomain[Int($0)] }
-        var (loss, userGradient, itemGradient) = InBatchSoftmax(temperature: h.temperature).loss(
-            users: userVectors, items: positiveVectors, logQ: logQ, itemIDs: ids)
+        var loss: Float
+        var userGradient: Matrix
+        var itemGradient: Matrix
+        var candidateGradient: Matrix?
+        if candidates.isEmpty {
+            (loss, userGradient, itemGradient) = InBatchSoftmax(temperature: h.temperature).loss(
+                users: userVectors, items: positiveVectors, logQ: logQ, itemIDs: ids)
+        } else {
+            var index = [Int](repeating: -1, count: union.count)
+            for (k, position) in candidates.enumerated() { index[position] = k }
+            let targets = positives.map { index[$0] }
+            (loss, userGradient, candidateGradient) = Self.fullSoftmax(
+                users: userVectors, items: TwoTowerNetwork.gather(items, rows: candidates), targets: targets,
+                weights: ids.map { weights[Int(layout.domainOf[Int($0)])] }, temperature: h.temperature)
+            itemGradient = Matrix(zeros: slots.count, columns: d)
+        }
         // Row weights: the domain's share of the loss.
-        for (b, item) in ids.enumerated() {
+        for (b, item) in ids.enumerated() where candidateGradient == nil {
             let weight = weights[Int(layout.domainOf[Int(item)])]
             guard weight != 1 else { continue }
             for j in 0..<d {
@@ -186,16 +211,53 @@ struct TwoTowerTrainer {
                 itemGradient.values[b * d + j] *= weight
             }
         }
+        if let candidateGradient { TwoTowerNetwork.scatterAdd(candidateGradient, rows: candidates, into: &gradientOfCandidates) }
         if isExplicit && h.ratingWeight > 0 {
             rating(
                 slots, ids: ids, users: userVectors, items: positiveVectors, userGradient: &userGradient,
                 itemGradient: &itemGradient, network: &network)
         }
-        var gradient = Matrix(zeros: union.count, columns: d)
+        var gradient = gradientOfCandidates
         TwoTowerNetwork.scatterAdd(itemGradient, rows: positives, into: &gradient)
         network.userBackward(userGradient, pass: userPass, items: items, itemGradient: &gradient)
         network.itemBackward(gradient, pass: pass)
         return loss
+    }
+
+    /// The exact softmax over `items` (N × d, every candidate): row b's target is `targets[b]`.
+    /// loss = (1/B) Σ_b −log softmax(u_b · Vᵀ / τ)_target; the gradient of row b is scaled by
+    /// `weights[b]` (its domain's share of the loss).
+    /// - Complexity: 3 × B × N × d multiply-adds (`cblas_sgemm`).
+    static func fullSoftmax(users: Matrix, items: Matrix, targets: [Int], weights: [Float], temperature: Float)
+        -> (loss: Float, userGradient: Matrix, itemGradient: Matrix)
+    {
+        let b = users.rows
+        let n = items.rows
+        var logits = Matrix.product(users, transposed: false, items, transposed: true)
+        var loss: Double = 0
+        let scale = 1 / temperature
+        for row in 0..<b {
+            var largest = -Float.infinity
+            for k in 0..<n {
+                logits.values[row * n + k] *= scale
+                largest = max(largest, logits.values[row * n + k])
+            }
+            var total: Float = 0
+            for k in 0..<n {
+                let e = expf(logits.values[row * n + k] - largest)
+                logits.values[row * n + k] = e
+                total += e
+            }
+            let target = targets[row]
+            loss -= Double(logf(max(logits.values[row * n + target] / total, 1e-30)))
+            // ∂loss/∂(u·v) = w_b (p − onehot) / (B τ)
+            let factor = weights[row] * scale / Float(b)
+            for k in 0..<n { logits.values[row * n + k] = logits.values[row * n + k] / total * factor }
+            logits.values[row * n + target] -= factor
+        }
+        let userGradient = Matrix.product(logits, items)
+        let itemGradient = Matrix.product(logits, transposed: true, users)
+        return (Float(loss / Double(b)), userGradient, itemGradient)
     }
 
     /// The rating head's squared error on the batch's evaluated-domain rows (weight `rating_weight`):

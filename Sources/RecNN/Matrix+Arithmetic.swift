@@ -59,7 +59,7 @@ extension Matrix {
 
     /// op(a) · op(b), where op transposes when asked, by OpenBLAS `cblas_sgemm`.
     /// - Complexity: m × n × k multiply-adds for an m × k by k × n product.
-    static func product(
+    public static func product(
         _ a: Matrix, transposed transposeA: Bool = false, _ b: Matrix, transposed transposeB: Bool = false
     )
         -> Matrix
