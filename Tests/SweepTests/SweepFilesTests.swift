@@ -27,6 +27,7 @@ struct SweepFilesTests {
         ("synthetic-cross-domain.yaml", 18, ["popularity": 3, "als": 3, "unified": 12]),
         ("ml100k-cross-domain.yaml", 5, ["popularity": 1, "ease": 1, "unified": 3]),
         ("mind-sample-content.yaml", 8, ["popularity": 1, "content": 7]),
+        ("synthetic-twotower.yaml", 22, ["ease": 2, "unified": 4, "twotower": 16]),
         ("synthetic-cold-items.yaml", 6, ["popularity": 1, "als": 1, "content": 4]),
     ])
     func parsesValidatesAndExpands(file: String, trials: Int, perModel: [String: Int]) throws {

@@ -126,6 +126,19 @@ enum TestCatalog {
             parameters: [
                 int("factors", 1...512, 32), int("iterations", 0...1000, 10), double("reg", 1e-6...10_000, 0.05),
                 double("alpha", 0...10_000, 1), double("other_weight", 0...1000, 1), double("init_std", 0...1, 0.01),
+                ParameterSpec(
+                    name: "cold_prior", kind: .choice(["none", "popularity"]), defaultValue: .string("none"),
+                    help: "cold_prior"),
+            ],
+            metrics: ranking + ["users_from_other_domains"]),
+        .init(
+            name: "twotower", family: "unified",
+            parameters: [
+                int("dimension", 2...1024, 64), double("dropout", 0...0.9, 0.1), double("temperature", 0.001...10, 0.05),
+                ParameterSpec(
+                    name: "text", kind: .choice(["minilm", "lda", "none"]), defaultValue: .string("lda"), help: "text"),
+                conditional(int("lda_topics", 2...1000, 32), on: "text", "lda"), double("weight_decay", 0...1, 0.0001),
+                double("lr", 1e-6...1, 0.002), int("epochs", 1...1000, 20), int("patience", 1...1000, 3),
             ],
             metrics: ranking + ["users_from_other_domains"]),
     ])
