@@ -36,4 +36,15 @@ public struct AnyRecommender: Sendable {
 
     /// The wrapped model as `type`, or nil.
     public func unwrap<Model: Recommender>(as type: Model.Type) -> Model? { base as? Model }
+
+    /// The wrapped model when it learns one user vector for several domains (a mixed slate), or nil.
+    public var crossDomain: (any CrossDomainScoring)? { base as? any CrossDomainScoring }
+}
+
+/// A model whose user representation also scores the data set's other domains: what
+/// `crossrec recommend` mixes into one slate.
+public protocol CrossDomainScoring: Recommender {
+    /// Scores every item of the other domain `name` for `user`.
+    /// - Returns: false when the model did not learn that domain.
+    func scoreOtherDomain(_ name: String, user: Int32, into scores: UnsafeMutableBufferPointer<Float>) -> Bool
 }

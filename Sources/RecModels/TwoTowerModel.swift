@@ -25,7 +25,7 @@ internal import RecNN
 /// is held out; after each epoch NDCG@10 on it is measured (`validation_ndcg@10` in progress), the
 /// best epoch's parameters are kept and training stops after `patience` epochs without gain.
 /// - Determinism: bit-identical for a seed on one thread (one seeded generator, OpenBLAS on one thread).
-public struct TwoTowerModel: Recommender {
+public struct TwoTowerModel: CrossDomainScoring {
     public static let name = "twotower"
 
     public enum Pooling: String, Sendable, Hashable, CaseIterable { case mean, attention }

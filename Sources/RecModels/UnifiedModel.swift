@@ -25,7 +25,7 @@ internal import RecData
 ///   factors³) time, O((users + items + items_other) × factors + nnz + nnz_other) memory.
 /// - Determinism: bit-identical for a given seed, build and machine type (LAPACK on one OpenBLAS
 ///   thread).
-public struct UnifiedModel: Recommender {
+public struct UnifiedModel: CrossDomainScoring {
     public static let name = "unified"
 
     public struct Hyperparameters: Sendable, Hashable {

@@ -11,7 +11,7 @@ struct RecommendCommand: ParsableCommand {
         abstract: "Recommend a mixed slate (movies and news together) for one user.",
         discussion: """
             Trains the model on every row of the data set (no split: this is for use, not for \
-            evaluation) and ranks the items the user has not consumed. The unified model scores \
+            evaluation) and ranks the items the user has not consumed. The unified and twotower models score \
             every domain with the user's one vector, and the slate mixes the domains by \
             standardized score (z-scores per domain), with at least --min-per-domain items of each. \
             Any other model recommends from the evaluated domain only.
@@ -80,11 +80,11 @@ struct RecommendCommand: ParsableCommand {
             var domains = [target]
             var scores: [[Float]] = [[Float](repeating: 0, count: target.items.count)]
             scores[0].withUnsafeMutableBufferPointer { recommender.scoreAll(user: userIndex, into: $0) }
-            if let unified = recommender.unwrap(as: UnifiedModel.self) {
+            if let crossDomain = recommender.crossDomain {
                 for other in dataset.domains where other.name != targetName {
                     var otherScores = [Float](repeating: 0, count: other.items.count)
                     let scored = otherScores.withUnsafeMutableBufferPointer {
-                        unified.scoreOtherDomain(other.name, user: userIndex, into: $0)
+                        crossDomain.scoreOtherDomain(other.name, user: userIndex, into: $0)
                     }
                     if scored {
                         domains.append(other)
@@ -130,7 +130,7 @@ struct RecommendCommand: ParsableCommand {
             print("user \(user), \(label) seed \(seed)")
             for name in names { print("  history \(name): \(history[name]!.joined(separator: ", "))") }
             if domains.count == 1 && names.count > 1 {
-                print("  (\(model) learns one domain: the slate is \(targetName) only; the unified model mixes domains)")
+                print("  (\(model) learns one domain: the slate is \(targetName) only; unified and twotower mix domains)")
             }
             print("")
             print("| rank | domain | item | title | categories | z |")
