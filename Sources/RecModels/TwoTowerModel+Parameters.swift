@@ -14,16 +14,23 @@ extension TwoTowerModel {
             ParameterSpec(name: "temperature", kind: .double(0.001...10), defaultValue: .double(Double(d.temperature)), help: "softmax temperature τ over cosine scores"),
             ParameterSpec(
                 name: "text", kind: .choice(TwoTowerData.TextSource.allCases.map(\.rawValue)), defaultValue: .string(d.text),
-                help: "item text vectors: minilm (the sentence encoder), lda (topics of all domains' texts) or none"),
+                help: "item text vectors: minilm (the sentence encoder), lda (topics of all domains' texts), tfidf (words) or none"),
             ParameterSpec(
                 name: "lda_topics", kind: .int(2...1000), defaultValue: .int(d.ldaTopics), help: "topics with text lda",
                 appliesWhen: .init(parameter: "text", values: ["lda"])),
+            ParameterSpec(
+                name: "text_terms", kind: .int(16...65_536), defaultValue: .int(d.textTerms),
+                help: "most frequent words kept with text tfidf (each adds a column to the text projection)",
+                appliesWhen: .init(parameter: "text", values: ["tfidf"])),
             ParameterSpec(name: "id_dropout", kind: .double(0...1), defaultValue: .double(Double(d.idDropout)), help: "chance a training item's id vector is withheld, so content learns to place items alone"),
             ParameterSpec(name: "dropout", kind: .double(0...0.9), defaultValue: .double(Double(d.dropout)), help: "dropout in the towers' hidden layers"),
             ParameterSpec(
                 name: "pooling", kind: .choice(Pooling.allCases.map(\.rawValue)), defaultValue: .string(d.pooling.rawValue),
                 help: "how the user tower pools the user's items: mean or attention (a learned query)"),
             ParameterSpec(name: "half_life_days", kind: .double(0...36_500), defaultValue: .double(d.halfLifeDays), help: "older rows weigh half per half-life before the user's latest; 0: no decay"),
+            ParameterSpec(
+                name: "weighting", kind: .choice(Weighting.allCases.map(\.rawValue)), defaultValue: .string(d.weighting.rawValue),
+                help: "explicit ratings: uniform (every rated item a positive) or centered (only ratings above the user's mean, weighted by the excess)"),
             ParameterSpec(name: "user_embedding", kind: .bool, defaultValue: .bool(d.userEmbedding), help: "add a learned vector per user to the pooled profile"),
             ParameterSpec(name: "other_weight", kind: .double(0...1000), defaultValue: .double(Double(d.otherWeight)), help: "weight of the other domains' loss; 0 leaves them out (a single-domain model)"),
             ParameterSpec(name: "rating_weight", kind: .double(0...1000), defaultValue: .double(Double(d.ratingWeight)), help: "weight of the rating head's squared error (explicit data); 0: no rating head"),
@@ -51,9 +58,11 @@ extension TwoTowerModel {
         h.temperature = p.float("temperature")
         h.text = p.string("text")
         h.ldaTopics = p.int("lda_topics")
+        h.textTerms = p.int("text_terms")
         h.idDropout = p.float("id_dropout")
         h.dropout = p.float("dropout")
         h.pooling = Pooling(rawValue: p.string("pooling")) ?? .mean
+        h.weighting = Weighting(rawValue: p.string("weighting")) ?? .uniform
         h.halfLifeDays = p.double("half_life_days")
         h.userEmbedding = p.bool("user_embedding")
         h.otherWeight = p.float("other_weight")

@@ -29,6 +29,13 @@ public struct TwoTowerModel: CrossDomainScoring {
     public static let name = "twotower"
 
     public enum Pooling: String, Sendable, Hashable, CaseIterable { case mean, attention }
+    /// How explicit ratings count as positives.
+    public enum Weighting: String, Sendable, Hashable, CaseIterable {
+        /// Every rated item is a positive of weight 1.
+        case uniform
+        /// A rating above the user's mean is a positive weighted by the excess; the rest are not.
+        case centered
+    }
     public enum Negatives: String, Sendable, Hashable, CaseIterable {
         /// The batch's other positives, with log-Q correction.
         case inBatch = "in-batch"
@@ -51,6 +58,9 @@ public struct TwoTowerModel: CrossDomainScoring {
         public var temperature: Float = 0.05
         public var text: String = "lda"
         public var ldaTopics = 32
+        public var weighting: Weighting = .uniform
+        /// Words kept with `text == "tfidf"`.
+        public var textTerms = 2048
         public var idDropout: Float = 0.25
         public var dropout: Float = 0.1
         public var pooling: Pooling = .mean
@@ -101,7 +111,7 @@ public struct TwoTowerModel: CrossDomainScoring {
         guard h.temperature > 0, h.learningRate > 0 else { throw fail("temperature and lr must be positive") }
         guard (0..<1).contains(h.validation) else { throw fail("validation must be in [0, 1), got \(h.validation)") }
         guard let text = TwoTowerData.TextSource(rawValue: h.text) else {
-            throw fail("text must be minilm, lda or none, got '\(h.text)'")
+            throw fail("text must be minilm, lda, tfidf or none, got '\(h.text)'")
         }
         var base = data
         if h.otherWeight == 0 { base.otherDomains = [] }
@@ -118,7 +128,9 @@ public struct TwoTowerModel: CrossDomainScoring {
                 throw fail("validation holdout: \(error)")
             }
         }
-        let fitLayout = try TwoTowerData.make(fitData, text: text, ldaTopics: h.ldaTopics, seed: seed, modelName: Self.name)
+        var fitLayout = try TwoTowerData.make(
+            fitData, text: text, ldaTopics: h.ldaTopics, textTerms: h.textTerms, seed: seed, modelName: Self.name)
+        if h.weighting == .centered { fitLayout.centerExplicitRows() }
         var rng = NNRandom(seed: seed)
         var network = TwoTowerNetwork(
             layout: fitLayout, dimension: h.dimension, hidden: h.hidden, dropout: h.dropout,
@@ -170,12 +182,14 @@ public struct TwoTowerModel: CrossDomainScoring {
 
         // Scoring: every item from the fit's knowledge (ids only for items the fit saw), every user
         // from all their rows (the held-out ones too: they are training data for the caller).
-        let fullLayout = try TwoTowerData.make(base, text: .none, ldaTopics: 0, seed: seed, modelName: Self.name)
+        var fullLayout = try TwoTowerData.make(base, text: .none, ldaTopics: 0, seed: seed, modelName: Self.name)
+        if h.weighting == .centered { fullLayout.centerExplicitRows() }
         var scoringLayout = fitLayout
         scoringLayout.userOffsets = fullLayout.userOffsets
         scoringLayout.userItems = fullLayout.userItems
         scoringLayout.userValues = fullLayout.userValues
         scoringLayout.userTimes = fullLayout.userTimes
+        scoringLayout.rowWeights = fullLayout.rowWeights
         let allItems = (0..<scoringLayout.totalItems).map(Int32.init)
         let pass = network.itemInputs(allItems, layout: scoringLayout) { _, item in !fitLayout.hasRows[Int(item)] }
         let items = network.itemVectors(allItems, pass: pass, layout: scoringLayout)

@@ -30,6 +30,7 @@ struct TwoTowerTrainer {
         for user in 0..<layout.userCount {
             for slot in layout.rows(of: user) {
                 users[slot] = Int32(user)
+                guard layout.rowWeight(slot) > 0 else { continue }
                 slots[Int(layout.domainOf[Int(layout.userItems[slot])])].append(slot)
             }
         }
@@ -69,16 +70,16 @@ struct TwoTowerTrainer {
         of user: Int, layout: TwoTowerData, excluding: Int?, positions: (Int32) -> Int
     ) -> TwoTowerNetwork.History {
         var slots = Array(layout.rows(of: user))
-        if let excluding { slots.removeAll { $0 == excluding } }
+        slots.removeAll { $0 == excluding || layout.rowWeight($0) == 0 }
         if slots.count > h.maxHistory {
             slots.sort { (layout.userTimes[$0], $0) > (layout.userTimes[$1], $1) }
             slots.removeLast(slots.count - h.maxHistory)
         }
-        var weights = [Float](repeating: 1, count: slots.count)
+        var weights = slots.map { layout.rowWeight($0) }
         if h.halfLifeDays > 0, let latest = slots.map({ layout.userTimes[$0] }).max() {
             for (k, slot) in slots.enumerated() {
                 let days = Double(latest - layout.userTimes[slot]) / 86_400
-                weights[k] = Float(exp2(-days / h.halfLifeDays))
+                weights[k] *= Float(exp2(-days / h.halfLifeDays))
             }
         }
         return TwoTowerNetwork.History(positions: slots.map { positions(layout.userItems[$0]) }, weights: weights)
