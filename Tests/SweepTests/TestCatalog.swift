@@ -136,8 +136,12 @@ enum TestCatalog {
             parameters: [
                 int("dimension", 2...1024, 64), double("dropout", 0...0.9, 0.1), double("temperature", 0.001...10, 0.05),
                 ParameterSpec(
-                    name: "text", kind: .choice(["minilm", "lda", "none"]), defaultValue: .string("lda"), help: "text"),
+                    name: "text", kind: .choice(["minilm", "lda", "tfidf", "none"]), defaultValue: .string("lda"), help: "text"),
                 conditional(int("lda_topics", 2...1000, 32), on: "text", "lda"), double("weight_decay", 0...1, 0.0001),
+                ParameterSpec(
+                    name: "weighting", kind: .choice(["uniform", "centered"]), defaultValue: .string("uniform"),
+                    help: "weighting"),
+                double("id_dropout", 0...1, 0.25),
                 double("lr", 1e-6...1, 0.002), int("epochs", 1...1000, 20), int("patience", 1...1000, 3),
             ],
             metrics: ranking + ["users_from_other_domains"]),
