@@ -48,20 +48,21 @@ public struct TwoTowerModel: CrossDomainScoring {
         case mixed
     }
 
+    /// The defaults are the configuration chosen on the synthetic validation draw (docs/twotower.md).
     public struct Hyperparameters: Sendable, Hashable {
         public var dimension = 64
         public var hidden = 128
-        public var epochs = 20
+        public var epochs = 40
         public var batchSize = 256
-        public var learningRate: Float = 0.002
-        public var weightDecay: Float = 0.0001
-        public var temperature: Float = 0.05
-        public var text: String = "lda"
+        public var learningRate: Float = 0.005
+        public var weightDecay: Float = 0.01
+        public var temperature: Float = 0.1
+        public var text: String = "tfidf"
         public var ldaTopics = 32
-        public var weighting: Weighting = .uniform
+        public var weighting: Weighting = .centered
         /// Words kept with `text == "tfidf"`.
         public var textTerms = 2048
-        public var idDropout: Float = 0.25
+        public var idDropout: Float = 0.5
         public var dropout: Float = 0.1
         public var pooling: Pooling = .mean
         public var halfLifeDays: Double = 0
@@ -72,7 +73,7 @@ public struct TwoTowerModel: CrossDomainScoring {
         public var batches: Batches = .perDomain
         public var negatives: Negatives = .inBatch
         public var validation: Double = 0.1
-        public var patience = 3
+        public var patience = 5
         public var maxHistory = 200
 
         public init() {}

@@ -30,7 +30,9 @@ struct TwoTowerTrainer {
         for user in 0..<layout.userCount {
             for slot in layout.rows(of: user) {
                 users[slot] = Int32(user)
-                guard layout.rowWeight(slot) > 0 else { continue }
+                // Rows that are not positives (centered weighting) stay in the batches only to
+                // train the rating head; the retrieval loss masks them (``retrievalMask``).
+                guard layout.rowWeight(slot) > 0 || (isExplicit && hyperparameters.ratingWeight > 0) else { continue }
                 slots[Int(layout.domainOf[Int(layout.userItems[slot])])].append(slot)
             }
         }
@@ -191,16 +193,19 @@ struct TwoTowerTrainer {
         var userGradient: Matrix
         var itemGradient: Matrix
         var candidateGradient: Matrix?
+        let mask = slots.map { Float(layout.rowWeight($0) > 0 ? 1 : 0) }
         if candidates.isEmpty {
             (loss, userGradient, itemGradient) = InBatchSoftmax(temperature: h.temperature).loss(
-                users: userVectors, items: positiveVectors, logQ: logQ, itemIDs: ids)
+                users: userVectors, items: positiveVectors, logQ: logQ, itemIDs: ids,
+                rowWeights: mask.allSatisfy { $0 == 1 } ? nil : mask)
         } else {
             var index = [Int](repeating: -1, count: union.count)
             for (k, position) in candidates.enumerated() { index[position] = k }
             let targets = positives.map { index[$0] }
             (loss, userGradient, candidateGradient) = Self.fullSoftmax(
                 users: userVectors, items: TwoTowerNetwork.gather(items, rows: candidates), targets: targets,
-                weights: ids.map { weights[Int(layout.domainOf[Int($0)])] }, temperature: h.temperature)
+                weights: ids.indices.map { weights[Int(layout.domainOf[Int(ids[$0])])] * mask[$0] },
+                temperature: h.temperature)
             itemGradient = Matrix(zeros: slots.count, columns: d)
         }
         // Row weights: the domain's share of the loss.

@@ -34,7 +34,9 @@ public struct InBatchSoftmax: Sendable, Hashable {
     ///   - logQ: log Q_j for each row's item (e.g. log of its share of the training interactions);
     ///     all zeros turns the correction off.
     ///   - itemIDs: each row's item id, to mask repeats of a row's positive out of its negatives.
-    public func loss(users: Matrix, items: Matrix, logQ: [Float], itemIDs: [Int32])
+    ///   - rowWeights: w_i per row (nil: all 1): row i's term of the loss is scaled by w_i, so a
+    ///     row of weight 0 serves only as the other rows' negative. The mean stays over B rows.
+    public func loss(users: Matrix, items: Matrix, logQ: [Float], itemIDs: [Int32], rowWeights: [Float]? = nil)
         -> (loss: Float, userGradient: Matrix, itemGradient: Matrix)
     {
         let b = users.rows
@@ -42,6 +44,7 @@ public struct InBatchSoftmax: Sendable, Hashable {
             items.rows == b && items.columns == users.columns && logQ.count == b && itemIDs.count == b,
             "InBatchSoftmax needs U and V of the same shape and one logQ and item id per row; got U \(users.rows) × \(users.columns), V \(items.rows) × \(items.columns), \(logQ.count) logQ, \(itemIDs.count) ids"
         )
+        precondition(rowWeights.map { $0.count == b } ?? true, "InBatchSoftmax needs one row weight per row")
         guard b > 0 else { return (0, users, items) }
         let inverseTemperature = 1 / temperature
         // ℓ = U Vᵀ / τ, then − log Q_j, the mask, the softmax and its gradient in place.
@@ -67,10 +70,11 @@ public struct InBatchSoftmax: Sendable, Hashable {
                     sum += e
                 }
                 // −log p_ii = log Σ_j e^{ℓ_ij − m} − (ℓ_ii − m), m the row's largest logit.
-                total += Double(log(sum) - positive)
-                let scale = inverseTemperature / (Float(b) * sum)
+                let w = rowWeights?[i] ?? 1
+                total += Double(w) * Double(log(sum) - positive)
+                let scale = w * inverseTemperature / (Float(b) * sum)
                 for j in 0..<b { l[base + j] *= scale }
-                l[base + i] -= inverseTemperature / Float(b)
+                l[base + i] -= w * inverseTemperature / Float(b)
             }
         }
         // logits now hold ∂loss/∂(u_i · v_j) = ∂ℓ_ij / τ.

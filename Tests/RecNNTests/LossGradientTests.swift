@@ -82,6 +82,54 @@ struct LossGradientTests {
         for e in errors { Self.expectClose(e.error, "InBatchSoftmax \(e.name)") }
     }
 
+    /// Row weights scale each row's term (a row of weight 0 is only a negative): the value is the
+    /// weighted formula, and the gradients match central differences of that loss.
+    @Test func inBatchSoftmaxRowWeightsScaleEachRowsTerm() {
+        let (u, v) = Self.towers()
+        let weights: [Float] = [1, 0, 0.5, 2, 1]
+        let softmax = InBatchSoftmax(temperature: 0.2)
+        let result = softmax.loss(users: u, items: v, logQ: Self.logQ, itemIDs: Self.itemIDs, rowWeights: weights)
+        var reference = 0.0
+        for i in 0..<5 {
+            let term = Self.referenceTerm(u, v, row: i, logQ: Self.logQ, ids: Self.itemIDs, tau: 0.2)
+            reference += Double(weights[i]) * term
+        }
+        reference /= 5
+        #expect(abs(Double(result.loss) - reference) < 1e-5 * max(1, abs(reference)), "\(result.loss) against \(reference)")
+        // Row 1 (weight 0) gets no user gradient; its item still gets one as others' negative.
+        #expect((4..<8).allSatisfy { result.userGradient.values[$0] == 0 })
+        #expect((4..<8).contains { result.itemGradient.values[$0] != 0 })
+        let numericU = GradientCheck.numericGradient(at: u.values) { x in
+            Double(
+                softmax.loss(
+                    users: Matrix(rows: 5, columns: 4, values: x), items: v, logQ: Self.logQ, itemIDs: Self.itemIDs,
+                    rowWeights: weights
+                ).loss)
+        }
+        let numericV = GradientCheck.numericGradient(at: v.values) { x in
+            Double(
+                softmax.loss(
+                    users: u, items: Matrix(rows: 5, columns: 4, values: x), logQ: Self.logQ, itemIDs: Self.itemIDs,
+                    rowWeights: weights
+                ).loss)
+        }
+        Self.expectClose(GradientCheck.relativeError(result.userGradient.values, numericU), "weighted rows: users")
+        Self.expectClose(GradientCheck.relativeError(result.itemGradient.values, numericV), "weighted rows: items")
+    }
+
+    /// Row i's −log softmax term of ``referenceLoss(_:_:logQ:ids:tau:)``.
+    static func referenceTerm(_ u: Matrix, _ v: Matrix, row i: Int, logQ: [Float], ids: [Int32], tau: Double) -> Double {
+        var logits: [Double] = []
+        var positive = 0.0
+        for j in 0..<u.rows where j == i || ids[j] != ids[i] {
+            let dot = (0..<u.columns).reduce(0.0) { $0 + Double(u[i, $1]) * Double(v[j, $1]) }
+            let logit = dot / tau - Double(logQ[j])
+            logits.append(logit)
+            if j == i { positive = logit }
+        }
+        return log(logits.reduce(0.0) { $0 + exp($1) }) - positive
+    }
+
     /// log Q_j is subtracted from column j of the logits (the positive's included, as in Yi et al.):
     /// with uneven Q the loss is the formula's, and differs from the loss with even Q.
     @Test func logQCorrectionFollowsTheFormula() {
