@@ -8,7 +8,7 @@ import Testing
 
     static let smallParameters: [String: [String: ParameterValueLiteral]] = [
         "mf": ["factors": 12, "epochs": 5], "als": ["factors": 12, "iterations": 3],
-        "bpr": ["factors": 12, "epochs": 5],
+        "bpr": ["factors": 12, "epochs": 5], "twotower": ["dimension": 16, "hidden": 32, "epochs": 3],
     ]
 
     static func data(for name: String) -> TrainingData {
