@@ -7,8 +7,15 @@ public struct Domain: Sendable, Equatable {
     public var interactions: Interactions
     /// Whether `values` are graded ratings (true) or implicit events such as clicks (false).
     public var isExplicit: Bool
+    /// Fixed test rows over the same user and item indices (a data-set description's `test:`
+    /// file, the published split); `interactions` then holds the training rows only.
+    public var givenTest: Interactions?
 
-    public init(name: String, items: IDMap, catalog: ItemCatalog, interactions: Interactions, isExplicit: Bool) {
+    public init(
+        name: String, items: IDMap, catalog: ItemCatalog, interactions: Interactions, isExplicit: Bool,
+        givenTest: Interactions? = nil
+    ) {
+        self.givenTest = givenTest
         self.name = name
         self.items = items
         self.catalog = catalog

@@ -33,16 +33,31 @@ public struct GenericInteractionsLoader: Sendable {
     public var timestamp: ColumnRef? = .position(3)
     public var domainName: String = "items"
     public var duplicates: DuplicatePolicy = .keepLast
+    /// How the value column is read (see ``Feedback``).
+    public var feedback: Feedback = .auto
+
+    /// Whether a file's rows are graded ratings or positive events.
+    public enum Feedback: String, Sendable, CaseIterable, Codable {
+        /// Explicit when the file has a value column whose values are not all the same; a column
+        /// holding one value everywhere (`user item 1`) is read as implicit, and the report says so.
+        case auto
+        /// Every row is a positive event (value 1), whatever the value column holds.
+        case implicit
+        /// The value column holds ratings (an error when there is none).
+        case explicit
+    }
 
     public init() {}
 
     /// Loads `file` as a one-domain data set.
     public func load(file: String) throws(DataError) -> Dataset {
         var users = IDMap()
-        let domain = try loadDomain(file: file, users: &users)
+        var items = IDMap()
+        let domain = try loadDomain(file: file, users: &users, items: &items)
         var report = LoadReport()
         report.rowsRead[(file as NSString).lastPathComponent] = domain.rows
         if domain.duplicates > 0 { report.duplicatesRemoved[(file as NSString).lastPathComponent] = domain.duplicates }
+        if let note = domain.note { report.notes.append(note) }
         return Dataset(
             name: ((file as NSString).lastPathComponent as NSString).deletingPathExtension, layout: "generic interactions (\(domain.layout))",
             users: users, domains: [domain.domain], report: report)
@@ -53,9 +68,13 @@ public struct GenericInteractionsLoader: Sendable {
         var rows: Int
         var duplicates: Int
         var layout: String
+        /// Said to the user: how the feedback was read when it was decided from the values.
+        var note: String?
     }
 
-    func loadDomain(file: String, users: inout IDMap) throws(DataError) -> Loaded {
+    /// Loads `file` as one domain, numbering users and items in `users` and `items` (so that a
+    /// test file read after its training file shares their indices).
+    func loadDomain(file: String, users: inout IDMap, items: inout IDMap) throws(DataError) -> Loaded {
         let bytes = try FileBytes(path: file, expectedLayout: "generic interactions (user,item[,value[,timestamp]])")
         let firstLine = bytes.firstLine()
         let separator = self.separator ?? Self.detectSeparator(firstLine: firstLine, file: file)
@@ -96,7 +115,14 @@ public struct GenericInteractionsLoader: Sendable {
             if ref == .position(defaultPosition) && fieldCount <= defaultPosition { return nil }
             return try resolve(ref, role: role)
         }
-        let valueColumn = try optional(value, role: "value column", defaultPosition: 2)
+        var valueColumn = try optional(value, role: "value column", defaultPosition: 2)
+        if feedback == .explicit && valueColumn == nil {
+            throw DataError(
+                .invalidArgument, file: file, fieldName: "value column",
+                message: "feedback: explicit needs a value column, and this file has none",
+                hint: "name the rating column, or use feedback: implicit")
+        }
+        if feedback == .implicit { valueColumn = nil }
         let timeColumn = try optional(timestamp, role: "timestamp column", defaultPosition: 3)
         var names = (0..<max(fieldCount, [userColumn, itemColumn, valueColumn ?? 0, timeColumn ?? 0].max()! + 1)).map { "column \($0 + 1)" }
         if hasHeader { for (i, name) in headerFields.enumerated() { names[i] = name } }
@@ -104,17 +130,26 @@ public struct GenericInteractionsLoader: Sendable {
         let parser = RatingsParser(
             file: file, displayName: file, separator: separator, columns: columns, fieldNames: names, hasHeader: hasHeader,
             valueRange: nil, exactFieldCount: nil)
-        var items = IDMap()
         var interactions = Interactions()
         let rows = try parser.parse(into: &interactions, users: &users, items: &items)
+        var isExplicit = valueColumn != nil
+        var note: String?
+        if feedback == .auto, isExplicit, let first = interactions.values.first,
+            interactions.values.allSatisfy({ $0 == first })
+        {
+            isExplicit = false
+            note = "\((file as NSString).lastPathComponent): every value is \(first.rounded() == first && abs(first) < 1e9 ? "\(Int(first))" : "\(first)"), read as implicit feedback "
+                + "(positive events); if they are ratings, say feedback: explicit"
+        }
         let removed = try MovieLensLoader.applyDuplicates(
             duplicates, to: &interactions, users: users, items: items, itemCount: items.count, file: file)
         var catalog = ItemCatalog()
         catalog.ensureCount(items.count)
-        let domain = Domain(name: domainName, items: items, catalog: catalog, interactions: interactions, isExplicit: valueColumn != nil)
+        let domain = Domain(name: domainName, items: items, catalog: catalog, interactions: interactions, isExplicit: isExplicit)
         let layout = "\(separator)-separated, \(hasHeader ? "with" : "no") header, columns user=\(userColumn + 1) item=\(itemColumn + 1)"
-            + (valueColumn.map { " value=\($0 + 1)" } ?? " (implicit)") + (timeColumn.map { " timestamp=\($0 + 1)" } ?? "")
-        return Loaded(domain: domain, rows: rows, duplicates: removed, layout: layout)
+            + (valueColumn.map { " value=\($0 + 1)" } ?? "") + (isExplicit ? "" : " (implicit)")
+            + (timeColumn.map { " timestamp=\($0 + 1)" } ?? "")
+        return Loaded(domain: domain, rows: rows, duplicates: removed, layout: layout, note: note)
     }
 
     static func detectSeparator(firstLine: [UInt8], file: String) -> FieldSeparator {

@@ -101,6 +101,10 @@ public struct UserLinks: Sendable, Equatable {
         var domains = a.domains
         for var domain in b.domains {
             domain.interactions.users = domain.interactions.users.map { mapB[Int($0)] }
+            if var test = domain.givenTest {
+                test.users = test.users.map { mapB[Int($0)] }
+                domain.givenTest = test
+            }
             domains.append(domain)
         }
         report.notes.append("\(bToA.count) linked users of \(users.count) (\(a.users.count) from \(a.name), \(b.users.count) from \(b.name))")

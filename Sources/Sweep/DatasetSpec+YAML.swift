@@ -4,18 +4,31 @@ import RecData
 
 extension DatasetSpec {
     /// Keys of the `dataset:` mapping.
-    public static let keys = ["synthetic", "path", "layout", "split", "domainSplit", "domain", "revision", "candidates"]
+    public static let keys = [
+        "synthetic", "path", "domains", "users", "layout", "split", "domainSplit", "domain", "revision", "candidates",
+    ]
 
-    /// Reads `dataset:`: exactly one of `synthetic: {…}` and `path: …`, then the optional keys.
+    /// Reads `dataset:`: exactly one of `synthetic: {…}`, `path: …` and `domains: {…}`, then the
+    /// optional keys.
     init(_ entry: YAMLEntry) throws(SweepSpecError) {
-        let map = try entry.map("either {synthetic: {…}} or {path: …}")
+        let map = try entry.map("either {synthetic: {…}}, {path: …} or {domains: {…}}")
         try map.rejectUnknownKeys(allowed: Self.keys)
         let source: Source
+        if let domains = map["domains"] {
+            if let other = map["synthetic"] ?? map["path"] {
+                throw other.error("'dataset' takes one of 'synthetic', 'path' and 'domains', not two")
+            }
+            if let layout = map["layout"] { throw layout.error("'layout' applies to 'path' data sets; describe each domain's format under 'domains'") }
+            if let domainSplit = map["domainSplit"] { throw domainSplit.error("'domainSplit' divides one domain of a 'path' data set; 'domains' names the domains already") }
+            source = .described(try DatasetDescription(domains: domains, users: map["users"], origin: entry.reader.file, base: nil))
+        } else if let users = map["users"] {
+            throw users.error("'users' says how the files under 'domains' are linked; this data set has no 'domains'")
+        } else {
         switch (map["synthetic"], map["path"]) {
         case (nil, nil):
             throw map.reader.error(
                 line: entry.line, key: "dataset",
-                "'dataset' needs either 'synthetic: {users: …}' (generated data) or 'path: …' (a data folder)")
+                "'dataset' needs 'synthetic: {users: …}' (generated data), 'path: …' (a data folder or file) or 'domains: {name: {path: …}, …}' (one interaction file per domain)")
         case (.some, .some(let path)):
             throw path.error("'dataset' takes either 'synthetic' or 'path', not both")
         case (.some(let synthetic), nil):
@@ -38,6 +51,7 @@ extension DatasetSpec {
                 layout = parsed
             }
             source = .path(path, layout: layout)
+        }
         }
         let split = try map["split"].map { entry throws(SweepSpecError) in try Self.split(entry) }
         let domainSplit = try map["domainSplit"].map { entry throws(SweepSpecError) in try Self.domainSplit(entry) }
@@ -87,7 +101,8 @@ extension DatasetSpec {
     /// One of the ``SplitSpec`` forms.
     private static func split(_ entry: YAMLEntry) throws(SweepSpecError) -> SplitSpec {
         let forms =
-            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1} or cold-items: {test: 0.2, seed: 1, by: random}"
+            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1}, cold-items: {test: 0.2, seed: 1, by: random} or files (the test files under 'domains')"
+        if case .string("files")? = entry.scalar { return .files }
         guard entry.value.mapping != nil else {
             throw entry.error("'split' must be one of \(forms); got \(entry.value.phrase)")
         }
@@ -145,6 +160,8 @@ extension DatasetSpec {
                 throw seedEntry.error("'seed' draws the random cold items; 'by: time' takes the latest items and no seed")
             }
             return .coldItems(testFraction: test, seed: seed, by: order)
+        case "files":
+            throw form.error("write 'split: files' (the test files named under 'domains'), not a mapping")
         default:  // "mind"
             let text = try form.string("train/dev (train on one MIND part, evaluate on another)")
             let parts = text.split(separator: "/", omittingEmptySubsequences: false).map {

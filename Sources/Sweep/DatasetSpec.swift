@@ -1,4 +1,5 @@
 import Crypto
+public import RecData
 import Foundation
 
 /// The `dataset:` section of a sweep file: where the data comes from, how it is split, and which
@@ -22,6 +23,9 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         /// A folder on the worker's disk, as written in the file (relative paths resolve against
         /// the worker's current directory).
         case path(String, layout: DatasetLayout)
+        /// Interaction files named per domain, with their user links (`dataset: {domains: …}`, or
+        /// a data-set file given on the command line).
+        case described(DatasetDescription)
     }
 
     public var source: Source
@@ -79,6 +83,8 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
             text += "source=synthetic\nsynthetic=\(synthetic.canonicalText)\n"
         case .path(let path, let layout):
             text += "source=path\npath=\(Self.escape(path))\nlayout=\(layout.rawValue)\n"
+        case .described(let description):
+            text += "source=described\ndescription=\(Self.escape(description.canonicalText))\n"
         }
         text += "split=\(split?.canonicalText ?? "default")\n"
         text += "domainSplit=\(domainSplit.map(Self.escape) ?? "-")\n"

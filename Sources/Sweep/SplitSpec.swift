@@ -5,7 +5,8 @@ public import RecData
 /// Forms in a sweep file: `official: u1`, `random: {test: 0.2, seed: 1}`,
 /// `per-user: {test: 0.2, seed: 1}`, `cold-users: {test: 0.2, seed: 1}`, `leave-last-out: 1`,
 /// `temporal: {test: 0.2}`, `mind: train/dev`, `mind-time: {part: train, test-days: 1}`,
-/// `cold-items: {test: 0.2, seed: 1, by: random}`.
+/// `cold-items: {test: 0.2, seed: 1, by: random}`, `files` (the test files of a data-set
+/// description).
 ///
 /// Codable as Swift synthesizes it for enums: adding a case leaves every existing encoding (stored
 /// sweep descriptors, leases) unchanged.
@@ -32,10 +33,12 @@ public enum SplitSpec: Sendable, Hashable, Codable {
     /// or the latest-arriving ones `by: .time`, which ignores the seed); top-K then ranks only
     /// those items: cold-start items, scored from their content alone.
     case coldItems(testFraction: Double, seed: UInt64, by: Splitting.ColdItemOrder)
+    /// The test files a data-set description names (`test:` per domain), used as they are.
+    case files
 
     /// The form keys a sweep file may use, in documentation order.
     public static let keys = [
-        "official", "random", "per-user", "cold-users", "leave-last-out", "temporal", "mind", "mind-time", "cold-items",
+        "official", "random", "per-user", "cold-users", "leave-last-out", "temporal", "mind", "mind-time", "cold-items", "files",
     ]
 
     /// Stable text for fingerprints and reports: `random(test=0.2,seed=1)`.
@@ -52,6 +55,7 @@ public enum SplitSpec: Sendable, Hashable, Codable {
         case .coldItems(let fraction, let seed, .random): return "cold-items(test=\(fraction),seed=\(seed))"
         // The seed draws nothing here: leaving it out keeps one fingerprint for one split.
         case .coldItems(let fraction, _, .time): return "cold-items(test=\(fraction),by=time)"
+        case .files: return "files"
         }
     }
 }

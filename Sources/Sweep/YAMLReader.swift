@@ -11,7 +11,7 @@ struct YAMLReader {
     }
 
     /// The root mapping of `yaml`, or an error for syntax errors, an empty file or a non-mapping root.
-    func root(of yaml: String) throws(SweepSpecError) -> YAMLMap {
+    func root(of yaml: String, what: String = "sweep file") throws(SweepSpecError) -> YAMLMap {
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
@@ -22,9 +22,12 @@ struct YAMLReader {
         }
         guard let node else {
             throw self.error(
-                line: 1, key: "", "the sweep file is empty; it needs at least 'name', 'dataset', 'metric' and 'models'")
+                line: 1, key: "",
+                what == "sweep file"
+                    ? "the sweep file is empty; it needs at least 'name', 'dataset', 'metric' and 'models'"
+                    : "the \(what) is empty")
         }
-        return try YAMLMap(node, path: "", line: node.mark?.line ?? 1, reader: self, what: "the sweep file")
+        return try YAMLMap(node, path: "", line: node.mark?.line ?? 1, reader: self, what: "the \(what)")
     }
 
     private func describe(_ yamlError: YamlError) -> SweepSpecError {

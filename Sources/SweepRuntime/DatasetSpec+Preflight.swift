@@ -23,6 +23,28 @@ extension DatasetSpec {
     /// - Throws: a ``RecData/DataError`` naming the path as written and saying what to do.
     public func checkDataIsReadable(currentDirectory: String? = nil) throws(DataError) {
         let currentDirectory = currentDirectory ?? FileManager.default.currentDirectoryPath
+        if case .described(let description) = source {
+            try description.validate()
+            var files = description.domains.flatMap { [$0.path] + ($0.test.map { [$0] } ?? []) }
+            if case .links(let links) = description.users { files.append(links) }
+            for file in files {
+                let resolved = file.hasPrefix("/") ? file : (currentDirectory as NSString).appendingPathComponent(file)
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
+                    let whereFrom = file.hasPrefix("/") ? "" : "; relative paths resolve against the current directory, \(currentDirectory)"
+                    throw DataError(
+                        .missingFile, file: file, message: "no such file\(whereFrom)",
+                        hint: "fix the path under 'domains' (or 'users: {links: …}') in \(description.origin)")
+                }
+                guard !isDirectory.boolValue else {
+                    throw DataError(
+                        .invalidArgument, file: file, message: "is a folder; 'domains' names one interaction file per domain",
+                        hint: "name the file inside it, e.g. \((file as NSString).appendingPathComponent("train.txt"))")
+                }
+                try Self.checkReadable(resolved, shown: file, isDirectory: false)
+            }
+            return
+        }
         guard case .path(let path, let layout) = source else { return }
         let resolved = path.hasPrefix("/") ? path : (currentDirectory as NSString).appendingPathComponent(path)
         let files = FileManager.default

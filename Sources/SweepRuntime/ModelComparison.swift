@@ -48,6 +48,7 @@ extension TrialRunner {
             }
             let fit = Self.seconds(since: clock)
             let evaluations = Self.evaluations(model, on: data)
+            if let failure = Self.nothingEvaluated(evaluations, on: data) { return .failure(failure) }
             let values = evaluations.values.merging(model.fitSummary) { test, _ in test }
             evaluated.append((TrialMetrics(values: values, timings: ["fit": fit]), evaluations))
         }

@@ -38,20 +38,27 @@ public struct PreparedData: Sendable {
     public static func prepare(_ request: DatasetSpec) throws -> PreparedData {
         let start = ContinuousClock.now
         var locator = DatasetLocator()
-        var folder: String
+        var folder = ""
+        let detected: DatasetLocator.Kind?
+        let opened: DatasetLocator.Opened
         switch request.source {
         case .synthetic(let synthetic):
             folder = try SyntheticCache.folder(for: synthetic)
             locator.kind = .linked
+            detected = try locator.detect(path: folder)
+            opened = try locator.open(path: folder)
         case .path(let path, let layout):
             folder = path
             guard let kind = DatasetLocator.Kind(rawValue: layout.rawValue) else {
                 throw RuntimeError("unknown layout '\(layout)'; use \(DatasetLocator.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             locator.kind = kind
+            detected = try locator.detect(path: folder)
+            opened = try locator.open(path: folder)
+        case .described(let description):
+            detected = nil
+            opened = DatasetLocator.Opened(dataset: try description.open(), extra: [:])
         }
-        let detected = try locator.detect(path: folder)
-        let opened = try locator.open(path: folder)
         var dataset = opened.dataset
         if let domainSplit = request.domainSplit {
             dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset)
@@ -73,9 +80,29 @@ public struct PreparedData: Sendable {
         var impressions: MINDImpressionLog?
         var trainingImpressions: MINDImpressionLog?
         let defaultSplit: SplitSpec =
-            detected == .movielens && FileManager.default.fileExists(atPath: folder + "/u1.base")
-            ? .official("u1") : (detected == .mind ? .mind(train: "train", evaluate: "dev") : .perUser(testFraction: 0.2, seed: 1))
-        switch request.split ?? defaultSplit {
+            domain.givenTest != nil
+            ? .files
+            : detected == .movielens && FileManager.default.fileExists(atPath: folder + "/u1.base")
+                ? .official("u1") : (detected == .mind ? .mind(train: "train", evaluate: "dev") : .perUser(testFraction: 0.2, seed: 1))
+        let chosenSplit = request.split ?? defaultSplit
+        if domain.givenTest != nil {
+            switch chosenSplit {
+            case .files, .coldUsers: break
+            default:
+                throw RuntimeError(
+                    "domain '\(domainName)' has a fixed test file, and split '\(chosenSplit.canonicalText)' would mix its rows "
+                        + "into training or ignore it: use split files (the given test rows) or cold-users (cold users on top "
+                        + "of the given files), or remove 'test' from the description")
+            }
+        }
+        switch chosenSplit {
+        case .files:
+            guard let given = domain.givenTest else {
+                throw RuntimeError(
+                    "split 'files' evaluates the test file a data-set description names for the domain, and '\(domainName)' "
+                        + "has none: add 'test: FILE' under domains.\(domainName), or use another split")
+            }
+            split = Splitting.given(train: domain.interactions, test: given)
         case .official(let name):
             split = try MovieLensLoader().officialFold(name, folder: folder, dataset: dataset)
         case .random(let test, let seed):
@@ -90,7 +117,12 @@ public struct PreparedData: Sendable {
                 if known == nil { known = [Bool](repeating: false, count: dataset.users.count) }
                 for user in other.interactions.users { known![Int(user)] = true }
             }
-            split = try Splitting.coldUsers(domain.interactions, testFraction: test, seed: seed, eligible: known)
+            if let given = domain.givenTest {
+                split = try Splitting.coldUsers(
+                    train: domain.interactions, givenTest: given, testFraction: test, seed: seed, eligible: known)
+            } else {
+                split = try Splitting.coldUsers(domain.interactions, testFraction: test, seed: seed, eligible: known)
+            }
         case .leaveLastOut(let count):
             split = try Splitting.leaveLastOut(domain.interactions, count: count)
         case .temporal(let test):
@@ -99,7 +131,7 @@ public struct PreparedData: Sendable {
             guard let mind = opened.mind else {
                 throw RuntimeError(
                     "split 'mind' needs MIND data (a MIND folder, or a linked folder with mind/ in it); \(folder) is "
-                        + "\(detected.rawValue) data: use a per-user, random or temporal split")
+                        + "\(detected?.rawValue ?? "described") data: use a per-user, random or temporal split")
             }
             guard domainName == mind.news.name else {
                 throw RuntimeError(
@@ -113,7 +145,7 @@ public struct PreparedData: Sendable {
             guard let mind = opened.mind else {
                 throw RuntimeError(
                     "split 'mind-time' needs MIND data (a MIND folder, or a linked folder with mind/ in it); \(folder) is "
-                        + "\(detected.rawValue) data: use a per-user, random or temporal split")
+                        + "\(detected?.rawValue ?? "described") data: use a per-user, random or temporal split")
             }
             guard domainName == mind.news.name else {
                 throw RuntimeError(

@@ -3,7 +3,8 @@ public import Sweep
 /// Parses split names of the command line: `official:u1`, `random:0.2[:SEED]`,
 /// `per-user:0.2[:SEED]`, `cold-users:0.2[:SEED]`, `leave-last-out[:N]`, `temporal:0.2`, `mind`,
 /// `mind-time[:DAYS]`, `cold-items[:0.2[:SEED]]`, `cold-items-time[:0.2]` (the fraction of items held
-/// out defaults to 0.2 and the seed to 1, as in a sweep file).
+/// out defaults to 0.2 and the seed to 1, as in a sweep file), `files` (the test files of a
+/// data-set description).
 public enum SplitParsing {
     public static func parse(_ text: String) throws -> SplitSpec {
         let parts = text.split(separator: ":").map(String.init)
@@ -40,6 +41,11 @@ public enum SplitParsing {
         case "cold-items":
             guard parts.count <= 3 else { throw RuntimeError("split '\(text)': expected cold-items:0.2 or cold-items:0.2:SEED") }
             return .coldItems(testFraction: parts.count == 1 ? 0.2 : try fraction(1), seed: try seed(2), by: .random)
+        case "files":
+            guard parts.count == 1 else {
+                throw RuntimeError("split '\(text)': expected files (the test files a data-set description names)")
+            }
+            return .files
         case "cold-items-time":
             guard parts.count <= 2 else {
                 throw RuntimeError("split '\(text)': expected cold-items-time:0.2 (the latest items are held out; no seed)")
@@ -47,7 +53,7 @@ public enum SplitParsing {
             return .coldItems(testFraction: parts.count == 1 ? 0.2 : try fraction(1), seed: 1, by: .time)
         default:
             throw RuntimeError(
-                "unknown split '\(text)'; use official:u1, random:0.2, per-user:0.2, cold-users:0.2, leave-last-out, temporal:0.2, mind, mind-time[:DAYS], cold-items:0.2[:SEED] or cold-items-time:0.2")
+                "unknown split '\(text)'; use official:u1, random:0.2, per-user:0.2, cold-users:0.2, leave-last-out, temporal:0.2, mind, mind-time[:DAYS], cold-items:0.2[:SEED], cold-items-time:0.2 or files")
         }
     }
 }

@@ -160,7 +160,9 @@ public final class TrialRunner: @unchecked Sendable {
         let evaluateStart = ContinuousClock.now
         // The model's own fit figures (validation scores, learned weights: no test data) beside the
         // test metrics; a name clash would be a bug, and the test metric wins.
-        let values = Self.evaluations(model, on: data).values.merging(model.fitSummary) { test, _ in test }
+        let evaluations = Self.evaluations(model, on: data)
+        if let failure = Self.nothingEvaluated(evaluations, on: data) { return .failure(failure) }
+        let values = evaluations.values.merging(model.fitSummary) { test, _ in test }
         timings["evaluate"] = Self.seconds(since: evaluateStart)
         return .success(TrialMetrics(values: values, timings: timings))
     }
@@ -290,6 +292,36 @@ public final class TrialRunner: @unchecked Sendable {
             }
         }
         return result
+    }
+
+    /// A failure when no protocol measured anything (no rating predicted, no user ranked, no
+    /// impression scored): a table of zeros or NaN would look like a result. Says why, from the
+    /// evaluator's counts.
+    static func nothingEvaluated(_ evaluations: Evaluations, on data: PreparedData) -> TrialFailure? {
+        if let rating = evaluations.rating, !rating.rows.isEmpty { return nil }
+        if let topK = evaluations.topK, topK.counts.usersEvaluated > 0 { return nil }
+        if let impressions = evaluations.impressions, impressions.counts.impressionsScored > 0 { return nil }
+        var reasons: [String] = []
+        if data.test.isEmpty { reasons.append("the split left no test rows") }
+        if let counts = evaluations.topK?.counts {
+            if counts.usersSkippedNoRelevantRows > 0 {
+                let threshold = data.isExplicit ? " (explicit data: relevant means a rating ≥ \(Int(TopKEvaluator.explicitRelevanceThreshold)))" : ""
+                reasons.append("\(counts.usersSkippedNoRelevantRows) test users have no relevant row\(threshold)")
+            }
+            if counts.usersSkippedNoRelevantCandidate > 0 {
+                reasons.append(
+                    "\(counts.usersSkippedNoRelevantCandidate) test users' relevant items are all outside the candidates "
+                        + "(items never seen in training are not ranked)")
+            }
+        }
+        let hint =
+            data.isExplicit
+            ? "; if the file's values are not ratings (e.g. a column of 1s), describe the file in a data-set file with feedback: implicit (docs/linked-data.md)"
+            : ""
+        return TrialFailure(
+            kind: .deterministic,
+            message: "nothing could be evaluated on domain '\(data.domainName)' (\(data.test.count) test rows): "
+                + (reasons.isEmpty ? "no user, rating or impression was scored" : reasons.joined(separator: "; ")) + hint)
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -73,10 +73,7 @@ struct CompareCommand: ParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                // A t statistic is NaN when every difference is 0 (a model against itself).
-                encoder.nonConformingFloatEncodingStrategy = .convertToString(
-                    positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-                print(String(decoding: try encoder.encode(CompareOutput(comparison)), as: UTF8.self))
+                print(try CompareOutput.json(comparison, encoder: encoder))
             } else {
                 print(Self.table(comparison))
             }
@@ -142,6 +139,17 @@ struct CompareOutput: Codable {
     var baseline: Model
     var comparisons: [PairedComparison]
     var skipped: [String: String]
+
+    /// The JSON text: a number that is not finite (a t statistic is NaN when every difference is 0,
+    /// a model against itself) is written as null, so any JSON reader takes the file.
+    static func json(_ comparison: ModelComparison, encoder: JSONEncoder) throws -> String {
+        // Encoded to a marker string first, which cannot occur in the output otherwise, then to null.
+        let marker = "\u{1}non-finite\u{1}"
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: marker, negativeInfinity: marker, nan: marker)
+        let text = String(decoding: try encoder.encode(CompareOutput(comparison)), as: UTF8.self)
+        return text.replacingOccurrences(of: "\"\\u0001non-finite\\u0001\"", with: "null")
+    }
 
     init(_ comparison: ModelComparison) {
         model = Model(

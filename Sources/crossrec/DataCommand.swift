@@ -2,6 +2,7 @@ public import ArgumentParser
 import DataFetch
 import Foundation
 import RecData
+import Sweep
 
 struct DataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,7 @@ struct DataCommand: AsyncParsableCommand {
 
 /// Options shared by every command that opens a data set.
 struct DatasetOptions: ParsableArguments {
-    @Argument(help: "A MovieLens folder, a MIND folder, a generated folder, or an interactions file (CSV/TSV).")
+    @Argument(help: "A MovieLens folder, a MIND folder, a generated folder, an interactions file (CSV/TSV), or a data-set file (*.yaml) naming one interactions file per domain.")
     var path: String
 
     @Option(help: "Layout: auto, movielens, mind, linked or generic.")
@@ -31,6 +32,8 @@ struct DatasetOptions: ParsableArguments {
     var header: GenericInteractionsLoader.Header = .auto
     @Option(help: "Generic files: domain name.")
     var domainName: String = "items"
+    @Option(help: "Generic files: auto (a value column that is the same everywhere is implicit), implicit or explicit.")
+    var feedback: GenericInteractionsLoader.Feedback = .auto
 
     @Option(help: "Repeated (user, item) pairs: keep-all, keep-last or reject.")
     var duplicates: DuplicatePolicy = .keepLast
@@ -54,6 +57,7 @@ struct DatasetOptions: ParsableArguments {
         locator.generic.duplicates = duplicates
         locator.generic.header = header
         locator.generic.domainName = domainName
+        locator.generic.feedback = feedback
         locator.generic.user = .init(parsing: userColumn)
         locator.generic.item = .init(parsing: itemColumn)
         locator.generic.value = valueColumn == "none" ? nil : .init(parsing: valueColumn)
@@ -61,8 +65,11 @@ struct DatasetOptions: ParsableArguments {
         return locator
     }
 
-    func open() throws(DataError) -> DatasetLocator.Opened {
-        var opened = try locator().open(path: path)
+    func open() throws -> DatasetLocator.Opened {
+        var opened =
+            DescriptionFile.matches(path)
+            ? DatasetLocator.Opened(dataset: try DatasetDescription.load(file: path).open(), extra: [:])
+            : try locator().open(path: path)
         if let with, let links {
             var second = locator(kind: .auto)
             second.generic.domainName = domainName == "items" ? "items-2" : domainName + "-2"
@@ -78,6 +85,7 @@ struct DatasetOptions: ParsableArguments {
 }
 
 extension DatasetLocator.Kind: ExpressibleByArgument {}
+extension GenericInteractionsLoader.Feedback: ExpressibleByArgument {}
 extension GenericInteractionsLoader.Header: ExpressibleByArgument {}
 extension DuplicatePolicy: ExpressibleByArgument {}
 
@@ -96,7 +104,7 @@ extension DataCommand {
         @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() throws {
-            let opened = try runReportingDataErrors { () throws(DataError) in try dataset.open() }
+            let opened = try runReportingDataErrors { () throws in try dataset.open() }
             let statistics = DatasetStatistics(opened.dataset, extra: opened.extra)
             if json {
                 let encoder = JSONEncoder()
@@ -110,7 +118,7 @@ extension DataCommand {
 }
 
 /// Prints a data error the way compilers print errors (`file:line: …`) and exits 1.
-func runReportingDataErrors<T>(_ body: () throws(DataError) -> T) throws -> T {
+func runReportingDataErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch {

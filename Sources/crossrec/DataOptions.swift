@@ -1,10 +1,12 @@
 import ArgumentParser
+import RecData
 import Sweep
 import SweepRuntime
 
 /// The data set and split of `crossrec train` and `crossrec compare`.
 struct DataOptions: ParsableArguments {
-    @Argument(help: "Data set path (omit with --synthetic).") var path: String?
+    @Argument(help: "Data set path: a folder, an interactions file, or a data-set file (*.yaml) naming one file per domain (omit with --synthetic).")
+    var path: String?
     @Flag(help: "Use the built-in synthetic linked data (generator defaults, or --users).") var synthetic = false
     @Option(help: "Users of the synthetic data (with --synthetic; default: the generator's 600).") var users: Int?
     @Option(
@@ -13,7 +15,7 @@ struct DataOptions: ParsableArguments {
     )
     var affinity: Double?
     @Option(help: "Layout: auto, movielens, mind, linked or generic.") var layout: String = "auto"
-    @Option(help: "Split (see above); default: official:u1 for MovieLens 100K, mind for MIND, else per-user:0.2.")
+    @Option(help: "Split (see above); default: files when the data-set file names test files, official:u1 for MovieLens 100K, mind for MIND, else per-user:0.2.")
     var split: String?
     @Option(help: "Category groups splitting the first domain.") var domainSplit: String?
     @Option(help: "Domain to train and evaluate (default: movies when present, else the first).") var domain: String?
@@ -46,7 +48,17 @@ struct DataOptions: ParsableArguments {
         var generator = SyntheticDatasetSpec()
         if let users { generator.users = users }
         if let affinity { generator.affinityStrength = affinity }
-        let source: DatasetSpec.Source = synthetic ? .synthetic(generator) : .path(path!, layout: layout)
+        let source: DatasetSpec.Source
+        if synthetic {
+            source = .synthetic(generator)
+        } else if DescriptionFile.matches(path!) {
+            guard domainSplit == nil else {
+                throw RuntimeError("--domain-split divides one domain; a data-set file names its domains already")
+            }
+            source = .described(try DatasetDescription.load(file: path!))
+        } else {
+            source = .path(path!, layout: layout)
+        }
         let filters = DatasetSpec.candidateFilters(parsing: candidates) ?? (false, false)
         return DatasetSpec(
             source: source, split: try split.map(SplitParsing.parse), domainSplit: domainSplit, domain: domain,

@@ -22,7 +22,7 @@ extension DataCommand {
         @Option(help: "The HTML file to write (default: out/<data set>-report.html).") var output: String?
 
         func run() throws {
-            let opened = try runReportingDataErrors { () throws(DataError) in try dataset.open() }
+            let opened = try runReportingDataErrors { () throws in try dataset.open() }
             let report = DatasetReport(opened.dataset)
             let file = output ?? "out/\(opened.dataset.name)-report.html"
             let folder = (file as NSString).deletingLastPathComponent

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RecData
+import Sweep
 import SweepRuntime
 
 /// A whole data set, all domains and every row (no split): what `analyze` and `recommend` read.
@@ -35,7 +36,9 @@ struct SourceOptions: ParsableArguments {
             folder = try SyntheticCache.folder(for: config)
             locator.kind = .linked
         }
-        var dataset = try locator.open(path: folder).dataset
+        var dataset =
+            !synthetic && DescriptionFile.matches(folder)
+            ? try DatasetDescription.load(file: folder).open() : try locator.open(path: folder).dataset
         if let domainSplit { dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset) }
         return (dataset, folder)
     }

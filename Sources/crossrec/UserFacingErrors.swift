@@ -4,6 +4,7 @@ import RecData
 import RecEncoder
 import RecEval
 import RecModels
+import Sweep
 import SweepRuntime
 
 /// Runs a command body and turns the errors a user can fix (bad data, a bad request, a model that
@@ -23,10 +24,21 @@ func reportingUserErrors(_ body: () throws -> Void) throws {
         try fail(error)
     } catch let error as EmbeddingCacheError {
         try fail(error)
+    } catch let error as SweepSpecError {
+        try fail(error)
     }
 }
 
 private func fail(_ error: some Error) throws -> Never {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     throw ExitCode(1)
+}
+
+/// A data-set file (`*.yaml`, `*.yml`): interaction files per domain and their user links, read by
+/// every command that takes a data set path.
+enum DescriptionFile {
+    static func matches(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
+    }
 }
