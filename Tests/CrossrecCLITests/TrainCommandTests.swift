@@ -90,6 +90,10 @@ struct CompareCommandTests {
         let bootstrap = try #require(comparisons.first?["bootstrap"] as? [String: Any])
         #expect(bootstrap["lower"] as? Double == 0 && bootstrap["upper"] as? Double == 0, "\(bootstrap)")
         #expect((object["model"] as? [String: Any])?["trial"] as? String == "ease()")
+        // The t statistic of identical values is not a number: JSON says null, never the string "NaN".
+        #expect(!result.stdout.contains("NaN"), "\(result.stdout)")
+        let tTest = try #require(comparisons.first?["tTest"] as? [String: Any])
+        #expect(tTest["t"] is NSNull, "\(tTest)")
     }
 
     /// EASE against popularity on the synthetic data: a large, significant lift, printed as a table.
