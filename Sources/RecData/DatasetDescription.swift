@@ -62,6 +62,10 @@ public struct DatasetDescription: Sendable, Hashable, Codable {
 
     public var domains: [DomainFiles]
     public var users: Users
+    /// The negative control: with a seed, the users of every domain after the first are permuted
+    /// (seeded), which breaks who-is-who across domains and keeps each domain's own data as it
+    /// is. A cross-domain lift that survives this is not cross-domain.
+    public var shuffleUsers: UInt64?
     /// Where the description came from (a file path, or `sweep file`), for error messages.
     public var origin: String
 
@@ -87,6 +91,7 @@ public struct DatasetDescription: Sendable, Hashable, Codable {
         case .shared: text += "users=shared"
         case .links(let file): text += "users=links(\(file))"
         }
+        if let shuffleUsers { text += ";shuffle-users=\(shuffleUsers)" }
         return text
     }
 
@@ -155,6 +160,27 @@ public struct DatasetDescription: Sendable, Hashable, Codable {
     ///   `users: shared`, when two domains have no user id in common (the ids are then from two
     ///   id spaces and need a links file).
     public func open() throws(DataError) -> Dataset {
+        var dataset = try openFiles()
+        if let seed = shuffleUsers { Self.shuffleUsers(of: &dataset, seed: seed) }
+        return dataset
+    }
+
+    /// Permutes the user indices of every domain after the first (training and test rows alike).
+    static func shuffleUsers(of dataset: inout Dataset, seed: UInt64) {
+        var permutation = (0..<Int32(dataset.users.count)).map { $0 }
+        var generator = SeededGenerator(seed: seed)
+        generator.shuffle(&permutation)
+        for d in dataset.domains.indices.dropFirst() {
+            dataset.domains[d].interactions.users = dataset.domains[d].interactions.users.map { permutation[Int($0)] }
+            if var test = dataset.domains[d].givenTest {
+                test.users = test.users.map { permutation[Int($0)] }
+                dataset.domains[d].givenTest = test
+            }
+        }
+        dataset.layout += ", users of \(dataset.domains.dropFirst().map(\.name).joined(separator: ", ")) shuffled (seed \(seed): the negative control)"
+    }
+
+    private func openFiles() throws(DataError) -> Dataset {
         try validate()
         switch users {
         case .shared:

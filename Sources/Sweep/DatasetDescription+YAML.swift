@@ -18,11 +18,13 @@ extension DatasetDescription {
         }
         let reader = YAMLReader(file: file)
         let root = try reader.root(of: text, what: "data-set file")
-        try root.rejectUnknownKeys(allowed: ["domains", "users"])
+        try root.rejectUnknownKeys(allowed: ["domains", "users", "shuffle-users"])
         let domains = try root.require(
             "domains", hint: "one interaction file per domain, e.g. domains: {phone: {path: phone.txt}, sport: {path: sport.txt}}")
         let folder = (file as NSString).deletingLastPathComponent
-        return try DatasetDescription(domains: domains, users: root["users"], origin: file, base: folder)
+        var description = try DatasetDescription(domains: domains, users: root["users"], origin: file, base: folder)
+        description.shuffleUsers = try root["shuffle-users"]?.seed()
+        return description
     }
 
     /// `domains: {name: {path: …, test: …, …} | path, …}` and `users: shared | {links: FILE}`;

@@ -5,7 +5,7 @@ import RecData
 extension DatasetSpec {
     /// Keys of the `dataset:` mapping.
     public static let keys = [
-        "synthetic", "path", "domains", "users", "layout", "split", "domainSplit", "domain", "revision", "candidates",
+        "synthetic", "path", "domains", "users", "shuffle-users", "layout", "split", "domainSplit", "domain", "revision", "candidates",
     ]
 
     /// Reads `dataset:`: exactly one of `synthetic: {…}`, `path: …` and `domains: {…}`, then the
@@ -20,9 +20,11 @@ extension DatasetSpec {
             }
             if let layout = map["layout"] { throw layout.error("'layout' applies to 'path' data sets; describe each domain's format under 'domains'") }
             if let domainSplit = map["domainSplit"] { throw domainSplit.error("'domainSplit' divides one domain of a 'path' data set; 'domains' names the domains already") }
-            source = .described(try DatasetDescription(domains: domains, users: map["users"], origin: entry.reader.file, base: nil))
-        } else if let users = map["users"] {
-            throw users.error("'users' says how the files under 'domains' are linked; this data set has no 'domains'")
+            var description = try DatasetDescription(domains: domains, users: map["users"], origin: entry.reader.file, base: nil)
+            description.shuffleUsers = try map["shuffle-users"]?.seed()
+            source = .described(description)
+        } else if let users = map["users"] ?? map["shuffle-users"] {
+            throw users.error("'\(users.key)' says how the files under 'domains' are linked; this data set has no 'domains'")
         } else {
         switch (map["synthetic"], map["path"]) {
         case (nil, nil):
