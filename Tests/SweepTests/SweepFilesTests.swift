@@ -1,4 +1,5 @@
 import Foundation
+import RecData
 import Sweep
 import Testing
 
@@ -77,5 +78,34 @@ struct SweepFilesTests {
         ) {
             try SweepSpec(contentsOfFile: path, catalog: TestCatalog.catalog)
         }
+    }
+}
+
+/// The data-set files shipped in sweeps/datasets: they parse, and when the data they name is on
+/// this machine (../shared), they open with the documented counts.
+@Suite("Sweep files: data-set files")
+struct DatasetFilesTests {
+    static let file = SweepFilesTests.folder.appendingPathComponent("datasets/amazon-phone-sport.yaml").path
+    static var dataIsPresent: Bool {
+        (try? DatasetDescription.load(file: file)).map { FileManager.default.fileExists(atPath: $0.domains[0].path) } ?? false
+    }
+
+    @Test func amazonPhoneSportParses() throws {
+        let description = try DatasetDescription.load(file: Self.file)
+        try description.validate()
+        #expect(description.domains.map(\.name) == ["phone", "sport"])
+        #expect(description.domains.allSatisfy { $0.test != nil })
+        #expect(description.users == .shared)
+    }
+
+    @Test(.enabled(if: DatasetFilesTests.dataIsPresent, "../shared/data/amazon-cdr-phone-sport absent: skipped"))
+    func amazonPhoneSportOpensWithThePublishedCounts() throws {
+        let dataset = try DatasetDescription.load(file: Self.file).open()
+        #expect(dataset.users.count == 4_998)
+        let phone = try #require(dataset.domain("phone")), sport = try #require(dataset.domain("sport"))
+        #expect(phone.interactions.count == 42_446 && phone.givenTest?.count == 3_999)
+        #expect(sport.interactions.count == 50_558 && sport.givenTest?.count == 3_698)
+        #expect(phone.items.count == 13_655 && sport.items.count == 20_845)
+        #expect(!phone.isExplicit && !sport.isExplicit)
     }
 }
