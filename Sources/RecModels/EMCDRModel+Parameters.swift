@@ -33,7 +33,8 @@ extension EMCDRModel {
             help: "passes of the mlp mapping over the shared users",
             appliesWhen: .init(parameter: "mapping", values: ["mlp"])),
         ParameterSpec(
-            name: "lr", kind: .double(1e-6...1), defaultValue: .double(0.003), help: "Adam learning rate of the mlp mapping",
+            name: "lr", kind: .double(1e-6...1), defaultValue: .double(0.003),
+            help: "Adam learning rate of the mlp mapping",
             appliesWhen: .init(parameter: "mapping", values: ["mlp"])),
         ParameterSpec(
             name: "batch_size", kind: .int(1...65_536), defaultValue: .int(64),

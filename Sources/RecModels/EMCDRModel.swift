@@ -354,7 +354,9 @@ public struct EMCDRModel: Recommender {
                 if mu > 0 {
                     network.visitParameters { parameter in
                         guard parameter.decays else { return }
-                        for index in parameter.value.indices { parameter.gradient[index] += 2 * mu * parameter.value[index] }
+                        for index in parameter.value.indices {
+                            parameter.gradient[index] += 2 * mu * parameter.value[index]
+                        }
                     }
                 }
                 optimizer.step(&network)

@@ -10,7 +10,8 @@ struct SampledRankingEvaluatorTests {
     /// draw: u0 {3, 4, 5}, u1 {0, 1, 2}, u2 {3, 4, 5} for both of its rows.
     let handSplit = Split(
         name: "hand",
-        train: Interactions(users: [0, 0, 1, 1, 2], items: [0, 1, 3, 4, 0], values: [1, 1, 1, 1, 1], timestamps: [0, 0, 0, 0, 0]),
+        train: Interactions(
+            users: [0, 0, 1, 1, 2], items: [0, 1, 3, 4, 0], values: [1, 1, 1, 1, 1], timestamps: [0, 0, 0, 0, 0]),
         test: Interactions(users: [0, 1, 2, 2], items: [2, 5, 1, 2], values: [1, 1, 1, 1], timestamps: [0, 0, 0, 0]))
 
     /// Item scores 0.1, 0.9, 0.5, 0.5, 0.2, 0.7 for every user.
@@ -24,7 +25,8 @@ struct SampledRankingEvaluatorTests {
         let candidates = try SampledCandidates(handSplit, userCount: 3, itemCount: 6, negatives: 3, seed: 7)
         #expect(candidates.rowUsers == [0, 1, 2, 2])
         #expect(candidates.positiveItems == [2, 5, 1, 2])
-        #expect((0..<4).map { Array(candidates.negatives(ofRow: $0)) } == [[3, 4, 5], [0, 1, 2], [3, 4, 5], [3, 4, 5]])
+        #expect(
+            (0..<4).map { Array(candidates.negatives(ofRow: $0)) } == [[3, 4, 5], [0, 1, 2], [3, 4, 5], [3, 4, 5]])
         #expect(candidates.counts.rowsShortOfNegatives == 0)
 
         let result = try SampledRankingEvaluator(ks: [2, 1]).evaluate(candidates, score: handScore)
@@ -85,7 +87,8 @@ struct SampledRankingEvaluatorTests {
         #expect(close(expected.value("mrr")!, harmonic / Double(n + 1)))
         #expect(expected.ranks.allSatisfy { $0 == Double(n) / 2 })
         #expect(expected.counts.rowsWithTies == candidates.rowCount)
-        let pessimistic = try SampledRankingEvaluator(ks: [1, 10], ties: .pessimistic).evaluate(candidates, score: constant)
+        let pessimistic = try SampledRankingEvaluator(ks: [1, 10], ties: .pessimistic).evaluate(
+            candidates, score: constant)
         #expect(pessimistic.value("hit_rate@10") == 0)
         #expect(close(pessimistic.value("mrr")!, 1.0 / Double(n + 1)))
     }
@@ -189,7 +192,8 @@ struct SampledRankingEvaluatorTests {
         #expect(asked == a.users)  // one score call per user
         #expect(a.users == b.users && a.rowUsers == b.rowUsers && a.positiveItems == b.positiveItems)
         #expect(a.value("mrr") != b.value("mrr"))
-        let comparison = PairedComparison(metric: "ndcg@10", a.perUser("ndcg@10")!, b.perUser("ndcg@10")!, resamples: 200)
+        let comparison = PairedComparison(
+            metric: "ndcg@10", a.perUser("ndcg@10")!, b.perUser("ndcg@10")!, resamples: 200)
         #expect(comparison.count == a.users.count)
     }
 
@@ -281,7 +285,10 @@ struct SampledRankingEvaluatorTests {
         #expect(throws: EvaluationError.self) {
             try SampledCandidates(handSplit, userCount: 3, itemCount: 6, seed: 1, relevanceThreshold: .nan)
         }
-        #expect(throws: EvaluationError("sampled ranking", "'ks' must be a non-empty list of positive integers, got [0, 10]")) {
+        #expect(
+            throws: EvaluationError(
+                "sampled ranking", "'ks' must be a non-empty list of positive integers, got [0, 10]")
+        ) {
             try SampledRankingEvaluator(ks: [0, 10])
         }
     }
@@ -292,7 +299,9 @@ struct SampledRankingEvaluatorTests {
         var train = Interactions(), test = Interactions()
         for user in 0..<users {
             var pool = Array(0..<items)
-            for position in 0..<rowsPerUser { pool.swapAt(position, position + generator.next(below: items - position)) }
+            for position in 0..<rowsPerUser {
+                pool.swapAt(position, position + generator.next(below: items - position))
+            }
             for (position, item) in pool.prefix(rowsPerUser).enumerated() {
                 let toTest = position < max(1, rowsPerUser / 5)
                 if toTest {

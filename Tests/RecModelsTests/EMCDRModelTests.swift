@@ -135,7 +135,9 @@ struct EMCDRModelTests {
         let warmCorrelation = Self.planted.scoreCorrelation(emcdr, users: Self.warm)
         let ndcg = Self.planted.coldNDCG(emcdr), baseline = Self.planted.coldNDCG(popularity)
         let summary = emcdr.fitSummary
-        #expect(coldCorrelation > 0.75 && coldCorrelation > warmCorrelation - 0.05, "cold \(coldCorrelation), warm \(warmCorrelation)")
+        #expect(
+            coldCorrelation > 0.75 && coldCorrelation > warmCorrelation - 0.05,
+            "cold \(coldCorrelation), warm \(warmCorrelation)")
         #expect(ndcg > baseline + 0.3, "emcdr \(ndcg), popularity \(baseline)")
         #expect(summary["mapping_users"] == Double(PlantedMapping.warmUsers))
         #expect(summary["users_from_other_domains"] == Double(Self.cold.count))
@@ -198,7 +200,8 @@ struct EMCDRModelTests {
         }
         let popularity = try trained("popularity", on: data)
         #expect(
-            scores(emcdr, user: 600, itemCount: data.itemCount) == scores(popularity, user: 600, itemCount: data.itemCount))
+            scores(emcdr, user: 600, itemCount: data.itemCount)
+                == scores(popularity, user: 600, itemCount: data.itemCount))
     }
 
     @Test(arguments: ["linear", "mlp"])
@@ -216,7 +219,8 @@ struct EMCDRModelTests {
 
     @Test func progressCoversBothFactorisationsAndTheMapping() throws {
         var model = try ModelRegistry.make(
-            "emcdr", parameters: ["factors": .int(4), "iterations": .int(3), "mapping": .string("mlp"), "epochs": .int(4)],
+            "emcdr",
+            parameters: ["factors": .int(4), "iterations": .int(3), "mapping": .string("mlp"), "epochs": .int(4)],
             seed: 1)
         var seen: [EpochProgress] = []
         try model.fit(Self.planted.data) {
@@ -225,8 +229,9 @@ struct EMCDRModelTests {
         }
         #expect(seen.map(\.epoch) == Array(1...10))
         #expect(seen.allSatisfy { $0.totalEpochs == 10 })
-        #expect(seen.map { $0.values.keys.sorted() } == [[String]](repeating: ["target.loss"], count: 3)
-            + [[String]](repeating: ["source.loss"], count: 3) + [[String]](repeating: ["mapping.loss"], count: 4))
+        #expect(
+            seen.map { $0.values.keys.sorted() } == [[String]](repeating: ["target.loss"], count: 3)
+                + [[String]](repeating: ["source.loss"], count: 3) + [[String]](repeating: ["mapping.loss"], count: 4))
         let losses = seen.suffix(4).map { $0.values["mapping.loss"]! }
         #expect(losses.last! < losses.first!, "\(losses)")
 
@@ -245,7 +250,9 @@ struct EMCDRModelTests {
         let planted = Self.planted.data
         var alone = planted
         alone.otherDomains = []
-        let noDomain = try #require(throws: ModelError.self) { try trained("emcdr", on: alone, parameters: Self.parameters) }
+        let noDomain = try #require(throws: ModelError.self) {
+            try trained("emcdr", on: alone, parameters: Self.parameters)
+        }
         #expect(
             noDomain.description
                 == "emcdr: needs another domain to map users from, and the data set has only the evaluated one; use linked data (--synthetic, a linked folder) or --domain-split"
@@ -256,7 +263,8 @@ struct EMCDRModelTests {
         let source = planted.otherDomains[0].interactions
         let coldRows = (0..<source.count).filter { source.users[$0] >= Int32(PlantedMapping.warmUsers) }
         disjoint.otherDomains = [
-            .init(name: "news", interactions: source.subset(coldRows), itemCount: PlantedMapping.items, isExplicit: false),
+            .init(
+                name: "news", interactions: source.subset(coldRows), itemCount: PlantedMapping.items, isExplicit: false),
             .init(name: "books", interactions: Interactions(), itemCount: 3, isExplicit: false),
         ]
         let noShared = try #require(throws: ModelError.self) {
@@ -275,8 +283,14 @@ struct EMCDRModelTests {
 
         // Three shared users cannot fix 8 weights and a bias per output without a penalty.
         var few = planted
-        let sharedRows = (0..<source.count).filter { source.users[$0] < 3 || source.users[$0] >= Int32(PlantedMapping.warmUsers) }
-        few.otherDomains = [.init(name: "news", interactions: source.subset(sharedRows), itemCount: PlantedMapping.items, isExplicit: false)]
+        let sharedRows = (0..<source.count).filter {
+            source.users[$0] < 3 || source.users[$0] >= Int32(PlantedMapping.warmUsers)
+        }
+        few.otherDomains = [
+            .init(
+                name: "news", interactions: source.subset(sharedRows), itemCount: PlantedMapping.items,
+                isExplicit: false)
+        ]
         let singular = try #require(throws: ModelError.self) {
             try trained("emcdr", on: few, parameters: Self.parameters.merging(["mapping_reg": 0]) { $1 })
         }
@@ -291,6 +305,7 @@ struct EMCDRModelTests {
 extension TrainingData.OtherDomain {
     /// The same rows under another name.
     init(_ other: TrainingData.OtherDomain, name: String) {
-        self.init(name: name, interactions: other.interactions, itemCount: other.itemCount, isExplicit: other.isExplicit)
+        self.init(
+            name: name, interactions: other.interactions, itemCount: other.itemCount, isExplicit: other.isExplicit)
     }
 }
