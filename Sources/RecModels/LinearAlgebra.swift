@@ -18,6 +18,17 @@ enum LinearAlgebra {
         LAPACKE_sposv(LAPACK_ROW_MAJOR, upper, Int32(n), 1, a, Int32(leadingDimension), b, 1)
     }
 
+    /// Solves A X = B in place for a symmetric positive definite n × n matrix `a` (row-major, n
+    /// floats per row, upper triangle read; overwritten by its Cholesky factor) and the n × m
+    /// row-major right-hand sides `b` (overwritten by X), by LAPACK `sposv`: one factorisation
+    /// for all m columns.
+    /// - Returns: LAPACK's info: 0 on success, k > 0 when the leading k × k minor is not positive definite.
+    static func solvePositiveDefinite(
+        _ a: UnsafeMutablePointer<Float>, order n: Int, rightHandSides b: UnsafeMutablePointer<Float>, columns m: Int
+    ) -> Int32 {
+        LAPACKE_sposv(LAPACK_ROW_MAJOR, upper, Int32(n), Int32(m), a, Int32(n), b, Int32(m))
+    }
+
     /// Replaces the upper triangle of the symmetric positive definite n × n row-major matrix `a`
     /// by the upper triangle of its inverse (LAPACK `spotrf` then `spotri`); the strict lower
     /// triangle is left as it was.

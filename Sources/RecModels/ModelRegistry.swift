@@ -7,7 +7,7 @@ public enum ModelRegistry {
         /// The name sweeps use (`mf`, `als`, …), equal to the model type's ``Recommender/name``.
         public let name: String
         /// `cf` (collaborative filtering), `content` (item text), `hybrid` (both) or `unified`
-        /// (one user vector across domains).
+        /// (cross-domain: one user vector across domains, or a map between them).
         public let family: String
         public let parameters: [ParameterSpec]
         /// What its evaluation reports: rating metrics for models of explicit ratings, top-K otherwise.
@@ -83,7 +83,11 @@ public enum ModelRegistry {
         metrics: rankingMetrics + ratingMetrics + TwoTowerModel.fitSummaryNames,
         build: { TwoTowerModel(parameters: $0, seed: $1) })
 
-    public static let entries: [Entry] = singleModels + [hybrid, unified, twoTower]
+    static let emcdr = Entry(
+        name: EMCDRModel.name, family: "unified", parameters: EMCDRModel.parameterSpecs,
+        metrics: rankingMetrics + EMCDRModel.fitSummaryNames, build: { EMCDRModel(parameters: $0, seed: $1) })
+
+    public static let entries: [Entry] = singleModels + [hybrid, unified, twoTower, emcdr]
 
     public static var names: [String] { entries.map(\.name) }
 

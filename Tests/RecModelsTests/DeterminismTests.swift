@@ -9,10 +9,22 @@ import Testing
     static let smallParameters: [String: [String: ParameterValueLiteral]] = [
         "mf": ["factors": 12, "epochs": 5], "als": ["factors": 12, "iterations": 3],
         "bpr": ["factors": 12, "epochs": 5], "twotower": ["dimension": 16, "hidden": 32, "epochs": 3],
+        "emcdr": ["factors": 8, "iterations": 3],
     ]
 
+    /// Another draw of the same groups: the other domain a model that needs one (emcdr) maps from.
+    static let otherDomain = GroupedInteractions(
+        usersPerGroup: 12, blockSize: 8, noiseItems: 2, picked: 5, heldOut: 0, seed: 7)
+
     static func data(for name: String) -> TrainingData {
-        explicitModels.contains(name) ? fixture.explicitData : fixture.implicitData
+        var data = explicitModels.contains(name) ? fixture.explicitData : fixture.implicitData
+        if name == "emcdr" {
+            data.otherDomains = [
+                .init(
+                    name: "other", interactions: otherDomain.train, itemCount: otherDomain.itemCount, isExplicit: true)
+            ]
+        }
+        return data
     }
 
     @Test(arguments: ModelRegistry.names)

@@ -6,8 +6,13 @@ import Testing
     @Test func catalogListsEveryModelWithItsSpecsAndMetrics() {
         let catalog = ModelRegistry.catalog
         #expect(
-            catalog.names == ["popularity", "baseline", "mf", "als", "bpr", "itemknn", "ease", "content", "hybrid", "unified", "twotower"])
-        let families = ["content": "content", "hybrid": "hybrid", "unified": "unified", "twotower": "unified"]
+            catalog.names == [
+                "popularity", "baseline", "mf", "als", "bpr", "itemknn", "ease", "content", "hybrid", "unified", "twotower",
+                "emcdr",
+            ])
+        let families = [
+            "content": "content", "hybrid": "hybrid", "unified": "unified", "twotower": "unified", "emcdr": "unified",
+        ]
         #expect(catalog.models.allSatisfy { $0.family == families[$0.name, default: "cf"] })
         #expect(catalog.model(named: "mf")?.metrics == ["rmse", "mae"])
         #expect(
@@ -130,7 +135,7 @@ import Testing
 
     @Test func unknownModelListsTheAvailableOnes() throws {
         let error = try #require(throws: ModelError.self) { try ModelRegistry.make("svd") }
-        #expect(error.description == "svd: unknown model; available: popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified, twotower")
+        #expect(error.description == "svd: unknown model; available: popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified, twotower, emcdr")
     }
 
     @Test func fitRejectsHyperparametersTheSpecsCannotExpress() throws {

@@ -43,6 +43,6 @@ struct ParameterValueLiteral: ExpressibleByIntegerLiteral, ExpressibleByFloatLit
 }
 
 /// Models whose training draws random numbers (the seed matters).
-let stochasticModels: Set<String> = ["mf", "als", "bpr", "hybrid", "unified", "twotower"]
+let stochasticModels: Set<String> = ["mf", "als", "bpr", "hybrid", "unified", "twotower", "emcdr"]
 /// Models that need explicit ratings.
 let explicitModels: Set<String> = ["mf", "baseline"]

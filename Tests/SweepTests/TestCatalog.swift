@@ -145,6 +145,19 @@ enum TestCatalog {
                 double("lr", 1e-6...1, 0.002), int("epochs", 1...1000, 20), int("patience", 1...1000, 3),
             ],
             metrics: ranking + ["users_from_other_domains"]),
+        .init(
+            name: "emcdr", family: "unified",
+            parameters: [
+                int("factors", 1...512, 32), int("iterations", 0...1000, 10), double("reg", 1e-6...10_000, 0.05),
+                double("alpha", 0...10_000, 1), double("init_std", 0...1, 0.01),
+                ParameterSpec(
+                    name: "mapping", kind: .choice(["linear", "mlp"]), defaultValue: .string("linear"), help: "mapping"),
+                double("mapping_reg", 0...10_000, 0.001), conditional(int("hidden", 1...4096, 64), on: "mapping", "mlp"),
+                conditional(int("epochs", 0...10_000, 200), on: "mapping", "mlp"),
+                conditional(double("lr", 1e-6...1, 0.003), on: "mapping", "mlp"),
+                conditional(int("batch_size", 1...65_536, 64), on: "mapping", "mlp"),
+            ],
+            metrics: ranking + ["mapping_users", "mapping_train_r2", "users_from_other_domains"]),
     ])
 
     /// Parses `yaml` as `file` against ``catalog``.
