@@ -6,6 +6,7 @@ extension DatasetSpec {
     /// Keys of the `dataset:` mapping.
     public static let keys = [
         "synthetic", "path", "domains", "users", "shuffle-users", "layout", "split", "domainSplit", "domain", "revision", "candidates",
+        "sampled",
     ]
 
     /// Reads `dataset:`: exactly one of `synthetic: {…}`, `path: …` and `domains: {…}`, then the
@@ -71,9 +72,18 @@ extension DatasetSpec {
             }
             filters = parsed
         }
+        var sampled: SampledProtocol?
+        if let entry = map["sampled"] {
+            let fields = try entry.map("{negatives: 999, seed: 1}", allowEmpty: true)
+            try fields.rejectUnknownKeys(allowed: ["negatives", "seed"])
+            sampled = SampledProtocol(
+                negatives: try fields["negatives"]?.int(in: 1...1_000_000, "a positive number of negatives per test item")
+                    ?? 999,
+                seed: try fields["seed"]?.seed() ?? 1)
+        }
         self.init(
             source: source, split: split, domainSplit: domainSplit, domain: domain, revision: revision,
-            textCandidatesOnly: filters.textOnly, coldCandidatesOnly: filters.coldOnly)
+            textCandidatesOnly: filters.textOnly, coldCandidatesOnly: filters.coldOnly, sampled: sampled)
     }
 
     /// `synthetic: {users: 300, …}`; absent keys take the defaults; ranges as ``SyntheticConfig/validate()`` checks them.

@@ -45,11 +45,30 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     /// items, e.g. news published after the training clicks), and drop impressions left without a
     /// clicked or an unclicked candidate (`candidates: cold`; with the text filter `cold+with-text`).
     public var coldCandidatesOnly: Bool
+    /// The literature's protocol beside full ranking: each test item ranked against this many
+    /// sampled negatives (`sampled: {negatives: 999, seed: 1}`); nil: full ranking only.
+    public var sampled: SampledProtocol?
+
+    /// Leave-one-out with sampled negatives, as DisenCDR and UniCDR evaluate: per test row, N
+    /// negatives drawn (seeded, without replacement) from the domain's training items the user
+    /// has not interacted with in any split. Reported as `sampled_hit_rate@K`, `sampled_ndcg@K`,
+    /// `sampled_mrr` beside the full-ranking metrics.
+    public struct SampledProtocol: Sendable, Hashable, Codable {
+        public var negatives: Int
+        public var seed: UInt64
+
+        public init(negatives: Int = 999, seed: UInt64 = 1) {
+            self.negatives = negatives
+            self.seed = seed
+        }
+    }
 
     public init(
         source: Source, split: SplitSpec? = nil, domainSplit: String? = nil, domain: String? = nil,
-        revision: String? = nil, textCandidatesOnly: Bool = false, coldCandidatesOnly: Bool = false
+        revision: String? = nil, textCandidatesOnly: Bool = false, coldCandidatesOnly: Bool = false,
+        sampled: SampledProtocol? = nil
     ) {
+        self.sampled = sampled
         self.source = source
         self.split = split
         self.domainSplit = domainSplit
@@ -60,7 +79,7 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case source, split, domainSplit, domain, revision, textCandidatesOnly, coldCandidatesOnly
+        case source, split, domainSplit, domain, revision, textCandidatesOnly, coldCandidatesOnly, sampled
     }
 
     public init(from decoder: any Decoder) throws {
@@ -73,6 +92,7 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         // Absent in descriptors written before the option existed.
         textCandidatesOnly = try container.decodeIfPresent(Bool.self, forKey: .textCandidatesOnly) ?? false
         coldCandidatesOnly = try container.decodeIfPresent(Bool.self, forKey: .coldCandidatesOnly) ?? false
+        sampled = try container.decodeIfPresent(SampledProtocol.self, forKey: .sampled)
     }
 
     /// The text hashed into ``fingerprint``: one `key=value` line per field, fixed order.
@@ -93,6 +113,7 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         // Only when set, so that every fingerprint from before the option stays the same.
         if textCandidatesOnly { text += "candidates=with-text\n" }
         if coldCandidatesOnly { text += "candidates=cold\n" }
+        if let sampled { text += "sampled=\(sampled.negatives),seed=\(sampled.seed)\n" }
         return text
     }
 

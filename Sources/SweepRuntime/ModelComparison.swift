@@ -53,7 +53,8 @@ extension TrialRunner {
             evaluated.append((TrialMetrics(values: values, timings: ["fit": fit]), evaluations))
         }
         let (first, second) = (evaluated[0].evaluations, evaluated[1].evaluations)
-        guard first.topK?.users == second.topK?.users, first.impressions?.impressions == second.impressions?.impressions
+        guard first.topK?.users == second.topK?.users, first.impressions?.impressions == second.impressions?.impressions,
+            first.sampled?.users == second.sampled?.users
         else {
             return .failure(
                 TrialFailure(kind: .deterministic, message: "the two evaluations did not cover the same users or impressions"))
@@ -64,7 +65,9 @@ extension TrialRunner {
             guard let valuesA = first.perUnit(metric), let valuesB = second.perUnit(metric) else {
                 skipped[metric] =
                     metric.hasPrefix("mind_")
-                    ? "no MIND impressions in this split (use the mind split)" : "no per-user values for this metric"
+                    ? "no MIND impressions in this split (use the mind split)"
+                    : metric.hasPrefix("sampled_")
+                        ? "no sampled-negative protocol requested (--sampled 999)" : "no per-user values for this metric"
                 continue
             }
             guard valuesA.count >= 2 else {

@@ -1,6 +1,7 @@
 import Foundation
 public import RecData
 public import RecModels
+public import RecEval
 public import Sweep
 
 /// A data set split into training and test interactions of one domain, with the training
@@ -27,6 +28,9 @@ public struct PreparedData: Sendable {
     /// model is measured on how it orders items it never saw in training, and not on how far
     /// below the warm items it puts them.
     public var candidateItems: [Int32]? = nil
+    /// With `sampled:`: each test row's sampled negatives, drawn once per data set and split so
+    /// that every model is ranked against the same candidates.
+    public var sampledCandidates: SampledCandidates? = nil
     /// Seconds spent loading and splitting (reported as the `load` timing of the first trial).
     public var loadSeconds: Double
 
@@ -195,6 +199,15 @@ public struct PreparedData: Sendable {
         // Every row of the other domains: side information from another platform (the split only
         // holds out rows of the evaluated domain).
         training.otherDomains = TrainingData.OtherDomain.others(in: dataset, evaluating: domainName)
+        var sampledCandidates: SampledCandidates?
+        if let sampled = request.sampled {
+            // DisenCDR and UniCDR draw negatives from the domain's training items; a cold-items
+            // split ranks its held-out items only, so it draws among those.
+            sampledCandidates = try SampledCandidates(
+                split, userCount: dataset.users.count, itemCount: domain.items.count, negatives: sampled.negatives,
+                seed: sampled.seed, relevanceThreshold: domain.isExplicit ? TopKEvaluator.explicitRelevanceThreshold : nil,
+                negativePool: split.coldItems.map { .stated($0) } ?? .itemsSeenInTraining)
+        }
         let elapsed = ContinuousClock.now - start
         training.entityEmbeddings = opened.mind?.entityEmbeddings
         training.trainingImpressions = trainingImpressions
@@ -202,7 +215,7 @@ public struct PreparedData: Sendable {
             request: request, domainName: domainName, training: training, test: split.test, userCount: dataset.users.count,
             itemCount: domain.items.count, isExplicit: domain.isExplicit, impressions: impressions,
             impressionsDroppedWithoutText: droppedWithoutText, impressionsDroppedWithoutColdCandidates: droppedWithoutCold,
-            candidateItems: split.coldItems,
+            candidateItems: split.coldItems, sampledCandidates: sampledCandidates,
             loadSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }

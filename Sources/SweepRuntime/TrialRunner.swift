@@ -55,10 +55,12 @@ public final class TrialRunner: @unchecked Sendable {
         // split adds; rating metrics where the model predicts ratings.
         let ranking = ["precision", "recall", "ndcg", "hit_rate", "map", "coverage"].flatMap { name in [5, 10, 20].map { "\(name)@\($0)" } } + ["mrr"]
         let impressions = ["mind_auc", "mind_mrr", "mind_ndcg@5", "mind_ndcg@10"]
+        // The sampled-negative protocol (`sampled:`), named so that no table mixes it with full ranking.
+        let sampled = ["hit_rate", "ndcg"].flatMap { name in [1, 5, 10].map { "sampled_\(name)@\($0)" } } + ["sampled_mrr"]
         var models = ModelRegistry.catalog.models.map { model in
             var model = model
             // Rating metrics and what a model reports of its own fit (a hybrid's learned weight) stay.
-            model.metrics = (model.metrics.filter { !ModelRegistry.rankingMetrics.contains($0) }) + ranking + impressions
+            model.metrics = (model.metrics.filter { !ModelRegistry.rankingMetrics.contains($0) }) + ranking + impressions + sampled
             return model
         }
         models.append(
@@ -81,7 +83,7 @@ public final class TrialRunner: @unchecked Sendable {
 
     /// Counts every model trial reports beside its metrics (see ``Evaluations/values``): not
     /// metrics to rank by, so not in the catalog, but part of a valid result.
-    static let evaluationCounts: Set<String> = ["users_evaluated", "mind_impressions"]
+    static let evaluationCounts: Set<String> = ["users_evaluated", "mind_impressions", "sampled_rows"]
 
     /// Runs `config`. `dataset` is needed by model trials, ignored by built-ins.
     public func run(
@@ -234,6 +236,7 @@ public final class TrialRunner: @unchecked Sendable {
         var rating: RatingEvaluation?
         var topK: TopKEvaluation?
         var impressions: ImpressionEvaluation?
+        var sampled: SampledRankingEvaluation?
 
         /// The reported figures: `rmse`, `mae`, every top-K metric, `users_evaluated`, the
         /// `mind_*` metrics and `mind_impressions`.
@@ -253,6 +256,12 @@ public final class TrialRunner: @unchecked Sendable {
                 }
                 values["mind_impressions"] = Double(impressions.counts.impressionsScored)
             }
+            if let sampled {
+                for name in sampled.metricNames {
+                    if let value = sampled.value(name), value.isFinite { values["sampled_" + name] = value }
+                }
+                values["sampled_rows"] = Double(sampled.counts.rowsEvaluated)
+            }
             return values
         }
 
@@ -260,6 +269,7 @@ public final class TrialRunner: @unchecked Sendable {
         /// models evaluated on the same data; nil for a metric that has none.
         func perUnit(_ metric: String) -> [Double]? {
             if metric.hasPrefix("mind_") { return impressions?.perImpression(String(metric.dropFirst("mind_".count))) }
+            if metric.hasPrefix("sampled_") { return sampled?.perUser(String(metric.dropFirst("sampled_".count))) }
             return topK?.perUser(metric)
         }
     }
@@ -285,6 +295,9 @@ public final class TrialRunner: @unchecked Sendable {
                 model.scoreAll(user: user, into: scores)
             }
         }
+        if let candidates = data.sampledCandidates, let evaluator = try? SampledRankingEvaluator(ks: [1, 5, 10]) {
+            result.sampled = evaluator.evaluate(candidates) { user, scores in model.scoreAll(user: user, into: scores) }
+        }
         if let log = data.impressions {
             let itemCount = data.itemCount
             result.impressions = ImpressionEvaluator().evaluate(log) { user, history, candidates, scores in
@@ -301,6 +314,7 @@ public final class TrialRunner: @unchecked Sendable {
         if let rating = evaluations.rating, !rating.rows.isEmpty { return nil }
         if let topK = evaluations.topK, topK.counts.usersEvaluated > 0 { return nil }
         if let impressions = evaluations.impressions, impressions.counts.impressionsScored > 0 { return nil }
+        if let sampled = evaluations.sampled, sampled.counts.rowsEvaluated > 0 { return nil }
         var reasons: [String] = []
         if data.test.isEmpty { reasons.append("the split left no test rows") }
         if let counts = evaluations.topK?.counts {

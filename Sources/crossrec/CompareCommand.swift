@@ -52,7 +52,10 @@ struct CompareCommand: ParsableCommand {
             let b = TrialConfig(
                 model: baseline, parameters: try ParameterParsing.parse(baselineParameters, model: baseline, catalog: catalog),
                 seed: seed)
-            let requested = metrics.isEmpty ? TrialRunner.defaultComparisonMetrics : metrics
+            let requested =
+                metrics.isEmpty
+                ? TrialRunner.defaultComparisonMetrics + (data.sampled == nil ? [] : ["sampled_hit_rate@10", "sampled_ndcg@10"])
+                : metrics
             let result = TrialRunner(textEmbedder: encoder.embedder()).compare(a, b, dataset: try data.request(), metrics: requested, resamples: resamples) {
                 model, progress in
                 if isatty(STDERR_FILENO) != 0 {
@@ -92,7 +95,10 @@ struct CompareCommand: ParsableCommand {
         ]
         for (name, metrics) in [("A", comparison.metricsA), ("B", comparison.metricsB)] where !metrics.values.isEmpty {
             // What the model reports of its own fit (ModelRegistry's fit-summary names).
-            let learned = ["content_weight", "validation_ndcg@10", "users_from_other_domains", "cold_popularity_weight"].compactMap { key in
+            let learned = [
+                "content_weight", "validation_ndcg@10", "users_from_other_domains", "cold_popularity_weight",
+                "chosen_other_weight", "mapping_users", "sampled_rows",
+            ].compactMap { key in
                 metrics.values[key].map { "\(key) \(String(format: "%.4g", $0))" }
             }
             let fit = metrics.timings["fit"].map { String(format: "fit %.3f s", $0) } ?? ""

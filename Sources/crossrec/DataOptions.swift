@@ -23,9 +23,16 @@ struct DataOptions: ParsableArguments {
         help:
             "With a MIND split: all; with-text to score only impression candidates that have a news row; cold to score only those without a training row (news the models never saw clicked); cold+with-text for both. Impressions left without a clicked and an unclicked candidate are dropped."
     ) var candidates: String = "all"
+    @Option(
+        help:
+            "Also evaluate the literature's way: each test item ranked against N sampled negatives (N[:SEED], e.g. 999), reported as sampled_hit_rate@K, sampled_ndcg@K, sampled_mrr beside the full-ranking metrics."
+    ) var sampled: String?
 
     func validate() throws {
         if synthetic == (path != nil) { throw ValidationError("give a data set path or --synthetic (one of them)") }
+        if let sampled, Self.sampledProtocol(sampled) == nil {
+            throw ValidationError("--sampled must be N or N:SEED with N ≥ 1 negatives per test item (e.g. 999 or 999:1), got '\(sampled)'")
+        }
         if DatasetSpec.candidateFilters(parsing: candidates) == nil {
             throw ValidationError("--candidates must be all, with-text, cold or cold+with-text, got '\(candidates)'")
         }
@@ -37,6 +44,17 @@ struct DataOptions: ParsableArguments {
             guard synthetic else { throw ValidationError("--affinity sets the synthetic data's planted affinity; add --synthetic") }
             guard (0...1).contains(affinity) else { throw ValidationError("--affinity must be in 0…1, got \(affinity)") }
         }
+    }
+
+    /// `N` or `N:SEED`.
+    static func sampledProtocol(_ text: String) -> DatasetSpec.SampledProtocol? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let count = Int(parts[0]), count >= 1 else { return nil }
+        if parts.count == 2 {
+            guard let seed = UInt64(parts[1]) else { return nil }
+            return DatasetSpec.SampledProtocol(negatives: count, seed: seed)
+        }
+        return DatasetSpec.SampledProtocol(negatives: count)
     }
 
     /// The data request a trial carries.
@@ -62,6 +80,7 @@ struct DataOptions: ParsableArguments {
         let filters = DatasetSpec.candidateFilters(parsing: candidates) ?? (false, false)
         return DatasetSpec(
             source: source, split: try split.map(SplitParsing.parse), domainSplit: domainSplit, domain: domain,
-            textCandidatesOnly: filters.textOnly, coldCandidatesOnly: filters.coldOnly)
+            textCandidatesOnly: filters.textOnly, coldCandidatesOnly: filters.coldOnly,
+            sampled: sampled.flatMap(Self.sampledProtocol))
     }
 }

@@ -118,4 +118,33 @@ struct LinkedDataCommandTests {
         #expect(linked > 0.1, "cold-user lift with the links: \(linked)")
         #expect(shuffled < linked / 3, "with shuffled users: \(shuffled), with links: \(linked)")
     }
+
+    /// The literature's protocol beside full ranking: named `sampled_*`, the same negatives for
+    /// both models of a comparison (a model against itself differs by exactly nothing).
+    @Test func sampledNegativesAreReportedBesideFullRanking() throws {
+        let (folder, pair) = try Self.fixture()
+        defer { withExtendedLifetime(folder) {} }
+        let train = try CLI.run(["train", pair, "--domain", "phone", "--model", "itemknn", "--sampled", "5:3", "--json"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let metrics = try #require(
+            (try JSONSerialization.jsonObject(with: Data(train.stdout.utf8)) as? [String: Any])?["metrics"] as? [String: Double])
+        #expect(metrics["sampled_rows"] == 60, "\(metrics)")
+        let hit = try #require(metrics["sampled_hit_rate@5"])
+        // 1 positive among 6 candidates: HR@5 is at least 0 and at most 1, and item-kNN beats chance (5/6 is
+        // the HR@5 of a random scorer here, so check HR@1 against 1/6 instead).
+        #expect((0...1).contains(hit))
+        #expect((metrics["sampled_hit_rate@1"] ?? 0) > 1.0 / 6, "\(metrics)")
+        #expect(metrics["ndcg@10"] != nil, "full ranking is still reported: \(metrics)")
+
+        let compare = try CLI.run([
+            "compare", pair, "--domain", "phone", "--model", "itemknn", "--baseline", "itemknn", "--sampled", "5:3",
+            "--resamples", "200", "--json",
+        ])
+        #expect(compare.status == 0, "\(compare.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any])
+        let comparisons = try #require(object["comparisons"] as? [[String: Any]])
+        let sampled = try #require(comparisons.first { $0["metric"] as? String == "sampled_ndcg@10" })
+        #expect(sampled["count"] as? Int == 60)
+        #expect((sampled["tTest"] as? [String: Any])?["meanDifference"] as? Double == 0, "\(sampled)")
+    }
 }

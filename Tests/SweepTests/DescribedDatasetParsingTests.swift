@@ -109,4 +109,15 @@ struct DescribedDatasetParsingTests {
         let error = try #require(throws: SweepSpecError.self) { try DatasetDescription.load(file: file) }
         #expect("\(error)".contains("pair.yaml:2") && "\(error)".contains("'split'"), "\(error)")
     }
+
+    @Test func theSampledProtocolIsPartOfTheDataRequest() throws {
+        let spec = try Self.parse("  domains: {a: a.csv}\n  sampled: {negatives: 99, seed: 4}")
+        #expect(spec.dataset.sampled == DatasetSpec.SampledProtocol(negatives: 99, seed: 4))
+        let defaults = try Self.parse("  domains: {a: a.csv}\n  sampled:")
+        #expect(defaults.dataset.sampled == DatasetSpec.SampledProtocol(negatives: 999, seed: 1))
+        let none = try Self.parse("  domains: {a: a.csv}")
+        #expect(none.dataset.sampled == nil)
+        #expect(spec.dataset.fingerprint != none.dataset.fingerprint)
+        #expect(Self.error("  domains: {a: a.csv}\n  sampled: {negatives: 0}").contains("a positive number of negatives"))
+    }
 }
