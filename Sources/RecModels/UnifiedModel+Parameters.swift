@@ -1,7 +1,7 @@
 public import Sweep
 
 extension UnifiedModel {
-    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:otherWeight:initStandardDeviation:coldPrior:)``'s.
+    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:otherWeight:initStandardDeviation:coldPrior:threads:)``'s.
     public static let parameterSpecs: [ParameterSpec] = [
         ParameterSpec(name: "factors", kind: .int(1...512), defaultValue: .int(32), help: "latent dimensions"),
         ParameterSpec(
@@ -20,6 +20,9 @@ extension UnifiedModel {
             help:
                 "users only other domains know: none (their vector) or popularity (blended with it, the weight learned on simulated cold users)"
         ),
+        ParameterSpec(
+            name: "threads", kind: .int(0...256), defaultValue: .int(0),
+            help: "threads solving user and item rows; 0: the active processor count, at most 8 (results do not depend on it)"),
     ]
 
     public init(parameters: ModelParameters, seed: UInt64) {
@@ -28,7 +31,7 @@ extension UnifiedModel {
                 factors: parameters.int("factors"), iterations: parameters.int("iterations"),
                 regularization: parameters.float("reg"), alpha: parameters.float("alpha"),
                 otherWeight: parameters.float("other_weight"), initStandardDeviation: parameters.float("init_std"),
-                coldPrior: ColdPrior(rawValue: parameters.string("cold_prior")) ?? .none),
+                coldPrior: ColdPrior(rawValue: parameters.string("cold_prior")) ?? .none, threads: parameters.int("threads")),
             seed: seed)
     }
 }

@@ -19,12 +19,16 @@ internal import RecData
 /// on the evaluated domain alone (the exact solve of ``ALSModel`` with `solver cholesky`).
 ///
 /// Factors start at N(0, init_std²): users, evaluated items, then each other domain's items.
+/// Each half-step's rows (users, then each domain's items) are solved on `threads` threads; a
+/// row's system is built and solved on its own, so results are the same for any thread count.
 /// ``fitSummary`` reports `users_from_other_domains`: users with no training row in the evaluated
 /// domain whose vector came from another domain.
 /// - Complexity: per iteration O((nnz + nnz_other) × factors² + (users + items + items_other) ×
-///   factors³) time, O((users + items + items_other) × factors + nnz + nnz_other) memory.
-/// - Determinism: bit-identical for a given seed, build and machine type (LAPACK on one OpenBLAS
-///   thread).
+///   factors³) time, divided among the threads but for the Gram matrices
+///   (O((users + items + items_other) × factors²), one thread).
+///   O((users + items + items_other) × factors + nnz + nnz_other + threads × factors²) memory.
+/// - Determinism: bit-identical for a given seed, build and machine type, for any `threads` (LAPACK
+///   on one OpenBLAS thread per solving thread).
 public struct UnifiedModel: CrossDomainScoring {
     public static let name = "unified"
 
@@ -40,10 +44,14 @@ public struct UnifiedModel: CrossDomainScoring {
         public var initStandardDeviation: Float
         /// What a user without rows in the evaluated domain is scored by besides their vector.
         public var coldPrior: ColdPrior
+        /// Threads solving the rows of each half-step; 0: the active processor count, at most
+        /// ``ParallelRows/maximumDefaultThreads``. Results do not depend on it.
+        public var threads: Int
 
         public init(
             factors: Int = 32, iterations: Int = 10, regularization: Float = 0.05, alpha: Float = 1,
-            otherWeight: Float = 1, initStandardDeviation: Float = 0.01, coldPrior: ColdPrior = .none
+            otherWeight: Float = 1, initStandardDeviation: Float = 0.01,
+            coldPrior: ColdPrior = .none, threads: Int = 0
         ) {
             self.coldPrior = coldPrior
             self.factors = factors
@@ -52,6 +60,7 @@ public struct UnifiedModel: CrossDomainScoring {
             self.alpha = alpha
             self.otherWeight = otherWeight
             self.initStandardDeviation = initStandardDeviation
+            self.threads = threads
         }
     }
 
@@ -125,6 +134,7 @@ public struct UnifiedModel: CrossDomainScoring {
             throw fail("other_weight must not be negative, got \(h.otherWeight)")
         }
         guard h.initStandardDeviation >= 0 else { throw fail("init_std must not be negative, got \(h.initStandardDeviation)") }
+        guard h.threads >= 0 else { throw fail("threads must not be negative, got \(h.threads)") }
         guard !data.interactions.isEmpty else { throw fail("no training rows") }
         for domain in data.otherDomains {
             guard domain.interactions.users.allSatisfy({ $0 >= 0 && Int($0) < data.userCount }),
@@ -309,7 +319,9 @@ public struct UnifiedModel: CrossDomainScoring {
         )
     }
 
-    /// Every user's exact solve against all blocks' item factors.
+    /// Every user's exact solve against all blocks' item factors, rows spread over `threads`
+    /// (each row's system is built and solved alone, in a fixed order: the result does not
+    /// depend on the thread count).
     static func solveUsers(_ users: inout FactorMatrix, _ blocks: [Block], _ h: Hyperparameters) throws(ModelError) {
         let k = users.factors, stride = users.stride
         var gram = [Float](repeating: 0, count: stride * stride)
@@ -318,52 +330,78 @@ public struct UnifiedModel: CrossDomainScoring {
             for index in gram.indices { gram[index] += block.weight * g[index] }
         }
         for a in 0..<k { gram[a * stride + a] += h.regularization }
-        var matrix = [Float](repeating: 0, count: stride * stride)
-        var rhs = [Float](repeating: 0, count: stride)
-        for u in 0..<users.rows {
-            guard blocks.contains(where: { $0.byUser.rowLength(u) > 0 }) else {
-                users.clear(row: u)
-                continue
-            }
-            matrix = gram
-            for a in 0..<stride { rhs[a] = 0 }
-            for block in blocks {
-                for e in block.byUser.rowRange(u) {
-                    let c = block.userConfidence[e]
-                    accumulate(
-                        block.items, row: Int(block.byUser.columns[e]), outer: block.weight * (c - 1),
-                        linear: block.weight * c, into: &matrix, &rhs)
+        let base = gram, rows = users.rows
+        let failed = users.values.withUnsafeMutableBufferPointer { values in
+            let output = SharedRows(base: values.baseAddress!, stride: stride)
+            return ParallelRows.firstFailure(rows: rows, threads: ParallelRows.threads(requested: h.threads)) { range in
+                var matrix = base
+                var rhs = [Float](repeating: 0, count: stride)
+                for u in range {
+                    let x = output.row(u)
+                    guard blocks.contains(where: { $0.byUser.rowLength(u) > 0 }) else {
+                        x.update(repeating: 0, count: stride)
+                        continue
+                    }
+                    matrix.withUnsafeMutableBufferPointer { m in
+                        base.withUnsafeBufferPointer { m.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+                    }
+                    for a in 0..<stride { rhs[a] = 0 }
+                    for block in blocks {
+                        for e in block.byUser.rowRange(u) {
+                            let c = block.userConfidence[e]
+                            accumulate(
+                                block.items, row: Int(block.byUser.columns[e]), outer: block.weight * (c - 1),
+                                linear: block.weight * c, into: &matrix, &rhs)
+                        }
+                    }
+                    guard solveInPlace(&matrix, &rhs, factors: k, stride: stride) else { return u }
+                    for a in 0..<k { x[a] = rhs[a] }
                 }
+                return nil
             }
-            try solve(&matrix, &rhs, into: &users, row: u, what: "user \(u)", h)
         }
+        if let u = failed { throw notPositiveDefinite("user \(u)", h) }
     }
 
-    /// Every item of `block`: (w (XᵀX + Σ (c − 1) x xᵀ) + λI) y = w Σ c x.
+    /// Every item of `block`: (w (XᵀX + Σ (c − 1) x xᵀ) + λI) y = w Σ c x, rows spread over
+    /// `threads` as in ``solveUsers(_:_:_:)``.
     static func solveItems(
         _ block: inout Block, users: FactorMatrix, userGram: [Float], _ h: Hyperparameters
     ) throws(ModelError) {
         let k = users.factors, stride = users.stride
         var base = userGram.map { block.weight * $0 }
         for a in 0..<k { base[a * stride + a] += h.regularization }
-        var matrix = base
-        var rhs = [Float](repeating: 0, count: stride)
-        for i in 0..<block.items.rows {
-            let entries = block.byItem.rowRange(i)
-            guard !entries.isEmpty else {
-                block.items.clear(row: i)
-                continue
+        let start = base, byItem = block.byItem, confidence = block.itemConfidence, weight = block.weight
+        let rows = block.items.rows
+        let failed = block.items.values.withUnsafeMutableBufferPointer { values in
+            let output = SharedRows(base: values.baseAddress!, stride: stride)
+            return ParallelRows.firstFailure(rows: rows, threads: ParallelRows.threads(requested: h.threads)) { range in
+                var matrix = start
+                var rhs = [Float](repeating: 0, count: stride)
+                for i in range {
+                    let y = output.row(i)
+                    let entries = byItem.rowRange(i)
+                    guard !entries.isEmpty else {
+                        y.update(repeating: 0, count: stride)
+                        continue
+                    }
+                    matrix.withUnsafeMutableBufferPointer { m in
+                        start.withUnsafeBufferPointer { m.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+                    }
+                    for a in 0..<stride { rhs[a] = 0 }
+                    for e in entries {
+                        let c = confidence[e]
+                        accumulate(
+                            users, row: Int(byItem.columns[e]), outer: weight * (c - 1), linear: weight * c,
+                            into: &matrix, &rhs)
+                    }
+                    guard solveInPlace(&matrix, &rhs, factors: k, stride: stride) else { return i }
+                    for a in 0..<k { y[a] = rhs[a] }
+                }
+                return nil
             }
-            matrix = base
-            for a in 0..<stride { rhs[a] = 0 }
-            for e in entries {
-                let c = block.itemConfidence[e]
-                accumulate(
-                    users, row: Int(block.byItem.columns[e]), outer: block.weight * (c - 1), linear: block.weight * c,
-                    into: &matrix, &rhs)
-            }
-            try solve(&matrix, &rhs, into: &block.items, row: i, what: "item \(i)", h)
         }
+        if let i = failed { throw notPositiveDefinite("item \(i)", h) }
     }
 
     /// matrix += outer · v vᵀ (upper triangle, which LAPACK reads) and rhs += linear · v, v = row of `factors`.
@@ -389,23 +427,30 @@ public struct UnifiedModel: CrossDomainScoring {
         }
     }
 
-    /// Solves matrix · x = rhs (destroying both) and stores x as `row` of `target`.
+    /// Solves matrix · x = rhs by LAPACK `sposv`, destroying `matrix` and leaving x in `rhs`;
+    /// false when the matrix is not positive definite.
     @inline(__always)
+    static func solveInPlace(_ matrix: inout [Float], _ rhs: inout [Float], factors k: Int, stride: Int) -> Bool {
+        matrix.withUnsafeMutableBufferPointer { m in
+            rhs.withUnsafeMutableBufferPointer { b in
+                LinearAlgebra.solvePositiveDefinite(
+                    m.baseAddress!, order: k, leadingDimension: stride, rightHandSide: b.baseAddress!)
+            }
+        } == 0
+    }
+
+    static func notPositiveDefinite(_ what: String, _ h: Hyperparameters) -> ModelError {
+        ModelError(
+            model: name, message: "the system of \(what) is not positive definite; raise reg (now \(h.regularization))")
+    }
+
+    /// Solves matrix · x = rhs (destroying both) and stores x as `row` of `target`.
     static func solve(
         _ matrix: inout [Float], _ rhs: inout [Float], into target: inout FactorMatrix, row: Int, what: String,
         _ h: Hyperparameters
     ) throws(ModelError) {
         let k = target.factors, stride = target.stride
-        let info = matrix.withUnsafeMutableBufferPointer { m in
-            rhs.withUnsafeMutableBufferPointer { b in
-                LinearAlgebra.solvePositiveDefinite(
-                    m.baseAddress!, order: k, leadingDimension: stride, rightHandSide: b.baseAddress!)
-            }
-        }
-        guard info == 0 else {
-            throw ModelError(
-                model: name, message: "the system of \(what) is not positive definite; raise reg (now \(h.regularization))")
-        }
+        guard solveInPlace(&matrix, &rhs, factors: k, stride: stride) else { throw notPositiveDefinite(what, h) }
         target.values.withUnsafeMutableBufferPointer { t in
             for a in 0..<k { t[row * stride + a] = rhs[a] }
         }
