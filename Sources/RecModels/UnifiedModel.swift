@@ -18,15 +18,18 @@ internal import RecData
 /// popularity. With `other_weight` 0 the other domains are left out and the model is implicit ALS
 /// on the evaluated domain alone (the exact solve of ``ALSModel`` with `solver cholesky`).
 ///
+/// `other_weight: auto` chooses w among ``otherWeightGrid`` on a holdout of the evaluated domain's
+/// training rows, preferring the smallest (``chooseOtherWeight(_:progress:)``), then refits with it.
+///
 /// Factors start at N(0, init_std²): users, evaluated items, then each other domain's items.
 /// Each half-step's rows (users, then each domain's items) are solved on `threads` threads; a
 /// row's system is built and solved on its own, so results are the same for any thread count.
 /// ``fitSummary`` reports `users_from_other_domains`: users with no training row in the evaluated
-/// domain whose vector came from another domain.
+/// domain whose vector came from another domain, and with `auto` the `chosen_other_weight`.
 /// - Complexity: per iteration O((nnz + nnz_other) × factors² + (users + items + items_other) ×
 ///   factors³) time, divided among the threads but for the Gram matrices
-///   (O((users + items + items_other) × factors²), one thread).
-///   O((users + items + items_other) × factors + nnz + nnz_other + threads × factors²) memory.
+///   (O((users + items + items_other) × factors²), one thread); `auto` adds four fits on 80% of the
+///   rows. O((users + items + items_other) × factors + nnz + nnz_other + threads × factors²) memory.
 /// - Determinism: bit-identical for a given seed, build and machine type, for any `threads` (LAPACK
 ///   on one OpenBLAS thread per solving thread).
 public struct UnifiedModel: CrossDomainScoring {
@@ -39,8 +42,12 @@ public struct UnifiedModel: CrossDomainScoring {
         public var regularization: Float
         /// α in c = 1 + α·r.
         public var alpha: Float
-        /// w: the other domains' share of the loss (0 leaves them out).
+        /// w: the other domains' share of the loss (0 leaves them out); not read when
+        /// ``choosesOtherWeight``.
         public var otherWeight: Float
+        /// `other_weight: auto`: w is chosen among ``UnifiedModel/otherWeightGrid`` on a holdout of
+        /// the evaluated domain's training rows (see ``UnifiedModel/chooseOtherWeight(_:progress:)``).
+        public var choosesOtherWeight: Bool
         public var initStandardDeviation: Float
         /// What a user without rows in the evaluated domain is scored by besides their vector.
         public var coldPrior: ColdPrior
@@ -50,7 +57,7 @@ public struct UnifiedModel: CrossDomainScoring {
 
         public init(
             factors: Int = 32, iterations: Int = 10, regularization: Float = 0.05, alpha: Float = 1,
-            otherWeight: Float = 1, initStandardDeviation: Float = 0.01,
+            otherWeight: Float = 1, choosesOtherWeight: Bool = false, initStandardDeviation: Float = 0.01,
             coldPrior: ColdPrior = .none, threads: Int = 0
         ) {
             self.coldPrior = coldPrior
@@ -59,6 +66,7 @@ public struct UnifiedModel: CrossDomainScoring {
             self.regularization = regularization
             self.alpha = alpha
             self.otherWeight = otherWeight
+            self.choosesOtherWeight = choosesOtherWeight
             self.initStandardDeviation = initStandardDeviation
             self.threads = threads
         }
@@ -78,7 +86,8 @@ public struct UnifiedModel: CrossDomainScoring {
     /// What ``fitSummary`` may hold.
     public static let fitSummaryNames = [
         "users_from_other_domains", "cold_popularity_weight", "validation_ndcg@10_cold", "validation_ndcg@10_cold_vector",
-        "validation_ndcg@10_cold_popularity",
+        "validation_ndcg@10_cold_popularity", "chosen_other_weight", "validation_ndcg@10_chosen",
+        "validation_ndcg@10_without_other",
     ]
 
     /// Offset added to the seed for the simulated cold users.
@@ -89,6 +98,8 @@ public struct UnifiedModel: CrossDomainScoring {
     public private(set) var fitSummary: [String: Double] = [:]
     /// β of ``ColdPrior/popularity`` (0 with ``ColdPrior/none``).
     public private(set) var coldPopularityWeight: Double = 0
+    /// The w the last fit used: `other_weight`, or the one `other_weight: auto` chose.
+    public private(set) var chosenOtherWeight: Float = 0
     /// Per user: training rows in the evaluated domain.
     var hasEvaluatedRows: [Bool] = []
     var userFactors = FactorMatrix(rows: 0, factors: 0)
@@ -122,7 +133,7 @@ public struct UnifiedModel: CrossDomainScoring {
     }
 
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
-        let h = hyperparameters
+        var h = hyperparameters
         func fail(_ message: String) -> ModelError { ModelError(model: Self.name, message: message) }
         guard h.factors >= 1 else { throw fail("factors must be at least 1, got \(h.factors)") }
         guard h.iterations >= 0 else { throw fail("iterations must not be negative, got \(h.iterations)") }
@@ -149,10 +160,18 @@ public struct UnifiedModel: CrossDomainScoring {
         guard data.interactions.values.allSatisfy({ $0 >= 0 }) else {
             throw fail("confidence 1 + alpha·r needs non-negative values r")
         }
+        var choiceSummary: [String: Double] = [:]
+        if h.choosesOtherWeight {
+            guard let choice = try chooseOtherWeight(data, progress: progress) else { return }
+            h.otherWeight = choice.weight
+            h.choosesOtherWeight = false
+            choiceSummary = choice.summary
+        }
+        chosenOtherWeight = h.otherWeight
         var coldSummary: [String: Double] = [:]
         coldPopularityWeight = 0
         if h.coldPrior == .popularity {
-            guard let chosen = try learnColdWeight(data, progress: progress) else { return }
+            guard let chosen = try learnColdWeight(data, hyperparameters: h, progress: progress) else { return }
             coldPopularityWeight = chosen.weight
             coldSummary = chosen.summary
         }
@@ -209,7 +228,7 @@ public struct UnifiedModel: CrossDomainScoring {
             otherPopularity.append(counts)
             next += 1
         }
-        fitSummary = coldSummary.merging(["users_from_other_domains": Double(fromOthers)]) { $1 }
+        fitSummary = coldSummary.merging(choiceSummary) { $1 }.merging(["users_from_other_domains": Double(fromOthers)]) { $1 }
         hasEvaluatedRows = (0..<data.userCount).map { data.byUser.rowLength($0) > 0 }
         let stride = users.stride
         foldInGram = [Float](repeating: 0, count: stride * stride)
@@ -273,7 +292,7 @@ public struct UnifiedModel: CrossDomainScoring {
 
     /// β of ``ColdPrior/popularity``, learned on simulated cold users; nil when progress said stop.
     func learnColdWeight(
-        _ data: TrainingData, progress: (EpochProgress) -> TrainingDecision
+        _ data: TrainingData, hyperparameters h: Hyperparameters, progress: (EpochProgress) -> TrainingDecision
     ) throws(ModelError) -> (weight: Double, summary: [String: Double])? {
         var eligible = [Bool](repeating: false, count: data.userCount)
         for other in data.otherDomains { for user in other.interactions.users { eligible[Int(user)] = true } }
@@ -286,6 +305,7 @@ public struct UnifiedModel: CrossDomainScoring {
         }
         let reduced = data.keeping(split.train)
         var inner = self
+        inner.hyperparameters = h
         inner.hyperparameters.coldPrior = .none
         var proceed = true
         try inner.fit(reduced) { epoch in
