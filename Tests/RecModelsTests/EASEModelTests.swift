@@ -14,13 +14,6 @@ struct EASEModelTests {
         #expect(MemoryBudget.gigabytes(1_738_056_100) == "1.74 GB")
     }
 
-    @Test func memAvailableIsReadFromProcMeminfo() {
-        let text = "MemTotal:       24683772 kB\nMemFree:        20292648 kB\nMemAvailable:   24000192 kB\n"
-        #expect(MemoryBudget.memAvailable(in: text) == 24_000_192 * 1024)
-        #expect(MemoryBudget.memAvailable(in: "MemTotal: 1 kB\n") == nil)
-        #expect(MemoryBudget.available().bytes > 0)
-    }
-
     /// 600 items need 1.44 MB; a 1 MB limit refuses before allocating, naming both and the option.
     @Test func aFitAboveTheLimitIsRefusedWithTheEstimateAndTheOverride() throws {
         var interactions = Interactions()
