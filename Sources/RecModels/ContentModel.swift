@@ -99,6 +99,16 @@ public struct ContentModel: Recommender {
         self.seed = seed
     }
 
+    /// Throws unless `data` has text for at least one item: what every content feature reads.
+    public static func requireItemText(_ data: TrainingData) throws(ModelError) {
+        guard let catalog = data.catalog, catalog.describedCount > 0 else {
+            throw ModelError(
+                model: name,
+                message: "this data set has no item text (content models read titles, genres, categories, abstracts and "
+                    + "tags: MovieLens u.item or movies.csv, MIND news.tsv, or the synthetic data set); use a CF model")
+        }
+    }
+
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
         let h = hyperparameters
         func fail(_ message: String) -> ModelError { ModelError(model: Self.name, message: message) }
@@ -106,11 +116,8 @@ public struct ContentModel: Recommender {
         guard h.maximumDocumentFraction > 0 && h.maximumDocumentFraction <= 1 else { throw fail("max_df must be in (0, 1]") }
         guard h.halfLifeDays >= 0 && h.halfLifeDays.isFinite else { throw fail("half_life_days must be ≥ 0") }
         guard !h.features.isEmpty else { throw fail("features must name at least one of tfidf, minilm, lda, entities") }
-        guard let catalog = data.catalog, catalog.describedCount > 0 else {
-            throw fail(
-                "this data set has no item text (content models read titles, genres, categories, abstracts and "
-                    + "tags: MovieLens u.item or movies.csv, MIND news.tsv, or the synthetic data set); use a CF model")
-        }
+        try Self.requireItemText(data)
+        guard let catalog = data.catalog else { return }
         popularity = data.itemRowCounts()
         fitSummary = [:]
         let texts = (0..<data.itemCount).map { catalog.text(of: Int32($0)) }

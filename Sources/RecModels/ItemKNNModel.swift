@@ -10,6 +10,9 @@ internal import RecData
 /// neighbors kept it is the plain symmetric sum). Users without training rows are scored by
 /// item popularity.
 ///
+/// Memory is checked before the fit: ``estimatedBytes(_:neighbors:)`` (an upper bound on the
+/// kept pairs from the rows alone) against `max_memory_gb` (default: ``MemoryBudget/available()``).
+///
 /// - Complexity: fit O(Σ_u |I(u)|² + Σ_i c_i log c_i) time, where c_i is the number of items
 ///   co-rated with i, and O(items × kept neighbors + nnz) memory (items² in the worst case with
 ///   all neighbors); ``scoreAll(user:into:)`` costs O(items + Σ_(j∈I(u)) kept(j)).
@@ -22,10 +25,13 @@ public struct ItemKNNModel: Recommender {
         public var neighbors: Int
         /// Added to the norm product in the similarity's denominator.
         public var shrink: Float
+        /// The memory the fit may use, in GB (10⁹ bytes); nil: what the system has available.
+        public var maximumMemoryGB: Double?
 
-        public init(neighbors: Int = 0, shrink: Float = 0) {
+        public init(neighbors: Int = 0, shrink: Float = 0, maximumMemoryGB: Double? = nil) {
             self.neighbors = neighbors
             self.shrink = shrink
+            self.maximumMemoryGB = maximumMemoryGB
         }
     }
 
@@ -47,6 +53,21 @@ public struct ItemKNNModel: Recommender {
     /// Kept neighbors in total (the size of the similarity model).
     public var neighbourCount: Int { neighbourItems.count }
 
+    /// An upper bound on the fit's memory in bytes: for each item j at most
+    /// min(Σ_(u∈U(j)) (|I(u)| − 1), items − 1, K) neighbours are kept (K = `neighbors`, none for 0),
+    /// each an Int32 and a Float, counted twice for the arrays' growth while they are appended.
+    /// O(nnz) time; buffers of O(items) are left out.
+    public static func estimatedBytes(_ data: TrainingData, neighbors: Int) -> Int {
+        let cap = neighbors > 0 ? min(neighbors, max(data.itemCount - 1, 0)) : max(data.itemCount - 1, 0)
+        var pairs = 0
+        for j in 0..<data.itemCount {
+            var coRated = 0
+            for e in data.byItem.rowRange(j) { coRated += data.byUser.rowLength(Int(data.byItem.columns[e])) - 1 }
+            pairs += min(coRated, cap)
+        }
+        return pairs * (MemoryLayout<Int32>.size + MemoryLayout<Float>.size) * 2
+    }
+
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
         let h = hyperparameters
         guard h.neighbors >= 0 else {
@@ -55,6 +76,11 @@ public struct ItemKNNModel: Recommender {
         guard h.shrink >= 0, h.shrink.isFinite else {
             throw ModelError(model: Self.name, message: "shrink must not be negative, got \(h.shrink)")
         }
+        try MemoryBudget.check(
+            model: Self.name, estimate: Self.estimatedBytes(data, neighbors: h.neighbors),
+            what: "\(data.itemCount) items with \(h.neighbors == 0 ? "all" : "at most \(h.neighbors)") neighbours each",
+            formula: "Σ_items min(co-rated rows, items − 1\(h.neighbors > 0 ? ", neighbors" : "")) × 16 bytes",
+            limitGB: h.maximumMemoryGB, alternatives: h.neighbors == 0 ? "; or keep fewer with neighbors=K" : "")
         let explicit = data.isExplicit
         let itemCount = data.itemCount
         let byUser = data.byUser, byItem = data.byItem

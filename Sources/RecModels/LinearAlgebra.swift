@@ -29,13 +29,20 @@ enum LinearAlgebra {
         LAPACKE_sposv(LAPACK_ROW_MAJOR, upper, Int32(n), Int32(m), a, Int32(n), b, Int32(m))
     }
 
+    private static let lower = CChar(UInt8(ascii: "L"))
+
     /// Replaces the upper triangle of the symmetric positive definite n × n row-major matrix `a`
     /// by the upper triangle of its inverse (LAPACK `spotrf` then `spotri`); the strict lower
     /// triangle is left as it was.
+    ///
+    /// The row-major upper triangle is, byte for byte, the column-major lower triangle, so LAPACK
+    /// works on `a` in place as column-major `L`: LAPACKE's row-major path would first copy the
+    /// whole n × n matrix into a transposed buffer, doubling the peak memory (a second 1.7 GB for
+    /// 20 845 items).
     /// - Returns: LAPACK's info: 0 on success, k > 0 when the matrix is not positive definite.
     static func invertPositiveDefinite(_ a: UnsafeMutablePointer<Float>, order n: Int) -> Int32 {
-        let info = LAPACKE_spotrf(LAPACK_ROW_MAJOR, upper, Int32(n), a, Int32(n))
+        let info = LAPACKE_spotrf(LAPACK_COL_MAJOR, lower, Int32(n), a, Int32(n))
         guard info == 0 else { return info }
-        return LAPACKE_spotri(LAPACK_ROW_MAJOR, upper, Int32(n), a, Int32(n))
+        return LAPACKE_spotri(LAPACK_COL_MAJOR, lower, Int32(n), a, Int32(n))
     }
 }

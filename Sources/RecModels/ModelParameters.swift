@@ -61,4 +61,7 @@ public struct ModelParameters: Sendable, Hashable {
     /// A ``ParameterSpec/Kind/doubleOrSame(_:as:)`` value: the number, or nil for "the same as
     /// the other parameter".
     func floatOrSame(_ name: String) -> Float? { required(name, "number-or-name", { $0 }).doubleValue.map(Float.init) }
+
+    /// A ``ParameterSpec/Kind/doubleOrWord(_:word:meaning:)`` value: the number, or nil for the word.
+    func numberOrWord(_ name: String) -> Double? { required(name, "number-or-word", { $0 }).doubleValue }
 }

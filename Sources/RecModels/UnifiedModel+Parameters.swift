@@ -1,7 +1,7 @@
 public import Sweep
 
 extension UnifiedModel {
-    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:otherWeight:initStandardDeviation:coldPrior:)``'s.
+    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:otherWeight:choosesOtherWeight:initStandardDeviation:coldPrior:threads:)``'s.
     public static let parameterSpecs: [ParameterSpec] = [
         ParameterSpec(name: "factors", kind: .int(1...512), defaultValue: .int(32), help: "latent dimensions"),
         ParameterSpec(
@@ -10,8 +10,13 @@ extension UnifiedModel {
             name: "reg", kind: .double(1e-6...10_000), defaultValue: .double(0.05), help: "L2 regularization λ"),
         ParameterSpec(name: "alpha", kind: .double(0...10_000), defaultValue: .double(1), help: "confidence c = 1 + alpha·r"),
         ParameterSpec(
-            name: "other_weight", kind: .double(0...1000), defaultValue: .double(1),
-            help: "weight of the other domains' loss beside the evaluated domain's; 0 leaves them out (single-domain ALS)"),
+            name: "other_weight",
+            kind: .doubleOrWord(
+                0...1000, word: "auto", meaning: "chosen among 0, 0.1, 0.3, 1 on a holdout of the training rows"),
+            defaultValue: .double(1),
+            help:
+                "weight of the other domains' loss beside the evaluated domain's; 0 leaves them out (single-domain ALS); auto chooses it on validation, 0 unless a larger weight is better by more than one standard error"
+        ),
         ParameterSpec(
             name: "init_std", kind: .double(0...1), defaultValue: .double(0.01),
             help: "standard deviation of the initial factors"),
@@ -20,6 +25,9 @@ extension UnifiedModel {
             help:
                 "users only other domains know: none (their vector) or popularity (blended with it, the weight learned on simulated cold users)"
         ),
+        ParameterSpec(
+            name: "threads", kind: .int(0...256), defaultValue: .int(0),
+            help: "threads solving user and item rows; 0: the active processor count, at most 8 (results do not depend on it)"),
     ]
 
     public init(parameters: ModelParameters, seed: UInt64) {
@@ -27,8 +35,10 @@ extension UnifiedModel {
             hyperparameters: Hyperparameters(
                 factors: parameters.int("factors"), iterations: parameters.int("iterations"),
                 regularization: parameters.float("reg"), alpha: parameters.float("alpha"),
-                otherWeight: parameters.float("other_weight"), initStandardDeviation: parameters.float("init_std"),
-                coldPrior: ColdPrior(rawValue: parameters.string("cold_prior")) ?? .none),
+                otherWeight: parameters.numberOrWord("other_weight").map(Float.init) ?? 0,
+                choosesOtherWeight: parameters.numberOrWord("other_weight") == nil,
+                initStandardDeviation: parameters.float("init_std"),
+                coldPrior: ColdPrior(rawValue: parameters.string("cold_prior")) ?? .none, threads: parameters.int("threads")),
             seed: seed)
     }
 }

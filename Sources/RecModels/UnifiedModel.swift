@@ -18,13 +18,20 @@ internal import RecData
 /// popularity. With `other_weight` 0 the other domains are left out and the model is implicit ALS
 /// on the evaluated domain alone (the exact solve of ``ALSModel`` with `solver cholesky`).
 ///
+/// `other_weight: auto` chooses w among ``otherWeightGrid`` on a holdout of the evaluated domain's
+/// training rows, preferring the smallest (``chooseOtherWeight(_:progress:)``), then refits with it.
+///
 /// Factors start at N(0, init_std²): users, evaluated items, then each other domain's items.
+/// Each half-step's rows (users, then each domain's items) are solved on `threads` threads; a
+/// row's system is built and solved on its own, so results are the same for any thread count.
 /// ``fitSummary`` reports `users_from_other_domains`: users with no training row in the evaluated
-/// domain whose vector came from another domain.
+/// domain whose vector came from another domain, and with `auto` the `chosen_other_weight`.
 /// - Complexity: per iteration O((nnz + nnz_other) × factors² + (users + items + items_other) ×
-///   factors³) time, O((users + items + items_other) × factors + nnz + nnz_other) memory.
-/// - Determinism: bit-identical for a given seed, build and machine type (LAPACK on one OpenBLAS
-///   thread).
+///   factors³) time, divided among the threads but for the Gram matrices
+///   (O((users + items + items_other) × factors²), one thread); `auto` adds four fits on 80% of the
+///   rows. O((users + items + items_other) × factors + nnz + nnz_other + threads × factors²) memory.
+/// - Determinism: bit-identical for a given seed, build and machine type, for any `threads` (LAPACK
+///   on one OpenBLAS thread per solving thread).
 public struct UnifiedModel: CrossDomainScoring {
     public static let name = "unified"
 
@@ -35,15 +42,23 @@ public struct UnifiedModel: CrossDomainScoring {
         public var regularization: Float
         /// α in c = 1 + α·r.
         public var alpha: Float
-        /// w: the other domains' share of the loss (0 leaves them out).
+        /// w: the other domains' share of the loss (0 leaves them out); not read when
+        /// ``choosesOtherWeight``.
         public var otherWeight: Float
+        /// `other_weight: auto`: w is chosen among ``UnifiedModel/otherWeightGrid`` on a holdout of
+        /// the evaluated domain's training rows (see ``UnifiedModel/chooseOtherWeight(_:progress:)``).
+        public var choosesOtherWeight: Bool
         public var initStandardDeviation: Float
         /// What a user without rows in the evaluated domain is scored by besides their vector.
         public var coldPrior: ColdPrior
+        /// Threads solving the rows of each half-step; 0: the active processor count, at most
+        /// ``ParallelRows/maximumDefaultThreads``. Results do not depend on it.
+        public var threads: Int
 
         public init(
             factors: Int = 32, iterations: Int = 10, regularization: Float = 0.05, alpha: Float = 1,
-            otherWeight: Float = 1, initStandardDeviation: Float = 0.01, coldPrior: ColdPrior = .none
+            otherWeight: Float = 1, choosesOtherWeight: Bool = false, initStandardDeviation: Float = 0.01,
+            coldPrior: ColdPrior = .none, threads: Int = 0
         ) {
             self.coldPrior = coldPrior
             self.factors = factors
@@ -51,7 +66,9 @@ public struct UnifiedModel: CrossDomainScoring {
             self.regularization = regularization
             self.alpha = alpha
             self.otherWeight = otherWeight
+            self.choosesOtherWeight = choosesOtherWeight
             self.initStandardDeviation = initStandardDeviation
+            self.threads = threads
         }
     }
 
@@ -69,7 +86,8 @@ public struct UnifiedModel: CrossDomainScoring {
     /// What ``fitSummary`` may hold.
     public static let fitSummaryNames = [
         "users_from_other_domains", "cold_popularity_weight", "validation_ndcg@10_cold", "validation_ndcg@10_cold_vector",
-        "validation_ndcg@10_cold_popularity",
+        "validation_ndcg@10_cold_popularity", "chosen_other_weight", "validation_ndcg@10_chosen",
+        "validation_ndcg@10_without_other",
     ]
 
     /// Offset added to the seed for the simulated cold users.
@@ -80,6 +98,8 @@ public struct UnifiedModel: CrossDomainScoring {
     public private(set) var fitSummary: [String: Double] = [:]
     /// β of ``ColdPrior/popularity`` (0 with ``ColdPrior/none``).
     public private(set) var coldPopularityWeight: Double = 0
+    /// The w the last fit used: `other_weight`, or the one `other_weight: auto` chose.
+    public private(set) var chosenOtherWeight: Float = 0
     /// Per user: training rows in the evaluated domain.
     var hasEvaluatedRows: [Bool] = []
     var userFactors = FactorMatrix(rows: 0, factors: 0)
@@ -113,7 +133,7 @@ public struct UnifiedModel: CrossDomainScoring {
     }
 
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
-        let h = hyperparameters
+        var h = hyperparameters
         func fail(_ message: String) -> ModelError { ModelError(model: Self.name, message: message) }
         guard h.factors >= 1 else { throw fail("factors must be at least 1, got \(h.factors)") }
         guard h.iterations >= 0 else { throw fail("iterations must not be negative, got \(h.iterations)") }
@@ -125,6 +145,7 @@ public struct UnifiedModel: CrossDomainScoring {
             throw fail("other_weight must not be negative, got \(h.otherWeight)")
         }
         guard h.initStandardDeviation >= 0 else { throw fail("init_std must not be negative, got \(h.initStandardDeviation)") }
+        guard h.threads >= 0 else { throw fail("threads must not be negative, got \(h.threads)") }
         guard !data.interactions.isEmpty else { throw fail("no training rows") }
         for domain in data.otherDomains {
             guard domain.interactions.users.allSatisfy({ $0 >= 0 && Int($0) < data.userCount }),
@@ -139,10 +160,18 @@ public struct UnifiedModel: CrossDomainScoring {
         guard data.interactions.values.allSatisfy({ $0 >= 0 }) else {
             throw fail("confidence 1 + alpha·r needs non-negative values r")
         }
+        var choiceSummary: [String: Double] = [:]
+        if h.choosesOtherWeight {
+            guard let choice = try chooseOtherWeight(data, progress: progress) else { return }
+            h.otherWeight = choice.weight
+            h.choosesOtherWeight = false
+            choiceSummary = choice.summary
+        }
+        chosenOtherWeight = h.otherWeight
         var coldSummary: [String: Double] = [:]
         coldPopularityWeight = 0
         if h.coldPrior == .popularity {
-            guard let chosen = try learnColdWeight(data, progress: progress) else { return }
+            guard let chosen = try learnColdWeight(data, hyperparameters: h, progress: progress) else { return }
             coldPopularityWeight = chosen.weight
             coldSummary = chosen.summary
         }
@@ -199,7 +228,7 @@ public struct UnifiedModel: CrossDomainScoring {
             otherPopularity.append(counts)
             next += 1
         }
-        fitSummary = coldSummary.merging(["users_from_other_domains": Double(fromOthers)]) { $1 }
+        fitSummary = coldSummary.merging(choiceSummary) { $1 }.merging(["users_from_other_domains": Double(fromOthers)]) { $1 }
         hasEvaluatedRows = (0..<data.userCount).map { data.byUser.rowLength($0) > 0 }
         let stride = users.stride
         foldInGram = [Float](repeating: 0, count: stride * stride)
@@ -263,7 +292,7 @@ public struct UnifiedModel: CrossDomainScoring {
 
     /// β of ``ColdPrior/popularity``, learned on simulated cold users; nil when progress said stop.
     func learnColdWeight(
-        _ data: TrainingData, progress: (EpochProgress) -> TrainingDecision
+        _ data: TrainingData, hyperparameters h: Hyperparameters, progress: (EpochProgress) -> TrainingDecision
     ) throws(ModelError) -> (weight: Double, summary: [String: Double])? {
         var eligible = [Bool](repeating: false, count: data.userCount)
         for other in data.otherDomains { for user in other.interactions.users { eligible[Int(user)] = true } }
@@ -276,6 +305,7 @@ public struct UnifiedModel: CrossDomainScoring {
         }
         let reduced = data.keeping(split.train)
         var inner = self
+        inner.hyperparameters = h
         inner.hyperparameters.coldPrior = .none
         var proceed = true
         try inner.fit(reduced) { epoch in
@@ -309,7 +339,9 @@ public struct UnifiedModel: CrossDomainScoring {
         )
     }
 
-    /// Every user's exact solve against all blocks' item factors.
+    /// Every user's exact solve against all blocks' item factors, rows spread over `threads`
+    /// (each row's system is built and solved alone, in a fixed order: the result does not
+    /// depend on the thread count).
     static func solveUsers(_ users: inout FactorMatrix, _ blocks: [Block], _ h: Hyperparameters) throws(ModelError) {
         let k = users.factors, stride = users.stride
         var gram = [Float](repeating: 0, count: stride * stride)
@@ -318,52 +350,78 @@ public struct UnifiedModel: CrossDomainScoring {
             for index in gram.indices { gram[index] += block.weight * g[index] }
         }
         for a in 0..<k { gram[a * stride + a] += h.regularization }
-        var matrix = [Float](repeating: 0, count: stride * stride)
-        var rhs = [Float](repeating: 0, count: stride)
-        for u in 0..<users.rows {
-            guard blocks.contains(where: { $0.byUser.rowLength(u) > 0 }) else {
-                users.clear(row: u)
-                continue
-            }
-            matrix = gram
-            for a in 0..<stride { rhs[a] = 0 }
-            for block in blocks {
-                for e in block.byUser.rowRange(u) {
-                    let c = block.userConfidence[e]
-                    accumulate(
-                        block.items, row: Int(block.byUser.columns[e]), outer: block.weight * (c - 1),
-                        linear: block.weight * c, into: &matrix, &rhs)
+        let base = gram, rows = users.rows
+        let failed = users.values.withUnsafeMutableBufferPointer { values in
+            let output = SharedRows(base: values.baseAddress!, stride: stride)
+            return ParallelRows.firstFailure(rows: rows, threads: ParallelRows.threads(requested: h.threads)) { range in
+                var matrix = base
+                var rhs = [Float](repeating: 0, count: stride)
+                for u in range {
+                    let x = output.row(u)
+                    guard blocks.contains(where: { $0.byUser.rowLength(u) > 0 }) else {
+                        x.update(repeating: 0, count: stride)
+                        continue
+                    }
+                    matrix.withUnsafeMutableBufferPointer { m in
+                        base.withUnsafeBufferPointer { m.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+                    }
+                    for a in 0..<stride { rhs[a] = 0 }
+                    for block in blocks {
+                        for e in block.byUser.rowRange(u) {
+                            let c = block.userConfidence[e]
+                            accumulate(
+                                block.items, row: Int(block.byUser.columns[e]), outer: block.weight * (c - 1),
+                                linear: block.weight * c, into: &matrix, &rhs)
+                        }
+                    }
+                    guard solveInPlace(&matrix, &rhs, factors: k, stride: stride) else { return u }
+                    for a in 0..<k { x[a] = rhs[a] }
                 }
+                return nil
             }
-            try solve(&matrix, &rhs, into: &users, row: u, what: "user \(u)", h)
         }
+        if let u = failed { throw notPositiveDefinite("user \(u)", h) }
     }
 
-    /// Every item of `block`: (w (XᵀX + Σ (c − 1) x xᵀ) + λI) y = w Σ c x.
+    /// Every item of `block`: (w (XᵀX + Σ (c − 1) x xᵀ) + λI) y = w Σ c x, rows spread over
+    /// `threads` as in ``solveUsers(_:_:_:)``.
     static func solveItems(
         _ block: inout Block, users: FactorMatrix, userGram: [Float], _ h: Hyperparameters
     ) throws(ModelError) {
         let k = users.factors, stride = users.stride
         var base = userGram.map { block.weight * $0 }
         for a in 0..<k { base[a * stride + a] += h.regularization }
-        var matrix = base
-        var rhs = [Float](repeating: 0, count: stride)
-        for i in 0..<block.items.rows {
-            let entries = block.byItem.rowRange(i)
-            guard !entries.isEmpty else {
-                block.items.clear(row: i)
-                continue
+        let start = base, byItem = block.byItem, confidence = block.itemConfidence, weight = block.weight
+        let rows = block.items.rows
+        let failed = block.items.values.withUnsafeMutableBufferPointer { values in
+            let output = SharedRows(base: values.baseAddress!, stride: stride)
+            return ParallelRows.firstFailure(rows: rows, threads: ParallelRows.threads(requested: h.threads)) { range in
+                var matrix = start
+                var rhs = [Float](repeating: 0, count: stride)
+                for i in range {
+                    let y = output.row(i)
+                    let entries = byItem.rowRange(i)
+                    guard !entries.isEmpty else {
+                        y.update(repeating: 0, count: stride)
+                        continue
+                    }
+                    matrix.withUnsafeMutableBufferPointer { m in
+                        start.withUnsafeBufferPointer { m.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+                    }
+                    for a in 0..<stride { rhs[a] = 0 }
+                    for e in entries {
+                        let c = confidence[e]
+                        accumulate(
+                            users, row: Int(byItem.columns[e]), outer: weight * (c - 1), linear: weight * c,
+                            into: &matrix, &rhs)
+                    }
+                    guard solveInPlace(&matrix, &rhs, factors: k, stride: stride) else { return i }
+                    for a in 0..<k { y[a] = rhs[a] }
+                }
+                return nil
             }
-            matrix = base
-            for a in 0..<stride { rhs[a] = 0 }
-            for e in entries {
-                let c = block.itemConfidence[e]
-                accumulate(
-                    users, row: Int(block.byItem.columns[e]), outer: block.weight * (c - 1), linear: block.weight * c,
-                    into: &matrix, &rhs)
-            }
-            try solve(&matrix, &rhs, into: &block.items, row: i, what: "item \(i)", h)
         }
+        if let i = failed { throw notPositiveDefinite("item \(i)", h) }
     }
 
     /// matrix += outer · v vᵀ (upper triangle, which LAPACK reads) and rhs += linear · v, v = row of `factors`.
@@ -389,23 +447,30 @@ public struct UnifiedModel: CrossDomainScoring {
         }
     }
 
-    /// Solves matrix · x = rhs (destroying both) and stores x as `row` of `target`.
+    /// Solves matrix · x = rhs by LAPACK `sposv`, destroying `matrix` and leaving x in `rhs`;
+    /// false when the matrix is not positive definite.
     @inline(__always)
+    static func solveInPlace(_ matrix: inout [Float], _ rhs: inout [Float], factors k: Int, stride: Int) -> Bool {
+        matrix.withUnsafeMutableBufferPointer { m in
+            rhs.withUnsafeMutableBufferPointer { b in
+                LinearAlgebra.solvePositiveDefinite(
+                    m.baseAddress!, order: k, leadingDimension: stride, rightHandSide: b.baseAddress!)
+            }
+        } == 0
+    }
+
+    static func notPositiveDefinite(_ what: String, _ h: Hyperparameters) -> ModelError {
+        ModelError(
+            model: name, message: "the system of \(what) is not positive definite; raise reg (now \(h.regularization))")
+    }
+
+    /// Solves matrix · x = rhs (destroying both) and stores x as `row` of `target`.
     static func solve(
         _ matrix: inout [Float], _ rhs: inout [Float], into target: inout FactorMatrix, row: Int, what: String,
         _ h: Hyperparameters
     ) throws(ModelError) {
         let k = target.factors, stride = target.stride
-        let info = matrix.withUnsafeMutableBufferPointer { m in
-            rhs.withUnsafeMutableBufferPointer { b in
-                LinearAlgebra.solvePositiveDefinite(
-                    m.baseAddress!, order: k, leadingDimension: stride, rightHandSide: b.baseAddress!)
-            }
-        }
-        guard info == 0 else {
-            throw ModelError(
-                model: name, message: "the system of \(what) is not positive definite; raise reg (now \(h.regularization))")
-        }
+        guard solveInPlace(&matrix, &rhs, factors: k, stride: stride) else { throw notPositiveDefinite(what, h) }
         target.values.withUnsafeMutableBufferPointer { t in
             for a in 0..<k { t[row * stride + a] = rhs[a] }
         }

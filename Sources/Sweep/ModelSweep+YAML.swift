@@ -179,7 +179,7 @@ extension ModelSweep {
                 throw form.error("the range for '\(parameter)' has more than \(maximumRangeValues) values")
             }
             values = stride(from: first, through: last, by: step).map { .int($0) }
-        case .double, .doubleOrSame:
+        case .double, .doubleOrSame, .doubleOrWord:
             let first = try from.double("a number")
             let last = try to.double("a number")
             let step = try map.require("step", hint: "the increment, e.g. 'step: 0.01'").double("a positive number") {
@@ -214,7 +214,7 @@ extension ModelSweep {
         let integer: Bool
         switch spec.kind {
         case .int: integer = true
-        case .double, .doubleOrSame: integer = false
+        case .double, .doubleOrSame, .doubleOrWord: integer = false
         case .choice, .bool:
             throw form.error(
                 "'\(form.key)' needs a numeric parameter; '\(parameter)' must be \(spec.expectation) (use 'choice' instead)"

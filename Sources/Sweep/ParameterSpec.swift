@@ -6,6 +6,9 @@ public struct ParameterSpec: Sendable, Hashable, Codable {
         /// A number in the range, or the text `same` naming another parameter of the model (the
         /// string value `same`): "take that parameter's value", e.g. MF's `lr_bias` defaulting to `lr`.
         case doubleOrSame(ClosedRange<Double>, as: String)
+        /// A number in the range, or the text `word` (the string value `word`), which the model
+        /// reads as `meaning`: e.g. unified's `other_weight: auto`, "chosen on a validation holdout".
+        case doubleOrWord(ClosedRange<Double>, word: String, meaning: String)
         case choice([String])
         case bool
     }
@@ -64,6 +67,11 @@ public struct ParameterSpec: Sendable, Hashable, Codable {
         case (.doubleOrSame(let range, let other), _):
             guard let double = value.doubleValue else { break }
             return range.contains(double) ? .success(.double(double)) : .failure(ParameterError(parameter: name, message: "must be a number in \(range.lowerBound)…\(range.upperBound) or '\(other)' (the same as \(other)), got \(double)"))
+        case (.doubleOrWord(_, let word, _), .string(let string)) where string == word:
+            return .success(value)
+        case (.doubleOrWord(let range, let word, _), _):
+            guard let double = value.doubleValue else { break }
+            return range.contains(double) ? .success(.double(double)) : .failure(ParameterError(parameter: name, message: "must be a number in \(range.lowerBound)…\(range.upperBound) or '\(word)', got \(double)"))
         case (.choice(let options), .string(let string)):
             return options.contains(string) ? .success(value) : .failure(ParameterError(parameter: name, message: "must be one of \(options.joined(separator: ", ")), got '\(string)'"))
         case (.bool, .bool):
@@ -81,6 +89,8 @@ public struct ParameterSpec: Sendable, Hashable, Codable {
         case .double(let range): return "a number in \(range.lowerBound)…\(range.upperBound)"
         case .doubleOrSame(let range, let other):
             return "a number in \(range.lowerBound)…\(range.upperBound) or '\(other)' (the same as \(other))"
+        case .doubleOrWord(let range, let word, let meaning):
+            return "a number in \(range.lowerBound)…\(range.upperBound) or '\(word)' (\(meaning))"
         case .choice(let options): return "one of \(options.joined(separator: ", "))"
         case .bool: return "true or false"
         }

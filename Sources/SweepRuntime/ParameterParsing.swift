@@ -24,6 +24,7 @@ public enum ParameterParsing {
             case .int: value = Int(text).map(ParameterValue.int)
             case .double: value = Double(text).map(ParameterValue.double)
             case .doubleOrSame(_, let other): value = text == other ? .string(text) : Double(text).map(ParameterValue.double)
+            case .doubleOrWord(_, let word, _): value = text == word ? .string(text) : Double(text).map(ParameterValue.double)
             case .choice: value = .string(text)
             case .bool: value = ["true", "1", "yes"].contains(text) ? .bool(true) : (["false", "0", "no"].contains(text) ? .bool(false) : nil)
             }

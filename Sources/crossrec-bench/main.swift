@@ -23,6 +23,8 @@ let usage = """
                                  [--batch-size 128] [--holdout 0.1] [--no-peers] [--output FILE]
            crossrec-bench encode-cost [--model-dir ../shared/models/all-MiniLM-L6-v2] [--workers 2] [--output FILE]
            crossrec-bench text [--words ../shared/testdata/snowball-english/voc.txt] [--repetitions 5] [--output FILE]
+           crossrec-bench unified-threads --target FILE --other FILE [--threads 1,2] [--factors 128] [--iterations 10]
+                                          [--other-weight 1] [--output FILE]
            crossrec-bench faults [--kill-trials 30000] [--coordinator-kills 20] [--worker-kills 4]
                                  [--flood-trials 30000] [--hellos 10000] [--hello-seconds 10]
                                  [--open-connections 200] [--garbage-frames 2000000] [--seed 1] [--output FILE]
@@ -47,6 +49,9 @@ let usage = """
       encode-cost  what the sentence encoder adds to a sweep: the quickstart's data with content trials using minilm,
              run with an empty embedding cache and again warm (goal: cold − warm under 10 s, nothing encoded warm),
              and the quickstart's movie and news catalogues encoded cold and read back warm in process
+      unified-threads  fit seconds of the unified model on two linked generic files (users matched by id;
+             the first file evaluated, the second the other domain) for each thread count, the speedup over the
+             first count, and whether every count gives the first count's scores bit for bit
       text   words per second of the Snowball English stemmer (against Python snowballstemmer in the same
              run when importable, outputs compared), and documents per second of the text analyzer
       store  commands per second the sweep store records (a lease and a result per trial) with
@@ -128,6 +133,20 @@ do {
         guard let workers = Int(option("--workers") ?? "2"), workers > 0 else { fail("--workers needs a positive integer") }
         try BenchmarkSupport.emit(
             try EncodeCostBenchmark(modelDirectory: model, workers: workers).run(), output: option("--output"))
+    case "unified-threads":
+        guard let target = option("--target"), let other = option("--other") else {
+            fail("unified-threads needs --target FILE and --other FILE")
+        }
+        let threadTexts = (option("--threads") ?? "1,2").split(separator: ",")
+        let threads = threadTexts.compactMap { Int($0) }.filter { $0 > 0 }
+        guard !threads.isEmpty, threads.count == threadTexts.count else { fail("--threads needs positive integers") }
+        guard let factors = Int(option("--factors") ?? "128"), factors > 0,
+            let iterations = Int(option("--iterations") ?? "10"), iterations > 0,
+            let weight = Double(option("--other-weight") ?? "1"), weight >= 0
+        else { fail("--factors and --iterations need positive integers, --other-weight a number ≥ 0") }
+        let benchmark = UnifiedThreadsBenchmark(
+            target: target, other: other, threads: threads, factors: factors, iterations: iterations, otherWeight: weight)
+        try BenchmarkSupport.emit(try benchmark.run(), output: option("--output"))
     case "text":
         guard let repetitions = Int(option("--repetitions") ?? "5"), repetitions > 0 else {
             fail("--repetitions needs a positive integer")

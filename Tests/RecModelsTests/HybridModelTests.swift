@@ -177,14 +177,29 @@ struct HybridModelErrorTests {
         #expect(error.message.hasPrefix("the content part failed: content: no term occurs"), "\(error)")
     }
 
+    /// EASE refuses a dense matrix above its memory limit (here 1 MB; 600² floats are 1.44 MB).
     @Test func aFailingCFPartSuggestsAnother() throws {
         var interactions = Interactions()
         for user in 0..<4 { interactions.append(user: Int32(user), item: Int32(user), value: 1, timestamp: 0) }
-        let data = TrainingData(interactions: interactions, userCount: 4, itemCount: 10_001, isExplicit: false)
+        let catalog = ItemCatalog(records: (0..<600).map { ItemRecord(title: "item \($0)") })
+        let data = TrainingData(
+            interactions: interactions, userCount: 4, itemCount: 600, isExplicit: false, catalog: catalog)
         let error = try #require(throws: ModelError.self) {
-            _ = try trained("hybrid", on: data, parameters: ["combination": "blend"])
+            _ = try trained("hybrid", on: data, parameters: ["combination": "blend", "ease.max_memory_gb": 0.001])
         }
-        #expect(error.message.hasPrefix("the cf part (cf=ease) failed: ease: 10001 items need"), "\(error)")
+        #expect(error.message.hasPrefix("the cf part (cf=ease) failed: ease: 600 items need"), "\(error)")
         #expect(error.message.hasSuffix("; or choose another cf (popularity, als, bpr, itemknn)"), "\(error)")
+    }
+
+    /// Without item text the content part is named before the CF part is fitted (EASE would have
+    /// refused first here).
+    @Test func missingItemTextFailsBeforeTheCFFit() throws {
+        var interactions = Interactions()
+        for user in 0..<4 { interactions.append(user: Int32(user), item: Int32(user), value: 1, timestamp: 0) }
+        let data = TrainingData(interactions: interactions, userCount: 4, itemCount: 600, isExplicit: false)
+        let error = try #require(throws: ModelError.self) {
+            _ = try trained("hybrid", on: data, parameters: ["ease.max_memory_gb": 0.001])
+        }
+        #expect(error.message.hasPrefix("the content part failed: content: this data set has no item text"), "\(error)")
     }
 }

@@ -242,6 +242,34 @@ struct SweepSpecParsingTests {
             #expect("\(error)" == "sweeps/x.yaml:6: 'lr_bias' must be a number in 0.0001…1.0 or 'lr' (the same as lr), got string 'same'")
         }
     }
+
+    /// `other_weight: auto`: a number, or one word that the model reads its own way.
+    @Test func aNumberOrWordParameterTakesNumbersAndItsWordOnly() throws {
+        let catalog = ModelCatalog(models: [
+            .init(
+                name: "unified", family: "unified",
+                parameters: [
+                    ParameterSpec(
+                        name: "other_weight", kind: .doubleOrWord(0...1000, word: "auto", meaning: "chosen on validation"),
+                        defaultValue: .double(1), help: "weight")
+                ],
+                metrics: TestCatalog.ranking)
+        ])
+        func parse(_ body: String) throws -> SweepSpec {
+            try SweepSpec(yaml: TestCatalog.sweep(models: body), file: "sweeps/x.yaml", catalog: catalog)
+        }
+        let listed = try parse("  unified: {other_weight: [auto, 0, 0.3]}").expand().trials
+        #expect(listed.map { $0.config.parameters["other_weight"] } == [.string("auto"), .double(0), .double(0.3)])
+        do {
+            _ = try parse("  unified: {other_weight: [automatic]}")
+            Issue.record("'automatic' was accepted")
+        } catch {
+            #expect(
+                "\(error)"
+                    == "sweeps/x.yaml:6: 'other_weight' must be a number in 0.0…1000.0 or 'auto' (chosen on validation), got string 'automatic'"
+            )
+        }
+    }
 }
 
 @Suite("Sweep files: MIND time split and text-only candidates")
