@@ -81,7 +81,7 @@ struct SweepSpecErrorTests {
                 == "sweeps/x.yaml:4: missing required key 'direction' in 'metric': minimize or maximize")
         #expect(
             TestCatalog.error(full.replacing("  synthetic: {users: 300}", with: "  domain: movies"))
-                == "sweeps/x.yaml:2: 'dataset' needs either 'synthetic: {users: …}' (generated data) or 'path: …' (a data folder)"
+                == "sweeps/x.yaml:2: 'dataset' needs 'synthetic: {users: …}' (generated data), 'path: …' (a data folder or file) or 'domains: {name: {path: …}, …}' (one interaction file per domain)"
         )
         #expect(
             TestCatalog.error(
@@ -203,11 +203,11 @@ struct SweepSpecErrorTests {
         )
         #expect(
             dataset("  path: d\n  split: {randm: {test: 0.2}}")
-                == "sweeps/x.yaml:4: unknown key 'randm' in 'dataset.split'; did you mean 'random'? expected one of: official, random, per-user, cold-users, leave-last-out, temporal, mind, mind-time, cold-items"
+                == "sweeps/x.yaml:4: unknown key 'randm' in 'dataset.split'; did you mean 'random'? expected one of: official, random, per-user, cold-users, leave-last-out, temporal, mind, mind-time, cold-items, files"
         )
         #expect(
             dataset("  path: d\n  split: u1")
-                == "sweeps/x.yaml:4: 'split' must be one of official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1} or cold-items: {test: 0.2, seed: 1, by: random}; got string 'u1'"
+                == "sweeps/x.yaml:4: 'split' must be one of official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1}, cold-items: {test: 0.2, seed: 1, by: random} or files (the test files under 'domains'); got string 'u1'"
         )
         #expect(
             dataset("  path: d\n  layout: movielen")
