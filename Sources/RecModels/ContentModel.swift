@@ -99,14 +99,17 @@ public struct ContentModel: Recommender {
         self.seed = seed
     }
 
-    /// Throws unless `data` has text for at least one item: what every content feature reads.
-    public static func requireItemText(_ data: TrainingData) throws(ModelError) {
+    /// The catalog of `data`; throws unless it has text for at least one item, which every content
+    /// feature reads.
+    @discardableResult
+    static func requireItemText(_ data: TrainingData) throws(ModelError) -> ItemCatalog {
         guard let catalog = data.catalog, catalog.describedCount > 0 else {
             throw ModelError(
                 model: name,
                 message: "this data set has no item text (content models read titles, genres, categories, abstracts and "
                     + "tags: MovieLens u.item or movies.csv, MIND news.tsv, or the synthetic data set); use a CF model")
         }
+        return catalog
     }
 
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
@@ -116,8 +119,7 @@ public struct ContentModel: Recommender {
         guard h.maximumDocumentFraction > 0 && h.maximumDocumentFraction <= 1 else { throw fail("max_df must be in (0, 1]") }
         guard h.halfLifeDays >= 0 && h.halfLifeDays.isFinite else { throw fail("half_life_days must be ≥ 0") }
         guard !h.features.isEmpty else { throw fail("features must name at least one of tfidf, minilm, lda, entities") }
-        try Self.requireItemText(data)
-        guard let catalog = data.catalog else { return }
+        let catalog = try Self.requireItemText(data)
         popularity = data.itemRowCounts()
         fitSummary = [:]
         let texts = (0..<data.itemCount).map { catalog.text(of: Int32($0)) }

@@ -37,8 +37,8 @@ enum LinearAlgebra {
     ///
     /// The row-major upper triangle is, byte for byte, the column-major lower triangle, so LAPACK
     /// works on `a` in place as column-major `L`: LAPACKE's row-major path would first copy the
-    /// whole n × n matrix into a transposed buffer, doubling the peak memory (a second 1.7 GB for
-    /// 20 845 items).
+    /// triangle into a transposed n × n buffer (for 20 845 items EASE peaked at 2.70 GB instead of
+    /// 1.81 GB, and took 101 s instead of 90 s).
     /// - Returns: LAPACK's info: 0 on success, k > 0 when the matrix is not positive definite.
     static func invertPositiveDefinite(_ a: UnsafeMutablePointer<Float>, order n: Int) -> Int32 {
         let info = LAPACKE_spotrf(LAPACK_COL_MAJOR, lower, Int32(n), a, Int32(n))

@@ -22,7 +22,8 @@ public enum MemoryBudget {
     /// when one is set; without `/proc/meminfo`, the physical memory.
     public static func available() -> Available {
         var result: Available
-        if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8), let bytes = memAvailable(in: text) {
+        if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8), let bytes = memAvailable(in: text)
+        {
             result = Available(bytes: bytes, source: "MemAvailable in /proc/meminfo")
         } else {
             result = Available(bytes: Int(ProcessInfo.processInfo.physicalMemory), source: "physical memory")
@@ -88,6 +89,7 @@ public enum MemoryBudget {
             model: model,
             message:
                 "\(what): about \(gigabytes(estimate)) (\(formula)), more than the \(gigabytes(limit.bytes)) allowed (\(limit.source)); "
-                + "set \(parameterName)=\(suggested) to try anyway (\(parameterName) overrides the available memory)\(alternatives)")
+                + "set \(parameterName)=\(suggested) to try anyway (\(parameterName) overrides the available memory)\(alternatives)"
+        )
     }
 }

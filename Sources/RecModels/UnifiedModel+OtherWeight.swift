@@ -61,7 +61,8 @@ extension UnifiedModel {
                 let decision = progress(
                     EpochProgress(
                         epoch: epoch.epoch, totalEpochs: epoch.totalEpochs,
-                        values: Dictionary(uniqueKeysWithValues: epoch.values.map { ("validation.\($0.key)", $0.value) })))
+                        values: Dictionary(
+                            uniqueKeysWithValues: epoch.values.map { ("validation.\($0.key)", $0.value) })))
                 if decision == .stop { proceed = false }
                 return decision
             }
@@ -136,7 +137,8 @@ extension UnifiedModel {
     /// differences (best − it), so a larger weight is taken only when it beats every smaller one
     /// by more than the noise of the validation users. With no cross-domain signal this is 0.
     public static func preferredWeightIndex(_ ndcg: [[Double]]) -> Int {
-        precondition(!ndcg.isEmpty && ndcg.allSatisfy { $0.count == ndcg[0].count && !$0.isEmpty }, "\(ndcg.map(\.count))")
+        precondition(
+            !ndcg.isEmpty && ndcg.allSatisfy { $0.count == ndcg[0].count && !$0.isEmpty }, "\(ndcg.map(\.count))")
         let n = Double(ndcg[0].count)
         let means = ndcg.map { $0.reduce(0, +) / n }
         var best = 0

@@ -14,7 +14,8 @@ struct UnifiedThreadsBenchmark {
     var threads: [Int]
     var factors: Int
     var iterations: Int
-    var otherWeight: Double
+    /// A number, or `auto` (chosen on a holdout of the first file's rows).
+    var otherWeight: String
 
     struct Run: Codable {
         var threads: Int
@@ -35,7 +36,9 @@ struct UnifiedThreadsBenchmark {
         var otherRows: Int
         var factors: Int
         var iterations: Int
-        var otherWeight: Double
+        var otherWeight: String
+        /// The first fit's ``UnifiedModel/fitSummary`` (with `auto`: the chosen weight).
+        var fitSummary: [String: Double]
         var runs: [Run]
         /// Fit seconds of the first thread count divided by each one's.
         var speedups: [String: Double]
@@ -54,15 +57,19 @@ struct UnifiedThreadsBenchmark {
             interactions: targetDomain.interactions, userCount: users.count, itemCount: targetDomain.items.count,
             isExplicit: targetDomain.isExplicit)
         data.otherDomains = [
-            .init(name: "other", interactions: otherRows, itemCount: otherDomain.items.count, isExplicit: otherDomain.isExplicit)
+            .init(
+                name: "other", interactions: otherRows, itemCount: otherDomain.items.count,
+                isExplicit: otherDomain.isExplicit)
         ]
         var runs: [Run] = []
         var reference: [Float]?
+        var summary: [String: Double] = [:]
+        let weight: ParameterValue = otherWeight == "auto" ? .string("auto") : .double(Double(otherWeight) ?? 1)
         for count in threads {
             var model = try ModelRegistry.make(
                 UnifiedModel.name,
                 parameters: [
-                    "factors": .int(factors), "iterations": .int(iterations), "other_weight": .double(otherWeight),
+                    "factors": .int(factors), "iterations": .int(iterations), "other_weight": weight,
                     "threads": .int(count),
                 ], seed: 1)
             let start = ContinuousClock.now
@@ -73,12 +80,17 @@ struct UnifiedThreadsBenchmark {
                 scores.withUnsafeMutableBufferPointer {
                     model.scoreAll(
                         user: Int32(user),
-                        into: UnsafeMutableBufferPointer(rebasing: $0[(user * data.itemCount)..<((user + 1) * data.itemCount)]))
+                        into: UnsafeMutableBufferPointer(
+                            rebasing: $0[(user * data.itemCount)..<((user + 1) * data.itemCount)]))
                 }
             }
-            if reference == nil { reference = scores }
+            if reference == nil {
+                reference = scores
+                summary = model.fitSummary
+            }
             runs.append(Run(threads: count, fitSeconds: seconds, identicalToFirst: scores == reference))
-            FileHandle.standardError.write(Data("unified-threads: \(count) thread(s) \(String(format: "%.2f", seconds)) s\n".utf8))
+            FileHandle.standardError.write(
+                Data("unified-threads: \(count) thread(s) \(String(format: "%.2f", seconds)) s\n".utf8))
         }
         var speedups: [String: Double] = [:]
         for run in runs { speedups[String(run.threads)] = runs[0].fitSeconds / run.fitSeconds }
@@ -87,6 +99,6 @@ struct UnifiedThreadsBenchmark {
             activeProcessors: ProcessInfo.processInfo.activeProcessorCount, target: target, other: other,
             users: users.count, targetItems: data.itemCount, targetRows: data.interactions.count,
             otherItems: otherDomain.items.count, otherRows: otherRows.count, factors: factors, iterations: iterations,
-            otherWeight: otherWeight, runs: runs, speedups: speedups)
+            otherWeight: otherWeight, fitSummary: summary, runs: runs, speedups: speedups)
     }
 }

@@ -24,7 +24,7 @@ let usage = """
            crossrec-bench encode-cost [--model-dir ../shared/models/all-MiniLM-L6-v2] [--workers 2] [--output FILE]
            crossrec-bench text [--words ../shared/testdata/snowball-english/voc.txt] [--repetitions 5] [--output FILE]
            crossrec-bench unified-threads --target FILE --other FILE [--threads 1,2] [--factors 128] [--iterations 10]
-                                          [--other-weight 1] [--output FILE]
+                                          [--other-weight 1|auto] [--output FILE]
            crossrec-bench faults [--kill-trials 30000] [--coordinator-kills 20] [--worker-kills 4]
                                  [--flood-trials 30000] [--hellos 10000] [--hello-seconds 10]
                                  [--open-connections 200] [--garbage-frames 2000000] [--seed 1] [--output FILE]
@@ -142,8 +142,8 @@ do {
         guard !threads.isEmpty, threads.count == threadTexts.count else { fail("--threads needs positive integers") }
         guard let factors = Int(option("--factors") ?? "128"), factors > 0,
             let iterations = Int(option("--iterations") ?? "10"), iterations > 0,
-            let weight = Double(option("--other-weight") ?? "1"), weight >= 0
-        else { fail("--factors and --iterations need positive integers, --other-weight a number ≥ 0") }
+            case let weight = option("--other-weight") ?? "1", weight == "auto" || (Double(weight) ?? -1) >= 0
+        else { fail("--factors and --iterations need positive integers, --other-weight a number ≥ 0 or auto") }
         let benchmark = UnifiedThreadsBenchmark(
             target: target, other: other, threads: threads, factors: factors, iterations: iterations, otherWeight: weight)
         try BenchmarkSupport.emit(try benchmark.run(), output: option("--output"))

@@ -22,7 +22,8 @@ struct EASEModelTests {
         let error = try #require(throws: ModelError.self) {
             _ = try trained("ease", on: data, parameters: ["max_memory_gb": 0.001])
         }
-        #expect(error.message.hasPrefix("600 items need a dense 600×600 Gram/inverse matrix: about 0.00144 GB"), "\(error)")
+        #expect(
+            error.message.hasPrefix("600 items need a dense 600×600 Gram/inverse matrix: about 0.00144 GB"), "\(error)")
         #expect(error.message.contains("more than the 0.001 GB allowed (max_memory_gb=0.001)"), "\(error)")
         #expect(error.message.contains("set max_memory_gb=0.1 to try anyway"), "\(error)")
         // The same data fits under a limit above the estimate, and under the available memory.

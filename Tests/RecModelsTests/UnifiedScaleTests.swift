@@ -26,7 +26,9 @@ struct UnifiedScaleTests {
             let otherGroup = (group * 3 + 1) % groups
             var otherItems = planted ? Array((otherGroup * block)..<((otherGroup + 1) * block)) : Array(0..<items)
             generator.shuffle(&otherItems)
-            for item in otherItems.prefix(6) { other.append(user: Int32(user), item: Int32(item), value: 1, timestamp: 0) }
+            for item in otherItems.prefix(6) {
+                other.append(user: Int32(user), item: Int32(item), value: 1, timestamp: 0)
+            }
         }
         var data = TrainingData(interactions: target, userCount: users, itemCount: items, isExplicit: false)
         data.otherDomains = [.init(name: "news", interactions: other, itemCount: items, isExplicit: false)]
@@ -41,8 +43,9 @@ struct UnifiedScaleTests {
             try #require(
                 try trained(
                     "unified", on: data,
-                    parameters: ["factors": 12, "iterations": 5, "threads": .init(integerLiteral: threads)], seed: 7)
-                    .unwrap(as: UnifiedModel.self))
+                    parameters: ["factors": 12, "iterations": 5, "threads": .init(integerLiteral: threads)], seed: 7
+                )
+                .unwrap(as: UnifiedModel.self))
         }
         let one = try fitted(1)
         func everyScore(_ model: UnifiedModel) -> [Float] {
@@ -73,7 +76,8 @@ struct UnifiedScaleTests {
             interactions.values[k] = .greatestFiniteMagnitude
         }
         let others = data.otherDomains
-        data = TrainingData(interactions: interactions, userCount: data.userCount, itemCount: data.itemCount, isExplicit: false)
+        data = TrainingData(
+            interactions: interactions, userCount: data.userCount, itemCount: data.itemCount, isExplicit: false)
         data.otherDomains = others
         for threads in [1, 2, 3] {
             let error = try #require(throws: ModelError.self) {
@@ -81,7 +85,9 @@ struct UnifiedScaleTests {
                     "unified", on: data,
                     parameters: ["factors": 8, "iterations": 2, "alpha": 10, "threads": .init(integerLiteral: threads)])
             }
-            #expect(error.message == "the system of user 50 is not positive definite; raise reg (now 0.05)", "threads \(threads)")
+            #expect(
+                error.message == "the system of user 50 is not positive definite; raise reg (now 0.05)",
+                "threads \(threads)")
         }
     }
 
@@ -124,10 +130,14 @@ struct UnifiedScaleTests {
     /// The one-standard-error rule on paired per-user figures.
     @Test func theSmallestWeightWithinOneStandardErrorOfTheBestIsPreferred() {
         // Weight 1 is best by 0.05 on average, but the differences swing by ±0.5: within noise.
-        let noisy: [[Double]] = [[0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5], [1.0, 0.0, 1.0, 0.2]]
+        let noisy: [[Double]] = [
+            [0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5], [1.0, 0.0, 1.0, 0.2],
+        ]
         #expect(UnifiedModel.preferredWeightIndex(noisy) == 0)
         // Weight 0.3 beats 0 and 0.1 on every user; 1 is no better than 0.3.
-        let clear: [[Double]] = [[0.1, 0.2, 0.1, 0.2], [0.15, 0.2, 0.1, 0.2], [0.5, 0.6, 0.5, 0.6], [0.5, 0.6, 0.5, 0.6]]
+        let clear: [[Double]] = [
+            [0.1, 0.2, 0.1, 0.2], [0.15, 0.2, 0.1, 0.2], [0.5, 0.6, 0.5, 0.6], [0.5, 0.6, 0.5, 0.6],
+        ]
         #expect(UnifiedModel.preferredWeightIndex(clear) == 2)
     }
 
