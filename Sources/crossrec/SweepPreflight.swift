@@ -19,14 +19,17 @@ struct SweepPreflight {
         }
     }
 
-    /// A missing or unreadable data path, as `sweep.yaml:6: 'dataset.path': …`.
+    /// A missing or unreadable data path, as `sweep.yaml:6: 'dataset.path': …` (or
+    /// `'dataset.domains'` for interaction files named per domain).
     func dataProblems() -> [String] {
         do {
             try spec.dataset.checkDataIsReadable()
             return []
         } catch {
-            let line = (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { SweepSpec.line(of: "dataset.path", inYAML: $0) }
-            return ["\(file)\(line.map { ":\($0)" } ?? ""): 'dataset.path': \(error)"]
+            var key = "dataset.path"
+            if case .described = spec.dataset.source { key = "dataset.domains" }
+            let line = (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { SweepSpec.line(of: key, inYAML: $0) }
+            return ["\(file)\(line.map { ":\($0)" } ?? ""): '\(key)': \(error)"]
         }
     }
 

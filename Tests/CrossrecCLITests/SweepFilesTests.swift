@@ -29,7 +29,10 @@ struct SweepFilesTests {
         // The dry run also checks that the data (and the sentence model) are here; a machine
         // without the shared files still validates the file against the catalog (the trials are
         // listed before that check).
-        let dataMissingHere = result.status == 1 && result.stderr.contains("'dataset.path'") && result.stderr.contains("no such file or folder")
+        let dataMissingHere =
+            result.status == 1
+            && (result.stderr.contains("'dataset.path'") && result.stderr.contains("no such file or folder")
+                || result.stderr.contains("'dataset.domains'") && result.stderr.contains("no such file"))
         let modelMissingHere =
             ModelsCommandTests.sharedModelAbsent && result.status == 1
             && result.stderr.contains("not a complete sentence-model folder")
