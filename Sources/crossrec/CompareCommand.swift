@@ -56,7 +56,8 @@ struct CompareCommand: ParsableCommand {
                 metrics.isEmpty
                 ? TrialRunner.defaultComparisonMetrics + (data.sampled == nil ? [] : ["sampled_hit_rate@10", "sampled_ndcg@10"])
                 : metrics
-            let result = TrialRunner(textEmbedder: encoder.embedder()).compare(a, b, dataset: try data.request(), metrics: requested, resamples: resamples) {
+            let request = try data.request()
+            let result = TrialRunner(textEmbedder: encoder.embedder()).compare(a, b, dataset: request, metrics: requested, resamples: resamples) {
                 model, progress in
                 if isatty(STDERR_FILENO) != 0 {
                     FileHandle.standardError.write(Data("\r\(model): epoch \(progress.epoch)/\(progress.totalEpochs.map(String.init) ?? "?")\u{1B}[K".utf8))
@@ -79,6 +80,7 @@ struct CompareCommand: ParsableCommand {
                 print(try CompareOutput.json(comparison, encoder: encoder))
             } else {
                 print(Self.table(comparison))
+                print(DataOptions.protocolLine(request))
             }
             if comparison.comparisons.isEmpty {
                 FileHandle.standardError.write(Data("error: no metric could be compared\n".utf8))

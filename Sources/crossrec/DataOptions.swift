@@ -46,6 +46,21 @@ struct DataOptions: ParsableArguments {
         }
     }
 
+    /// Which protocol each metric was measured by, for the text outputs.
+    static func protocolLine(_ request: DatasetSpec) -> String {
+        var parts: [String] = []
+        switch request.split {
+        case .coldItems?: parts.append("top-K: full ranking of the held-out cold items")
+        case .mind?, .mindTime?:
+            parts.append("top-K: full ranking of every item seen in training; mind_*: each impression's own candidates")
+        default: parts.append("top-K: full ranking of every item seen in training")
+        }
+        if let sampled = request.sampled {
+            parts.append("sampled_*: each test item among \(sampled.negatives) sampled negatives (seed \(sampled.seed))")
+        }
+        return "protocol: " + parts.joined(separator: "; ")
+    }
+
     /// `N` or `N:SEED`.
     static func sampledProtocol(_ text: String) -> DatasetSpec.SampledProtocol? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)

@@ -51,6 +51,7 @@ struct TrainCommand: ParsableCommand {
                     print(String(decoding: try encoder.encode(output), as: UTF8.self))
                 } else {
                     print("\(config.label) seed \(seed)")
+                    print("  " + DataOptions.protocolLine(request))
                     // One column wide enough for the longest name (names are never cut).
                     let names = metrics.values.keys.sorted(), timings = metrics.timings.keys.sorted().map { "time " + $0 }
                     let width = max(16, (names + timings).map(\.count).max() ?? 0)

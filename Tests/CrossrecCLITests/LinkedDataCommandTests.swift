@@ -146,5 +146,8 @@ struct LinkedDataCommandTests {
         let sampled = try #require(comparisons.first { $0["metric"] as? String == "sampled_ndcg@10" })
         #expect(sampled["count"] as? Int == 60)
         #expect((sampled["tTest"] as? [String: Any])?["meanDifference"] as? Double == 0, "\(sampled)")
+        // The text output names the protocol of every metric.
+        let text = try CLI.run(["train", pair, "--domain", "phone", "--model", "popularity", "--sampled", "5:3"])
+        #expect(text.stdout.contains("protocol: top-K: full ranking of every item seen in training; sampled_*: each test item among 5 sampled negatives (seed 3)"), "\(text.stdout)")
     }
 }
