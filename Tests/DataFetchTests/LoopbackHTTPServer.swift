@@ -43,7 +43,31 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     /// The server's root URL, `http://127.0.0.1:<port>/`.
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/")! }
 
+    /// Ports earlier servers of this process listened on. A new server never takes one of them:
+    /// a URL session may still hold a kept-alive connection to the old server's port, and a
+    /// request sent over it would reach the old server's routes (a 404 that flaked a test).
+    nonisolated(unsafe) private static var usedPorts: Set<UInt16> = []
+    private static let usedPortsLock = NSLock()
+
     init() throws {
+        var rejected: [Int32] = []
+        defer { for fd in rejected { close(fd) } }
+        while true {
+            let (fd, port) = try Self.bindEphemeral()
+            let fresh = Self.usedPortsLock.withLock { Self.usedPorts.insert(port).inserted }
+            if fresh || rejected.count >= 64 {
+                self.listener = fd
+                self.port = port
+                break
+            }
+            rejected.append(fd)  // kept open until a fresh port is bound, so the kernel skips it
+        }
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    /// A listening socket on 127.0.0.1 and the ephemeral port the kernel gave it.
+    private static func bindEphemeral() throws -> (Int32, UInt16) {
         #if canImport(Glibc)
             let streamType = Int32(SOCK_STREAM.rawValue)
         #else
@@ -69,10 +93,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         _ = withUnsafeMutablePointer(to: &actual) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &actualLength) }
         }
-        self.listener = fd
-        self.port = UInt16(bigEndian: actual.sin_port)
-        let thread = Thread { [self] in acceptLoop() }
-        thread.start()
+        return (fd, UInt16(bigEndian: actual.sin_port))
     }
 
     /// Serves `body` at `path` (for example `/movielens/ml-100k.zip`). With `honorsRange: false` every
