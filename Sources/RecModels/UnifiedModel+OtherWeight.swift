@@ -19,10 +19,14 @@ extension UnifiedModel {
     /// ``otherWeightGrid`` on the rest, and scores each validation user's NDCG@10 on their
     /// held-out rows (candidates: items with a remaining training row, minus the user's own).
     /// The choice is ``preferredWeightIndex(_:)``: the smallest weight within one standard error
-    /// of the best. The caller then refits on all training rows with it.
+    /// of the best. When some users are known only in the other domains (cold users, served by
+    /// the transfer alone), a weight within that standard error is taken instead if it ranks
+    /// simulated cold users' held-out rows better than w = 0 (popularity) by more than one
+    /// standard error (``coldUserNDCG(_:weights:progress:)``). The caller then refits on all
+    /// training rows with it.
     ///
     /// It guards against transfer that hurts the evaluated domain's users, measured on users with
-    /// rows there: cold users are not in the holdout. Other-domain rows also add Σ_d w Y_dᵀY_d to
+    /// rows there; cold users are weighed by the separate simulated-cold-user step. Other-domain rows also add Σ_d w Y_dᵀY_d to
     /// every user's system, a ridge on the user vectors, so with many factors and a small `reg`
     /// even unrelated rows can raise the validation NDCG (pure-noise rows did at 16 factors and
     /// reg 0.05 on the test fixture without noise in the evaluated domain), and `auto` then takes
@@ -69,16 +73,100 @@ extension UnifiedModel {
             guard proceed else { return nil }
             perWeight.append(Self.validationNDCG(inner, reduced, relevant))
         }
-        let chosen = Self.preferredWeightIndex(perWeight)
+        var chosen = Self.preferredWeightIndex(perWeight)
         func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-        return (
-            Float(Self.otherWeightGrid[chosen]),
-            [
-                "chosen_other_weight": Self.otherWeightGrid[chosen],
-                "validation_ndcg@10_chosen": mean(perWeight[chosen]),
-                "validation_ndcg@10_without_other": mean(perWeight[0]),
-            ]
-        )
+        var summary: [String: Double] = [:]
+        // Users only the other domains know are served by the transfer alone: when there are
+        // some, a weight as good as the best for the evaluated domain's users (within one
+        // standard error) is taken if it serves simulated cold users better than w = 0 does
+        // (popularity) by more than one standard error.
+        if Self.hasUsersOnlyOthersKnow(data) {
+            let harmless = Self.indicesWithinOneStandardError(perWeight)
+            guard let cold = try coldUserNDCG(data, weights: harmless.filter { $0 > 0 }, progress: progress) else {
+                return nil
+            }
+            if let (index, values) = cold.perWeight.max(by: { mean($0.value) < mean($1.value) }),
+                Self.beatsByMoreThanOneStandardError(values, cold.popularity)
+            {
+                chosen = index
+                summary["validation_ndcg@10_cold_chosen"] = mean(values)
+            }
+            summary["validation_ndcg@10_cold_without_other"] = mean(cold.popularity)
+        }
+        summary["chosen_other_weight"] = Self.otherWeightGrid[chosen]
+        summary["validation_ndcg@10_chosen"] = mean(perWeight[chosen])
+        summary["validation_ndcg@10_without_other"] = mean(perWeight[0])
+        return (Float(Self.otherWeightGrid[chosen]), summary)
+    }
+
+    /// Whether some user has rows in another domain and none in the evaluated one.
+    static func hasUsersOnlyOthersKnow(_ data: TrainingData) -> Bool {
+        var known = [Bool](repeating: false, count: data.userCount)
+        for other in data.otherDomains { for user in other.interactions.users { known[Int(user)] = true } }
+        return (0..<data.userCount).contains { known[$0] && data.byUser.rowLength($0) == 0 }
+    }
+
+    /// Simulated cold users (20% of the users with other-domain rows lose their evaluated-domain
+    /// rows, seeded): each one's NDCG@10 on those rows under each weight index in `weights`, and
+    /// under w = 0, where the model scores them by popularity.
+    func coldUserNDCG(
+        _ data: TrainingData, weights: [Int], progress: (EpochProgress) -> TrainingDecision
+    ) throws(ModelError) -> (perWeight: [Int: [Double]], popularity: [Double])? {
+        var eligible = [Bool](repeating: false, count: data.userCount)
+        for other in data.otherDomains { for user in other.interactions.users { eligible[Int(user)] = true } }
+        let split: Split
+        do {
+            split = try Splitting.coldUsers(
+                data.interactions, testFraction: 0.2, seed: seed &+ Self.otherWeightSeedOffset &+ 1, eligible: eligible)
+        } catch {
+            throw ModelError(model: Self.name, message: "other_weight auto: \(error)")
+        }
+        let reduced = data.keeping(split.train)
+        let targets = Self.validationTargets(reduced, heldOut: split.test, seed: seed &+ Self.otherWeightSeedOffset)
+        var perWeight: [Int: [Double]] = [:]
+        var popularity: [Double] = []
+        for index in [0] + weights {
+            var inner = self
+            inner.hyperparameters.otherWeight = Float(Self.otherWeightGrid[index])
+            inner.hyperparameters.choosesOtherWeight = false
+            inner.hyperparameters.coldPrior = .none
+            var proceed = true
+            try inner.fit(reduced) { epoch in
+                let decision = progress(
+                    EpochProgress(
+                        epoch: epoch.epoch, totalEpochs: epoch.totalEpochs,
+                        values: Dictionary(uniqueKeysWithValues: epoch.values.map { ("validation.\($0.key)", $0.value) })))
+                if decision == .stop { proceed = false }
+                return decision
+            }
+            guard proceed else { return nil }
+            let values = targets.isEmpty ? [] : Self.validationNDCG(inner, reduced, targets)
+            if index == 0 { popularity = values } else { perWeight[index] = values }
+        }
+        guard !targets.isEmpty else { return ([:], []) }
+        return (perWeight, popularity)
+    }
+
+    /// Indices whose mean falls short of the best's by at most one standard error of the paired
+    /// per-user differences (the best included), ascending.
+    public static func indicesWithinOneStandardError(_ ndcg: [[Double]]) -> [Int] {
+        let n = Double(ndcg[0].count)
+        let means = ndcg.map { $0.reduce(0, +) / n }
+        var best = 0
+        for w in means.indices where means[w] > means[best] { best = w }
+        return ndcg.indices.filter { candidate in
+            candidate == best || !beatsByMoreThanOneStandardError(ndcg[best], ndcg[candidate])
+        }
+    }
+
+    /// Whether the mean of `a − b` (paired) exceeds one standard error of those differences.
+    public static func beatsByMoreThanOneStandardError(_ a: [Double], _ b: [Double]) -> Bool {
+        guard a.count == b.count, a.count > 1 else { return false }
+        let n = Double(a.count)
+        let differences = zip(a, b).map { $0 - $1 }
+        let mean = differences.reduce(0, +) / n
+        let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+        return mean > (variance / n).squareRoot()
     }
 
     /// Per validation user (ascending), their held-out items that `reduced` can rank: items with a

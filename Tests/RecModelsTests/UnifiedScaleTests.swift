@@ -127,6 +127,49 @@ struct UnifiedScaleTests {
         #expect(same, "refitted on all rows with the chosen weight")
     }
 
+    /// ``data(planted:users:targetRows:block:seed:)`` with every fifth user's evaluated-domain
+    /// rows removed: cold users the model must serve from the other domain alone.
+    static func dataWithColdUsers(planted: Bool) -> TrainingData {
+        let full = data(planted: planted, targetRows: 8)
+        var kept = Interactions()
+        for k in 0..<full.interactions.count where full.interactions.users[k] % 5 != 0 {
+            kept.append(
+                user: full.interactions.users[k], item: full.interactions.items[k], value: 1, timestamp: 0)
+        }
+        var data = TrainingData(interactions: kept, userCount: full.userCount, itemCount: full.itemCount, isExplicit: false)
+        data.otherDomains = full.otherDomains
+        return data
+    }
+
+    /// With users only the other domain knows, auto also weighs simulated cold users: with the
+    /// groups planted it takes a weight that serves them much better than popularity, and one
+    /// that stays within one standard error of the best for the users with rows. Recorded (seeds
+    /// 1, 2, 3): w 0.3, 0.1, 0.3; cold NDCG@10 0.464, 0.424, 0.487 against 0.169, 0.177, 0.181.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func withUsersOnlyTheOtherDomainKnowsAutoWeighsThem(seed: UInt64) throws {
+        let parameters: [String: ParameterValueLiteral] = ["factors": 8, "iterations": 6, "other_weight": "auto"]
+        let planted = try trained("unified", on: Self.dataWithColdUsers(planted: true), parameters: parameters, seed: seed)
+        let chosen = try #require(planted.fitSummary["chosen_other_weight"])
+        #expect(chosen > 0, "\(planted.fitSummary)")
+        let cold = try #require(planted.fitSummary["validation_ndcg@10_cold_chosen"])
+        let popularity = try #require(planted.fitSummary["validation_ndcg@10_cold_without_other"])
+        #expect(cold > popularity + 0.1, "\(planted.fitSummary)")
+        // The users with rows are not paying for it: the chosen weight is no worse than w = 0 for them.
+        let warm = try #require(planted.fitSummary["validation_ndcg@10_chosen"])
+        let warmWithout = try #require(planted.fitSummary["validation_ndcg@10_without_other"])
+        #expect(warm >= warmWithout, "\(planted.fitSummary)")
+    }
+
+    /// The rules behind the cold-user path on paired per-user figures.
+    @Test func theColdUserPathTakesOnlyWeightsWithinNoiseAndOnlyClearGains() {
+        // Weight 2 is best; weight 0 is within noise of it (differences swing), weight 1 is clearly worse.
+        let warm: [[Double]] = [[0.5, 0.2, 0.6, 0.1], [0.1, 0.1, 0.1, 0.1], [0.6, 0.1, 0.5, 0.3]]
+        #expect(UnifiedModel.indicesWithinOneStandardError(warm) == [0, 2])
+        #expect(UnifiedModel.beatsByMoreThanOneStandardError([0.5, 0.6, 0.5, 0.6], [0.1, 0.2, 0.1, 0.2]))
+        #expect(!UnifiedModel.beatsByMoreThanOneStandardError([1, 0, 1, 0], [0, 1, 0, 0.9]))
+        #expect(!UnifiedModel.beatsByMoreThanOneStandardError([0.3], [0.1]), "one user is no evidence")
+    }
+
     /// The one-standard-error rule on paired per-user figures.
     @Test func theSmallestWeightWithinOneStandardErrorOfTheBestIsPreferred() {
         // Weight 1 is best by 0.05 on average, but the differences swing by ±0.5: within noise.
