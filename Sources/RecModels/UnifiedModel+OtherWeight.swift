@@ -56,21 +56,9 @@ extension UnifiedModel {
         }
         var perWeight: [[Double]] = []
         for weight in Self.otherWeightGrid {
-            var inner = self
-            inner.hyperparameters.otherWeight = Float(weight)
-            inner.hyperparameters.choosesOtherWeight = false
-            inner.hyperparameters.coldPrior = .none
-            var proceed = true
-            try inner.fit(reduced) { epoch in
-                let decision = progress(
-                    EpochProgress(
-                        epoch: epoch.epoch, totalEpochs: epoch.totalEpochs,
-                        values: Dictionary(
-                            uniqueKeysWithValues: epoch.values.map { ("validation.\($0.key)", $0.value) })))
-                if decision == .stop { proceed = false }
-                return decision
-            }
-            guard proceed else { return nil }
+            var variant = hyperparameters
+            variant.otherWeight = Float(weight)
+            guard let inner = try validationFit(reduced, variant, progress: progress) else { return nil }
             perWeight.append(Self.validationNDCG(inner, reduced, relevant))
         }
         var chosen = Self.preferredWeightIndex(perWeight)
@@ -97,6 +85,27 @@ extension UnifiedModel {
         summary["validation_ndcg@10_chosen"] = mean(perWeight[chosen])
         summary["validation_ndcg@10_without_other"] = mean(perWeight[0])
         return (Float(Self.otherWeightGrid[chosen]), summary)
+    }
+
+    /// A copy of this model fitted on `reduced` with `variant` (fixed weight, no cold prior), its
+    /// epochs reported as `validation.*`; nil when `progress` said stop.
+    func validationFit(
+        _ reduced: TrainingData, _ variant: Hyperparameters, progress: (EpochProgress) -> TrainingDecision
+    ) throws(ModelError) -> UnifiedModel? {
+        var inner = self
+        inner.hyperparameters = variant
+        inner.hyperparameters.choosesOtherWeight = false
+        inner.hyperparameters.coldPrior = .none
+        var proceed = true
+        try inner.fit(reduced) { epoch in
+            let decision = progress(
+                EpochProgress(
+                    epoch: epoch.epoch, totalEpochs: epoch.totalEpochs,
+                    values: Dictionary(uniqueKeysWithValues: epoch.values.map { ("validation.\($0.key)", $0.value) })))
+            if decision == .stop { proceed = false }
+            return decision
+        }
+        return proceed ? inner : nil
     }
 
     /// Whether some user has rows in another domain and none in the evaluated one.
@@ -126,20 +135,9 @@ extension UnifiedModel {
         var perWeight: [Int: [Double]] = [:]
         var popularity: [Double] = []
         for index in [0] + weights {
-            var inner = self
-            inner.hyperparameters.otherWeight = Float(Self.otherWeightGrid[index])
-            inner.hyperparameters.choosesOtherWeight = false
-            inner.hyperparameters.coldPrior = .none
-            var proceed = true
-            try inner.fit(reduced) { epoch in
-                let decision = progress(
-                    EpochProgress(
-                        epoch: epoch.epoch, totalEpochs: epoch.totalEpochs,
-                        values: Dictionary(uniqueKeysWithValues: epoch.values.map { ("validation.\($0.key)", $0.value) })))
-                if decision == .stop { proceed = false }
-                return decision
-            }
-            guard proceed else { return nil }
+            var variant = hyperparameters
+            variant.otherWeight = Float(Self.otherWeightGrid[index])
+            guard let inner = try validationFit(reduced, variant, progress: progress) else { return nil }
             let values = targets.isEmpty ? [] : Self.validationNDCG(inner, reduced, targets)
             if index == 0 { popularity = values } else { perWeight[index] = values }
         }

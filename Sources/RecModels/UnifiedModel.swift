@@ -306,19 +306,7 @@ public struct UnifiedModel: CrossDomainScoring {
             throw ModelError(model: Self.name, message: "cold_prior: \(error)")
         }
         let reduced = data.keeping(split.train)
-        var inner = self
-        inner.hyperparameters = h
-        inner.hyperparameters.coldPrior = .none
-        var proceed = true
-        try inner.fit(reduced) { epoch in
-            let decision = progress(
-                EpochProgress(
-                    epoch: epoch.epoch, totalEpochs: epoch.totalEpochs,
-                    values: Dictionary(uniqueKeysWithValues: epoch.values.map { ("validation.\($0.key)", $0.value) })))
-            if decision == .stop { proceed = false }
-            return decision
-        }
-        guard proceed else { return nil }
+        guard let inner = try validationFit(reduced, h, progress: progress) else { return nil }
         var popularity = PopularityModel()
         try popularity.fit(reduced)
         let curve = HybridModel.validationCurve(
