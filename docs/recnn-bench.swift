@@ -1,7 +1,7 @@
 // Two-tower training epochs at MovieLens-100K sizes on random pairs, for docs/recnn.md "Speed".
 // Not part of the package; build and run from the repository root:
 //   swiftc -O -parse-as-library -module-name RecNNBench -I Sources/CLinearAlgebra Sources/RecNN/*.swift \
-//     docs/recnn-bench.swift -lopenblas -llapacke -o /tmp/recnn-bench && /tmp/recnn-bench
+//     docs/recnn-bench.swift -lopenblas -llapacke -o .build/recnn-bench && .build/recnn-bench
 import CLinearAlgebra
 import Foundation
 
