@@ -93,9 +93,9 @@ struct ClusterFilesTests {
 
     static func allInvocations() throws -> [Invocation] {
         var found: [Invocation] = []
-        for file in files(under: cluster, suffixes: [".sh", ".sbatch", ".service", ".md", ".example"]) + [
-            repository + "/README.md"
-        ] {
+        for file in files(under: cluster, suffixes: [".sh", ".sbatch", ".service", ".md", ".example"])
+            + files(under: repository + "/docs", suffixes: [".md"]) + [repository + "/README.md"]
+        {
             found += invocations(inText: try String(contentsOfFile: file, encoding: .utf8), file: file)
         }
         for file in manifestFiles { found += invocations(inManifest: try documents(file), file: file) }
