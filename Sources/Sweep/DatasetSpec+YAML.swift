@@ -6,7 +6,7 @@ extension DatasetSpec {
     /// Keys of the `dataset:` mapping.
     public static let keys = [
         "synthetic", "path", "domains", "users", "shuffle-users", "layout", "split", "domainSplit", "domain", "revision", "candidates",
-        "sampled",
+        "sampled", "validation",
     ]
 
     /// Reads `dataset:`: exactly one of `synthetic: {…}`, `path: …` and `domains: {…}`, then the
@@ -81,9 +81,25 @@ extension DatasetSpec {
                     ?? 999,
                 seed: try fields["seed"]?.seed() ?? 1)
         }
+        var validation: ValidationHoldout?
+        if let entry = map["validation"] {
+            if case .double(let fraction)? = entry.scalar {
+                guard fraction > 0, fraction < 1 else { throw entry.error("'validation' must be a fraction in (0, 1), got \(fraction)") }
+                validation = ValidationHoldout(fraction: fraction)
+            } else {
+                let fields = try entry.map("{fraction: 0.1, seed: 1, every: 1} or a fraction such as 0.1", allowEmpty: true)
+                try fields.rejectUnknownKeys(allowed: ["fraction", "seed", "every"])
+                validation = ValidationHoldout(
+                    fraction: try fields["fraction"]?.double("a fraction in (0, 1) of each user's training rows") { $0 > 0 && $0 < 1 }
+                        ?? 0.1,
+                    seed: try fields["seed"]?.seed() ?? 1,
+                    every: try fields["every"]?.int(in: 1...10_000, "a number of epochs between validation scores") ?? 1)
+            }
+        }
         self.init(
             source: source, split: split, domainSplit: domainSplit, domain: domain, revision: revision,
-            textCandidatesOnly: filters.textOnly, coldCandidatesOnly: filters.coldOnly, sampled: sampled)
+            textCandidatesOnly: filters.textOnly, coldCandidatesOnly: filters.coldOnly, sampled: sampled,
+            validation: validation)
     }
 
     /// `synthetic: {users: 300, …}`; absent keys take the defaults; ranges as ``SyntheticConfig/validate()`` checks them.

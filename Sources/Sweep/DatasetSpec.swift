@@ -48,6 +48,27 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     /// The literature's protocol beside full ranking: each test item ranked against this many
     /// sampled negatives (`sampled: {negatives: 999, seed: 1}`); nil: full ranking only.
     public var sampled: SampledProtocol?
+    /// Rows carved out of the *training* rows (never the test rows) on which models with epochs
+    /// report their validation metric after each epoch: what early stopping and an adaptive
+    /// search read (`validation: {fraction: 0.1, seed: 1, every: 1}`); nil: none.
+    public var validation: ValidationHoldout?
+
+    /// A per-user holdout of the training rows: `fraction` of each user's training rows (users
+    /// with at least two), drawn with `seed`, removed from training and scored after every
+    /// `every` epochs as `validation_<metric>`. The test rows and the test evaluation are
+    /// unchanged, so the test metrics of a trial with a holdout measure a model trained on fewer
+    /// rows: compare them only with trials of the same data set (the fingerprint covers it).
+    public struct ValidationHoldout: Sendable, Hashable, Codable {
+        public var fraction: Double
+        public var seed: UInt64
+        public var every: Int
+
+        public init(fraction: Double = 0.1, seed: UInt64 = 1, every: Int = 1) {
+            self.fraction = fraction
+            self.seed = seed
+            self.every = every
+        }
+    }
 
     /// Leave-one-out with sampled negatives, as DisenCDR and UniCDR evaluate: per test row, N
     /// negatives drawn (seeded, without replacement) from the domain's training items the user
@@ -66,9 +87,10 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     public init(
         source: Source, split: SplitSpec? = nil, domainSplit: String? = nil, domain: String? = nil,
         revision: String? = nil, textCandidatesOnly: Bool = false, coldCandidatesOnly: Bool = false,
-        sampled: SampledProtocol? = nil
+        sampled: SampledProtocol? = nil, validation: ValidationHoldout? = nil
     ) {
         self.sampled = sampled
+        self.validation = validation
         self.source = source
         self.split = split
         self.domainSplit = domainSplit
@@ -79,7 +101,7 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case source, split, domainSplit, domain, revision, textCandidatesOnly, coldCandidatesOnly, sampled
+        case source, split, domainSplit, domain, revision, textCandidatesOnly, coldCandidatesOnly, sampled, validation
     }
 
     public init(from decoder: any Decoder) throws {
@@ -93,6 +115,7 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         textCandidatesOnly = try container.decodeIfPresent(Bool.self, forKey: .textCandidatesOnly) ?? false
         coldCandidatesOnly = try container.decodeIfPresent(Bool.self, forKey: .coldCandidatesOnly) ?? false
         sampled = try container.decodeIfPresent(SampledProtocol.self, forKey: .sampled)
+        validation = try container.decodeIfPresent(ValidationHoldout.self, forKey: .validation)
     }
 
     /// The text hashed into ``fingerprint``: one `key=value` line per field, fixed order.
@@ -114,6 +137,9 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         if textCandidatesOnly { text += "candidates=with-text\n" }
         if coldCandidatesOnly { text += "candidates=cold\n" }
         if let sampled { text += "sampled=\(sampled.negatives),seed=\(sampled.seed)\n" }
+        if let validation {
+            text += "validation=\(validation.fraction),seed=\(validation.seed),every=\(validation.every)\n"
+        }
         return text
     }
 

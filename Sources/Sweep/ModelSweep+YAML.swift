@@ -10,7 +10,9 @@ extension ModelSweep {
     public static let maximumRangeValues = 10_000
 
     /// Reads `models:`: a non-empty mapping from model name to its spaces, in file order.
-    static func parseAll(_ entry: YAMLEntry, catalog: ModelCatalog) throws(SweepSpecError) -> [ModelSweep] {
+    /// With `adaptive` (search `random` or `tpe`) the random spaces need no `samples`: the
+    /// search's `trials` is the budget, and a `samples` or `seed` on an entry is an error.
+    static func parseAll(_ entry: YAMLEntry, catalog: ModelCatalog, adaptive: Bool = false) throws(SweepSpecError) -> [ModelSweep] {
         let map = try entry.map("model names to their hyperparameter spaces, e.g. {mf: {factors: [16, 32]}}")
         guard !map.entries.isEmpty else {
             throw entry.error(
@@ -23,13 +25,13 @@ extension ModelSweep {
                     "unknown model '\(modelEntry.key)'\(DidYouMean.separator(for: modelEntry.key, among: catalog.names))accepted models: \(catalog.names.joined(separator: ", "))"
                 )
             }
-            sweeps.append(try ModelSweep(modelEntry, model: model))
+            sweeps.append(try ModelSweep(modelEntry, model: model, adaptive: adaptive))
         }
         return sweeps
     }
 
     /// Reads one model entry: hyperparameter spaces plus the reserved `samples` and `seed`.
-    init(_ entry: YAMLEntry, model: ModelCatalog.Model) throws(SweepSpecError) {
+    init(_ entry: YAMLEntry, model: ModelCatalog.Model, adaptive: Bool = false) throws(SweepSpecError) {
         guard entry.value.mapping != nil || entry.scalar == .null else {
             throw entry.error(
                 "'\(entry.key)' must be a mapping from hyperparameter to values (or empty for the defaults), got \(entry.value.phrase)"
@@ -62,7 +64,12 @@ extension ModelSweep {
         let random = spaces.keys.sorted().filter { spaces[$0]!.isRandom }
         var samples: Int?
         var samplingSeed: UInt64 = 0
-        if random.isEmpty {
+        if adaptive {
+            if let extra = samplesEntry ?? seedEntry {
+                throw extra.error(
+                    "'\(extra.key)' belongs to grid sweeps with random spaces; with 'search: {method: random|tpe, trials: N, seed: S}' the search's 'trials' and 'seed' say how many configurations are drawn and how")
+            }
+        } else if random.isEmpty {
             if let samplesEntry {
                 throw samplesEntry.error(
                     "'samples' only applies to random spaces (uniform, loguniform, choice); '\(model.name)' has none")

@@ -9,7 +9,11 @@ extension SweepSpec {
     /// order of keys in the file, spacing and comments change nothing, and adding a grid value adds
     /// exactly the trials that have it.
     /// - Complexity: O(trials × parameters).
+    ///
+    /// An adaptive search (`search: random|tpe`) expands to nothing: its trials are suggested
+    /// while the sweep runs (see ``plannedTrials``).
     public func expand() -> SweepExpansion {
+        if search.isAdaptive { return SweepExpansion(trials: [], duplicatesRemoved: 0) }
         let fingerprint = datasetFingerprint
         var seen: Set<TrialID> = []
         var trials: [SweepTrial] = []
@@ -28,6 +32,15 @@ extension SweepSpec {
             }
         }
         return SweepExpansion(trials: trials, duplicatesRemoved: duplicates)
+    }
+}
+
+extension SweepSpec {
+    /// Trials an adaptive search will run at most: `trials` configurations per model entry, each
+    /// once per seed; nil for a grid (its expansion says).
+    public var plannedTrials: Int? {
+        guard search.isAdaptive, let trials = search.trials else { return nil }
+        return trials * seeds.count * models.count
     }
 }
 

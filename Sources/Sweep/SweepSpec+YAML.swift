@@ -3,7 +3,9 @@ import Yams
 
 extension SweepSpec {
     /// Keys a sweep file may have at the top level; anything else is a typo and an error.
-    public static let topLevelKeys = ["name", "dataset", "metric", "models", "seeds", "timeout", "retries", "worker"]
+    public static let topLevelKeys = [
+        "name", "dataset", "metric", "models", "seeds", "timeout", "retries", "worker", "search", "stopping",
+    ]
 
     /// Most trials one sweep file may expand to (seeds included): beyond it a file is surely wrong.
     public static let maximumTrials = 1_000_000
@@ -46,7 +48,12 @@ extension SweepSpec {
         let metric = try MetricSpec(metricEntry)
         let modelsEntry = try root.require(
             "models", hint: "at least one model, e.g. 'models: {mf: {factors: [16, 32]}}'")
-        let models = try ModelSweep.parseAll(modelsEntry, catalog: catalog)
+        var search = try root["search"].map { entry throws(SweepSpecError) in try Self.search(entry) } ?? .grid
+        var models = try ModelSweep.parseAll(modelsEntry, catalog: catalog, adaptive: search.isAdaptive)
+        if let entry = root["stopping"] {
+            search.stopping = try Self.stopping(entry)
+            try Self.checkStopping(entry, search: search, dataset: dataset, models: &models, catalog: catalog)
+        }
 
         var seeds = Self.defaultSeeds
         if let entry = root["seeds"] { seeds = try Self.seeds(entry) }
@@ -64,9 +71,125 @@ extension SweepSpec {
         self.init(
             name: name, dataset: dataset, metric: metric, models: models, seeds: seeds, timeout: timeout,
             retries: retries,
-            worker: worker)
+            worker: worker, search: search)
         try checkMetrics(metricEntry, catalog: catalog)
         try checkSize(modelsEntry)
+        try checkObjective(metricEntry, catalog: catalog)
+    }
+
+    /// `search: grid`, or `search: {method: random|tpe, trials: N, seed: S, startup: 10}`.
+    private static func search(_ entry: YAMLEntry) throws(SweepSpecError) -> SearchSettings {
+        let methods = SearchSettings.Method.allCases.map(\.rawValue)
+        let example = "{method: tpe, trials: 60, seed: 1}"
+        func method(_ entry: YAMLEntry) throws(SweepSpecError) -> SearchSettings.Method {
+            let word = entry.value.scalar?.string ?? ""
+            guard let method = SearchSettings.Method(rawValue: word) else {
+                throw entry.error(
+                    "'\(entry.path)' must be one of \(methods.joined(separator: ", ")), got \(entry.value.phrase)\(DidYouMean.phrase(for: word, among: methods))")
+            }
+            return method
+        }
+        if entry.value.mapping == nil {
+            let chosen = try method(entry)
+            guard chosen == .grid else {
+                throw entry.error("'search: \(chosen.rawValue)' needs a budget: write 'search: \(example.replacingOccurrences(of: "tpe", with: chosen.rawValue))'")
+            }
+            return .grid
+        }
+        let map = try entry.map("search settings, e.g. \(example)")
+        try map.rejectUnknownKeys(allowed: ["method", "trials", "seed", "startup"])
+        guard let methodEntry = map["method"] else {
+            throw entry.error("'search' needs 'method: grid|random|tpe', e.g. 'search: \(example)'")
+        }
+        var settings = SearchSettings(method: try method(methodEntry))
+        if settings.isAdaptive {
+            guard let trials = map["trials"] else {
+                throw entry.error("'search' with method \(settings.method.rawValue) needs 'trials: N', the number of configurations to try per model entry")
+            }
+            settings.trials = try trials.int(in: 1...SweepSpec.maximumTrials, "a number of configurations in 1…\(SweepSpec.maximumTrials)")
+        } else if let extra = map["trials"] ?? map["startup"] ?? map["seed"] {
+            throw extra.error("'\(extra.key)' applies to search methods random and tpe; a grid runs every configuration of the spaces")
+        }
+        if let seed = map["seed"] { settings.seed = try seed.seed() }
+        if let startup = map["startup"] {
+            guard settings.method == .tpe else { throw startup.error("'startup' (random suggestions before the model) applies to method tpe") }
+            settings.startup = try startup.int(in: 1...10_000, "a number of random start-up trials in 1…10000")
+        }
+        return settings
+    }
+
+    /// `stopping: {asha: {resource: epochs, min: 1, max: 81, reduction: 3}}` or
+    /// `stopping: {median: {warmup: 5, min_trials: 5}}`.
+    private static func stopping(_ entry: YAMLEntry) throws(SweepSpecError) -> EarlyStoppingRule {
+        let example = "{asha: {resource: epochs, min: 1, max: 81, reduction: 3}} or {median: {warmup: 5, min_trials: 5}}"
+        let map = try entry.map("an early-stopping rule, \(example)")
+        try map.rejectUnknownKeys(allowed: ["asha", "median"])
+        guard map.entries.count == 1, let rule = map.entries.first else {
+            throw entry.error("'stopping' takes exactly one rule: \(example)")
+        }
+        let fields = try rule.map("the rule's settings", allowEmpty: true)
+        switch rule.key {
+        case "asha":
+            try fields.rejectUnknownKeys(allowed: ["resource", "min", "max", "reduction"])
+            if let resource = fields["resource"] {
+                let word = try resource.string("epochs")
+                guard word == "epochs" else { throw resource.error("ASHA's 'resource' must be epochs (the only budget models report progress in), got '\(word)'") }
+            }
+            let low = try fields["min"]?.int(in: 1...100_000, "a number of epochs in 1…100000") ?? 1
+            let high = try fields["max"]?.int(in: 1...100_000, "a number of epochs in 1…100000") ?? 81
+            let reduction = try fields["reduction"]?.int(in: 2...100, "a reduction factor in 2…100") ?? 3
+            guard high > low else {
+                throw (fields["max"] ?? rule).error("ASHA's 'max' (\(high)) must be larger than its 'min' (\(low))")
+            }
+            return .asha(min: low, max: high, reduction: reduction)
+        default:
+            try fields.rejectUnknownKeys(allowed: ["warmup", "min_trials"])
+            return .median(
+                warmup: try fields["warmup"]?.int(in: 0...100_000, "a number of epochs in 0…100000") ?? 5,
+                minTrials: try fields["min_trials"]?.int(in: 1...100_000, "a number of trials in 1…100000") ?? 5)
+        }
+    }
+
+    /// Early stopping reads validation figures, so the data set needs a holdout; ASHA owns the
+    /// `epochs` parameter: every model needs one, it is set to ASHA's `max`, and a sweep that
+    /// also searches it is refused.
+    private static func checkStopping(
+        _ entry: YAMLEntry, search: SearchSettings, dataset: DatasetSpec, models: inout [ModelSweep], catalog: ModelCatalog
+    ) throws(SweepSpecError) {
+        guard dataset.validation != nil else {
+            throw entry.error(
+                "early stopping must not read the test split: add a validation holdout of the training rows to the data set, e.g. 'dataset: {…, validation: {fraction: 0.1, seed: 1}}'")
+        }
+        guard case .asha(_, let high, _) = search.stopping else { return }
+        for index in models.indices {
+            let name = models[index].model
+            guard let spec = catalog.model(named: name)?.parameters.first(where: { $0.name == "epochs" }) else {
+                throw entry.error("ASHA stops trials by epochs, and model '\(name)' has no 'epochs' parameter; use the median rule or remove '\(name)'")
+            }
+            if models[index].spaces["epochs"] != nil {
+                throw entry.error(
+                    "ASHA gives every trial of '\(name)' up to max \(high) epochs and stops the weak ones earlier; remove 'epochs' from its space")
+            }
+            if case .failure(let problem) = spec.validate(.int(high)) {
+                throw entry.error("ASHA's 'max' \(high) does not fit model '\(name)': \(problem)")
+            }
+            models[index].spaces["epochs"] = .values([.int(high)])
+            models[index].defaults["epochs"] = nil
+        }
+    }
+
+    /// The validation figures models with epochs report on a holdout (RecModels' `ValidationRows`).
+    public static let validationFigures: Set<String> = Set(
+        ["rmse", "mrr"] + [5, 10, 20].flatMap { k in ["ndcg", "recall", "precision", "hit_rate"].map { "\($0)@\(k)" } })
+
+    /// With a validation holdout and a search or stopping rule reading it, the primary metric must
+    /// be one whose validation figure models report.
+    private func checkObjective(_ entry: YAMLEntry, catalog: ModelCatalog) throws(SweepSpecError) {
+        guard dataset.validation != nil, search.isAdaptive || search.stopping != nil else { return }
+        let declaring = models.compactMap { catalog.model(named: $0.model) }.filter { !$0.metrics.isEmpty }
+        guard !declaring.isEmpty, !Self.validationFigures.contains(metric.primary) else { return }
+        throw entry.error(
+            "the search and early stopping read 'validation_\(metric.primary)', and models report validation figures only for \(Self.validationFigures.sorted().joined(separator: ", ")); choose one of those as the primary metric")
     }
 
     /// `seeds: [1, 2, 3]` or `seeds: 7`: non-empty, no repeats.

@@ -30,11 +30,15 @@ public struct SweepSpec: Sendable, Hashable, Codable {
     /// How many times an attempt lost to infrastructure (crash, lost worker, timeout) is retried.
     public var retries: Int
     public var worker: Worker
+    /// Grid (default), random or TPE search, and early stopping (`search:`, `stopping:`).
+    public var search: SearchSettings
 
     public init(
         name: String, dataset: DatasetSpec, metric: MetricSpec, models: [ModelSweep], seeds: [UInt64] = defaultSeeds,
-        timeout: Duration = defaultTimeout, retries: Int = defaultRetries, worker: Worker = Worker()
+        timeout: Duration = defaultTimeout, retries: Int = defaultRetries, worker: Worker = Worker(),
+        search: SearchSettings = .grid
     ) {
+        self.search = search
         self.name = name
         self.dataset = dataset
         self.metric = metric
@@ -44,6 +48,27 @@ public struct SweepSpec: Sendable, Hashable, Codable {
         self.retries = retries
         self.worker = worker
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, dataset, metric, models, seeds, timeout, retries, worker, search
+    }
+
+    /// Decodes a spec; `search` is absent in specs stored before adaptive search existed (grid).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        dataset = try container.decode(DatasetSpec.self, forKey: .dataset)
+        metric = try container.decode(MetricSpec.self, forKey: .metric)
+        models = try container.decode([ModelSweep].self, forKey: .models)
+        seeds = try container.decode([UInt64].self, forKey: .seeds)
+        timeout = try container.decode(Duration.self, forKey: .timeout)
+        retries = try container.decode(Int.self, forKey: .retries)
+        worker = try container.decode(Worker.self, forKey: .worker)
+        search = try container.decodeIfPresent(SearchSettings.self, forKey: .search) ?? .grid
+    }
+
+    /// The figure adaptive search and early stopping read (see ``SearchSettings/objective(for:validation:)``).
+    public var objective: String { SearchSettings.objective(for: metric, validation: dataset.validation != nil) }
 
     /// The data set's fingerprint, part of every trial id (see ``DatasetSpec`` for what it covers).
     public var datasetFingerprint: String { dataset.fingerprint }
