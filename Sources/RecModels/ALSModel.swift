@@ -129,7 +129,11 @@ public struct ALSModel: Recommender {
                     model: Self.name, message: "diverged in iteration \(iteration): loss is not finite; raise reg")
             }
             iterationsCompleted = iteration
-            if progress(EpochProgress(epoch: iteration, totalEpochs: h.iterations, values: ["loss": loss])) == .stop {
+            var values = ["loss": loss]
+            if let validation = data.validation, validation.isDue(epoch: iteration, total: h.iterations) {
+                values.merge(Self.validationRanking(validation, data: data, users: users, items: items, itemBias: nil)) { $1 }
+            }
+            if progress(EpochProgress(epoch: iteration, totalEpochs: h.iterations, values: values)) == .stop {
                 break
             }
         }
@@ -436,6 +440,26 @@ public struct ALSModel: Recommender {
                 let x = xs.baseAddress! + u * stride
                 for i in 0..<min(scores.count, itemFactors.rows) {
                     scores[i] = VectorKernels.dot(x, ys.baseAddress! + i * stride, count: stride)
+                }
+            }
+        }
+    }
+}
+
+extension ALSModel {
+    /// Validation top-K figures of factor models scored by `user · item (+ item bias)` in the
+    /// middle of training (ALS, BPR): the same scores their `scoreAll` gives for a trained user.
+    static func validationRanking(
+        _ validation: ValidationRows, data: TrainingData, users: FactorMatrix, items: FactorMatrix, itemBias: [Float]?
+    ) -> [String: Double] {
+        let stride = items.stride
+        return users.values.withUnsafeBufferPointer { xs in
+            items.values.withUnsafeBufferPointer { ys in
+                validation.ranking(byUser: data.byUser, itemCount: data.itemCount) { u, scores in
+                    let x = xs.baseAddress! + u * stride
+                    for i in 0..<min(scores.count, items.rows) {
+                        scores[i] = (itemBias?[i] ?? 0) + VectorKernels.dot(x, ys.baseAddress! + i * stride, count: stride)
+                    }
                 }
             }
         }

@@ -147,7 +147,10 @@ public struct BPRModel: Recommender {
                     model: Self.name, message: "diverged in epoch \(epoch): loss is not finite; lower lr (now \(rate))")
             }
             epochsCompleted = epoch
-            let values = ["loss": loss, "train_auc": Double(correct) / Double(max(samples, 1))]
+            var values = ["loss": loss, "train_auc": Double(correct) / Double(max(samples, 1))]
+            if let validation = data.validation, validation.isDue(epoch: epoch, total: h.epochs) {
+                values.merge(ALSModel.validationRanking(validation, data: data, users: users, items: items, itemBias: itemBias)) { $1 }
+            }
             if progress(EpochProgress(epoch: epoch, totalEpochs: h.epochs, values: values)) == .stop { break }
         }
         for u in 0..<data.userCount where byUser.rowLength(u) == 0 { users.clear(row: u) }

@@ -102,7 +102,7 @@ public struct BiasedMF: Recommender {
 
     /// Reports `train_rmse` (over the epoch's rows, each error taken before its update) after each epoch.
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
-        try fit(data, validation: nil, progress: progress)
+        try fit(data, validation: data.validation?.rows, progress: progress)
     }
 
     /// ``fit(_:progress:)`` that also reports `validation_rmse` after each epoch: the RMSE over
@@ -198,7 +198,7 @@ public struct BiasedMF: Recommender {
             rate *= h.learningRateDecay
             biasRate *= h.learningRateDecay
             var values = ["train_rmse": rmse]
-            if let validation {
+            if let validation, data.validation?.isDue(epoch: epoch, total: h.epochs) ?? true {
                 values["validation_rmse"] = Self.validationRMSE(
                     validation, data: data, mean: mean, range: ratingRange, userBias: userBias, itemBias: itemBias,
                     users: users, items: items)

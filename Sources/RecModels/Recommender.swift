@@ -26,6 +26,9 @@ public struct TrainingData: Sendable {
     /// Impressions of the training period (MIND splits): what was shown and what was clicked, for
     /// models with an impression-level click loss. Never the evaluated impressions.
     public var trainingImpressions: MINDImpressionLog?
+    /// Rows held out of ``interactions`` on which models with epochs report `validation_*`
+    /// figures as they train (a sweep's `validation:` holdout); nil: none.
+    public var validation: ValidationRows?
 
     /// One other domain's interactions, users numbered as in ``interactions``.
     public struct OtherDomain: Sendable {

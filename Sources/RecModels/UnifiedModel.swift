@@ -205,7 +205,12 @@ public struct UnifiedModel: CrossDomainScoring {
             try Self.solveUsers(&users, blocks, h)
             let userGram = ALSModel.gram(users)
             for b in blocks.indices { try Self.solveItems(&blocks[b], users: users, userGram: userGram, h) }
-            if progress(EpochProgress(epoch: iteration, totalEpochs: h.iterations, values: [:])) == .stop { break }
+            var values: [String: Double] = [:]
+            if let validation = data.validation, validation.isDue(epoch: iteration, total: h.iterations) {
+                // The warm users' scores (the held-out rows' users all have training rows).
+                values = ALSModel.validationRanking(validation, data: data, users: users, items: blocks[0].items, itemBias: nil)
+            }
+            if progress(EpochProgress(epoch: iteration, totalEpochs: h.iterations, values: values)) == .stop { break }
         }
         var known = [Bool](repeating: false, count: data.userCount)
         for block in blocks { for u in 0..<data.userCount where block.byUser.rowLength(u) > 0 { known[u] = true } }

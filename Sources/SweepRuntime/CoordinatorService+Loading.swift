@@ -35,16 +35,32 @@ extension CoordinatorService {
                     + "\(ResidentMemory.mebibytes(ResidentMemory.bytes())))")
         }
         // Only trials with a history: the expansion already describes the never-leased ones.
-        let stored = try store.snapshot(sweep: registration.sweep, startedOnly: true)
+        // An adaptive search's trials are the store's (its suggestions so far), not the expansion's.
+        let stored = try store.snapshot(sweep: registration.sweep, startedOnly: !spec.search.isAdaptive)
         let datasetJSON = String(decoding: try JSONEncoder.sorted.encode(spec.dataset), as: UTF8.self)
-        let total = expansion.trials.count
+        let total = spec.plannedTrials ?? expansion.trials.count
         var tracker = StatusTracker(total: total, metric: spec.metric)
-        if !stored.trials.isEmpty { try tracker.seed(from: store, sweep: registration.sweep, ids: Set(expansion.ids)) }
+        if !stored.trials.isEmpty {
+            let ids = spec.search.isAdaptive ? Set(stored.trials.map(\.id)) : Set(expansion.ids)
+            try tracker.seed(from: store, sweep: registration.sweep, ids: ids)
+            tracker.stopped = try store.counts(sweep: registration.sweep).stopped
+        }
         // From here on the core's records are the only copy of the trials: the snapshot is a
         // temporary the core adopts, and the expansion is released (the leaderboard looks
         // configurations up in the core).
-        let snapshot = Self.coreSnapshot(
-            stored, expansion: expansion, dataset: datasetJSON, timeout: spec.timeout, sweepName: spec.name)
+        var snapshot: SweepSnapshot
+        if spec.search.isAdaptive {
+            snapshot = stored
+            snapshot.dataset = datasetJSON
+            snapshot.sweepID = spec.name
+            for index in snapshot.trials.indices { snapshot.trials[index].timeout = spec.timeout }
+        } else {
+            snapshot = Self.coreSnapshot(
+                stored, expansion: expansion, dataset: datasetJSON, timeout: spec.timeout, sweepName: spec.name)
+        }
+        if spec.search.isAdaptive || spec.search.stopping != nil {
+            snapshot.search = try store.searchHistory(sweep: registration.sweep, objective: spec.objective)
+        }
         expansion = SweepExpansion(trials: [], duplicatesRemoved: 0)
         return Loaded(snapshot: snapshot, tracker: tracker, sweep: registration.sweep, total: total)
     }

@@ -99,6 +99,7 @@ public final class CoordinatorService {
 
     /// The number of trials the sweep file expands to (expanding it once; `run` reuses it).
     public func trialCount() -> Int {
+        if let planned = spec.plannedTrials { return planned }
         if cachedExpansion == nil { cachedExpansion = spec.expand() }
         return cachedExpansion!.trials.count
     }
@@ -120,7 +121,8 @@ public final class CoordinatorService {
             livenessMisses: options.livenessMisses, retryLimit: spec.retries, drainTimeout: options.drainTimeout,
             defaultTrialTimeout: spec.timeout, logLevel: options.verbose ? .debug : .warning,
             authentication: options.keyFile == nil ? .sessionTokens : .curveKeys, maxWorkers: options.maxWorkers,
-            metricsByModel: Self.declaredMetrics())
+            metricsByModel: Self.declaredMetrics(),
+            sweep: spec.search.isAdaptive || spec.search.stopping != nil ? spec : nil)
     }
 
     /// The metrics each model of the runtime's catalog may report: what it declares plus the
@@ -132,7 +134,8 @@ public final class CoordinatorService {
         for model in TrialRunner.catalog.models {
             metrics[model.name] =
                 model.metrics.isEmpty
-                ? TrialRunner.builtinMetrics : Set(model.metrics).union(TrialRunner.evaluationCounts)
+                ? TrialRunner.builtinMetrics
+                : Set(model.metrics).union(TrialRunner.evaluationCounts).union(TrialRunner.validationMetrics)
         }
         return metrics
     }
@@ -160,7 +163,7 @@ public final class CoordinatorService {
         let snapshot = loaded.snapshot
         loaded.snapshot = SweepSnapshot(sweepID: "", dataset: "", trials: [])
         var core = CoordinatorCore(configuration: coreConfiguration())
-        let writer = StoreWriter(store: store, crashPoint: options.crashPoint)
+        let writer = StoreWriter(store: store, sweep: loaded.sweep, crashPoint: options.crashPoint)
         var wakeUp: ProtocolInstant?
         var finished: SweepSummary?
 

@@ -193,9 +193,18 @@ public struct PreparedData: Sendable {
             impressions = filtered.log
             droppedWithoutCold = filtered.droppedUnrankable
         }
+        // A validation holdout comes out of the training rows only: the test rows stay as they are.
+        var trainingRows = split.train
+        var validation: ValidationRows?
+        if let holdout = request.validation {
+            let carved = try Splitting.perUserHoldout(split.train, testFraction: holdout.fraction, seed: holdout.seed)
+            trainingRows = carved.train
+            validation = ValidationRows(rows: carved.test, every: holdout.every, isExplicit: domain.isExplicit)
+        }
         var training = TrainingData(
-            interactions: split.train, userCount: dataset.users.count, itemCount: domain.items.count,
+            interactions: trainingRows, userCount: dataset.users.count, itemCount: domain.items.count,
             isExplicit: domain.isExplicit, catalog: domain.catalog)
+        training.validation = validation
         // Every row of the other domains: side information from another platform (the split only
         // holds out rows of the evaluated domain).
         training.otherDomains = TrainingData.OtherDomain.others(in: dataset, evaluating: domainName)

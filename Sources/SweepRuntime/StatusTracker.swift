@@ -9,6 +9,7 @@ struct StatusTracker {
     var metric: MetricSpec
     var finished = 0
     var failed = 0
+    var stopped = 0
     var best: Double?
 
     init(total: Int, metric: MetricSpec) {
@@ -39,6 +40,8 @@ struct StatusTracker {
             if !willRetry { failed += 1 }
         case .trialReopened:
             failed -= 1
+        case .trialStopped:
+            stopped += 1
         default:
             break
         }

@@ -29,8 +29,12 @@ final class StoreWriter {
     private(set) var commitSeconds = 0.0
     private(set) var longestCommitSeconds = 0.0
 
-    init(store: SweepStore, crashPoint: CrashPoint? = nil) {
+    /// The sweep an adaptive search's suggestions join.
+    let sweep: SweepID?
+
+    init(store: SweepStore, sweep: SweepID? = nil, crashPoint: CrashPoint? = nil) {
         self.store = store
+        self.sweep = sweep
         self.crashPoint = crashPoint
     }
 
@@ -40,7 +44,7 @@ final class StoreWriter {
         batches += 1
         if crashPoint == .beforeCommit(batch: batches) { throw SimulatedCrash(point: crashPoint!) }
         let start = ContinuousClock.now
-        try store.apply(batch)
+        try store.apply(batch, sweep: sweep)
         let (seconds, attoseconds) = (ContinuousClock.now - start).components
         let elapsed = Double(seconds) + Double(attoseconds) * 1e-18
         commitSeconds += elapsed

@@ -75,15 +75,44 @@ public final class TrialRunner: @unchecked Sendable {
                     ParameterSpec(name: "hang", kind: .bool, defaultValue: .bool(false), help: "never finish (until cancelled)"),
                 ],
                 metrics: []))
+        models.append(
+            ModelCatalog.Model(
+                name: "curve", family: "builtin",
+                parameters: [
+                    ParameterSpec(name: "x", kind: .double(0...2), defaultValue: .double(1), help: "position; best at 0.7"),
+                    ParameterSpec(name: "lr", kind: .double(1e-5...1), defaultValue: .double(0.01), help: "best at 0.003 (log scale)"),
+                    ParameterSpec(name: "kind", kind: .choice(["a", "b", "c", "d"]), defaultValue: .string("a"), help: "best b"),
+                    ParameterSpec(name: "epochs", kind: .int(1...1000), defaultValue: .int(9), help: "epochs of the curve"),
+                    ParameterSpec(name: "seconds", kind: .double(0...10), defaultValue: .double(0), help: "sleep per epoch"),
+                ],
+                metrics: []))
         return ModelCatalog(models: models)
     }
 
+    /// The built-in `curve` trial's loss after `epoch` epochs: a known function of its parameters
+    /// (best at x 0.7, lr 0.003, kind b) plus a learning curve 0.5/epoch, so searches and early
+    /// stopping can be tested end to end without training anything. `offset` tells the test
+    /// figure (`score`) from the validation one.
+    static func curveLoss(_ config: TrialConfig, epoch: Int, offset: Double) -> Double {
+        let x = config.parameters["x"]?.doubleValue ?? 1
+        let lr = config.parameters["lr"]?.doubleValue ?? 0.01
+        let kind = config.parameters["kind"]?.stringValue ?? "a"
+        let base = pow(log10(lr) - log10(0.003), 2) + pow(x - 0.7, 2) + (kind == "b" ? 0 : 0.3)
+        return base + 0.5 / Double(max(epoch, 1)) + offset
+    }
+
     /// What the built-in `noop` and `sleep` trials report.
-    static let builtinMetrics: Set<String> = ["score"]
+    static let builtinMetrics: Set<String> = ["score", "validation_score"]
 
     /// Counts every model trial reports beside its metrics (see ``Evaluations/values``): not
     /// metrics to rank by, so not in the catalog, but part of a valid result.
     static let evaluationCounts: Set<String> = ["users_evaluated", "mind_impressions", "sampled_rows"]
+
+    /// What a model with epochs reports on a `validation:` holdout (``RecModels/ValidationRows``),
+    /// carried into its result from the last epoch.
+    static let validationMetrics: Set<String> = Set(
+        (["rmse", "mrr"] + ValidationRows.cutoffs.flatMap { k in ["ndcg", "recall", "precision", "hit_rate"].map { "\($0)@\(k)" } })
+            .map { "validation_" + $0 })
 
     /// Runs `config`. `dataset` is needed by model trials, ignored by built-ins.
     public func run(
@@ -95,6 +124,8 @@ public final class TrialRunner: @unchecked Sendable {
             return .success(TrialMetrics(values: ["score": Self.configurationScore(config)]))
         case "sleep":
             return runSleep(config, cancel: cancel)
+        case "curve":
+            return runCurve(config, cancel: cancel, progress: progress)
         default:
             return runModel(config, datasetRequest: datasetRequest, cancel: cancel, progress: progress)
         }
@@ -106,6 +137,31 @@ public final class TrialRunner: @unchecked Sendable {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in "\(config.label)#\(config.seed)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         return Double(hash >> 11) * 0x1.0p-53
+    }
+
+    /// `validation_score` per epoch as progress, then `score` and `validation_score` at the end.
+    private func runCurve(
+        _ config: TrialConfig, cancel: CancellationFlag, progress: (TrialProgress) -> Void
+    ) -> Result<TrialMetrics, TrialFailure> {
+        let epochs = config.parameters["epochs"]?.intValue ?? 9
+        let seconds = config.parameters["seconds"]?.doubleValue ?? 0
+        let cancelled = TrialFailure(kind: .infrastructure, message: "cancelled by the coordinator")
+        for epoch in 1...epochs {
+            if seconds > 0 {
+                if cancel.wait(for: .milliseconds(Int64(seconds * 1000))) { return .failure(cancelled) }
+            } else if cancel.isCancelled {
+                return .failure(cancelled)
+            }
+            let value = Self.curveLoss(config, epoch: epoch, offset: 0)
+            progress(TrialProgress(epoch: epoch, totalEpochs: epochs, values: ["validation_score": value]))
+        }
+        return .success(
+            TrialMetrics(
+                values: [
+                    "score": Self.curveLoss(config, epoch: epochs, offset: 0.01),
+                    "validation_score": Self.curveLoss(config, epoch: epochs, offset: 0),
+                ],
+                timings: ["fit": seconds * Double(epochs)]))
     }
 
     private func runSleep(_ config: TrialConfig, cancel: CancellationFlag) -> Result<TrialMetrics, TrialFailure> {
@@ -154,7 +210,14 @@ public final class TrialRunner: @unchecked Sendable {
         if let loadSeconds { timings["load"] = loadSeconds }
         let fitStart = ContinuousClock.now
         let model: AnyRecommender
-        switch Self.train(config, on: data, cancel: cancel, progress: progress) {
+        // The last epoch's validation figures (a `validation:` holdout) join the result: what an
+        // adaptive search observes for the trial, measured without the test rows.
+        var lastValidation: [String: Double] = [:]
+        let reporting: (TrialProgress) -> Void = { report in
+            for (name, value) in report.values where name.hasPrefix("validation_") { lastValidation[name] = value }
+            progress(report)
+        }
+        switch Self.train(config, on: data, cancel: cancel, progress: reporting) {
         case .success(let trained): model = trained
         case .failure(let failure): return .failure(failure)
         }
@@ -164,7 +227,7 @@ public final class TrialRunner: @unchecked Sendable {
         // test metrics; a name clash would be a bug, and the test metric wins.
         let evaluations = Self.evaluations(model, on: data)
         if let failure = Self.nothingEvaluated(evaluations, on: data) { return .failure(failure) }
-        let values = evaluations.values.merging(model.fitSummary) { test, _ in test }
+        let values = evaluations.values.merging(model.fitSummary) { test, _ in test }.merging(lastValidation) { kept, _ in kept }
         timings["evaluate"] = Self.seconds(since: evaluateStart)
         return .success(TrialMetrics(values: values, timings: timings))
     }

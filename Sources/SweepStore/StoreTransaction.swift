@@ -18,6 +18,8 @@ public final class StoreTransaction {
     /// The transaction's timestamp, as stored.
     let now: DatabaseValue
     let coding: StoreCoding
+    /// The sweep adaptive-search suggestions join (``trialSuggested(_:index:)``).
+    public var sweep: SweepID?
     /// Highest lease epoch issued or seen, loaded on first use and written back by `finish()`.
     private var leaseEpochHighWater: Int64?
     private var storedLeaseEpochHighWater: Int64 = 0
@@ -54,7 +56,84 @@ public final class StoreTransaction {
             try workerLost(worker.rawValue, reason: reason)
         case .event(let text):
             try event(text)
+        case .trialSuggested(let record, let index):
+            try trialSuggested(record, index: index)
+        case .trialProgress(let ticket, let progress):
+            try trialProgress(ticket, progress)
+        case .trialStopped(let ticket, let worker, let epoch, let values, let reason):
+            try trialStopped(ticket, worker: worker.rawValue, epoch: epoch, values: values, reason: reason)
         }
+    }
+
+    /// An adaptive search's suggestion joins the transaction's ``sweep`` as a pending trial at the
+    /// end of its order, with its suggestion number. A trial the store already has (another sweep
+    /// ran the same configuration) joins as it is. Needs ``sweep``.
+    public func trialSuggested(_ record: TrialRecord, index: Int) throws {
+        guard let sweep else { throw SweepStoreError.unknownTrial(record.id) }
+        let config = record.config
+        try execute(
+            """
+            INSERT INTO trials (id, sweep_id, model, config_json, configuration_key, seed, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+            """,
+            [
+                record.id.rawValue, sweep.rawValue, config.model, coding.configJSON(config), config.configurationKey,
+                Int64(bitPattern: config.seed), now,
+            ])
+        let seq = try trialSeq(record.id)
+        try execute(
+            """
+            INSERT INTO sweep_trials (sweep_id, trial_seq, position)
+            SELECT ?, ?, coalesce(max(position), -1) + 1 FROM sweep_trials WHERE sweep_id = ?
+            ON CONFLICT DO NOTHING
+            """,
+            [sweep.rawValue, seq, sweep.rawValue])
+        try execute(
+            "INSERT INTO suggestions (trial_seq, sweep_id, idx) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [seq, sweep.rawValue, index])
+    }
+
+    /// A per-epoch progress report of the trial's current lease.
+    public func trialProgress(_ ticket: LeaseTicket, _ progress: TrialProgress) throws {
+        let seq = try trialSeq(ticket.trial)
+        try execute(
+            """
+            INSERT INTO progress (trial_seq, attempt, lease_epoch, epoch, values_json, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [seq, ticket.attempt, Int64(ticket.epoch.rawValue), progress.epoch, coding.metricsJSON(progress.values), now])
+    }
+
+    /// The stopping rule stopped the trial: final (`state` finished, a `stops` row, no result).
+    /// A trial already final is left as it is.
+    public func trialStopped(
+        _ ticket: LeaseTicket, worker: String, epoch: Int, values: [String: Double], reason: String
+    ) throws {
+        let seq = try trialSeq(ticket.trial)
+        try execute(
+            """
+            UPDATE trials SET state = 'finished', worker = ?, finished_at = ?, error = NULL, failure_kind = NULL,
+                              attempts = max(attempts, ?)
+            WHERE seq = ? AND state IN ('pending', 'running')
+            """,
+            [worker, now, ticket.attempt, seq])
+        guard db.changesCount > 0 else { return }
+        try execute(
+            """
+            INSERT INTO stops (trial_seq, trial_id, attempt, lease_epoch, worker, epoch, values_json, reason, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                seq, ticket.trial.rawValue, ticket.attempt, Int64(ticket.epoch.rawValue), worker, epoch,
+                coding.metricsJSON(values), reason, now,
+            ])
+        try execute(
+            """
+            UPDATE attempts SET ended_at = coalesce(ended_at, ?), outcome = coalesce(outcome, 'cancelled'),
+                                error = coalesce(error, ?)
+            WHERE trial_seq = ? AND lease_epoch = ?
+            """,
+            [now, "stopped early: \(reason)", seq, Int64(ticket.epoch.rawValue)])
     }
 
     /// The trial was leased to `worker` as attempt `attempt` under `leaseEpoch`.

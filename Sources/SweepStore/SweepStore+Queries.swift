@@ -38,10 +38,12 @@ extension SweepStore {
                 db,
                 sql: """
                     SELECT t.id, t.config_json, t.state, t.attempts, t.last_lease_epoch, t.worker, t.error,
-                           t.failure_kind, t.infrastructure_failures, r.attempt, r.worker
+                           t.failure_kind, t.infrastructure_failures, r.attempt, r.worker,
+                           st.attempt, st.worker, st.epoch
                     FROM sweep_trials m
                     JOIN trials t ON t.seq = m.trial_seq
                     LEFT JOIN results r ON r.trial_seq = t.seq
+                    LEFT JOIN stops st ON st.trial_seq = t.seq
                     WHERE m.sweep_id = ? \(filter)
                     ORDER BY m.position
                     """,
@@ -68,6 +70,8 @@ extension SweepStore {
                         LeaseTicket(trial: id, attempt: attempts, epoch: LeaseEpoch(UInt64(epoch))),
                         worker: WorkerID(worker))
                     holders.insert(worker)
+                case "finished" where (row[13] as Int?) != nil:
+                    state = .stopped(attempt: row[11], worker: WorkerID(row[12] as String), epoch: row[13])
                 case "finished":
                     guard let attempt: Int = row[9], let resultWorker: String = row[10] else {
                         throw SweepStoreError.corruptRow(table: "trials", key: id.rawValue, reason: "finished without a result")
@@ -176,6 +180,13 @@ extension SweepStore {
                     throw SweepStoreError.corruptRow(table: "trials", key: "*", reason: "state '\(stateText)'")
                 }
             }
+            // Stopped trials are stored as finished with a `stops` row (see the v4 migration).
+            counts.stopped =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM stops st JOIN sweep_trials m ON m.trial_seq = st.trial_seq WHERE m.sweep_id = ?",
+                    arguments: [sweep.rawValue]) ?? 0
+            counts.finished -= counts.stopped
             return counts
         }
     }
@@ -290,5 +301,129 @@ extension SweepStore {
                 values: row[index + 5], timings: row[index + 6], table: "results", key: trial.rawValue),
             attempt: attempt, leaseEpoch: epoch.map { UInt64($0) }, worker: row[index + 2],
             host: row[index + 3], codeVersion: row[index + 4], recordedAt: row[index + 7])
+    }
+}
+
+/// A trial the early-stopping rule stopped, as the store keeps it.
+public struct StoredStop: Sendable, Hashable {
+    public var trial: TrialID
+    public var config: TrialConfig
+    public var attempt: Int
+    public var worker: String
+    /// The epoch it was stopped after (an ASHA rung, or the median rule's epoch).
+    public var epoch: Int
+    /// Its progress figures at that epoch (validation and training, never test).
+    public var values: [String: Double]
+    public var reason: String
+}
+
+extension SweepStore {
+    /// What a restarted coordinator's search and stopping rule need (see `SearchHistory`): each
+    /// suggested trial's number, the `objective` value of every finished trial (its result) and
+    /// stopped trial (its progress at the stop), and every progress report's `objective` value in
+    /// the order they were stored.
+    /// - Complexity: O(suggestions + results + stops + progress reports of the sweep).
+    public func searchHistory(sweep: SweepID, objective: String) throws -> SearchHistory {
+        try database.read { db in
+            _ = try Self.requireSweep(db, sweep)
+            var history = SearchHistory(objective: objective)
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, s.idx FROM suggestions s JOIN trials t ON t.seq = s.trial_seq
+                    JOIN sweep_trials m ON m.trial_seq = s.trial_seq AND m.sweep_id = ?
+                    WHERE s.sweep_id = ?
+                    """,
+                arguments: [sweep.rawValue, sweep.rawValue])
+            {
+                history.suggestionIndex[TrialID(rawValue: row[0])] = row[1]
+            }
+            let values = { (json: String, table: String, key: String) throws -> Double? in
+                try self.coding.decode([String: Double].self, from: json, table: table, key: key)[objective]
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, r.metrics_json FROM sweep_trials m JOIN trials t ON t.seq = m.trial_seq
+                    JOIN results r ON r.trial_seq = t.seq WHERE m.sweep_id = ?
+                    UNION ALL
+                    SELECT t.id, st.values_json FROM sweep_trials m JOIN trials t ON t.seq = m.trial_seq
+                    JOIN stops st ON st.trial_seq = t.seq WHERE m.sweep_id = ?
+                    """,
+                arguments: [sweep.rawValue, sweep.rawValue])
+            {
+                let id = TrialID(rawValue: row[0])
+                if let value = try values(row[1], "results", id.rawValue) { history.objectiveValues[id] = value }
+            }
+            let progress = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT t.id, p.epoch, p.values_json FROM progress p
+                    JOIN sweep_trials m ON m.trial_seq = p.trial_seq AND m.sweep_id = ?
+                    JOIN trials t ON t.seq = p.trial_seq
+                    ORDER BY p.id
+                    """,
+                arguments: [sweep.rawValue])
+            while let row = try progress.next() {
+                let id = TrialID(rawValue: row[0])
+                guard let value = try values(row[2], "progress", id.rawValue) else { continue }
+                history.progress.append(.init(trial: id, epoch: row[1], value: value))
+            }
+            return history
+        }
+    }
+
+    /// The sweep's stopped trials, in sweep order.
+    public func stoppedTrials(sweep: SweepID) throws -> [StoredStop] {
+        try database.read { db in
+            _ = try Self.requireSweep(db, sweep)
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, t.config_json, st.attempt, st.worker, st.epoch, st.values_json, st.reason
+                    FROM sweep_trials m JOIN trials t ON t.seq = m.trial_seq
+                    JOIN stops st ON st.trial_seq = t.seq
+                    WHERE m.sweep_id = ? ORDER BY m.position
+                    """,
+                arguments: [sweep.rawValue]
+            ).map { row in
+                let id = TrialID(rawValue: row[0])
+                return StoredStop(
+                    trial: id, config: try coding.decode(TrialConfig.self, from: row[1], table: "trials", key: id.rawValue),
+                    attempt: row[2], worker: row[3], epoch: row[4],
+                    values: try coding.decode([String: Double].self, from: row[5], table: "stops", key: id.rawValue),
+                    reason: row[6])
+            }
+        }
+    }
+
+    /// Every trial's learning curve: its progress reports (latest attempt only) in epoch order.
+    public func learningCurves(sweep: SweepID) throws -> [TrialID: [TrialProgress]] {
+        try database.read { db in
+            _ = try Self.requireSweep(db, sweep)
+            var curves: [TrialID: [TrialProgress]] = [:]
+            var attemptOf: [TrialID: Int] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT t.id, p.attempt, p.epoch, p.values_json FROM progress p
+                    JOIN sweep_trials m ON m.trial_seq = p.trial_seq AND m.sweep_id = ?
+                    JOIN trials t ON t.seq = p.trial_seq
+                    ORDER BY p.id
+                    """,
+                arguments: [sweep.rawValue])
+            while let row = try rows.next() {
+                let id = TrialID(rawValue: row[0])
+                let attempt: Int = row[1]
+                if let seen = attemptOf[id], seen > attempt { continue }
+                if attemptOf[id] != attempt {
+                    attemptOf[id] = attempt
+                    curves[id] = []
+                }
+                let values = try coding.decode([String: Double].self, from: row[3], table: "progress", key: id.rawValue)
+                curves[id]!.append(TrialProgress(epoch: row[2], totalEpochs: nil, values: values))
+            }
+            return curves
+        }
     }
 }

@@ -156,6 +156,43 @@ extension SweepStore {
                     ) WHERE state IN ('pending', 'running');
                     """)
         }
+        // v4: adaptive search and early stopping. `suggestions`: the trials an adaptive search
+        // added, with their suggestion number; `progress`: every per-epoch report of the current
+        // lease holder, in arrival order (`id`), replayed by the stopping rule after a restart and
+        // drawn as learning curves; `stops`: trials the rule stopped. A stopped trial's `state` is
+        // `finished` (the v1 CHECK allows no other final word, and it is final): it has a `stops`
+        // row and no `results` row, and every query tells the two apart by that.
+        migrator.registerMigration("v4-adaptive-search") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE suggestions (
+                        trial_seq INTEGER PRIMARY KEY REFERENCES trials(seq),
+                        sweep_id INTEGER NOT NULL REFERENCES sweeps(id),
+                        idx INTEGER NOT NULL
+                    );
+                    CREATE TABLE progress (
+                        id INTEGER PRIMARY KEY,
+                        trial_seq INTEGER NOT NULL REFERENCES trials(seq),
+                        attempt INTEGER NOT NULL,
+                        lease_epoch INTEGER NOT NULL,
+                        epoch INTEGER NOT NULL,
+                        values_json TEXT NOT NULL,
+                        recorded_at TEXT NOT NULL
+                    );
+                    CREATE INDEX progress_by_trial ON progress (trial_seq);
+                    CREATE TABLE stops (
+                        trial_seq INTEGER PRIMARY KEY REFERENCES trials(seq),
+                        trial_id TEXT NOT NULL,
+                        attempt INTEGER NOT NULL,
+                        lease_epoch INTEGER NOT NULL,
+                        worker TEXT NOT NULL,
+                        epoch INTEGER NOT NULL,
+                        values_json TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        recorded_at TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

@@ -96,9 +96,10 @@ public final class SweepStore {
     }
 
     /// Applies `commands` in order, in one transaction: all of them or, if one throws, none.
-    public func apply(_ commands: [StoreCommand]) throws {
+    public func apply(_ commands: [StoreCommand], sweep: SweepID? = nil) throws {
         if commands.isEmpty { return }
         try write { transaction in
+            transaction.sweep = sweep
             for command in commands { try transaction.apply(command) }
         }
     }

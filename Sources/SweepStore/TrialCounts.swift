@@ -4,6 +4,8 @@ public struct TrialCounts: Sendable, Hashable {
     public var running: Int
     public var finished: Int
     public var failed: Int
+    /// Stopped early by the sweep's stopping rule (final; not counted in `finished`).
+    public var stopped: Int = 0
 
     public init(pending: Int = 0, running: Int = 0, finished: Int = 0, failed: Int = 0) {
         self.pending = pending
@@ -12,7 +14,7 @@ public struct TrialCounts: Sendable, Hashable {
         self.failed = failed
     }
 
-    public var total: Int { pending + running + finished + failed }
+    public var total: Int { pending + running + finished + failed + stopped }
 
     /// Sets the count of the state stored as `name` (`pending`, `running`, `finished`, `failed`);
     /// false for any other name.

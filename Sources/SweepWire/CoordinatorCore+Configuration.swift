@@ -1,4 +1,4 @@
-import Sweep
+public import Sweep
 
 extension CoordinatorCore {
     /// How workers prove who they are.
@@ -70,6 +70,10 @@ extension CoordinatorCore {
         public var reopensInfrastructureFailures: Bool
         /// Refused input is logged once per peer and reason, then summarised every this often.
         public var rejectionReportInterval: Duration
+        /// The sweep, when it searches adaptively (`search: random|tpe`) or stops trials early
+        /// (`stopping:`): the core then suggests trials and stops them (see ``SearchDriver`` and
+        /// ``Sweep/EarlyStopper``). nil: a grid without early stopping, every trial in the snapshot.
+        public var sweep: SweepSpec?
 
         public init(
             protocolVersion: Int = WireCodec.protocolVersion, heartbeatInterval: Duration = .seconds(1),
@@ -79,8 +83,10 @@ extension CoordinatorCore {
             authentication: Authentication = .sessionTokens, maxWorkers: Int = 4096, initialAllowance: Int = 1,
             probationLeaseLimit: Int = 64, maxLeasesPerWorker: Int = WireLimits().maxCollectionCount,
             reattachGrace: Duration? = nil, metricsByModel: [String: Set<String>]? = nil,
-            reopensInfrastructureFailures: Bool = true, rejectionReportInterval: Duration = .seconds(10)
+            reopensInfrastructureFailures: Bool = true, rejectionReportInterval: Duration = .seconds(10),
+            sweep: SweepSpec? = nil
         ) {
+            self.sweep = sweep
             self.logLevel = logLevel
             self.protocolVersion = protocolVersion
             self.heartbeatInterval = heartbeatInterval

@@ -154,6 +154,7 @@ extension CoordinatorCore {
         } else {
             records[index].state = .failed(attempt: ticket.attempt, failure: failure)
             openTrials -= 1
+            search?.fail(ticket.trial, model: records[index].config.model)
             log(.error, "trial \(ticket.trial) failed for good: \(message)", metadata(ticket, worker))
         }
         needsLeasing = true

@@ -26,6 +26,8 @@ extension CoordinatorCore {
             let total = progress.totalEpochs.map { "/\($0)" } ?? ""
             log(.debug, "trial \(ticket.trial) epoch \(progress.epoch)\(total)", metadata(ticket, name))
         }
+        persist(.trialProgress(ticket, progress))
+        judgeProgress(index, ticket, progress, from: name)
     }
 
     mutating func result(_ ticket: LeaseTicket, _ metrics: TrialMetrics, from name: WorkerID, now: ProtocolInstant) {
@@ -53,6 +55,7 @@ extension CoordinatorCore {
         records[index].state = .finished(attempt: ticket.attempt, worker: name)
         openTrials -= 1
         persist(.trialFinished(trial: ticket.trial, attempt: ticket.attempt, metrics: metrics, worker: name))
+        observeResult(index, metrics)
         if logs(.info) { log(.info, "trial \(ticket.trial) finished (attempt \(ticket.attempt))", metadata(ticket, name)) }
         needsLeasing = true
     }
@@ -70,6 +73,7 @@ extension CoordinatorCore {
             endLease(index)
             records[index].state = .failed(attempt: ticket.attempt, failure: failure)
             openTrials -= 1
+            search?.fail(ticket.trial, model: records[index].config.model)
             persist(.trialFailed(trial: ticket.trial, attempt: ticket.attempt, failure: failure, willRetry: false))
             log(.warning, "trial \(ticket.trial) failed (not retried): \(failure.message)", metadata(ticket, name))
             needsLeasing = true

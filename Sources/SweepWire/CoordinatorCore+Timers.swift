@@ -66,7 +66,7 @@ extension CoordinatorCore {
                     returnOrphan(index, reason: "the coordinator shut down before worker \(name) re-attached")
                 }
             }
-            finish(openTrials == 0 ? .completed : .interrupted)
+            finish(isComplete ? .completed : .interrupted)
         }
     }
 
@@ -127,9 +127,9 @@ extension CoordinatorCore {
         case .loading, .finished:
             return
         case .running:
-            if openTrials == 0 { finish(.completed) }
+            if isComplete { finish(.completed) }
         case .draining:
-            if leaseDeadlines.isEmpty && orphanCount == 0 { finish(openTrials == 0 ? .completed : .interrupted) }
+            if leaseDeadlines.isEmpty && orphanCount == 0 { finish(isComplete ? .completed : .interrupted) }
         }
     }
 

@@ -146,6 +146,12 @@ public struct CoordinatorCore: Sendable {
     var confirmationOrder: [ConnectionID] = []
     var tally: RejectionTally
     var outbox: [CoordinatorAction] = []
+    /// The adaptive search, with `search: random|tpe`.
+    var search: SearchDriver?
+    /// The early-stopping rule's state, with `stopping:`.
+    var stopper: EarlyStopper?
+    /// What the store keeps for both (mirrors ``SweepSnapshot/search``).
+    var searchHistory = SearchHistory()
 
     public init(configuration: Configuration = Configuration()) {
         if let problem = configuration.problem {
@@ -153,6 +159,12 @@ public struct CoordinatorCore: Sendable {
         }
         self.configuration = configuration
         tally = RejectionTally(window: configuration.rejectionReportInterval)
+        if let sweep = configuration.sweep {
+            let minimize = sweep.metric.direction == .minimize
+            if sweep.search.isAdaptive { search = SearchDriver(spec: sweep, minimize: minimize) }
+            if let rule = sweep.search.stopping { stopper = EarlyStopper(rule: rule, minimize: minimize) }
+            if search != nil || stopper != nil { searchHistory.objective = sweep.objective }
+        }
     }
 
     /// Handles one event at `now` and returns what to do, in order.
@@ -182,7 +194,10 @@ public struct CoordinatorCore: Sendable {
             }
         }
         sendConfirmations()
-        if needsLeasing { leaseFreeSlots(now: now) }
+        if needsLeasing {
+            suggestForFreeSlots()
+            leaseFreeSlots(now: now)
+        }
         finishIfDone()
         requestWakeUp()
         let actions = outbox
@@ -195,7 +210,8 @@ public struct CoordinatorCore: Sendable {
     /// The coordinator's view in store form. For a coordinator that loaded snapshot `s` and
     /// persisted commands `c`, this equals `s.applying(c)` (principals aside).
     public var snapshot: SweepSnapshot {
-        SweepSnapshot(sweepID: sweepID, dataset: dataset, trials: records, lastLeaseEpoch: lastLeaseEpoch)
+        SweepSnapshot(
+            sweepID: sweepID, dataset: dataset, trials: records, lastLeaseEpoch: lastLeaseEpoch, search: searchHistory)
     }
 
     /// The configuration of trial `id`, if the sweep has it. O(1).
@@ -216,7 +232,10 @@ public struct CoordinatorCore: Sendable {
     public var unclaimedAttempts: Int { orphanCount }
 
     /// Counts so far; `outcome` is `completed` only once every trial is final.
-    public var summary: SweepSummary { makeSummary(openTrials == 0 ? .completed : .interrupted) }
+    public var summary: SweepSummary { makeSummary(isComplete ? .completed : .interrupted) }
+
+    /// Every trial is final and an adaptive search has nothing left to suggest.
+    var isComplete: Bool { openTrials == 0 && (search?.remaining ?? 0) == 0 }
 
     // MARK: Loading
 
@@ -278,13 +297,14 @@ public struct CoordinatorCore: Sendable {
                         trial: records[index].id,
                         reason: "failed for good through infrastructure (\(failure.message)); retried with a fresh budget"
                     ))
-            case .pending, .finished, .failed:
+            case .pending, .finished, .failed, .stopped:
                 break
             }
             if !records[index].state.isFinal { openTrials += 1 }
             if records[index].state == .pending { pendingByModel[records[index].config.model, default: []].append(index) }
         }
         for (model, indices) in pendingByModel { pending.load(indices, model: model) }
+        restoreSearch(snapshot.search)
         if orphanCount > 0 { deadlines.push(.reattachGrace, at: now + configuration.effectiveReattachGrace) }
         phase = .running
         let summary = makeSummary(.interrupted)
@@ -329,22 +349,26 @@ public struct CoordinatorCore: Sendable {
             return "trial \(ticket.trial) already finished (attempt \(attempt) on worker \(holder))"
         case .failed(let attempt, _):
             return "trial \(ticket.trial) already failed for good (attempt \(attempt))"
+        case .stopped(let attempt, _, let epoch):
+            return "trial \(ticket.trial) was stopped early after epoch \(epoch) (attempt \(attempt))"
         }
     }
 
     func makeSummary(_ outcome: SweepSummary.Outcome) -> SweepSummary {
         var finished = 0
         var failed = 0
+        var stopped = 0
         for record in records {
             switch record.state {
             case .finished: finished += 1
             case .failed: failed += 1
+            case .stopped: stopped += 1
             case .pending, .running: break
             }
         }
         return SweepSummary(
             outcome: outcome, total: records.count, finished: finished, failed: failed, unfinished: openTrials,
-            duplicateResults: duplicateResults)
+            duplicateResults: duplicateResults, stopped: stopped, toSuggest: search?.remaining ?? 0)
     }
 
     mutating func send(_ connection: ConnectionID, _ message: CoordinatorMessage) {

@@ -35,4 +35,13 @@ public enum StoreCommand: Sendable, Hashable {
     case workerLost(WorkerID, reason: String)
     /// A human-readable line for the sweep's event log (load, shutdown, finish).
     case event(String)
+    /// An adaptive search (random, TPE) suggested a configuration: the trial joins the sweep,
+    /// pending, as suggestion `index` of its model's search. Persisted before it is leased.
+    case trialSuggested(TrialRecord, index: Int)
+    /// A running attempt's per-epoch report from the worker holding the current lease (learning
+    /// curves; early stopping replays them in this order after a restart).
+    case trialProgress(LeaseTicket, TrialProgress)
+    /// The early-stopping rule stopped the trial after `epoch`; `values` are its progress figures
+    /// there (validation and training, never test). Final, like a finished trial.
+    case trialStopped(LeaseTicket, worker: WorkerID, epoch: Int, values: [String: Double], reason: String)
 }

@@ -11,6 +11,12 @@ extension SweepSnapshot {
     /// - `trialReopened`: a trial failed for good through infrastructure is pending again with
     ///   `infrastructureFailures` 0.
     /// - `workerJoined`: records the worker's principal.
+    /// - `trialSuggested`: the trial is appended (pending) unless the sweep has it; its suggestion
+    ///   number is recorded.
+    /// - `trialProgress`: the objective's value (``SearchHistory/objective``), if reported, is
+    ///   appended to the progress history (trial not final).
+    /// - `trialStopped`: stopped (final) at the epoch; its objective value recorded.
+    /// - `trialFinished` also records the result's objective value, when the sweep has one.
     /// - `duplicateResult`, `workerLost`, `event`: no state change.
     ///
     /// Commands for unknown trials, and any command for a trial already final, change nothing.
@@ -23,7 +29,12 @@ extension SweepSnapshot {
                 record.state = .running(ticket, worker: worker)
                 record.attemptsUsed = max(record.attemptsUsed, ticket.attempt)
             }
-        case .trialFinished(let trial, let attempt, _, let worker):
+        case .trialFinished(let trial, let attempt, let metrics, let worker):
+            if let objective = search.objective, let value = metrics.values[objective],
+                let record = trials.first(where: { $0.id == trial }), !record.state.isFinal
+            {
+                search.objectiveValues[trial] = value
+            }
             update(trial) { record in
                 record.state = .finished(attempt: attempt, worker: worker)
                 record.attemptsUsed = max(record.attemptsUsed, attempt)
@@ -47,6 +58,20 @@ extension SweepSnapshot {
             trials[index].infrastructureFailures = 0
         case .workerJoined(let hello, let principal):
             workerPrincipals[hello.workerID] = principal
+        case .trialSuggested(let record, let index):
+            guard !trials.contains(where: { $0.id == record.id }) else { return }
+            trials.append(record)
+            search.suggestionIndex[record.id] = index
+        case .trialProgress(let ticket, let progress):
+            guard let objective = search.objective, let value = progress.values[objective],
+                let record = trials.first(where: { $0.id == ticket.trial }), !record.state.isFinal
+            else { return }
+            search.progress.append(.init(trial: ticket.trial, epoch: progress.epoch, value: value))
+        case .trialStopped(let ticket, let worker, let epoch, let values, _):
+            guard let index = trials.firstIndex(where: { $0.id == ticket.trial }), !trials[index].state.isFinal else { return }
+            if let objective = search.objective, let value = values[objective] { search.objectiveValues[ticket.trial] = value }
+            trials[index].state = .stopped(attempt: ticket.attempt, worker: worker, epoch: epoch)
+            trials[index].attemptsUsed = max(trials[index].attemptsUsed, ticket.attempt)
         case .duplicateResult, .workerLost, .event:
             break
         }

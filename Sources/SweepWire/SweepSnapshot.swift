@@ -20,11 +20,14 @@ public struct SweepSnapshot: Sendable, Hashable {
     /// restarted coordinator needs those of the workers holding `running` trials. A holder
     /// missing here cannot take its leases back: they return to pending at once.
     public var workerPrincipals: [WorkerID: String]
+    /// What an adaptive search and early stopping need to continue after a restart.
+    public var search: SearchHistory
 
     public init(
         sweepID: String, dataset: String, trials: [TrialRecord], lastLeaseEpoch: LeaseEpoch = 0,
-        workerPrincipals: [WorkerID: String] = [:]
+        workerPrincipals: [WorkerID: String] = [:], search: SearchHistory = SearchHistory()
     ) {
+        self.search = search
         self.sweepID = sweepID
         self.dataset = dataset
         self.trials = trials
@@ -37,4 +40,41 @@ public struct SweepSnapshot: Sendable, Hashable {
 
     /// Every trial is finished or failed for good.
     public var isComplete: Bool { trials.allSatisfy(\.state.isFinal) }
+}
+
+
+/// The durable history of an adaptive search and of early stopping, as the store keeps it.
+public struct SearchHistory: Sendable, Hashable {
+    /// The figure recorded in ``objectiveValues`` and ``progress`` (`validation_rmse`); nil: the
+    /// sweep neither searches adaptively nor stops early, and nothing is recorded.
+    public var objective: String?
+    /// Each suggested trial's suggestion number within its model's search.
+    public var suggestionIndex: [TrialID: Int]
+    /// The objective value of every finished trial (its result) and stopped trial (its last
+    /// progress value), when it reported one.
+    public var objectiveValues: [TrialID: Double]
+    /// Every persisted progress report's objective value, in the order they were persisted.
+    public var progress: [ProgressPoint]
+
+    public struct ProgressPoint: Sendable, Hashable {
+        public var trial: TrialID
+        public var epoch: Int
+        public var value: Double
+
+        public init(trial: TrialID, epoch: Int, value: Double) {
+            self.trial = trial
+            self.epoch = epoch
+            self.value = value
+        }
+    }
+
+    public init(
+        objective: String? = nil, suggestionIndex: [TrialID: Int] = [:], objectiveValues: [TrialID: Double] = [:],
+        progress: [ProgressPoint] = []
+    ) {
+        self.objective = objective
+        self.suggestionIndex = suggestionIndex
+        self.objectiveValues = objectiveValues
+        self.progress = progress
+    }
 }

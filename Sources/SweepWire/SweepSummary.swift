@@ -15,8 +15,17 @@ public struct SweepSummary: Sendable, Hashable, CustomStringConvertible {
     public var unfinished: Int
     /// Results that did not count, in this coordinator's life.
     public var duplicateResults: Int
+    /// Trials the early-stopping rule stopped (final, counted apart from `finished`).
+    public var stopped: Int
+    /// Configurations an adaptive search has yet to suggest (only when interrupted).
+    public var toSuggest: Int
 
-    public init(outcome: Outcome, total: Int, finished: Int, failed: Int, unfinished: Int, duplicateResults: Int) {
+    public init(
+        outcome: Outcome, total: Int, finished: Int, failed: Int, unfinished: Int, duplicateResults: Int,
+        stopped: Int = 0, toSuggest: Int = 0
+    ) {
+        self.stopped = stopped
+        self.toSuggest = toSuggest
         self.outcome = outcome
         self.total = total
         self.finished = finished
@@ -26,7 +35,9 @@ public struct SweepSummary: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(outcome.rawValue): \(finished) finished, \(failed) failed, \(unfinished) unfinished of \(total) trials; "
+        let early = stopped > 0 ? "\(stopped) stopped early, " : ""
+        let later = toSuggest > 0 ? " (\(toSuggest) configuration(s) not yet suggested)" : ""
+        return "\(outcome.rawValue): \(finished) finished, \(early)\(failed) failed, \(unfinished) unfinished of \(total) trials\(later); "
             + "\(duplicateResults) duplicate result(s)"
     }
 }

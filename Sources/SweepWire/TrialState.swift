@@ -12,12 +12,16 @@ public enum TrialState: Sendable, Hashable {
     case finished(attempt: Int, worker: WorkerID)
     /// Failed for good: a deterministic failure, or infrastructure failures beyond the retry budget. Final.
     case failed(attempt: Int, failure: TrialFailure)
+    /// Stopped early by the sweep's early-stopping rule after `epoch` (an ASHA rung or the median
+    /// rule's epoch): its validation figures at that epoch are in the store (`trialStopped`), it
+    /// has no test metrics. Final.
+    case stopped(attempt: Int, worker: WorkerID, epoch: Int)
 
     /// `finished` or `failed`: the trial will not be leased again.
     public var isFinal: Bool {
         switch self {
         case .pending, .running: return false
-        case .finished, .failed: return true
+        case .finished, .failed, .stopped: return true
         }
     }
 }

@@ -46,6 +46,7 @@ extension SweepSnapshot {
             case .running: counts.running += 1
             case .finished: counts.finished += 1
             case .failed: counts.failed += 1
+            case .stopped: counts.stopped += 1
             }
         }
         return counts
@@ -62,6 +63,7 @@ extension TrialRecord {
         case .running: return "running"
         case .finished: return "finished"
         case .failed: return "failed"
+        case .stopped: return "finished"  // stored as finished with a `stops` row
         }
     }
 
@@ -76,7 +78,7 @@ extension TrialRecord {
     /// The worker of the running lease or of the counted result.
     var worker: WorkerID? {
         switch state {
-        case .running(_, let worker), .finished(_, let worker): return worker
+        case .running(_, let worker), .finished(_, let worker), .stopped(_, let worker, _): return worker
         case .pending, .failed: return nil
         }
     }

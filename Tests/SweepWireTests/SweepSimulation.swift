@@ -154,7 +154,7 @@ struct SweepSimulation {
             switch record.state {
             case .finished: outcomes[record.id] = counted[record.id].map(Outcome.finished) ?? .open(record.state)
             case .failed(_, let failure): outcomes[record.id] = .failed(failure)
-            case .pending, .running: outcomes[record.id] = .open(record.state)
+            case .pending, .running, .stopped: outcomes[record.id] = .open(record.state)
             }
         }
         return outcomes
