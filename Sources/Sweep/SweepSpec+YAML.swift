@@ -251,7 +251,12 @@ extension SweepSpec {
             )
         }
         let recordNodes = map["record"].map { $0.value.sequence.map(Array.init) ?? [$0.value] } ?? []
-        for name in metric.record where !declaring.contains(where: { Self.reports($0, name) }) {
+        // With a validation holdout, models with epochs also report `validation_<figure>`.
+        let validated = { (name: String) -> Bool in
+            self.dataset.validation != nil && name.hasPrefix("validation_")
+                && Self.validationFigures.contains(String(name.dropFirst("validation_".count)))
+        }
+        for name in metric.record where !validated(name) && !declaring.contains(where: { Self.reports($0, name) }) {
             let all = Array(Set(declaring.flatMap(\.metrics))).sorted()
             let line = recordNodes.first { $0.scalar?.string == name }?.line ?? entry.line
             throw entry.reader.error(

@@ -60,6 +60,8 @@ public final class CoordinatorService {
         public var summary: SweepSummary
         public var leaderboard: Leaderboard
         public var sweep: SweepID
+        /// The search's course (adaptive search or early stopping), else nil.
+        public var search: SearchReport? = nil
         /// This process's resident memory when the dispatch loop started (store loaded, core
         /// built) and when it ended: their difference is what running the trials cost, the
         /// figure that must stay flat however many trials finish (`nil` without `/proc`).
@@ -251,8 +253,9 @@ public final class CoordinatorService {
                     workers: core.workerStatuses, unclaimed: core.unclaimedAttempts, elapsed: ContinuousClock.now - start))
         }
         let leaderboard = try Self.leaderboard(store: store, sweep: loaded.sweep, metric: spec.metric) { core.config(of: $0) }
+        let search = try SearchReport.load(store: store, sweep: loaded.sweep, spec: spec)
         return Outcome(
-            summary: finished!, leaderboard: leaderboard, sweep: loaded.sweep, residentBytesAtLoopStart: residentAtLoopStart,
+            summary: finished!, leaderboard: leaderboard, sweep: loaded.sweep, search: search, residentBytesAtLoopStart: residentAtLoopStart,
             residentBytesAtLoopEnd: residentAtLoopEnd, loopDuration: loopDuration, commits: writer.batches,
             commitSeconds: writer.commitSeconds, longestCommitSeconds: writer.longestCommitSeconds,
             droppedSends: socket.droppedSends)

@@ -284,8 +284,16 @@ struct LeaderboardCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let spec = try JSONDecoder().decode(SweepSpec.self, from: Data(record.specJSON.utf8))
-        let leaderboard = try CoordinatorService.leaderboard(store: opened, sweep: record.id, expansion: spec.expand(), metric: spec.metric)
+        // An adaptive search's trials are its suggestions so far, which only the store knows.
+        let expansion =
+            spec.search.isAdaptive
+            ? SweepExpansion(
+                trials: try opened.snapshot(sweep: record.id).trials.map { SweepTrial(id: $0.id, config: $0.config) },
+                duplicatesRemoved: 0)
+            : spec.expand()
+        let leaderboard = try CoordinatorService.leaderboard(store: opened, sweep: record.id, expansion: expansion, metric: spec.metric)
         try output.write(leaderboard, name: record.name)
+        try output.write(try SearchReport.load(store: opened, sweep: record.id, spec: spec))
     }
 }
 
@@ -293,6 +301,15 @@ struct LeaderboardCommand: ParsableCommand {
 struct LeaderboardOutputOptions: ParsableArguments {
     @Option(help: "Printed format: markdown, csv, json or html.") var format: String = "markdown"
     @Option(help: "Also write leaderboard.{md,csv,json,html} into this folder.") var reportFolder: String?
+
+    /// The search report after the leaderboard (Markdown only) and as `search.json` in the report folder.
+    func write(_ search: SearchReport?) throws {
+        guard let search else { return }
+        if ["markdown", "md"].contains(format) { print("\n" + search.markdown(), terminator: "") }
+        if let reportFolder {
+            try search.json().write(toFile: "\(reportFolder)/search.json", atomically: true, encoding: .utf8)
+        }
+    }
 
     func write(_ leaderboard: Leaderboard, name: String) throws {
         switch format {
@@ -352,6 +369,7 @@ func finish(
 ) throws {
     let leaderboard = outcome.leaderboard
     try output.write(leaderboard, name: name)
+    try output.write(outcome.search)
     let report = CIReport(name: name, leaderboard: leaderboard, assertions: assertions)
     if let junit { try report.junitXML().write(toFile: junit, atomically: true, encoding: .utf8) }
     if let summary { try report.markdown().write(toFile: summary, atomically: true, encoding: .utf8) }

@@ -89,7 +89,8 @@ struct TPESamplerTests {
         let random = RandomSearch(spaces: Self.spaces, seed: 3)
         let observations = (0..<1500).map { index -> SearchObservation in
             let configuration = random.suggest(index: index)
-            return SearchObservation(parameters: configuration, loss: index % 5 == 0 ? .infinity : Self.loss(configuration))
+            let loss = index % 5 == 0 ? Double.infinity : Self.loss(configuration)
+            return SearchObservation(parameters: configuration, loss: loss)
         }
         let sampler = TPESampler(spaces: Self.spaces, seed: 8)
         var generator = SplitMix64(seed: 4)
@@ -205,13 +206,19 @@ struct TPESamplerTests {
         for observation in observations { Self.checkActiveSet(observation.parameters) }
         let kinds = Set(observations.map { $0.parameters["cf"] })
         #expect(kinds == [.string("als"), .string("bpr")])
-        #expect(RandomSearch(spaces: Self.conditionalSpaces, conditions: Self.conditions, seed: 31).drawOrder.first == "cf")
+        let random = RandomSearch(spaces: Self.conditionalSpaces, conditions: Self.conditions, seed: 31)
+        #expect(random.drawOrder == ["cf", "als.factors", "bpr.lr", "reg"])
     }
 
-    /// Half the history has no `als.factors`; the best half all have it near 64. The estimator of
-    /// `als.factors` must use only the configurations holding it: its suggestions centre on 64
-    /// (reading a missing value as any number, or the range's end, would pull them away).
+    /// Most of the best observations lack `als.factors` (they used `bpr`, no longer searched); the
+    /// one `als` observation among them has it at 63. Its estimator must use only the configurations holding it,
+    /// so the suggestions centre on 64: reading a missing value as some number would pull them there.
     @Test func missingParametersDoNotBiasTheirEstimator() {
+        let spaces: [String: ParameterSpace] = [
+            "cf": .values([.string("als")]),
+            "als.factors": .logUniform(low: 4, high: 256, integer: true),
+            "reg": .uniform(low: 0, high: 1, integer: false),
+        ]
         var observations: [SearchObservation] = []
         for step in 0..<60 {
             let factors = Int((4 * pow(64.0, Double(step) / 59)).rounded())  // 4 … 256, log-spaced
@@ -221,23 +228,22 @@ struct TPESamplerTests {
                     loss: abs(log2(Double(factors)) - 6)))
             observations.append(
                 SearchObservation(
-                    parameters: ["cf": .string("bpr"), "bpr.lr": .double(0.001 * Double(step + 1)), "reg": .double(0.5)],
-                    loss: 0.2 + Double(step) / 20))
+                    parameters: ["cf": .string("bpr"), "bpr.lr": .double(0.001), "reg": .double(0.5)],
+                    loss: 0.05 + Double(step) / 1000))
         }
         // Malformed observations: an active child missing, a value of the wrong type, an unknown name.
-        observations.append(SearchObservation(parameters: ["cf": .string("als"), "reg": .double(0.1)], loss: 0.01))
+        observations.append(SearchObservation(parameters: ["cf": .string("als"), "reg": .double(0.1)], loss: 0))
         observations.append(
-            SearchObservation(parameters: ["cf": .string("als"), "als.factors": .string("many")], loss: 0.02))
+            SearchObservation(parameters: ["cf": .string("als"), "als.factors": .string("many")], loss: 0))
         observations.append(SearchObservation(parameters: ["other": .int(3)], loss: .nan))
 
-        let sampler = TPESampler(spaces: Self.conditionalSpaces, conditions: Self.conditions, seed: 17)
+        let sampler = TPESampler(spaces: spaces, conditions: Self.conditions, seed: 17)
         var factors: [Int] = []
-        for index in 200..<300 {
+        for index in 200..<260 {
             let suggestion = sampler.suggest(index: index, observations: observations, pending: [])
-            Self.checkActiveSet(suggestion)
+            #expect(Set(suggestion.keys) == ["cf", "als.factors", "reg"])
             if let value = suggestion["als.factors"]?.intValue { factors.append(value) }
         }
-        #expect(factors.count >= 50)
         let sorted = factors.sorted()
         let median = sorted[sorted.count / 2]
         #expect((40...100).contains(median), "median \(median) of \(sorted)")
@@ -255,5 +261,79 @@ struct TPESamplerTests {
             #expect(second != first)
             #expect(third != first && third != second)
         }
+    }
+
+    // MARK: The estimators against Optuna's formulas, computed here independently.
+
+    static func normalCDF(_ z: Double) -> Double { 0.5 * (1 + erf(z / 2.0.squareRoot())) }
+
+    /// Σ wₖ · N(x; μₖ, σₖ) / (Φ((high − μₖ)/σₖ) − Φ((low − μₖ)/σₖ)).
+    static func truncatedMixtureDensity(
+        _ x: Double, kernels: [(mu: Double, sigma: Double, weight: Double)], low: Double, high: Double
+    ) -> Double {
+        kernels.reduce(0) { sum, kernel in
+            let z = (x - kernel.mu) / kernel.sigma
+            let density = exp(-0.5 * z * z) / (kernel.sigma * (2 * Double.pi).squareRoot())
+            let mass = normalCDF((high - kernel.mu) / kernel.sigma) - normalCDF((low - kernel.mu) / kernel.sigma)
+            return sum + kernel.weight * density / mass
+        }
+    }
+
+    @Test func gammaIsOptunasDefault() {
+        #expect(TPESampler.belowCount(observations: 0) == 0)
+        #expect(TPESampler.belowCount(observations: 10) == 1)
+        #expect(TPESampler.belowCount(observations: 11) == 2)
+        #expect(TPESampler.belowCount(observations: 30) == 3)
+        #expect(TPESampler.belowCount(observations: 240) == 24)
+        #expect(TPESampler.belowCount(observations: 10_000) == 25)
+    }
+
+    @Test func parzenEstimatorMatchesOptunasKernels() {
+        // Sorted with the ends: 0, 0.2, 0.5, 0.9, 1. σ: the outer points their inner gap (0.3, 0.4),
+        // the middle one its larger gap (0.4); the clip floor is 1 / min(100, 3 + 2) = 0.2.
+        #expect(ParzenEstimator.bandwidths(sorted: [0.2, 0.5, 0.9], low: 0, high: 1, represented: 3) == [0.3, 0.4, 0.4])
+        #expect(ParzenEstimator.bandwidths(sorted: [0.2], low: 0, high: 1, represented: 1) == [0.8])
+        #expect(ParzenEstimator.bandwidths(sorted: [0.5, 0.5001], low: 0, high: 1, represented: 2) == [0.25, 0.25])
+        #expect(ParzenEstimator.bandwidths(sorted: [0, 1], low: 0, high: 1, represented: 2) == [1, 1])
+
+        var points = WeightedPoints<Double>()
+        for point in [0.9, 0.2, 0.5] { points.append(point, weight: 1) }
+        let estimator = ParzenEstimator(points, low: 0, high: 1)
+        let kernels = [(0.2, 0.3, 0.25), (0.5, 0.4, 0.25), (0.9, 0.4, 0.25), (0.5, 1.0, 0.25)]
+            .map { (mu: $0.0, sigma: $0.1, weight: $0.2) }
+        for x in [0.0, 0.13, 0.5, 0.77, 1.0] {
+            let expected = Self.truncatedMixtureDensity(x, kernels: kernels, low: 0, high: 1)
+            #expect(abs(exp(estimator.logDensity(at: x)) / expected - 1) < 1e-12)
+        }
+        // An integer cell's mass, and far into a tail where Φ(b) − Φ(a) would cancel to 0.
+        let expectedMass = kernels.reduce(0.0) { sum, kernel in
+            let mass = { (z: Double) in Self.normalCDF((z - kernel.mu) / kernel.sigma) }
+            return sum + kernel.weight * (mass(0.55) - mass(0.45)) / (mass(1) - mass(0))
+        }
+        #expect(abs(exp(estimator.logMass(from: 0.45, to: 0.55)) / expectedMass - 1) < 1e-12)
+        // log(Φ(31) − Φ(30)) ≈ log Q(30) = log(φ(30)/30 · (1 − 1/30² + 3/30⁴)); 1 − Φ(30) rounds to 0.
+        let tail = -450 - log(30) - 0.5 * log(2 * Double.pi) + log(1 - 1.0 / 900 + 3.0 / 810_000)
+        #expect(abs(ParzenEstimator.logGaussMass(30, 31) - tail) < 1e-6)
+        #expect(abs(ParzenEstimator.logGaussMass(-31, -30) - tail) < 1e-6)
+
+        // No points: the prior alone.
+        let prior = ParzenEstimator(WeightedPoints(), low: 0, high: 1)
+        let priorDensity = Self.truncatedMixtureDensity(0.3, kernels: [(mu: 0.5, sigma: 1, weight: 1)], low: 0, high: 1)
+        #expect(abs(exp(prior.logDensity(at: 0.3)) / priorDensity - 1) < 1e-12)
+    }
+
+    @Test func categoricalEstimatorMatchesOptunasRows() {
+        var observed = WeightedPoints<Int>()
+        for choice in [0, 2, 0] { observed.append(choice, weight: 1) }
+        let estimator = CategoricalParzenEstimator(observed, choiceCount: 3)
+        // Optuna: one row per point with prior_weight / (n + 1) = 0.25 on every choice plus 1 on its
+        // own, normalised; the prior row uniform; the rows mixed with weight 1/4 each.
+        let row = { (own: Int) in (0..<3).map { ($0 == own ? 1.25 : 0.25) / 1.75 } }
+        let rows = [row(0), row(2), row(0), [1.0 / 3, 1.0 / 3, 1.0 / 3]]
+        for choice in 0..<3 {
+            let expected = rows.map { $0[choice] }.reduce(0, +) / 4
+            #expect(abs(estimator.probabilities[choice] - expected) < 1e-15)
+        }
+        #expect(CategoricalParzenEstimator(WeightedPoints(), choiceCount: 4).probabilities == [0.25, 0.25, 0.25, 0.25])
     }
 }
