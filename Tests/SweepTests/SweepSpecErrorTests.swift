@@ -130,11 +130,11 @@ struct SweepSpecErrorTests {
     @Test func unknownKeysAreTyposWithSuggestions() {
         #expect(
             error(models: "  noop:", extra: "seed: [1, 2]")
-                == "sweeps/x.yaml:7: unknown top-level key 'seed'; did you mean 'seeds'? expected one of: name, dataset, metric, models, seeds, timeout, retries, worker"
+                == "sweeps/x.yaml:7: unknown top-level key 'seed'; did you mean 'seeds'? expected one of: name, dataset, metric, models, seeds, timeout, retries, worker, search, stopping"
         )
         #expect(
             error(models: "  noop:", extra: "colour: blue")
-                == "sweeps/x.yaml:7: unknown top-level key 'colour'; expected one of: name, dataset, metric, models, seeds, timeout, retries, worker"
+                == "sweeps/x.yaml:7: unknown top-level key 'colour'; expected one of: name, dataset, metric, models, seeds, timeout, retries, worker, search, stopping"
         )
         #expect(
             TestCatalog.error(TestCatalog.sweep(models: "  noop:").replacing("{users: 300}", with: "{user: 300}"))
