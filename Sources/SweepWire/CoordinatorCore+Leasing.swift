@@ -65,7 +65,8 @@ extension CoordinatorCore {
     /// How many leases a worker may hold per slot: 1; 1 + `prefetchPerSlot` while recent
     /// attempts are shorter than `prefetchBelow`; 1 + 8 × `prefetchPerSlot` while they are
     /// shorter than a hundredth of it. At the end of a sweep, once the pending trials would fit
-    /// in the proven workers' reserves, 1: reserving them would queue the last trials behind
+    /// (and, for a random search, the configurations it has yet to suggest) in the proven workers'
+    /// reserves, 1: reserving them would queue the last trials behind
     /// running ones while other slots run dry.
     var leaseDepthPerSlot: Int {
         guard configuration.prefetchPerSlot > 0, let recent = recentAttemptSeconds else { return 1 }
@@ -77,7 +78,10 @@ extension CoordinatorCore {
         } else {
             depth = recent < below ? 1 + configuration.prefetchPerSlot : 1
         }
-        if depth > 1, pending.count <= provenSlots * (depth - 1) { return 1 }
+        // A random search's configurations yet to suggest wait like pending trials (they are
+        // suggested as capacity frees up, see `suggestForFreeSlots`).
+        let waiting = pending.count + (search?.settings.method == .random ? search!.remaining : 0)
+        if depth > 1, waiting <= provenSlots * (depth - 1) { return 1 }
         return depth
     }
 

@@ -6,42 +6,31 @@ import Sweep
 
 extension CoordinatorCore {
     /// Rebuilds the search and the stopper from the loaded snapshot: every suggested trial with its
-    /// number and outcome, and the persisted progress reports replayed in their stored order (the
-    /// stopper is deterministic given that order, so it is in the state it had). A running trial
-    /// the replay stops (its stop was decided but not persisted before a crash) is stopped now.
+    /// number and outcome, and the persisted progress reports replayed in their stored order. The
+    /// stopper is deterministic given that order, and a stop is persisted in the same batch (one
+    /// transaction) as the report that caused it, so the replay reproduces exactly the stops the
+    /// store holds; a replayed stop of a trial that is not stopped would be a bug and is logged.
     mutating func restoreSearch(_ history: SearchHistory) {
         let objective = searchHistory.objective
         searchHistory = history
         searchHistory.objective = objective
         guard objective != nil else { return }
         if search != nil {
-            for (id, number) in history.suggestionIndex.sorted(by: { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+            for (id, number) in history.suggestionIndex {
                 guard let index = indexByTrial[id] else { continue }
                 search!.restore(records[index], index: number, objectiveValue: history.objectiveValues[id])
             }
         }
         guard stopper != nil else { return }
+        for point in history.progress {
+            guard case .stop = stopper!.report(trial: point.trial, epoch: point.epoch, value: point.value),
+                let index = indexByTrial[point.trial]
+            else { continue }
+            if case .stopped = records[index].state { continue }
+            log(.error, "replaying the stored progress stops trial \(point.trial), which the store has as \(records[index].state)")
+        }
         for index in records.indices {
             if case .stopped = records[index].state { stopper!.markStopped(records[index].id) }
-        }
-        var lateStops: [(index: Int, epoch: Int, value: Double, reason: String)] = []
-        for point in history.progress {
-            let decision = stopper!.report(trial: point.trial, epoch: point.epoch, value: point.value)
-            guard case .stop(let epoch, let reason) = decision, let index = indexByTrial[point.trial],
-                !records[index].state.isFinal
-            else { continue }
-            lateStops.append((index, epoch, point.value, reason))
-        }
-        for late in lateStops {
-            guard case .running(let ticket, let worker) = records[late.index].state else {
-                // Pending (its attempt was returned): it stays stopped with the value it had.
-                guard records[late.index].state == .pending else { continue }
-                let ticket = LeaseTicket(trial: records[late.index].id, attempt: records[late.index].attemptsUsed, epoch: lastLeaseEpoch)
-                stop(late.index, ticket: ticket, worker: WorkerID("coordinator"), epoch: late.epoch,
-                     values: [objective!: late.value], reason: late.reason)
-                continue
-            }
-            stop(late.index, ticket: ticket, worker: worker, epoch: late.epoch, values: [objective!: late.value], reason: late.reason)
         }
     }
 
@@ -80,17 +69,21 @@ extension CoordinatorCore {
         search?.observe(records[index].id, model: records[index].config.model, value: value)
     }
 
-    /// Suggests configurations while registered workers have free slots that the pending trials
-    /// do not fill: one suggestion per free slot (each is persisted, then leased by the pass that
-    /// follows). Suggesting only for free slots, not ahead, lets every suggestion use every
-    /// result that has arrived.
+    /// Suggests configurations while registered workers have free capacity that the pending
+    /// trials do not fill (each suggestion is persisted, then leased by the pass that follows).
+    /// TPE suggests only for free slots, not ahead, so every suggestion uses every result that has
+    /// arrived; random search, which reads no results, fills the prefetch depth too (as a grid's
+    /// pending trials do), so short trials keep the grid's throughput.
     mutating func suggestForFreeSlots() {
         guard search != nil, phase == .running, search!.remaining > 0 else { return }
+        let ahead = search!.settings.method == .random
+        let depth = ahead ? leaseDepthPerSlot : 1
         var free = 0
         var models: Set<String> = []
         for name in workers.keys.sorted() {
             let worker = workers[name]!
-            let slots = max(0, worker.slots - worker.leases.count)
+            let room = ahead && worker.proven ? capacity(of: worker, depth: depth) : worker.slots
+            let slots = max(0, room - worker.leases.count)
             guard slots > 0 else { continue }
             free += slots
             models.formUnion(worker.models)

@@ -165,9 +165,9 @@ public struct SearchDriver: Sendable {
             entry.nextIndex += 1
             let suggested: [String: ParameterValue]
             if let tpe = entry.tpe {
+                // The sampler sorts what it is given: no need to order the dictionaries here.
                 suggested = tpe.suggest(
-                    index: index, observations: entry.observations.keys.sorted().map { entry.observations[$0]! },
-                    pending: entry.pending.keys.sorted().map { entry.pending[$0]! })
+                    index: index, observations: Array(entry.observations.values), pending: Array(entry.pending.values))
             } else {
                 suggested = entry.random.suggest(index: index)
             }

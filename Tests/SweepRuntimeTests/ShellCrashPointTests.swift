@@ -27,9 +27,10 @@ struct ShellCrashPointTests {
 
     /// Runs the sweep to the end; with `crashAt`, the first coordinator dies there and a second
     /// one finishes. Returns the store's path and the last coordinator's outcome.
-    static func run(in folder: URL, crashAt crashPoint: StoreWriter.CrashPoint?) throws -> (
-        store: String, outcome: CoordinatorService.Outcome, firstCommits: Int
-    ) {
+    /// `yaml` and `workers` (one slot each) are the sweep and its workers (other suites reuse this).
+    static func run(
+        yaml: String = Self.yaml, in folder: URL, workers: Int = 2, crashAt crashPoint: StoreWriter.CrashPoint?
+    ) throws -> (store: String, outcome: CoordinatorService.Outcome, firstCommits: Int) {
         let spec = try SweepSpec(yaml: yaml, catalog: TrialRunner.catalog)
         let store = folder.appendingPathComponent("store.sqlite").path
         var options = CoordinatorService.Options(bind: "tcp://127.0.0.1:0", storePath: store)
@@ -37,7 +38,7 @@ struct ShellCrashPointTests {
         options.crashPoint = crashPoint
         let first = CoordinatorService(spec: spec, options: options)
         let endpoint = try first.bind()
-        let workers = (1...2).map { number in
+        let background = (1...workers).map { number in
             var workerOptions = WorkerService.Options(endpoint: endpoint, workerID: "w\(number)", slots: 1)
             workerOptions.heartbeatInterval = .milliseconds(100)
             return BackgroundWorker(options: workerOptions)
@@ -56,7 +57,7 @@ struct ShellCrashPointTests {
         }
         // A worker that was reconnecting when the sweep ended may never hear `shutdown` (it waits
         // for a coordinator forever, as after a crash): ask it, as an operator would.
-        for worker in workers where !worker.wait(timeout: 10) {
+        for worker in background where !worker.wait(timeout: 10) {
             #expect(worker.wait(timeout: 20), "a worker did not exit even when asked to")
         }
         return (store, outcome, firstCommits)
