@@ -292,8 +292,7 @@ struct LeaderboardCommand: ParsableCommand {
                 duplicatesRemoved: 0)
             : spec.expand()
         let leaderboard = try CoordinatorService.leaderboard(store: opened, sweep: record.id, expansion: expansion, metric: spec.metric)
-        try output.write(leaderboard, name: record.name)
-        try output.write(try SearchReport.load(store: opened, sweep: record.id, spec: spec))
+        try output.write(leaderboard, name: record.name, search: try SearchReport.load(store: opened, sweep: record.id, spec: spec))
     }
 }
 
@@ -302,13 +301,30 @@ struct LeaderboardOutputOptions: ParsableArguments {
     @Option(help: "Printed format: markdown, csv, json or html.") var format: String = "markdown"
     @Option(help: "Also write leaderboard.{md,csv,json,html} into this folder.") var reportFolder: String?
 
-    /// The search report after the leaderboard (Markdown only) and as `search.json` in the report folder.
-    func write(_ search: SearchReport?) throws {
-        guard let search else { return }
-        if ["markdown", "md"].contains(format) { print("\n" + search.markdown(), terminator: "") }
+    /// The leaderboard in `format`; with an adaptive search or early stopping, its `search`
+    /// report too: a summary after the Markdown table, a section with its curves in the HTML page,
+    /// and `search.json` in the report folder.
+    func write(_ leaderboard: Leaderboard, name: String, search: SearchReport?) throws {
+        guard let search else { return try write(leaderboard, name: name) }
+        switch format {
+        case "markdown", "md":
+            try write(leaderboard, name: name)
+            print("\n" + search.markdown(), terminator: "")
+        case "html": print(Self.html(leaderboard, name: name, search: search), terminator: "")
+        default: try write(leaderboard, name: name)
+        }
         if let reportFolder {
             try search.json().write(toFile: "\(reportFolder)/search.json", atomically: true, encoding: .utf8)
+            try Self.html(leaderboard, name: name, search: search)
+                .write(toFile: "\(reportFolder)/leaderboard.html", atomically: true, encoding: .utf8)
         }
+    }
+
+    /// The leaderboard page with the search section before its end.
+    static func html(_ leaderboard: Leaderboard, name: String, search: SearchReport) -> String {
+        let page = leaderboard.html(title: name)
+        guard let end = page.range(of: "</body>", options: .backwards) else { return page + search.htmlSection() }
+        return page.replacingCharacters(in: end.lowerBound..<end.lowerBound, with: search.htmlSection())
     }
 
     func write(_ leaderboard: Leaderboard, name: String) throws {
@@ -368,8 +384,7 @@ func finish(
     junit: String?, summary: String?, interrupted: Bool, allowFailures: Bool
 ) throws {
     let leaderboard = outcome.leaderboard
-    try output.write(leaderboard, name: name)
-    try output.write(outcome.search)
+    try output.write(leaderboard, name: name, search: outcome.search)
     let report = CIReport(name: name, leaderboard: leaderboard, assertions: assertions)
     if let junit { try report.junitXML().write(toFile: junit, atomically: true, encoding: .utf8) }
     if let summary { try report.markdown().write(toFile: summary, atomically: true, encoding: .utf8) }

@@ -37,32 +37,8 @@ struct AdaptiveSearchShellTests {
     }
 
     static func run(in folder: URL, workers: Int = 1, crashAt crashPoint: StoreWriter.CrashPoint? = nil) throws -> Run {
-        let spec = try SweepSpec(yaml: yaml, catalog: TrialRunner.catalog)
-        let store = folder.appendingPathComponent("store.sqlite").path
-        var options = CoordinatorService.Options(bind: "tcp://127.0.0.1:0", storePath: store)
-        options.heartbeatInterval = .milliseconds(100)
-        options.crashPoint = crashPoint
-        let first = CoordinatorService(spec: spec, options: options)
-        let endpoint = try first.bind()
-        let background = (1...workers).map { number in
-            var workerOptions = WorkerService.Options(endpoint: endpoint, workerID: "w\(number)", slots: 1)
-            workerOptions.heartbeatInterval = .milliseconds(100)
-            return BackgroundWorker(options: workerOptions)
-        }
-        var outcome: CoordinatorService.Outcome
-        var firstCommits = 0
-        do {
-            outcome = try first.run()
-            firstCommits = outcome.commits
-        } catch is StoreWriter.SimulatedCrash {
-            options.crashPoint = nil
-            options.bind = endpoint
-            outcome = try CoordinatorService(spec: spec, options: options).run()
-        }
-        for worker in background where !worker.wait(timeout: 10) {
-            #expect(worker.wait(timeout: 20), "a worker did not exit even when asked to")
-        }
-        return Run(store: store, outcome: outcome, firstCommits: firstCommits)
+        let run = try ShellCrashPointTests.run(yaml: yaml, in: folder, workers: workers, crashAt: crashPoint)
+        return Run(store: run.store, outcome: run.outcome, firstCommits: run.firstCommits)
     }
 
     /// What must hold after any run, crashed or not: the budget is spent exactly (14 distinct
@@ -104,6 +80,21 @@ struct AdaptiveSearchShellTests {
         try Self.check(run, "uninterrupted")
         #expect(run.outcome.summary.outcome == .completed)
         #expect(run.outcome.summary.stopped > 0, "ASHA stopped nothing: \(run.outcome.summary)")
+        // The search report: every trial with its learning curve; stopped ones with their rung.
+        let report = try #require(run.outcome.search)
+        #expect(report.trials.count == 14)
+        #expect(report.trials.filter { $0.state == "stopped" }.count == run.outcome.summary.stopped)
+        for trial in report.trials {
+            #expect(!trial.curve.isEmpty && Int(trial.curve.last![0]) == trial.epochs, "\(trial.label): \(trial.curve)")
+            if trial.state == "stopped" { #expect([1, 3].contains(trial.epochs) && trial.stopReason?.contains("ASHA rung") == true) }
+            if trial.state == "finished" { #expect(trial.epochs == 9) }
+        }
+        #expect(report.bestSoFar.count == 14 && zip(report.bestSoFar, report.bestSoFar.dropFirst()).allSatisfy { $0.best >= $1.best })
+        let html = report.htmlSection()
+        // A line per trial (a dot for one stopped after its first epoch) and the two best-so-far lines.
+        let marks = html.components(separatedBy: "<polyline").count + html.components(separatedBy: "<circle").count - 2
+        #expect(marks == 16, "\(marks) curves")
+        #expect(html.contains("Stopped early") && report.markdown().contains("| stopped after epoch |"))
         // One worker with one slot: the whole search is sequential, so a second run suggests the
         // same configurations in the same order and stops the same trials.
         let again = try ShellCrashPointTests.folder()
