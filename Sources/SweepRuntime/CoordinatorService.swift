@@ -253,7 +253,7 @@ public final class CoordinatorService {
                     workers: core.workerStatuses, unclaimed: core.unclaimedAttempts, elapsed: ContinuousClock.now - start))
         }
         let leaderboard = try Self.leaderboard(store: store, sweep: loaded.sweep, metric: spec.metric) { core.config(of: $0) }
-        let search = try SearchReport.load(store: store, sweep: loaded.sweep, spec: spec)
+        let search = try SearchReport.load(store: store, sweep: loaded.sweep, spec: spec, trials: core.snapshot.trials)
         return Outcome(
             summary: finished!, leaderboard: leaderboard, sweep: loaded.sweep, search: search, residentBytesAtLoopStart: residentAtLoopStart,
             residentBytesAtLoopEnd: residentAtLoopEnd, loopDuration: loopDuration, commits: writer.batches,

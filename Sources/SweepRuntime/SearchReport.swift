@@ -2,7 +2,7 @@ import Foundation
 import RecData
 public import Sweep
 public import SweepStore
-import SweepWire
+public import SweepWire
 
 /// How an adaptive search or early stopping went, from the store: every trial in suggestion
 /// order with its objective value, the epochs it trained and whether it was stopped (and where),
@@ -16,7 +16,8 @@ public struct SearchReport: Sendable, Codable, Hashable {
         public var state: String
         /// The objective: the result's (finished) or the last progress report's (stopped).
         public var value: Double?
-        /// Epochs trained: the last progress report's epoch (0 for a model without epochs).
+        /// Epochs trained: the last progress report's epoch (0 for a model without epochs; in a
+        /// report without curves, see `maximumCurves`, a stopped trial's stop epoch, else 0).
         public var epochs: Int
         /// Why the trial was stopped (the rule, the rung or epoch, the cut-off).
         public var stopReason: String?
@@ -37,19 +38,27 @@ public struct SearchReport: Sendable, Codable, Hashable {
     public var trials: [Trial]
     public var bestSoFar: [Point]
 
-    /// The report of `spec`'s sweep in `store`; nil for a grid without early stopping.
-    public static func load(store: SweepStore, sweep: SweepID, spec: SweepSpec) throws -> SearchReport? {
+    /// Sweeps with more trials than this get no learning curves in the report (a chart of that
+    /// many lines says nothing, and reading them would slow the end of a large sweep).
+    public static let maximumCurves = 2_000
+
+    /// The report of `spec`'s sweep in `store`; nil for a grid without early stopping. `trials`:
+    /// the sweep's records when the caller has them (the coordinator), else they are read.
+    public static func load(
+        store: SweepStore, sweep: SweepID, spec: SweepSpec, trials records: [TrialRecord]? = nil
+    ) throws -> SearchReport? {
         guard spec.search.isAdaptive || spec.search.stopping != nil else { return nil }
         let objective = spec.objective
-        let history = try store.searchHistory(sweep: sweep, objective: objective)
-        let curves = try store.learningCurves(sweep: sweep)
+        let history = try store.searchHistory(sweep: sweep, objective: objective, progress: false)
+        let records = try records ?? store.snapshot(sweep: sweep).trials
+        let curves = records.count <= maximumCurves ? try store.learningCurves(sweep: sweep) : [:]
         var stops: [TrialID: StoredStop] = [:]
         for stop in try store.stoppedTrials(sweep: sweep) { stops[stop.trial] = stop }
         var trials: [Trial] = []
         var points: [Point] = []
         var best: Double?
         var totalEpochs = 0
-        for record in try store.snapshot(sweep: sweep).trials {
+        for record in records {
             let state: String
             switch record.state {
             case .pending: state = "pending"
@@ -59,7 +68,7 @@ public struct SearchReport: Sendable, Codable, Hashable {
             case .stopped: state = "stopped"
             }
             let reports = curves[record.id] ?? []
-            let epochs = reports.last?.epoch ?? 0
+            let epochs = reports.last?.epoch ?? stops[record.id]?.epoch ?? 0
             let value = history.objectiveValues[record.id]
             let curve = reports.compactMap { report in report.values[objective].map { [Double(report.epoch), $0] } }
             trials.append(

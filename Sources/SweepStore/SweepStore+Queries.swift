@@ -323,7 +323,9 @@ extension SweepStore {
     /// stopped trial (its progress at the stop), and every progress report's `objective` value in
     /// the order they were stored.
     /// - Complexity: O(suggestions + results + stops + progress reports of the sweep).
-    public func searchHistory(sweep: SweepID, objective: String) throws -> SearchHistory {
+    /// Without `progress`, the progress history is left empty (a report that reads the learning
+    /// curves anyway need not decode every progress row twice).
+    public func searchHistory(sweep: SweepID, objective: String, progress includesProgress: Bool = true) throws -> SearchHistory {
         try database.read { db in
             _ = try Self.requireSweep(db, sweep)
             var history = SearchHistory(objective: objective)
@@ -355,6 +357,7 @@ extension SweepStore {
                 let id = TrialID(rawValue: row[0])
                 if let value = try values(row[1], "results", id.rawValue) { history.objectiveValues[id] = value }
             }
+            guard includesProgress else { return history }
             let progress = try Row.fetchCursor(
                 db,
                 sql: """

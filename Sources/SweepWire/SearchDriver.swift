@@ -101,13 +101,15 @@ public struct SearchDriver: Sendable {
     /// Call for every suggested trial, in any order.
     public mutating func restore(_ record: TrialRecord, index: Int, objectiveValue: Double?) {
         let model = record.config.model
-        guard var entry = entries[model] else { return }
+        // Taken out and put back (not copied): the entry's dictionaries stay uniquely referenced,
+        // so mutating them does not copy them (a copy per call made a sweep quadratic).
+        guard var entry = entries.removeValue(forKey: model) else { return }
         entry.nextIndex = max(entry.nextIndex, index + 1)
         let parameters = Self.searched(record.config.parameters, entry.searchedNames)
         if record.config.seed == seeds.first ?? record.config.seed { entry.suggested += 1 }
         switch record.state {
         case .finished, .stopped:
-            if let value = objectiveValue {
+            if let value = objectiveValue, entry.tpe != nil {
                 entry.observations[record.id] = SearchObservation(parameters: parameters, loss: loss(value))
             }
         case .pending, .running:
@@ -122,9 +124,9 @@ public struct SearchDriver: Sendable {
 
     /// Trial `id` of `model` finished (or was stopped) with objective `value`.
     public mutating func observe(_ id: TrialID, model: String, value: Double?) {
-        guard var entry = entries[model], let parameters = entry.pending.removeValue(forKey: id) else { return }
-        if let value { entry.observations[id] = SearchObservation(parameters: parameters, loss: loss(value)) }
-        entries[model] = entry
+        guard let parameters = entries[model]?.pending.removeValue(forKey: id) else { return }
+        // Random search reads no results: only TPE keeps them.
+        if let value, entries[model]!.tpe != nil { entries[model]!.observations[id] = SearchObservation(parameters: parameters, loss: loss(value)) }
     }
 
     /// Trial `id` of `model` failed for good: it is no longer pending and is not an observation
@@ -158,7 +160,7 @@ public struct SearchDriver: Sendable {
     }
 
     mutating func suggest(model: String, known: (TrialID) -> Bool) -> (trials: [SweepTrial], index: Int)? {
-        guard var entry = entries[model] else { return nil }
+        guard var entry = entries.removeValue(forKey: model) else { return nil }  // see `restore`
         defer { entries[model] = entry }
         for _ in 0..<Self.maximumRepeats {
             let index = entry.nextIndex
