@@ -42,7 +42,7 @@ public struct BaselineModel: Recommender {
         self.seed = seed
     }
 
-    /// Reports `train_rmse` after each epoch.
+    /// Reports `train_rmse` after each epoch, and `validation_rmse` with a validation holdout.
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
         let h = hyperparameters
         func fail(_ message: String) -> ModelError { ModelError(model: Self.name, message: message) }
@@ -72,7 +72,15 @@ public struct BaselineModel: Recommender {
             }
             epochsCompleted = epoch
             let rmse = (squaredError / Double(data.interactions.count)).squareRoot()
-            if progress(EpochProgress(epoch: epoch, totalEpochs: h.epochs, values: ["train_rmse": rmse])) == .stop {
+            var values = ["train_rmse": rmse]
+            if let validation = data.validation, validation.isDue(epoch: epoch, total: h.epochs) {
+                // What `predictRating` would give had training stopped here.
+                let range = data.valueRange()
+                values["validation_rmse"] = validation.rmse { user, item in
+                    min(max(mean + userBias[Int(user)] + itemBias[Int(item)], range.lowerBound), range.upperBound)
+                }
+            }
+            if progress(EpochProgress(epoch: epoch, totalEpochs: h.epochs, values: values)) == .stop {
                 break
             }
         }

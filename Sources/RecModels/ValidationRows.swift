@@ -31,6 +31,17 @@ public struct ValidationRows: Sendable {
     /// Whether the figures are due after `epoch` of `total`.
     public func isDue(epoch: Int, total: Int) -> Bool { epoch % every == 0 || epoch == total }
 
+    /// RMSE over the held-out rows of a model whose current prediction is `predict(user, item)`.
+    public func rmse(_ predict: (Int32, Int32) -> Float) -> Double {
+        guard !rows.isEmpty else { return .nan }
+        var sum = 0.0
+        for k in 0..<rows.count {
+            let error = Double(predict(rows.users[k], rows.items[k])) - Double(rows.values[k])
+            sum += error * error
+        }
+        return (sum / Double(rows.count)).squareRoot()
+    }
+
     /// The top-K figures of a model whose current scores `score(user, into:)` writes (one per
     /// item), ranking for each user every item without a training row in `byUser`.
     /// - Complexity: O(validation users × items × log K).

@@ -44,19 +44,19 @@ extension CoordinatorCore {
         stop(index, ticket: ticket, worker: name, epoch: epoch, values: progress.values, reason: reason)
     }
 
-    /// Stops trial `index` for good: persisted, then the worker is told to cancel the attempt.
+    /// Stops the running trial `index` for good: persisted, then the worker is told to cancel the
+    /// attempt (its later reports are stale and never count).
     mutating func stop(
         _ index: Int, ticket: LeaseTicket, worker name: WorkerID, epoch: Int, values: [String: Double], reason: String
     ) {
-        let wasRunning = endLease(index) != nil
+        endLease(index)
         records[index].state = .stopped(attempt: ticket.attempt, worker: name, epoch: epoch)
-        if !wasRunning { pending.remove(index, model: records[index].config.model) }
         openTrials -= 1
         persist(.trialStopped(ticket, worker: name, epoch: epoch, values: values, reason: reason))
         let value = searchHistory.objective.flatMap { values[$0] }
         if let value { searchHistory.objectiveValues[ticket.trial] = value }
         search?.observe(ticket.trial, model: records[index].config.model, value: value)
-        if wasRunning { send(worker: name, .cancel(ticket, reason: "stopped early: \(reason)")) }
+        send(worker: name, .cancel(ticket, reason: "stopped early: \(reason)"))
         if logs(.info) { log(.info, "trial \(ticket.trial) stopped after epoch \(epoch): \(reason)", metadata(ticket, name)) }
         needsLeasing = true
     }

@@ -55,12 +55,4 @@ struct PendingTrials: Sendable {
     func hasAny(among models: Set<String>) -> Bool {
         byModel.keys.contains { models.contains($0) }
     }
-
-    /// Removes `index` if it is pending (a trial stopped while waiting). O(log n + queue length).
-    mutating func remove(_ index: Int, model: String) {
-        guard let queue = byModel[model], let position = queue.firstIndex(of: index) else { return }
-        byModel[model]!.remove(at: position)
-        if byModel[model]!.isEmpty { byModel[model] = nil }
-        count -= 1
-    }
 }

@@ -57,6 +57,17 @@ struct ValidationHoldoutTests {
         #expect(abs(reported - rmse(data.test)) > 1e-4, "the validation figure equals the test RMSE")
     }
 
+    /// The biases-only baseline reports the holdout RMSE of what it would predict at that epoch.
+    @Test func baselineReportsItsValidationRMSE() throws {
+        let data = try PreparedData.prepare(Self.request(validation: .init(fraction: 0.2, seed: 3, every: 1)))
+        var model = try ModelRegistry.make("baseline", parameters: ["epochs": .int(3)], seed: 1)
+        var last: [String: Double] = [:]
+        try model.fit(data.training) { last = $0.values; return .proceed }
+        let holdout = try #require(data.training.validation)
+        let expected = holdout.rmse { model.predictRating(user: $0, item: $1)! }
+        #expect(abs(try #require(last["validation_rmse"]) - expected) < 1e-6)
+    }
+
     /// Ranking models report top-K validation figures from their scores in the middle of training.
     @Test func alsAndBprReportRankingFiguresOnTheHoldout() throws {
         let data = try PreparedData.prepare(Self.request(validation: .init(fraction: 0.2, seed: 3, every: 1)))
