@@ -133,7 +133,13 @@ public struct EMCDRModel: Recommender {
         var target = ALSModel(hyperparameters: als, seed: seed)
         var sourceModel = ALSModel(hyperparameters: als, seed: seed &+ Self.sourceSeedOffset)
         do {
-            try target.fit(data) { report($0.epoch, ["target.loss": $0.values["loss"] ?? .nan]) }
+            // The target factorisation's validation figures (a sweep's holdout) pass through: held-out
+            // rows belong to warm users, whom the final model scores with exactly these factors.
+            try target.fit(data) { epoch in
+                var values = epoch.values.filter { $0.key.hasPrefix("validation_") }
+                values["target.loss"] = epoch.values["loss"] ?? .nan
+                return report(epoch.epoch, values)
+            }
             if stopped { return }
             try sourceModel.fit(sourceData) {
                 report(h.iterations + $0.epoch, ["source.loss": $0.values["loss"] ?? .nan])

@@ -65,11 +65,15 @@ struct SweepBenchmark {
             rayTune: compareWithRayTune ? rayTune(root: root) : nil)
     }
 
-    /// One sweep of `trials` trials of `model` (seeds 1…trials make the trials distinct).
-    private func runSweep(_ crossrec: String, root: String, kind: String, trials: Int, workers: Int, model: String) throws -> Run {
+    /// One sweep of `trials` trials of `model` (seeds 1…trials make the trials distinct, unless
+    /// `seeds` is given; `extra` adds top-level keys such as `search:`).
+    func runSweep(
+        _ crossrec: String, root: String, kind: String, trials: Int, workers: Int, model: String, seeds: String? = nil,
+        extra: String = ""
+    ) throws -> Run {
         let name = "\(kind)-\(trials)-\(workers)"
         let file = "\(root)/\(name).yaml"
-        let seeds = (1...trials).map(String.init).joined(separator: ", ")
+        let seeds = seeds ?? (1...trials).map(String.init).joined(separator: ", ")
         let yaml = """
             name: \(name)
             dataset:
@@ -79,6 +83,7 @@ struct SweepBenchmark {
               \(model)
             seeds: [\(seeds)]
             timeout: 60s
+            \(extra)
             """
         try yaml.write(toFile: file, atomically: true, encoding: .utf8)
         let stats = "\(root)/\(name).stats.json"

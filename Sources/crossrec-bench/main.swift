@@ -30,6 +30,8 @@ let usage = """
                                  [--open-connections 200] [--garbage-frames 2000000] [--seed 1] [--output FILE]
            crossrec-bench store [--commands 100000] [--batches 10,50,200,1000] [--repetitions 3] [--directory /tmp]
                                 [--output FILE]
+           crossrec-bench search [--data ../shared/data/ml-100k] [--seeds 1,…,10] [--python .venv-optuna/bin/python]
+                                 [--random-trials 20000] [--output FILE]
            crossrec-bench encoder [--model ../shared/models/all-MiniLM-L6-v2] [--news ../shared/data/mind-sample/train/news.tsv]
                                   [--titles 2000] [--abstracts 1000] [--threads 2] [--batch 32] [--repetitions 3] [--no-peer]
                                   [--output FILE]
@@ -65,6 +67,9 @@ let usage = """
              noop sweep with immediate restarts, worker kills, a hello flood, a garbage flood and an impersonator;
              trials lost and counted twice, forged results accepted, leaderboards against clean runs, peak
              coordinator memory, the longest time without a recorded result during the floods (goals in the JSON)
+      search TPE, ASHA and a grid on MF (ML-100K u1, validation RMSE on a holdout of u1.base) with Optuna's
+             TPESampler and SuccessiveHalvingPruner on the same objective (--python: a python3 that imports optuna),
+             suggestions/s with 10,000 observations, and random-search trials/s through `crossrec sweep run`
       sweep  noop trials per second through `crossrec sweep run` (1k–100k trials, 2 and 16 workers),
              coordinator peak memory, and 64 × 50 ms sleep trials on 2 workers against the ideal 1.6 s
     """
@@ -210,6 +215,18 @@ do {
             benchmark.backgroundLoad = threads
         }
         try BenchmarkSupport.emit(try benchmark.run(), output: option("--output"))
+    case "search":
+        let seedTexts = (option("--seeds") ?? "1,2,3,4,5,6,7,8,9,10").split(separator: ",")
+        let seeds = seedTexts.compactMap { UInt64($0) }
+        guard !seeds.isEmpty, seeds.count == seedTexts.count else { fail("--seeds needs non-negative integers") }
+        guard let randomTrials = Int(option("--random-trials") ?? "20000"), randomTrials >= 0 else {
+            fail("--random-trials needs a number of trials (0 skips the random-search sweep)")
+        }
+        var benchmark = SearchBenchmark(data: option("--data") ?? "../shared/data/ml-100k", seeds: seeds, python: option("--python"))
+        benchmark.randomTrials = randomTrials
+        try BenchmarkSupport.emit(try benchmark.run(), output: option("--output"))
+    case "search-objective":
+        try SearchBenchmark.serve(data: option("--data") ?? "../shared/data/ml-100k")
     case "_load-child":
         guard arguments.count >= 3, let repetitions = Int(arguments[2]) else { fail("_load-child FOLDER REPETITIONS") }
         try DataLoadBenchmark.loadChild(folder: arguments[1], repetitions: repetitions)
