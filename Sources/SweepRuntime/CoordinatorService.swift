@@ -53,7 +53,9 @@ public final class CoordinatorService {
         public var workers: Int
         public var best: Double?
         public var elapsed: Duration
-        public var pending: Int { max(0, total - finished - failed - running) }
+        /// Stopped early by the sweep's stopping rule (final, like finished and failed).
+        public var stopped = 0
+        public var pending: Int { max(0, total - finished - failed - stopped - running) }
     }
 
     public struct Outcome: Sendable {

@@ -57,6 +57,6 @@ struct StatusTracker {
         CoordinatorService.Status(
             total: total, finished: finished, failed: failed,
             running: workers.reduce(0) { $0 + $1.leases.count } + unclaimed, workers: workers.count, best: best,
-            elapsed: elapsed)
+            elapsed: elapsed, stopped: stopped)
     }
 }

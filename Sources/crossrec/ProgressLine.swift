@@ -13,10 +13,11 @@ final class ProgressLine: @unchecked Sendable {
 
     func update(_ status: CoordinatorService.Status) {
         let seconds = Double(status.elapsed.components.seconds) + Double(status.elapsed.components.attoseconds) / 1e18
-        let done = status.finished + status.failed
+        let done = status.finished + status.failed + status.stopped
         let rate = seconds > 0 ? Double(done) / seconds : 0
         let eta = rate > 0 ? Double(status.total - done) / rate : nil
         var line = "done \(done)/\(status.total)  running \(status.running)  pending \(status.pending)  failed \(status.failed)"
+        if status.stopped > 0 { line += "  stopped early \(status.stopped)" }
         line += "  \(String(format: "%.1f", rate)) trials/s"
         if let eta, done < status.total { line += "  ETA \(String(format: "%.0f", eta))s" }
         if let best = status.best { line += "  best \(metric.primary) \(String(format: "%.4f", best))" }
