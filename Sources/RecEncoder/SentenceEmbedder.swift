@@ -1,7 +1,7 @@
 import Crypto
 public import Foundation
 public import RecModels
-public import RecText
+import RecText
 import Synchronization
 
 /// The item-text embedder crossrec's commands and workers hand to content models: a sentence model

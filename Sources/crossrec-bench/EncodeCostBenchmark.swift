@@ -66,7 +66,9 @@ struct EncodeCostBenchmark {
             ]
             process.standardOutput = FileHandle.nullDevice
             let log = root + "/\(store).log"
-            FileManager.default.createFile(atPath: log, contents: nil)
+            guard FileManager.default.createFile(atPath: log, contents: nil) else {
+                throw BenchmarkError("cannot create the sweep log \(log)")
+            }
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
             let start = ContinuousClock.now
             try process.run()
