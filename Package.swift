@@ -54,19 +54,25 @@ let package = Package(
         // Trainable layers for the two-tower model: matrices, dense and embedding layers with backward
         // passes, AdamW with lazy updates of embedding rows, in-batch softmax and impression losses.
         .target(name: "RecNN", dependencies: ["CLinearAlgebra"], swiftSettings: strict),
-        // The Recommender protocol and every model. Sweep only for ParameterValue/ParameterSpec/ModelCatalog.
-        .target(name: "RecModels", dependencies: ["RecData", "RecEval", "RecText", "RecNN", "Sweep", "CLinearAlgebra"], swiftSettings: strict),
+        // Hyperparameter values and specs, the model catalog and the `--param` parser: what models declare
+        // and sweeps validate. Depends on nothing, so models need no sweep code.
+        .target(name: "ParameterSpecs", swiftSettings: strict),
+        // The Recommender protocol and every model.
+        .target(
+            name: "RecModels", dependencies: ["RecData", "RecEval", "RecText", "RecNN", "ParameterSpecs", "CLinearAlgebra"],
+            swiftSettings: strict),
 
         // Sweeps: spec (YAML), search spaces, trial identity, leaderboard aggregation. No I/O.
         .target(
             name: "Sweep",
             dependencies: [
-                "RecData", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+                "RecData", "ParameterSpecs", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
         // Wire messages and the coordinator/worker state machines as pure values.
-        .target(name: "SweepWire", dependencies: ["Sweep"], swiftSettings: strict),
+        .target(name: "SweepWire", dependencies: ["Sweep", "ParameterSpecs"], swiftSettings: strict),
         // The durable SQLite store (GRDB, WAL): it records the coordinator core's StoreCommands and
         // gives back its SweepSnapshot, so those value types are defined once, in SweepWire.
         .target(
@@ -76,7 +82,9 @@ let package = Package(
         // The I/O shells: coordinator and worker loops over ZeroMQ, local launcher, trial runner.
         .target(
             name: "SweepRuntime",
-            dependencies: ["Sweep", "SweepWire", "SweepStore", "ZeroMQ", "RecData", "RecEval", "RecModels", "RecEncoder"],
+            dependencies: [
+                "Sweep", "SweepWire", "SweepStore", "ZeroMQ", "RecData", "RecEval", "RecModels", "RecEncoder", "ParameterSpecs",
+            ],
             swiftSettings: strict
         ),
 
@@ -95,7 +103,7 @@ let package = Package(
             name: "crossrec",
             dependencies: [
                 "RecData", "DataFetch", "RecEval", "RecModels", "RecText", "RecEncoder", "Sweep", "SweepStore",
-                "SweepRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SweepRuntime", "ParameterSpecs", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -104,6 +112,7 @@ let package = Package(
             name: "crossrec-bench",
             dependencies: [
                 "RecData", "RecEval", "RecModels", "RecText", "RecEncoder", "Sweep", "SweepWire", "SweepRuntime", "SweepStore",
+                "ParameterSpecs",
             ],
             swiftSettings: strict),
 
@@ -116,9 +125,12 @@ let package = Package(
         .testTarget(name: "RecTextTests", dependencies: ["RecText"], swiftSettings: strict),
         .testTarget(name: "RecEncoderTests", dependencies: ["RecEncoder", "RecText"], swiftSettings: strict),
         .testTarget(name: "RecNNTests", dependencies: ["RecNN"], swiftSettings: strict),
-        .testTarget(name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "RecNN", "Sweep"], swiftSettings: strict),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep"], swiftSettings: strict),
-        .testTarget(name: "SweepWireTests", dependencies: ["SweepWire", "Sweep"], swiftSettings: strict),
+        .testTarget(
+            name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "RecNN", "Sweep", "ParameterSpecs"],
+            swiftSettings: strict),
+        .testTarget(name: "ParameterSpecsTests", dependencies: ["ParameterSpecs"], swiftSettings: strict),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "ParameterSpecs"], swiftSettings: strict),
+        .testTarget(name: "SweepWireTests", dependencies: ["SweepWire", "Sweep", "ParameterSpecs"], swiftSettings: strict),
         // Test support in C: a SQLite VFS that simulates an OS crash (only synced data survives).
         // GRDB links the system libsqlite3 on Linux, so a VFS registered here is the one its
         // connections use.
@@ -126,7 +138,9 @@ let package = Package(
         .testTarget(
             name: "SweepStoreTests", dependencies: ["SweepStore", "SweepWire", "Sweep", "CrashSimulatingVFS"],
             swiftSettings: strict),
-        .testTarget(name: "SweepRuntimeTests", dependencies: ["SweepRuntime", "Sweep", "SweepStore", "RecData"], swiftSettings: strict),
+        .testTarget(
+            name: "SweepRuntimeTests", dependencies: ["SweepRuntime", "Sweep", "SweepStore", "RecData", "ParameterSpecs"],
+            swiftSettings: strict),
         // ZIPFoundation: the tests build their fixture archives with it.
         .testTarget(
             name: "DataFetchTests",

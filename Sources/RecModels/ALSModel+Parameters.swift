@@ -1,4 +1,4 @@
-public import Sweep
+public import ParameterSpecs
 
 extension ALSModel {
     /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:initStandardDeviation:initialization:solver:cgSteps:)``'s.

@@ -1,4 +1,4 @@
-public import Sweep
+public import ParameterSpecs
 
 extension BPRModel {
     /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:epochs:learningRate:regularization:biasRegularization:initStandardDeviation:)``'s.

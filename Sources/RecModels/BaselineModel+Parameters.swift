@@ -1,4 +1,4 @@
-public import Sweep
+public import ParameterSpecs
 
 extension BaselineModel {
     /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(userRegularization:itemRegularization:epochs:)``'s.

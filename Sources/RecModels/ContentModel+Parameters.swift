@@ -1,4 +1,4 @@
-public import Sweep
+public import ParameterSpecs
 
 extension ContentModel {
     /// The vocabulary settings apply to the features built from words: TF-IDF and LDA's bag of words.

@@ -1,4 +1,4 @@
-public import Sweep
+public import ParameterSpecs
 
 extension EASEModel {
     /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(lambda:neighbors:maximumMemoryGB:)``'s.

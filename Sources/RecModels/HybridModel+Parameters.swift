@@ -1,4 +1,4 @@
-import Sweep
+import ParameterSpecs
 
 extension HybridModel {
     /// The hybrid's own hyperparameters, then every CF component's (`ease.lambda`, `als.factors`,

@@ -1,4 +1,4 @@
-public import Sweep
+public import ParameterSpecs
 
 extension ItemKNNModel {
     /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(neighbors:shrink:maximumMemoryGB:)``'s.

@@ -1,4 +1,4 @@
-public import Sweep
+public import ParameterSpecs
 
 extension MemoryBudget {
     /// `max_memory_gb`: the models that estimate their memory up front accept it.

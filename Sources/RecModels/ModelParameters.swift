@@ -1,6 +1,6 @@
-public import Sweep
+public import ParameterSpecs
 
-/// One model's hyperparameter values, checked against its ``Sweep/ParameterSpec``s and completed
+/// One model's hyperparameter values, checked against its ``ParameterSpecs/ParameterSpec``s and completed
 /// with their defaults: what a registry factory reads.
 public struct ModelParameters: Sendable, Hashable {
     public let model: String
@@ -9,7 +9,7 @@ public struct ModelParameters: Sendable, Hashable {
 
     /// Throws ``ModelError`` naming the first unknown parameter (with the accepted ones) or the
     /// first value its spec rejects (with the spec's expectation), in name order, or a conditional
-    /// parameter given while its condition does not hold (``Sweep/ParameterSpec/appliesWhen``).
+    /// parameter given while its condition does not hold (``ParameterSpecs/ParameterSpec/appliesWhen``).
     public init(model: String, specs: [ParameterSpec], values: [String: ParameterValue]) throws(ModelError) {
         let accepted = specs.map(\.name)
         for name in values.keys.sorted() where !accepted.contains(name) {

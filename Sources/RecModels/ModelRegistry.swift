@@ -1,4 +1,4 @@
-public import Sweep
+public import ParameterSpecs
 
 /// Every model a sweep can name: its family, hyperparameter specs, metrics and a factory that
 /// validates parameter values before building the model.

@@ -1,4 +1,4 @@
-public import Sweep
+public import ParameterSpecs
 
 extension PopularityModel {
     /// None: popularity has no hyperparameters.

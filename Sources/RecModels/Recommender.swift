@@ -1,5 +1,4 @@
 public import RecData
-import Sweep
 
 /// Everything a model trains on, built once per data set and split and shared across trials
 /// (a worker keeps it between trials).

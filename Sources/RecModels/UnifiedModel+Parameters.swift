@@ -1,4 +1,4 @@
-public import Sweep
+public import ParameterSpecs
 
 extension UnifiedModel {
     /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:otherWeight:choosesOtherWeight:initStandardDeviation:coldPrior:threads:)``'s.

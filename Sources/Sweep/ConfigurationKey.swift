@@ -1,3 +1,5 @@
+public import ParameterSpecs
+
 /// A trial configuration without its seed: the unit a leaderboard row aggregates over seeds.
 ///
 /// Ordered deterministically (ties in a ranking are broken by it): by model name, then parameter

@@ -1,3 +1,5 @@
+import ParameterSpecs
+
 /// A JSON value with object keys in a chosen order, written with two-space indentation: the
 /// leaderboard's JSON is stable byte for byte (unlike `JSONEncoder`, whose key order is either
 /// unspecified or alphabetical, and whose number format is not ours to choose).

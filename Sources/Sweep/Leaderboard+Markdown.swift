@@ -1,3 +1,5 @@
+public import ParameterSpecs
+
 extension Leaderboard {
     /// The overall table and the best configuration per model, as GitHub-flavoured Markdown.
     ///

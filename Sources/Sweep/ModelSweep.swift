@@ -1,3 +1,5 @@
+public import ParameterSpecs
+
 /// One entry of `models:`: the model, the space of each hyperparameter named in the file, and the
 /// catalog defaults of the others.
 ///

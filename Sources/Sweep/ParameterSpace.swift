@@ -1,3 +1,5 @@
+public import ParameterSpecs
+
 /// The values one hyperparameter takes in a sweep, already checked against the model's
 /// ``ParameterSpec`` (values normalized the way `ParameterSpec.validate` returns them, so `lr: 1`
 /// on a double parameter is `1.0`).

@@ -1,4 +1,5 @@
 import Foundation
+import ParameterSpecs
 
 /// Draws from random ``ParameterSpace``s with a ``SplitMix64`` stream.
 ///

@@ -1,3 +1,5 @@
+public import ParameterSpecs
+
 extension SweepSpec {
     /// Why `assertion` can never be checked against this sweep's leaderboard, or nil when it can.
     ///

@@ -1,3 +1,5 @@
+public import ParameterSpecs
+
 extension SweepSpec {
     /// Every trial of the sweep, each once, in a deterministic order:
     /// models in file order; within a model, random draws in draw order (one block per sample);

@@ -1,4 +1,5 @@
 import Foundation
+public import ParameterSpecs
 import Yams
 
 extension SweepSpec {

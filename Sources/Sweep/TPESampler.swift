@@ -1,4 +1,5 @@
 import Foundation
+public import ParameterSpecs
 
 /// One finished trial as an adaptive search sees it.
 public struct SearchObservation: Sendable, Hashable {

@@ -1,3 +1,5 @@
+public import ParameterSpecs
+
 /// A fully resolved trial: which model, with which hyperparameters and seed, on which data.
 /// Everything a worker needs to train and evaluate, and everything the identity hashes.
 public struct TrialConfig: Sendable, Hashable, Codable {

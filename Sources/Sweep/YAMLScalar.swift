@@ -1,4 +1,5 @@
 import Foundation
+import ParameterSpecs
 import Yams
 
 /// A scalar as YAML's core schema resolved it: quoted text stays a string (`"10"` is not 10).

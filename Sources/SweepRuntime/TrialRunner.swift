@@ -1,4 +1,5 @@
 import Foundation
+public import ParameterSpecs
 import RecData
 import RecEval
 public import RecModels

@@ -1,3 +1,4 @@
+import ParameterSpecs
 public import Sweep
 
 /// An adaptive search (random or TPE) over a sweep's model entries, as a value beside

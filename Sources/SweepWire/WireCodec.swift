@@ -1,3 +1,4 @@
+import ParameterSpecs
 import Sweep
 
 /// Turns messages into frames and frames back into messages, checking every field.

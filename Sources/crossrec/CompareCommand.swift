@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParameterSpecs
 import RecEval
 import Sweep
 import SweepRuntime

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParameterSpecs
 import RecData
 import RecModels
 import Sweep

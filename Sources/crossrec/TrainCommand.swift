@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParameterSpecs
 import RecData
 import Sweep
 import SweepRuntime

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParameterSpecs
 import RecData
 import RecEncoder
 import RecEval
@@ -13,6 +14,8 @@ func reportingUserErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as RuntimeError {
+        try fail(error)
+    } catch let error as ParameterParsingError {
         try fail(error)
     } catch let error as DataError {
         try fail(error)

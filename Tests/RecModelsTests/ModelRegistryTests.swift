@@ -1,3 +1,4 @@
+import ParameterSpecs
 import RecModels
 import Sweep
 import Testing

@@ -1,3 +1,4 @@
+import ParameterSpecs
 import Sweep
 
 /// Small result sets with hand-checkable figures.

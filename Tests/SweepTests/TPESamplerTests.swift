@@ -1,4 +1,5 @@
 import Foundation
+import ParameterSpecs
 import Testing
 
 @testable import Sweep

@@ -1,3 +1,4 @@
+import ParameterSpecs
 import Sweep
 
 /// The models and hyperparameters issue #4 names, as a catalog literal: what the runtime's model

@@ -1,3 +1,4 @@
+import ParameterSpecs
 import Sweep
 import SweepWire
 import Testing

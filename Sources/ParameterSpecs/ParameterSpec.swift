@@ -110,7 +110,7 @@ public struct ParameterError: Error, Sendable, Hashable, CustomStringConvertible
 }
 
 /// The models a worker can run and the hyperparameters each accepts. Built by the runtime from
-/// the model registry, so `Sweep` itself depends on no model code.
+/// the model registry, so neither this module nor `Sweep` depends on model code.
 public struct ModelCatalog: Sendable, Hashable, Codable {
     public struct Model: Sendable, Hashable, Codable {
         public var name: String
