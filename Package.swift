@@ -39,12 +39,15 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
 
-        // Data: columnar interactions, loaders, splits, synthetic generator. Foundation only.
-        .target(name: "RecData", swiftSettings: strict),
+        // SplitMix64, the one seeded generator (splits, synthetic data, initial weights, sampled
+        // configurations). Depends on nothing.
+        .target(name: "SeededRandom", swiftSettings: strict),
+        // Data: columnar interactions, loaders, splits, synthetic generator. Foundation and SeededRandom.
+        .target(name: "RecData", dependencies: ["SeededRandom"], swiftSettings: strict),
         // Metrics and evaluation protocols.
         .target(name: "RecEval", dependencies: ["RecData"], swiftSettings: strict),
         // Text pipeline for content models: tokenizer, stop words, the Snowball English stemmer, TF-IDF.
-        .target(name: "RecText", swiftSettings: strict),
+        .target(name: "RecText", dependencies: ["SeededRandom"], swiftSettings: strict),
         // Sentence encoders for item text: safetensors, the BERT forward pass on OpenBLAS, mean
         // pooling, the embedding cache. The WordPiece tokenizer lives in RecText.
         .target(
@@ -53,7 +56,7 @@ let package = Package(
             swiftSettings: strict),
         // Trainable layers for the two-tower model: matrices, dense and embedding layers with backward
         // passes, AdamW with lazy updates of embedding rows, in-batch softmax and impression losses.
-        .target(name: "RecNN", dependencies: ["CLinearAlgebra"], swiftSettings: strict),
+        .target(name: "RecNN", dependencies: ["CLinearAlgebra", "SeededRandom"], swiftSettings: strict),
         // Hyperparameter values and specs, the model catalog and the `--param` parser: what models declare
         // and sweeps validate. Depends on nothing, so models need no sweep code.
         .target(name: "ParameterSpecs", swiftSettings: strict),
@@ -66,7 +69,7 @@ let package = Package(
         .target(
             name: "Sweep",
             dependencies: [
-                "RecData", "ParameterSpecs", .product(name: "Yams", package: "Yams"),
+                "RecData", "ParameterSpecs", "SeededRandom", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -128,8 +131,9 @@ let package = Package(
         .testTarget(
             name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "RecNN", "Sweep", "ParameterSpecs"],
             swiftSettings: strict),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"], swiftSettings: strict),
         .testTarget(name: "ParameterSpecsTests", dependencies: ["ParameterSpecs"], swiftSettings: strict),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep", "ParameterSpecs"], swiftSettings: strict),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "ParameterSpecs", "SeededRandom"], swiftSettings: strict),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire", "Sweep", "ParameterSpecs"], swiftSettings: strict),
         // Test support in C: a SQLite VFS that simulates an OS crash (only synced data survives).
         // GRDB links the system libsqlite3 on Linux, so a VFS registered here is the one its

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// The synthetic generator's pseudo-random numbers: xoshiro256** seeded through SplitMix64.
 ///
@@ -14,22 +15,14 @@ struct SyntheticRandom: RandomNumberGenerator {
     private var s2: UInt64
     private var s3: UInt64
 
-    /// A generator for sub-stream `stream` of `seed`.
+    /// A generator for sub-stream `stream` of `seed`: xoshiro's state is the first four outputs of
+    /// ``SeededRandom/SplitMix64`` seeded with a mix of the two.
     init(seed: UInt64, stream: UInt64) {
-        var mixer = seed ^ (stream &* 0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03
-        s0 = SyntheticRandom.splitMix(&mixer)
-        s1 = SyntheticRandom.splitMix(&mixer)
-        s2 = SyntheticRandom.splitMix(&mixer)
-        s3 = SyntheticRandom.splitMix(&mixer)
-    }
-
-    /// SplitMix64: one step, used only to expand a seed into xoshiro's state.
-    static func splitMix(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var mixer = SplitMix64(seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03)
+        s0 = mixer.next()
+        s1 = mixer.next()
+        s2 = mixer.next()
+        s3 = mixer.next()
     }
 
     @inline(__always)

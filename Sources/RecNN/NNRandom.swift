@@ -1,45 +1,33 @@
+import SeededRandom
+
 /// The seeded generator of RecNN: initial weights, dropout masks, shuffles.
 ///
-/// SplitMix64 (Steele, Lea and Flood 2014): the state advances by the golden-ratio increment and
-/// each output is a bijective mix of it. Its sequence is fixed forever and it uses only integer
-/// operations; `normal` uses only IEEE-754 +, −, ×, ÷ and √ (all correctly rounded) and a logarithm
-/// written here, not the platform's libm, whose last bit may differ between glibc and Darwin. So a
-/// seed gives the same numbers on every platform and Swift version.
+/// Its bits come from SeededRandom's ``SplitMix64`` (Steele, Lea and Flood 2014), whose sequence is
+/// fixed forever and uses only integer operations; `normal` uses only IEEE-754 +, −, ×, ÷ and √
+/// (all correctly rounded) and a logarithm written here, not the platform's libm, whose last bit
+/// may differ between glibc and Darwin. So a seed gives the same numbers on every platform and
+/// Swift version.
 ///
 /// It deliberately does not conform to `RandomNumberGenerator`: the standard library's
 /// `shuffle(using:)` and `random(in:using:)` may change their algorithms between versions.
-/// (RecData's `SeededGenerator` is the same SplitMix64; RecNN depends on nothing but OpenBLAS,
-/// so it has its own.)
 public struct NNRandom: Sendable {
-    private var state: UInt64
+    private var bits: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { bits = SplitMix64(seed: seed) }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { bits.next() }
 
     /// Uniform in [0, 1): the top 24 bits of `next()` times 2⁻²⁴, every value exactly representable.
-    public mutating func nextFloat() -> Float { Float(next() >> 40) * 0x1.0p-24 }
+    public mutating func nextFloat() -> Float { bits.nextFloat() }
 
     /// Uniform in [0, 1) with 53 random bits.
-    public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func nextDouble() -> Double { bits.nextUnit() }
 
     /// Uniform in `0..<bound` by Lemire's multiply-shift with rejection (no modulo bias).
     public mutating func nextInt(below bound: Int) -> Int {
         precondition(bound > 0, "nextInt(below:) needs a positive bound, got \(bound)")
-        let range = UInt64(bound)
-        var product = next().multipliedFullWidth(by: range)
-        if product.low < range {
-            let threshold = (0 &- range) % range
-            while product.low < threshold { product = next().multipliedFullWidth(by: range) }
-        }
-        return Int(product.high)
+        return bits.next(below: bound)
     }
 
     /// Uniform in `range`: lower + (upper − lower) · u with u from ``nextFloat()``.

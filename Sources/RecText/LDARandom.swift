@@ -1,27 +1,21 @@
 internal import Foundation
+import SeededRandom
 
-/// The random draws of LDA's initialization: SplitMix64 (the same sequence as RecData's
-/// `SeededGenerator`, which RecText cannot import), Gaussians by Box–Muller and Gamma variates by
-/// Marsaglia and Tsang's method.
+/// The random draws of LDA's initialization: SeededRandom's ``SplitMix64`` (the generator of every
+/// seeded draw in crossrec), Gaussians by Box–Muller and Gamma variates by Marsaglia and Tsang's method.
 ///
 /// - Determinism: the sequence depends on the seed only (and on the platform's `log`, `sin`,
 ///   `cos`, `sqrt`, which are the same on one build).
 struct LDARandom {
-    private var state: UInt64
+    private var bits: SplitMix64
     private var spareGaussian: Double?
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { bits = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { bits.next() }
 
-    /// Uniform in the open interval (0, 1): 53 random bits, offset by half a step so `log` is finite.
-    mutating func nextOpenUnit() -> Double { (Double(next() >> 11) + 0.5) * 0x1.0p-53 }
+    /// Uniform in the open interval (0, 1): ``SplitMix64/nextOpenUnit()``, so `log` is finite.
+    mutating func nextOpenUnit() -> Double { bits.nextOpenUnit() }
 
     /// A standard normal draw (Box–Muller; the second value of each pair is kept for the next call).
     mutating func nextGaussian() -> Double {

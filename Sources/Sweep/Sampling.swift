@@ -1,5 +1,6 @@
 import Foundation
 import ParameterSpecs
+import SeededRandom
 
 /// Draws from random ``ParameterSpace``s with a ``SplitMix64`` stream.
 ///

@@ -1,4 +1,5 @@
 public import ParameterSpecs
+import SeededRandom
 
 extension SweepSpec {
     /// Every trial of the sweep, each once, in a deterministic order:

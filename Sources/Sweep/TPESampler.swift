@@ -1,5 +1,6 @@
 import Foundation
 public import ParameterSpecs
+import SeededRandom
 
 /// One finished trial as an adaptive search sees it.
 public struct SearchObservation: Sendable, Hashable {

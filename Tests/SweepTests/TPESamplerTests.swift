@@ -1,5 +1,6 @@
 import Foundation
 import ParameterSpecs
+import SeededRandom
 import Testing
 
 @testable import Sweep
