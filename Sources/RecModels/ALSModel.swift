@@ -117,12 +117,12 @@ public struct ALSModel: Recommender {
         let itemConfidence = data.byItem.values.map { 1 + h.alpha * $0 }
         // YᵀY of the current item factors: the users' solve needs it, and so does the loss after
         // the items' solve (which is then the next users' solve's).
-        var itemGram = Self.gram(items)
+        var itemGram = items.gram()
         iterationsCompleted = 0
         for iteration in stride(from: 1, through: h.iterations, by: 1) {
             try Self.solve(&users, fixed: items, gram: itemGram, data.byUser, userConfidence, h)
-            try Self.solve(&items, fixed: users, gram: Self.gram(users), data.byItem, itemConfidence, h)
-            itemGram = Self.gram(items)
+            try Self.solve(&items, fixed: users, gram: users.gram(), data.byItem, itemConfidence, h)
+            itemGram = items.gram()
             let loss = Self.loss(users: users, items: items, itemGram: itemGram, data.byUser, userConfidence, h)
             guard loss.isFinite else {
                 throw ModelError(
@@ -131,7 +131,7 @@ public struct ALSModel: Recommender {
             iterationsCompleted = iteration
             var values = ["loss": loss]
             if let validation = data.validation, validation.isDue(epoch: iteration, total: h.iterations) {
-                values.merge(Self.validationRanking(validation, data: data, users: users, items: items, itemBias: nil)) { $1 }
+                values.merge(validation.factorRanking(data: data, users: users, items: items, itemBias: nil)) { $1 }
             }
             if progress(EpochProgress(epoch: iteration, totalEpochs: h.iterations, values: values)) == .stop {
                 break
@@ -141,7 +141,7 @@ public struct ALSModel: Recommender {
         for i in 0..<data.itemCount where data.byItem.rowLength(i) == 0 { items.clear(row: i) }
         userFactors = users
         itemFactors = items
-        self.itemGram = Self.gram(items)
+        self.itemGram = items.gram()
         knownUsers = data.usersWithRows()
         itemCounts = data.itemRowCounts()
     }
@@ -164,50 +164,6 @@ public struct ALSModel: Recommender {
         }
     }
 
-    /// FᵀF over the first `factors` rows and columns (padding stays zero), stride × stride:
-    /// upper triangle by rows, four rows of F at a time, then mirrored, so it is exactly symmetric.
-    /// - Complexity: O(rows × factors × stride / 2).
-    static func gram(_ fixed: FactorMatrix) -> [Float] {
-        let k = fixed.factors, stride = fixed.stride, lanes = VectorKernels.lanes
-        var gram = [Float](repeating: 0, count: stride * stride)
-        gram.withUnsafeMutableBufferPointer { g in
-            fixed.values.withUnsafeBufferPointer { f in
-                let g = g.baseAddress!, f = f.baseAddress!
-                var row = 0
-                while row < fixed.rows {
-                    let y0 = f + row * stride
-                    if row + 4 <= fixed.rows {
-                        let y1 = y0 + stride, y2 = y1 + stride, y3 = y2 + stride
-                        for a in 0..<k {
-                            let c0 = SIMD8<Float>(repeating: y0[a]), c1 = SIMD8<Float>(repeating: y1[a])
-                            let c2 = SIMD8<Float>(repeating: y2[a]), c3 = SIMD8<Float>(repeating: y3[a])
-                            let target = g + a * stride
-                            // From the 8-block holding column a: lower lanes are overwritten by the mirror.
-                            var column = a / lanes * lanes
-                            while column < stride {
-                                let sum =
-                                    (c0 * VectorKernels.load(y0, column) + c1 * VectorKernels.load(y1, column))
-                                    + (c2 * VectorKernels.load(y2, column) + c3 * VectorKernels.load(y3, column))
-                                VectorKernels.store(VectorKernels.load(target, column) + sum, target, column)
-                                column += lanes
-                            }
-                        }
-                        row += 4
-                    } else {
-                        for a in 0..<k {
-                            let start = a / lanes * lanes
-                            VectorKernels.axpy(y0[a], y0 + start, g + a * stride + start, count: stride - start)
-                        }
-                        row += 1
-                    }
-                }
-                for a in 0..<k {
-                    for b in 0..<a { g[a * stride + b] = g[b * stride + a] }
-                }
-            }
-        }
-        return gram
-    }
 
     /// Solves every row of `target` against `fixed` (whose Gram matrix FᵀF is `fixedGram`), rows
     /// of `matrix` giving the observed columns.
@@ -440,26 +396,6 @@ public struct ALSModel: Recommender {
                 let x = xs.baseAddress! + u * stride
                 for i in 0..<min(scores.count, itemFactors.rows) {
                     scores[i] = VectorKernels.dot(x, ys.baseAddress! + i * stride, count: stride)
-                }
-            }
-        }
-    }
-}
-
-extension ALSModel {
-    /// Validation top-K figures of factor models scored by `user · item (+ item bias)` in the
-    /// middle of training (ALS, BPR): the same scores their `scoreAll` gives for a trained user.
-    static func validationRanking(
-        _ validation: ValidationRows, data: TrainingData, users: FactorMatrix, items: FactorMatrix, itemBias: [Float]?
-    ) -> [String: Double] {
-        let stride = items.stride
-        return users.values.withUnsafeBufferPointer { xs in
-            items.values.withUnsafeBufferPointer { ys in
-                validation.ranking(byUser: data.byUser, itemCount: data.itemCount) { u, scores in
-                    let x = xs.baseAddress! + u * stride
-                    for i in 0..<min(scores.count, items.rows) {
-                        scores[i] = (itemBias?[i] ?? 0) + VectorKernels.dot(x, ys.baseAddress! + i * stride, count: stride)
-                    }
                 }
             }
         }

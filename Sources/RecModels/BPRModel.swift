@@ -149,7 +149,7 @@ public struct BPRModel: Recommender {
             epochsCompleted = epoch
             var values = ["loss": loss, "train_auc": Double(correct) / Double(max(samples, 1))]
             if let validation = data.validation, validation.isDue(epoch: epoch, total: h.epochs) {
-                values.merge(ALSModel.validationRanking(validation, data: data, users: users, items: items, itemBias: itemBias)) { $1 }
+                values.merge(validation.factorRanking(data: data, users: users, items: items, itemBias: itemBias)) { $1 }
             }
             if progress(EpochProgress(epoch: epoch, totalEpochs: h.epochs, values: values)) == .stop { break }
         }

@@ -220,23 +220,16 @@ public struct EASEModel: Recommender {
         let n = self.itemCount
         let known = history.filter { $0 >= 0 && Int($0) < n }
         guard !known.isEmpty, weights.count == n * n || keptStarts.count == n + 1 else {
-            for (k, item) in candidates.enumerated() {
-                scores[k] = item >= 0 && Int(item) < itemCounts.count ? itemCounts[Int(item)] : 0
-            }
+            PopularityFallback.scoreCandidates(itemCounts, candidates: candidates, into: scores)
+            return
+        }
+        if weights.isEmpty {
+            ItemNeighborScoring.scoreCandidates(
+                history: known, candidates: candidates, starts: keptStarts, targets: keptTargets, weights: keptWeights,
+                into: scores)
             return
         }
         for k in 0..<candidates.count { scores[k] = 0 }
-        if weights.isEmpty {
-            var positions: [Int32: [Int]] = [:]
-            for (k, item) in candidates.enumerated() { positions[item, default: []].append(k) }
-            for h in known {
-                for e in keptStarts[Int(h)]..<keptStarts[Int(h) + 1] {
-                    guard let slots = positions[keptTargets[e]] else { continue }
-                    for k in slots { scores[k] += keptWeights[e] }
-                }
-            }
-            return
-        }
         weights.withUnsafeBufferPointer { b in
             for h in known {
                 let row = b.baseAddress! + Int(h) * n
@@ -246,33 +239,22 @@ public struct EASEModel: Recommender {
     }
 
     public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
-        let u = Int(user)
-        guard let rows = trainingRows, u >= 0, u < rows.rowCount, rows.rowLength(u) > 0 else {
-            for i in 0..<scores.count { scores[i] = i < itemCounts.count ? itemCounts[i] : 0 }
+        guard let rows = trainingRows, ItemNeighborScoring.hasRows(rows, user: user) else {
+            PopularityFallback.scoreAll(itemCounts, into: scores)
+            return
+        }
+        if weights.isEmpty {
+            // The same additions in the same order per item as the dense loop below, minus B_jj = 0.
+            ItemNeighborScoring.scoreAll(
+                rows: rows, user: user, isExplicit: isExplicit, starts: keptStarts, targets: keptTargets,
+                weights: keptWeights, into: scores)
             return
         }
         for i in 0..<scores.count { scores[i] = 0 }
         let n = itemCount
         let count = min(scores.count, n)
-        if weights.isEmpty {
-            // The same additions in the same order per item as the dense loop below, minus B_jj = 0.
-            keptStarts.withUnsafeBufferPointer { starts in
-                keptTargets.withUnsafeBufferPointer { targets in
-                    keptWeights.withUnsafeBufferPointer { kept in
-                        for k in rows.rowRange(u) {
-                            let x = isExplicit ? rows.values[k] : 1
-                            let i = Int(rows.columns[k])
-                            for e in starts[i]..<starts[i + 1] where Int(targets[e]) < count {
-                                scores[Int(targets[e])] += x * kept[e]
-                            }
-                        }
-                    }
-                }
-            }
-            return
-        }
         weights.withUnsafeBufferPointer { b in
-            for k in rows.rowRange(u) {
+            for k in rows.rowRange(Int(user)) {
                 let x = isExplicit ? rows.values[k] : 1
                 let row = b.baseAddress! + Int(rows.columns[k]) * n
                 for i in 0..<count { scores[i] += x * row[i] }

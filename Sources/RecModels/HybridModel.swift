@@ -62,8 +62,6 @@ public struct HybridModel: Recommender {
         "content_weight", "validation_ndcg@10", "validation_ndcg@10_cf", "validation_ndcg@10_content", "validation_users",
     ]
 
-    /// The weights `stack` tries: 0, 0.05, …, 1.
-    public static let weightGrid: [Double] = (0...20).map { Double($0) / 20 }
     /// Offset added to the seed for the holdout, so it does not share draws with the CF model's start.
     static let holdoutSeedOffset: UInt64 = 0x5EED_401D
 
@@ -141,7 +139,7 @@ public struct HybridModel: Recommender {
             guard try fit(&validationCF, reduced, stage: "validation.\(collaborative.name)"),
                 try fit(&validationContent, reduced, stage: "validation.content")
             else { return }
-            let curve = Self.validationCurve(
+            let curve = ScoreBlend.validationCurve(
                 blending: validationCF, with: validationContent, reduced: reduced, heldOut: split.test,
                 isExplicit: data.isExplicit, maximumUsers: h.validationUsers, seed: seed &+ Self.holdoutSeedOffset)
             guard curve.users > 0 else {
@@ -151,8 +149,8 @@ public struct HybridModel: Recommender {
                         "stack: no user has a relevant held-out row to learn the weight from (holdout \(h.holdout)); use combination=blend or a larger holdout"
                 )
             }
-            let best = Self.bestWeightIndex(curve.ndcg)
-            contentWeight = Self.weightGrid[best]
+            let best = ScoreBlend.bestWeightIndex(curve.ndcg)
+            contentWeight = ScoreBlend.weightGrid[best]
             summary["content_weight"] = contentWeight
             summary["validation_ndcg@10"] = curve.ndcg[best]
             summary["validation_ndcg@10_cf"] = curve.ndcg.first!
@@ -170,83 +168,6 @@ public struct HybridModel: Recommender {
         fitSummary = summary
     }
 
-    /// Mean validation NDCG@10 of (1 − w)·z(first) + w·z(second) at each weight w of ``weightGrid``,
-    /// over the users with a relevant held-out candidate (a seeded sample of `maximumUsers` of them
-    /// when there are more). The hybrid blends its CF part (first) with content (second); the
-    /// unified model's cold prior blends its vectors with popularity.
-    static func validationCurve(
-        blending first: AnyRecommender, with second: AnyRecommender, reduced: TrainingData, heldOut: Interactions, isExplicit: Bool,
-        maximumUsers: Int, seed: UInt64
-    ) -> (ndcg: [Double], users: Int) {
-        let itemCount = reduced.itemCount
-        let unseen = (0..<itemCount).map { reduced.byItem.rowLength($0) == 0 }
-        let threshold = isExplicit ? TopKEvaluator.explicitRelevanceThreshold : -Float.infinity
-        var relevant = [[Int32]](repeating: [], count: reduced.userCount)
-        for k in 0..<heldOut.count where heldOut.values[k] >= threshold {
-            let user = Int(heldOut.users[k]), item = heldOut.items[k]
-            guard !unseen[Int(item)], !reduced.byUser.contains(row: user, column: item) else { continue }
-            if !relevant[user].contains(item) { relevant[user].append(item) }
-        }
-        var users = relevant.indices.filter { !relevant[$0].isEmpty }
-        if users.count > maximumUsers {
-            var generator = SeededGenerator(seed: seed)
-            generator.shuffle(&users)
-            users = Array(users.prefix(maximumUsers)).sorted()
-        }
-        var totals = [Double](repeating: 0, count: weightGrid.count)
-        var firstScores = [Float](repeating: 0, count: itemCount)
-        var secondScores = [Float](repeating: 0, count: itemCount)
-        var combined = [Float](repeating: 0, count: itemCount)
-        var excluded = [Bool](repeating: false, count: itemCount)
-        var isRelevant = [Bool](repeating: false, count: itemCount)
-        var selector = TopKSelector(capacity: 10)
-        for user in users {
-            for i in 0..<itemCount { excluded[i] = unseen[i] }
-            for k in reduced.byUser.rowRange(user) { excluded[Int(reduced.byUser.columns[k])] = true }
-            firstScores.withUnsafeMutableBufferPointer { first.scoreAll(user: Int32(user), into: $0) }
-            secondScores.withUnsafeMutableBufferPointer { second.scoreAll(user: Int32(user), into: $0) }
-            standardize(&firstScores, excluded: excluded)
-            standardize(&secondScores, excluded: excluded)
-            for item in relevant[user] { isRelevant[Int(item)] = true }
-            for (g, w) in weightGrid.enumerated() {
-                let a = Float(1 - w), b = Float(w)
-                for i in 0..<itemCount { combined[i] = a * firstScores[i] + b * secondScores[i] }
-                let top = selector.select(10, scores: combined, excluded: excluded)
-                totals[g] += RankingMetrics.ndcg(
-                    hits: top.map { isRelevant[Int($0)] }, k: 10, relevantCount: relevant[user].count)
-            }
-            for item in relevant[user] { isRelevant[Int(item)] = false }
-        }
-        return (totals.map { users.isEmpty ? 0 : $0 / Double(users.count) }, users.count)
-    }
-
-    /// The grid index of the highest validation score (the first, i.e. the smaller weight, on ties).
-    static func bestWeightIndex(_ ndcg: [Double]) -> Int {
-        var best = 0
-        for k in ndcg.indices where ndcg[k] > ndcg[best] { best = k }
-        return best
-    }
-
-    /// Replaces `scores` by (s − mean) / std over the entries `excluded` does not flag (Double
-    /// sums in index order); every entry becomes 0 when those are constant or there are none.
-    public static func standardize(_ scores: inout [Float], excluded: [Bool]?) {
-        var count = 0
-        var sum = 0.0
-        for i in scores.indices where excluded?[i] != true {
-            count += 1
-            sum += Double(scores[i])
-        }
-        let mean = count > 0 ? sum / Double(count) : 0
-        var squares = 0.0
-        for i in scores.indices where excluded?[i] != true { squares += (Double(scores[i]) - mean) * (Double(scores[i]) - mean) }
-        let deviation = count > 0 ? (squares / Double(count)).squareRoot() : 0
-        guard deviation > 0, deviation.isFinite else {
-            for i in scores.indices { scores[i] = 0 }
-            return
-        }
-        for i in scores.indices { scores[i] = Float((Double(scores[i]) - mean) / deviation) }
-    }
-
     public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
         let itemCount = scores.count
         var excluded = [Bool](repeating: false, count: itemCount)
@@ -260,10 +181,9 @@ public struct HybridModel: Recommender {
         var text = [Float](repeating: 0, count: itemCount)
         cf.withUnsafeMutableBufferPointer { collaborative.scoreAll(user: user, into: $0) }
         text.withUnsafeMutableBufferPointer { content.scoreAll(user: user, into: $0) }
-        Self.standardize(&cf, excluded: excluded)
-        Self.standardize(&text, excluded: excluded)
-        let a = Float(1 - contentWeight), b = Float(contentWeight)
-        for i in 0..<itemCount { scores[i] = a * cf[i] + b * text[i] }
+        ScoreBlend.standardize(&cf, excluded: excluded)
+        ScoreBlend.standardize(&text, excluded: excluded)
+        ScoreBlend.combine(cf, Float(1 - contentWeight), text, Float(contentWeight), into: scores)
     }
 
     public func scoreCandidates(
@@ -279,9 +199,8 @@ public struct HybridModel: Recommender {
         text.withUnsafeMutableBufferPointer {
             content.scoreCandidates(user: user, history: history, candidates: candidates, itemCount: itemCount, into: $0)
         }
-        Self.standardize(&cf, excluded: nil)
-        Self.standardize(&text, excluded: nil)
-        let a = Float(1 - contentWeight), b = Float(contentWeight)
-        for k in 0..<candidates.count { scores[k] = a * cf[k] + b * text[k] }
+        ScoreBlend.standardize(&cf, excluded: nil)
+        ScoreBlend.standardize(&text, excluded: nil)
+        ScoreBlend.combine(cf, Float(1 - contentWeight), text, Float(contentWeight), into: scores)
     }
 }

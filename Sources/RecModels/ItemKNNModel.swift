@@ -167,43 +167,23 @@ public struct ItemKNNModel: Recommender {
         user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
         into scores: UnsafeMutableBufferPointer<Float>
     ) {
-        for k in 0..<candidates.count { scores[k] = 0 }
         let known = history.filter { $0 >= 0 && Int($0) + 1 < neighbourStarts.count }
         guard !known.isEmpty else {
-            for (k, item) in candidates.enumerated() {
-                scores[k] = item >= 0 && Int(item) < itemCounts.count ? itemCounts[Int(item)] : 0
-            }
+            PopularityFallback.scoreCandidates(itemCounts, candidates: candidates, into: scores)
             return
         }
-        var positions: [Int32: [Int]] = [:]
-        for (k, item) in candidates.enumerated() { positions[item, default: []].append(k) }
-        for h in known {
-            for e in neighbourStarts[Int(h)]..<neighbourStarts[Int(h) + 1] {
-                guard let slots = positions[neighbourItems[e]] else { continue }
-                for k in slots { scores[k] += neighbourSimilarities[e] }
-            }
-        }
+        ItemNeighborScoring.scoreCandidates(
+            history: known, candidates: candidates, starts: neighbourStarts, targets: neighbourItems,
+            weights: neighbourSimilarities, into: scores)
     }
 
     public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
-        let u = Int(user)
-        guard let rows = trainingRows, u >= 0, u < rows.rowCount, rows.rowLength(u) > 0 else {
-            for i in 0..<scores.count { scores[i] = i < itemCounts.count ? itemCounts[i] : 0 }
+        guard let rows = trainingRows, ItemNeighborScoring.hasRows(rows, user: user) else {
+            PopularityFallback.scoreAll(itemCounts, into: scores)
             return
         }
-        for i in 0..<scores.count { scores[i] = 0 }
-        neighbourStarts.withUnsafeBufferPointer { starts in
-            neighbourItems.withUnsafeBufferPointer { items in
-                neighbourSimilarities.withUnsafeBufferPointer { similarities in
-                    for k in rows.rowRange(u) {
-                        let j = Int(rows.columns[k])
-                        let x = isExplicit ? rows.values[k] : 1
-                        for e in starts[j]..<starts[j + 1] where Int(items[e]) < scores.count {
-                            scores[Int(items[e])] += similarities[e] * x
-                        }
-                    }
-                }
-            }
-        }
+        ItemNeighborScoring.scoreAll(
+            rows: rows, user: user, isExplicit: isExplicit, starts: neighbourStarts, targets: neighbourItems,
+            weights: neighbourSimilarities, into: scores)
     }
 }

@@ -1,7 +1,7 @@
 /// One list of recommendations across domains (movies and news together) from per-domain scores.
 ///
 /// Scores of different domains are not comparable (a movie dot product against a news one), so
-/// each domain's scores are standardized over its eligible items (``HybridModel/standardize``),
+/// each domain's scores are standardized over its eligible items (``ScoreBlend/standardize(_:excluded:)``),
 /// and the slate takes the best standardized items across domains, best first, ties by domain
 /// order and then the smaller item index, with at least `minimumPerDomain` items from every domain
 /// that has that many eligible (the best of each, placed where their score puts them).
@@ -21,7 +21,7 @@ public enum MixedSlate {
         var ranked: [[Entry]] = []
         for (d, domainScores) in scores.enumerated() {
             var z = domainScores
-            HybridModel.standardize(&z, excluded: excluded[d])
+            ScoreBlend.standardize(&z, excluded: excluded[d])
             let eligible = z.indices.filter { !excluded[d][$0] && z[$0].isFinite }
             ranked.append(
                 eligible.sorted { z[$0] > z[$1] || (z[$0] == z[$1] && $0 < $1) }.map {

@@ -14,7 +14,7 @@ struct ALSFoldInTests {
         var users = model.userFactors
         let h = model.hyperparameters
         let confidence = data.byUser.values.map { 1 + h.alpha * $0 }
-        try ALSModel.solve(&users, fixed: model.itemFactors, gram: ALSModel.gram(model.itemFactors), data.byUser, confidence, h)
+        try ALSModel.solve(&users, fixed: model.itemFactors, gram: model.itemFactors.gram(), data.byUser, confidence, h)
         let candidates = (0..<Int32(data.itemCount)).map { $0 }
         let stride = model.itemFactors.stride
         for user in [0, 7, 30] {

@@ -26,16 +26,16 @@ struct HybridModelTests {
 
     @Test func standardizesOverTheCandidatesOnly() {
         var scores: [Float] = [1, 2, 3, 100]
-        HybridModel.standardize(&scores, excluded: [false, false, false, true])
+        ScoreBlend.standardize(&scores, excluded: [false, false, false, true])
         // mean 2, population std √(2/3) over the first three; the excluded item is mapped too.
         let std = (2.0 / 3.0).squareRoot()
         #expect(abs(Double(scores[0]) + 1 / std) < 1e-6 && scores[1] == 0 && abs(Double(scores[2]) - 1 / std) < 1e-6)
         #expect(abs(Double(scores[3]) - 98 / std) < 1e-4, "\(scores)")
         var constant: [Float] = [5, 5, 5, 9]
-        HybridModel.standardize(&constant, excluded: [false, false, false, true])
+        ScoreBlend.standardize(&constant, excluded: [false, false, false, true])
         #expect(constant == [0, 0, 0, 0])
         var all: [Float] = [0, 2]
-        HybridModel.standardize(&all, excluded: nil)
+        ScoreBlend.standardize(&all, excluded: nil)
         #expect(all == [-1, 1])
     }
 
@@ -84,7 +84,7 @@ struct HybridModelTests {
             let summary = try Self.hybrid(try trained("hybrid", on: data, parameters: ["holdout": 0.3])).fitSummary
             let best = try #require(summary["validation_ndcg@10"])
             #expect(best >= summary["validation_ndcg@10_cf"]! && best >= summary["validation_ndcg@10_content"]!)
-            #expect(HybridModel.weightGrid.contains(summary["content_weight"]!))
+            #expect(ScoreBlend.weightGrid.contains(summary["content_weight"]!))
             #expect(summary["validation_users"]! >= 1 && summary["validation_users"]! <= Double(data.userCount))
         }
     }

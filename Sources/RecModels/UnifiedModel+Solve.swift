@@ -1,0 +1,147 @@
+internal import RecData
+
+/// The alternating exact solves of ``UnifiedModel``: per half-step every row's normal equations
+/// (the weighted Gram matrix of the fixed side plus its observed rows), solved by LAPACK `sposv`.
+extension UnifiedModel {
+    /// One domain's matrices, confidences, weight and item factors.
+    struct Block {
+        var byUser: SparseMatrix
+        var byItem: SparseMatrix
+        var userConfidence: [Float]
+        var itemConfidence: [Float]
+        var weight: Float
+        var items: FactorMatrix
+    }
+
+    /// Every user's exact solve against all blocks' item factors, rows spread over `threads`
+    /// (each row's system is built and solved alone, in a fixed order: the result does not
+    /// depend on the thread count).
+    static func solveUsers(_ users: inout FactorMatrix, _ blocks: [Block], _ h: Hyperparameters) throws(ModelError) {
+        let k = users.factors, stride = users.stride
+        let base = FactorMatrix.weightedGram(blocks.map { ($0.items, $0.weight) }, ridge: h.regularization)
+        let rows = users.rows
+        let failed = users.values.withUnsafeMutableBufferPointer { values in
+            let output = SharedRows(base: values.baseAddress!, stride: stride)
+            return ParallelRows.firstFailure(rows: rows, threads: ParallelRows.threads(requested: h.threads)) { range in
+                var matrix = base
+                var rhs = [Float](repeating: 0, count: stride)
+                for u in range {
+                    let x = output.row(u)
+                    guard blocks.contains(where: { $0.byUser.rowLength(u) > 0 }) else {
+                        x.update(repeating: 0, count: stride)
+                        continue
+                    }
+                    matrix.withUnsafeMutableBufferPointer { m in
+                        base.withUnsafeBufferPointer { m.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+                    }
+                    for a in 0..<stride { rhs[a] = 0 }
+                    for block in blocks {
+                        for e in block.byUser.rowRange(u) {
+                            let c = block.userConfidence[e]
+                            accumulate(
+                                block.items, row: Int(block.byUser.columns[e]), outer: block.weight * (c - 1),
+                                linear: block.weight * c, into: &matrix, &rhs)
+                        }
+                    }
+                    guard solveInPlace(&matrix, &rhs, factors: k, stride: stride) else { return u }
+                    for a in 0..<k { x[a] = rhs[a] }
+                }
+                return nil
+            }
+        }
+        if let u = failed { throw notPositiveDefinite("user \(u)", h) }
+    }
+
+    /// Every item of `block`: (w (XᵀX + Σ (c − 1) x xᵀ) + λI) y = w Σ c x, rows spread over
+    /// `threads` as in ``solveUsers(_:_:_:)``.
+    static func solveItems(
+        _ block: inout Block, users: FactorMatrix, userGram: [Float], _ h: Hyperparameters
+    ) throws(ModelError) {
+        let k = users.factors, stride = users.stride
+        var base = userGram.map { block.weight * $0 }
+        for a in 0..<k { base[a * stride + a] += h.regularization }
+        let start = base, byItem = block.byItem, confidence = block.itemConfidence, weight = block.weight
+        let rows = block.items.rows
+        let failed = block.items.values.withUnsafeMutableBufferPointer { values in
+            let output = SharedRows(base: values.baseAddress!, stride: stride)
+            return ParallelRows.firstFailure(rows: rows, threads: ParallelRows.threads(requested: h.threads)) { range in
+                var matrix = start
+                var rhs = [Float](repeating: 0, count: stride)
+                for i in range {
+                    let y = output.row(i)
+                    let entries = byItem.rowRange(i)
+                    guard !entries.isEmpty else {
+                        y.update(repeating: 0, count: stride)
+                        continue
+                    }
+                    matrix.withUnsafeMutableBufferPointer { m in
+                        start.withUnsafeBufferPointer { m.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+                    }
+                    for a in 0..<stride { rhs[a] = 0 }
+                    for e in entries {
+                        let c = confidence[e]
+                        accumulate(
+                            users, row: Int(byItem.columns[e]), outer: weight * (c - 1), linear: weight * c,
+                            into: &matrix, &rhs)
+                    }
+                    guard solveInPlace(&matrix, &rhs, factors: k, stride: stride) else { return i }
+                    for a in 0..<k { y[a] = rhs[a] }
+                }
+                return nil
+            }
+        }
+        if let i = failed { throw notPositiveDefinite("item \(i)", h) }
+    }
+
+    /// matrix += outer · v vᵀ (upper triangle, which LAPACK reads) and rhs += linear · v, v = row of `factors`.
+    @inline(__always)
+    static func accumulate(
+        _ factors: FactorMatrix, row: Int, outer: Float, linear: Float, into matrix: inout [Float], _ rhs: inout [Float]
+    ) {
+        let k = factors.factors, stride = factors.stride, lanes = VectorKernels.lanes
+        factors.values.withUnsafeBufferPointer { values in
+            matrix.withUnsafeMutableBufferPointer { m in
+                rhs.withUnsafeMutableBufferPointer { b in
+                    let v = values.baseAddress! + row * stride
+                    if outer != 0 {
+                        for a in 0..<k where v[a] != 0 {
+                            let start = a / lanes * lanes
+                            VectorKernels.axpy(
+                                outer * v[a], v + start, m.baseAddress! + a * stride + start, count: stride - start)
+                        }
+                    }
+                    VectorKernels.axpy(linear, v, b.baseAddress!, count: stride)
+                }
+            }
+        }
+    }
+
+    /// Solves matrix · x = rhs by LAPACK `sposv`, destroying `matrix` and leaving x in `rhs`;
+    /// false when the matrix is not positive definite.
+    @inline(__always)
+    static func solveInPlace(_ matrix: inout [Float], _ rhs: inout [Float], factors k: Int, stride: Int) -> Bool {
+        matrix.withUnsafeMutableBufferPointer { m in
+            rhs.withUnsafeMutableBufferPointer { b in
+                LinearAlgebra.solvePositiveDefinite(
+                    m.baseAddress!, order: k, leadingDimension: stride, rightHandSide: b.baseAddress!)
+            }
+        } == 0
+    }
+
+    /// Solves matrix · x = rhs (destroying both) and stores x as `row` of `target`.
+    static func solve(
+        _ matrix: inout [Float], _ rhs: inout [Float], into target: inout FactorMatrix, row: Int, what: String,
+        _ h: Hyperparameters
+    ) throws(ModelError) {
+        let k = target.factors, stride = target.stride
+        guard solveInPlace(&matrix, &rhs, factors: k, stride: stride) else { throw notPositiveDefinite(what, h) }
+        target.values.withUnsafeMutableBufferPointer { t in
+            for a in 0..<k { t[row * stride + a] = rhs[a] }
+        }
+    }
+
+    static func notPositiveDefinite(_ what: String, _ h: Hyperparameters) -> ModelError {
+        ModelError(
+            model: name, message: "the system of \(what) is not positive definite; raise reg (now \(h.regularization))")
+    }
+}
