@@ -42,10 +42,13 @@ let package = Package(
         // SplitMix64, the one seeded generator (splits, synthetic data, initial weights, sampled
         // configurations). Depends on nothing.
         .target(name: "SeededRandom", swiftSettings: strict),
+        // HTML and SVG for every report page: escaping, the page skeleton with inline CSS, tables, bar and
+        // line charts, heatmaps, word clouds. Depends on nothing (Foundation for number formatting).
+        .target(name: "HTMLRender", swiftSettings: strict),
         // Data: columnar interactions, loaders, splits, synthetic generator. Foundation and SeededRandom.
         .target(name: "RecData", dependencies: ["SeededRandom"], swiftSettings: strict),
         // Metrics and evaluation protocols.
-        .target(name: "RecEval", dependencies: ["RecData"], swiftSettings: strict),
+        .target(name: "RecEval", dependencies: ["RecData", "HTMLRender"], swiftSettings: strict),
         // Text pipeline for content models: tokenizer, stop words, the Snowball English stemmer, TF-IDF.
         .target(name: "RecText", dependencies: ["SeededRandom"], swiftSettings: strict),
         // Sentence encoders for item text: safetensors, the BERT forward pass on OpenBLAS, mean
@@ -69,7 +72,7 @@ let package = Package(
         .target(
             name: "Sweep",
             dependencies: [
-                "RecData", "ParameterSpecs", "SeededRandom", .product(name: "Yams", package: "Yams"),
+                "RecData", "ParameterSpecs", "SeededRandom", "HTMLRender", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -87,9 +90,14 @@ let package = Package(
             name: "SweepRuntime",
             dependencies: [
                 "Sweep", "SweepWire", "SweepStore", "ZeroMQ", "RecData", "RecEval", "RecModels", "RecEncoder", "ParameterSpecs",
+                "HTMLRender",
             ],
             swiftSettings: strict
         ),
+
+        // Report pages built from a data set: the exploratory data report (`crossrec data report`).
+        // RecData, RecText (word counts) and HTMLRender.
+        .target(name: "Reports", dependencies: ["RecData", "RecText", "HTMLRender"], swiftSettings: strict),
 
         // Downloads of official archives with checksum verification.
         .target(
@@ -106,7 +114,7 @@ let package = Package(
             name: "crossrec",
             dependencies: [
                 "RecData", "DataFetch", "RecEval", "RecModels", "RecText", "RecEncoder", "Sweep", "SweepStore",
-                "SweepRuntime", "ParameterSpecs", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SweepRuntime", "ParameterSpecs", "Reports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -131,6 +139,7 @@ let package = Package(
         .testTarget(
             name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "RecNN", "Sweep", "ParameterSpecs"],
             swiftSettings: strict),
+        .testTarget(name: "HTMLRenderTests", dependencies: ["HTMLRender"], swiftSettings: strict),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"], swiftSettings: strict),
         .testTarget(name: "ParameterSpecsTests", dependencies: ["ParameterSpecs"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ParameterSpecs", "SeededRandom"], swiftSettings: strict),

@@ -1,4 +1,5 @@
 import Foundation
+import HTMLRender
 import RecData
 
 /// Locale-free number formatting and escaping shared by the renderers.
@@ -18,7 +19,7 @@ enum TextFormat {
     /// Swift's shortest round-trip form (`0.1`, `1e-05`), exact and stable across platforms.
     static func exact(_ value: Double) -> String { "\(value)" }
 
-    /// HTML/XML-safe text: ``RecData/XMLText/escaped(_:)``.
+    /// HTML/XML-safe text: ``HTMLRender/XMLText/escaped(_:)``.
     static func xmlEscaped(_ text: String) -> String { XMLText.escaped(text) }
 
     /// RFC 4180 field: quoted (with `"` doubled) when it holds a comma, quote, CR or LF.

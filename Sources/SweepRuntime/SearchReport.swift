@@ -1,5 +1,5 @@
 import Foundation
-import RecData
+import HTMLRender
 public import Sweep
 public import SweepStore
 public import SweepWire
@@ -129,63 +129,39 @@ public struct SearchReport: Sendable, Codable, Hashable {
         html += "<p>\(trials.count) trials, \(stopped) stopped early, \(trials.reduce(0) { $0 + $1.epochs }) epochs; "
         html += "objective <b>\(name)</b> (\(direction.rawValue)).</p>\n"
         html += "<h3>Best \(name) so far</h3>\n"
-        html += Self.chart(
-            title: "best \(name) against trials", xLabel: "trials",
-            series: [(bestSoFar.map { [Double($0.trials), $0.best] }, "#4a7ab5", 2)])
-        html += Self.chart(
-            title: "best \(name) against total epochs", xLabel: "epochs trained",
-            series: [(bestSoFar.map { [Double($0.epochs), $0.best] }, "#4a7ab5", 2)])
+        html += LineChart(
+            title: "best \(objective) against trials", xLabel: "trials",
+            series: [.init(points: bestSoFar.map { [Double($0.trials), $0.best] }, colour: "#4a7ab5", strokeWidth: 2)]
+        ).svg()
+        html += LineChart(
+            title: "best \(objective) against total epochs", xLabel: "epochs trained",
+            series: [.init(points: bestSoFar.map { [Double($0.epochs), $0.best] }, colour: "#4a7ab5", strokeWidth: 2)]
+        ).svg()
         let finished = trials.filter { $0.state == "finished" && $0.value?.isFinite == true }
         let best = finished.min { direction.isBetter($0.value!, than: $1.value!) }?.trial
-        var series: [([[Double]], String, Double)] = []
+        var series: [LineChart.Series] = []
         for trial in trials where trial.trial != best && !trial.curve.isEmpty {
-            series.append((trial.curve, trial.state == "stopped" ? "#bbbbbb" : "#4a7ab5", 1))
+            series.append(.init(points: trial.curve, colour: trial.state == "stopped" ? "#bbbbbb" : "#4a7ab5", strokeWidth: 1))
         }
-        if let best, let trial = trials.first(where: { $0.trial == best }) { series.append((trial.curve, "#c0392b", 2)) }
+        if let best, let trial = trials.first(where: { $0.trial == best }) {
+            series.append(.init(points: trial.curve, colour: "#c0392b", strokeWidth: 2))
+        }
         html += "<h3>Learning curves (\(name) per epoch; grey: stopped, red: best finished)</h3>\n"
-        html += Self.chart(title: "learning curves", xLabel: "epoch", series: series)
+        html += LineChart(title: "learning curves", xLabel: "epoch", series: series).svg()
         let stoppedTrials = trials.filter { $0.state == "stopped" }
         if !stoppedTrials.isEmpty {
-            html += "<h3>Stopped early</h3>\n<table><tr><th class=\"text\">trial</th><th>stopped after epoch</th><th>\(name)</th><th class=\"text\">why</th></tr>\n"
-            for trial in stoppedTrials {
-                html += "<tr><td class=\"text\">\(XMLText.escaped(trial.label))</td><td>\(trial.epochs)</td>"
-                html += "<td>\(trial.value.map(Self.format) ?? "–")</td><td class=\"text\">\(XMLText.escaped(trial.stopReason ?? ""))</td></tr>\n"
-            }
-            html += "</table>\n"
+            html += "<h3>Stopped early</h3>\n"
+            let table = HTMLTable(
+                header: [HTMLTable.Cell("trial", class: "text"), "stopped after epoch", HTMLTable.Cell(objective), HTMLTable.Cell("why", class: "text")],
+                rows: stoppedTrials.map { trial in
+                    HTMLTable.Row([
+                        HTMLTable.Cell(trial.label, class: "text"), HTMLTable.Cell(String(trial.epochs)),
+                        HTMLTable.Cell(trial.value.map(Self.format) ?? "–"), HTMLTable.Cell(trial.stopReason ?? "", class: "text"),
+                    ])
+                })
+            html += table.render()
         }
         return html
-    }
-
-    /// A line chart of `series` (points `[x, y]`, colour, stroke width) with its extremes labelled.
-    static func chart(title: String, xLabel: String, series: [([[Double]], String, Double)]) -> String {
-        let width = 640.0, height = 240.0, left = 70.0, bottom = 30.0, top = 10.0, right = 10.0
-        let points = series.flatMap(\.0).filter { $0.count == 2 && $0[0].isFinite && $0[1].isFinite }
-        var svg = "<svg width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">"
-        svg += "<title>\(XMLText.escaped(title))</title>\n"
-        guard let minX = points.map({ $0[0] }).min(), let maxX = points.map({ $0[0] }).max(),
-            let minY = points.map({ $0[1] }).min(), let maxY = points.map({ $0[1] }).max()
-        else { return svg + "<text x=\"8\" y=\"20\">nothing reported yet</text></svg>\n" }
-        let spanX = maxX > minX ? maxX - minX : 1, spanY = maxY > minY ? maxY - minY : 1
-        func x(_ value: Double) -> String { String(format: "%.1f", left + (value - minX) / spanX * (width - left - right)) }
-        func y(_ value: Double) -> String { String(format: "%.1f", top + (maxY - value) / spanY * (height - top - bottom)) }
-        svg += "<line x1=\"\(Int(left))\" y1=\"\(Int(height - bottom))\" x2=\"\(Int(width - right))\" y2=\"\(Int(height - bottom))\" stroke=\"#888\"/>"
-        svg += "<line x1=\"\(Int(left))\" y1=\"\(Int(top))\" x2=\"\(Int(left))\" y2=\"\(Int(height - bottom))\" stroke=\"#888\"/>\n"
-        svg += "<text x=\"4\" y=\"\(Int(top) + 10)\">\(format(maxY))</text>"
-        svg += "<text x=\"4\" y=\"\(Int(height - bottom))\">\(format(minY))</text>"
-        svg += "<text x=\"\(Int(left))\" y=\"\(Int(height) - 8)\">\(format(minX))</text>"
-        svg += "<text x=\"\(Int(width / 2))\" y=\"\(Int(height) - 8)\">\(XMLText.escaped(xLabel))</text>"
-        svg += "<text x=\"\(Int(width - right) - 40)\" y=\"\(Int(height) - 8)\">\(format(maxX))</text>\n"
-        for (line, colour, stroke) in series {
-            let path = line.filter { $0.count == 2 && $0[0].isFinite && $0[1].isFinite }.map { "\(x($0[0])),\(y($0[1]))" }
-            guard !path.isEmpty else { continue }
-            if path.count == 1 {
-                let parts = path[0].split(separator: ",")
-                svg += "<circle cx=\"\(parts[0])\" cy=\"\(parts[1])\" r=\"2\" fill=\"\(colour)\"/>\n"
-            } else {
-                svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(stroke)\" points=\"\(path.joined(separator: " "))\"/>\n"
-            }
-        }
-        return svg + "</svg>\n"
     }
 
     public func json() -> String {
@@ -194,5 +170,5 @@ public struct SearchReport: Sendable, Codable, Hashable {
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self) + "\n"
     }
 
-    static func format(_ value: Double) -> String { String(format: "%.6g", value) }
+    static func format(_ value: Double) -> String { SVGNumber.label(value) }
 }
