@@ -10,7 +10,7 @@ extension Leaderboard {
     public func html(title: String) -> String {
         let heading = "Leaderboard: \(title)"
         let better = metric.direction == .minimize ? "lower is better" : "higher is better"
-        var body = "<h1>\(XMLText.escaped(heading))</h1>\n\n"
+        var body = "<h1>\(XMLText.escaped(heading))</h1>\n"
         body += "<p>Ranked by <b>\(XMLText.escaped(metric.primary))</b> (\(metric.direction.rawValue), \(better)). "
         body += "\(rows.count) configurations, \(trialCount) trials, \(failedCount) failed.</p>\n"
         body += "<h2>Top configurations by \(XMLText.escaped(metric.primary))</h2>\n"
