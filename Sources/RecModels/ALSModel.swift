@@ -23,9 +23,8 @@ internal import RecData
 ///
 /// - Complexity: per iteration O((users + items) × factors² + nnz × factors × cg_steps) time with
 ///   `cg`, O(nnz × factors² + (users + items) × factors³) with `cholesky`;
-///   O((users + items) × factors + nnz) memory (with alpha 0 the CG steps skip the nnz term). ML-100K
-///   u1 (64 factors, 15 iterations) fits in about 0.22 s in release on one core with `cg` (0.12 s
-///   with alpha 0), 1.3 s with `cholesky`.
+///   O((users + items) × factors + nnz) memory (with alpha 0 the CG steps skip the nnz term).
+///   Measured fit times of both solvers: docs/benchmarks.md.
 /// - Determinism: bit-identical for a given seed, build and C math library with `cg` (own kernels,
 ///   fixed order; libm only in the initial normal draws); `cholesky` also uses LAPACK on one
 ///   OpenBLAS thread, whose kernels are chosen by CPU: bit-identical on one machine type.

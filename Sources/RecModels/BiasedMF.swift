@@ -20,10 +20,10 @@ public import RecData
 /// The loop reads the next row's p · q during the current row's update whenever the two rows
 /// share neither a user nor an item, which gives exactly the values of the plain sequential loop.
 ///
-/// - Complexity: O(epochs × nnz × factors) time, O((users + items) × factors + nnz) memory.
-///   ML-100K fold u1 (80 000 ratings, 100 factors, 20 epochs) fits in about 0.09 s in release
-///   on one core (Surprise: 0.40 s). `order` does not change the bound: `shuffled` pays one
-///   O(nnz) shuffle per epoch, `fixed` one O(nnz + users) grouping before the first epoch.
+/// - Complexity: O(epochs × nnz × factors) time, O((users + items) × factors + nnz) memory
+///   (measured fit times, against Surprise's: docs/benchmarks.md). `order` does not change the
+///   bound: `shuffled` pays one O(nnz) shuffle per epoch, `fixed` one O(nnz + users) grouping
+///   before the first epoch.
 ///   ``fit(_:validation:progress:)`` adds O(validation rows × factors) per epoch.
 /// - Determinism: bit-identical for a given seed, build and C math library (`log`/`cos`/`sin` in
 ///   the initial draws) on any machine: no BLAS, fixed summation order, one thread.
@@ -33,7 +33,7 @@ public struct BiasedMF: Recommender {
     /// The order in which each epoch visits the training rows.
     ///
     /// Measured by `crossrec-bench models` (`orderValidation`) at Surprise's defaults on 90% of
-    /// each ML-100K u*.base, seeds 0–4: `fixed` fits in 0.077 s against `shuffled`'s 0.088 s (no
+    /// each ML-100K u*.base, seeds 0–4: `fixed` fits faster than `shuffled` (no
     /// shuffle, and consecutive rows share a user's factors), but its mean validation RMSE is
     /// higher, 0.94593 against 0.94585 (paired t-test over seeds: p = 0.04), so `shuffled` stays
     /// the default.

@@ -21,9 +21,9 @@ internal import RecEval
 /// ``ModelError`` naming the estimate, the limit and the option.
 ///
 /// - Complexity: fit O(Σ_u |I(u)|² + items³) time (about items³ flops: Cholesky items³/3, inverse
-///   2·items³/3) and items² × 4 bytes at peak (one buffer; 11 MB and 0.1 s in release for
-///   ML-100K's 1 682 items; 1.74 GB, 94 s on one core and 1.81 GB peak RSS for 20 845 items,
-///   docs/model-costs.md); ``scoreAll(user:into:)`` costs
+///   2·items³/3) and items² × 4 bytes at peak (one buffer: 11 MB for ML-100K's 1 682 items,
+///   1.74 GB for 20 845 items; measured times and peaks in docs/model-costs.md);
+///   ``scoreAll(user:into:)`` costs
 ///   O(|I(u)| × items) dense, O(|I(u)| × K) with `neighbors`.
 /// - Determinism: bit-identical on one machine type and build (LAPACK on one OpenBLAS thread,
 ///   whose kernels are chosen by CPU); the seed is not used.

@@ -37,8 +37,8 @@ enum LinearAlgebra {
     ///
     /// The row-major upper triangle is, byte for byte, the column-major lower triangle, so LAPACK
     /// works on `a` in place as column-major `L`: LAPACKE's row-major path would first copy the
-    /// triangle into a transposed n × n buffer (for 20 845 items EASE peaked at 2.70 GB instead of
-    /// 1.81 GB, and took 101 s instead of 90 s).
+    /// triangle into a transposed n × n buffer, one more n² × 4 bytes and a copy (EASE's peak memory
+    /// and time both ways: docs/model-costs.md).
     /// - Returns: LAPACK's info: 0 on success, k > 0 when the matrix is not positive definite.
     static func invertPositiveDefinite(_ a: UnsafeMutablePointer<Float>, order n: Int) -> Int32 {
         let info = LAPACKE_spotrf(LAPACK_COL_MAJOR, lower, Int32(n), a, Int32(n))

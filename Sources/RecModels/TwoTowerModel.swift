@@ -26,8 +26,8 @@ internal import RecNN
 /// best epoch's parameters are kept and training stops after `patience` epochs without gain.
 /// - Complexity: O(epochs × nnz × (batch_size + hidden) × dimension) time with in-batch negatives
 ///   (`negatives: all` runs the item tower over the whole catalogue each step); O((users + items) ×
-///   dimension × 3 + tower weights × 3) memory (parameters and AdamW's two moments). 20 845 items,
-///   50 558 rows: 34 s and 137 MB peak at the defaults (docs/model-costs.md).
+///   dimension × 3 + tower weights × 3) memory (parameters and AdamW's two moments). Measured time
+///   and peak memory: docs/model-costs.md.
 /// - Determinism: bit-identical for a seed on one thread (one seeded generator, OpenBLAS on one thread).
 public struct TwoTowerModel: CrossDomainScoring {
     public static let name = "twotower"

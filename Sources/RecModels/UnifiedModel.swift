@@ -30,8 +30,7 @@ internal import RecData
 ///   factors³) time, divided among the threads but for the Gram matrices
 ///   (O((users + items + items_other) × factors²), one thread); `auto` adds four fits on 80% of the
 ///   rows. O((users + items + items_other) × factors + nnz + nnz_other + threads × factors²) memory.
-///   Sport with phone as the other domain (4 998 users, 34 500 items, 93 000 rows), 128 factors,
-///   10 iterations: 28.4 s on 1 thread, 14.3–14.9 s on 2 (docs/model-costs.md).
+///   Measured times by thread count: docs/model-costs.md.
 /// - Determinism: bit-identical for a given seed, build and machine type, for any `threads` (LAPACK
 ///   on one OpenBLAS thread per solving thread).
 public struct UnifiedModel: CrossDomainScoring {

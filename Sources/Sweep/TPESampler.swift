@@ -135,8 +135,7 @@ public struct RandomSearch: Sendable, Hashable {
 ///   when many trials tie (failures); kernels are summed in value order.
 /// - Complexity: O(n + t log t + P·(m log m + C·m)) time per suggestion for n observations, t of them
 ///   tied in loss with another, P parameters, C ``candidates`` and m ≤ 25 + 512 + pending kernels.
-///   Measured in release on one (shared) core with 10,000 observations and 5 parameters (3 doubles,
-///   an integer, a choice): about 850 suggestions per second; 550 when half of them failed (all tied).
+///   Suggestions per second with 10,000 observations: `crossrec-bench search` (docs/benchmarks.md).
 public struct TPESampler: Sendable, Hashable {
     /// Observations needed before the estimators are used (Optuna's `n_startup_trials`).
     public var startupTrials: Int

@@ -13,12 +13,10 @@ extension SweepStore {
     public enum Durability: Sendable, Hashable, CaseIterable {
         /// `synchronous = FULL`, the default: each commit fsyncs the WAL before it returns, so a
         /// committed transaction survives an OS crash or power loss. Costs one fsync per commit,
-        /// so batch commands: `crossrec-bench store` (release build, ext4, 2-core VM, medians of
-        /// 3) recorded 3,400 trials/s with 1 trial (2 commands) per commit against 7,800 with
-        /// NORMAL, 11,200 against 17,800 with 5 trials, and 20,500–28,300 against 23,200–27,500
-        /// from 25 trials per commit up. A coordinator keeps 5,000 trials/s while each commit
-        /// holds more than 5,000 × (fsync seconds + CPU seconds per commit) trials: about 60 with
-        /// a 10 ms fsync; its 20 ms flush interval gives about 100 at that rate.
+        /// so batch commands (`crossrec-bench store` measures trials/s by trials per commit against
+        /// NORMAL; the gap closes as batches grow). A coordinator keeps R trials/s while each
+        /// commit holds more than R × (fsync seconds + CPU seconds per commit) trials; its 20 ms
+        /// flush interval batches R × 0.02 of them.
         case osCrashSafe
         /// `synchronous = NORMAL`: a commit is written to the WAL but fsynced only at checkpoints,
         /// so it survives the process being killed, not an OS crash or power loss (which may

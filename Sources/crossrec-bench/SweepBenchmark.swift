@@ -118,7 +118,7 @@ struct SweepBenchmark {
 
     /// Ray Tune: 64 noop trials and 64 × 50 ms sleep trials as a grid over the seed, function
     /// trainables, 2 CPUs, at most 2 trials at once, actors reused (without reuse every trial
-    /// starts a Python process, and Ray managed 0.6 trials/s here: an unfair comparison). Prints a note and returns nil when Ray is
+    /// starts a Python process, far slower: an unfair comparison). Prints a note and returns nil when Ray is
     /// not importable (`pip install "ray[tune]"`).
     private func rayTune(root: String) -> [String: Double]? {
         let script = #"""
