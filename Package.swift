@@ -47,9 +47,10 @@ let package = Package(
         .target(name: "HTMLRender", swiftSettings: strict),
         // Data: columnar interactions, loaders, splits, synthetic generator. Foundation and SeededRandom.
         .target(name: "RecData", dependencies: ["SeededRandom"], swiftSettings: strict),
-        // Metrics and evaluation protocols.
+        // Metrics and evaluation protocols, and the category-affinity heatmap page. RecData, HTMLRender.
         .target(name: "RecEval", dependencies: ["RecData", "HTMLRender"], swiftSettings: strict),
-        // Text pipeline for content models: tokenizer, stop words, the Snowball English stemmer, TF-IDF.
+        // Text pipeline for content models: tokenizer, stop words, the Snowball English stemmer, TF-IDF,
+        // LDA. SeededRandom for LDA's draws.
         .target(name: "RecText", dependencies: ["SeededRandom"], swiftSettings: strict),
         // Sentence encoders for item text: safetensors, the BERT forward pass on OpenBLAS, mean
         // pooling, the embedding cache. The WordPiece tokenizer lives in RecText.
@@ -59,16 +60,18 @@ let package = Package(
             swiftSettings: strict),
         // Trainable layers for the two-tower model: matrices, dense and embedding layers with backward
         // passes, AdamW with lazy updates of embedding rows, in-batch softmax and impression losses.
+        // OpenBLAS and SeededRandom.
         .target(name: "RecNN", dependencies: ["CLinearAlgebra", "SeededRandom"], swiftSettings: strict),
         // Hyperparameter values and specs, the model catalog and the `--param` parser: what models declare
         // and sweeps validate. Depends on nothing, so models need no sweep code.
         .target(name: "ParameterSpecs", swiftSettings: strict),
-        // The Recommender protocol and every model.
+        // The Recommender protocol and every model. RecData, RecEval, RecText, RecNN, ParameterSpecs, OpenBLAS.
         .target(
             name: "RecModels", dependencies: ["RecData", "RecEval", "RecText", "RecNN", "ParameterSpecs", "CLinearAlgebra"],
             swiftSettings: strict),
 
-        // Sweeps: spec (YAML), search spaces, trial identity, leaderboard aggregation. No I/O.
+        // Sweeps: spec (YAML), search spaces and samplers, trial identity, leaderboards (their HTML through
+        // HTMLRender). No I/O.
         .target(
             name: "Sweep",
             dependencies: [
@@ -85,7 +88,8 @@ let package = Package(
             name: "SweepStore",
             dependencies: ["Sweep", "SweepWire", "RecData", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
-        // The I/O shells: coordinator and worker loops over ZeroMQ, local launcher, trial runner.
+        // The I/O shells: coordinator and worker loops over ZeroMQ, local launcher, trial runner, the
+        // search report (its HTML through HTMLRender).
         .target(
             name: "SweepRuntime",
             dependencies: [
