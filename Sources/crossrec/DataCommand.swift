@@ -101,17 +101,19 @@ extension DataCommand {
         )
 
         @OptionGroup var dataset: DatasetOptions
-        @Flag(help: "Print JSON instead of text.") var json = false
+        @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+        @Option(help: "Write the output to this file instead of standard output.") var output: String?
+        @Flag(help: .hidden) var json = false
+
+        func validate() throws { try format.check([.table, .json], command: "data inspect") }
 
         func run() throws {
             let opened = try runReportingDataErrors { () throws in try dataset.open() }
             let statistics = DatasetStatistics(opened.dataset, extra: opened.extra)
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(statistics), as: UTF8.self))
+            if json || format == .json {
+                try OutputFile.emit(try JSONOutput.text(statistics), to: output)
             } else {
-                print(statistics.render())
+                try OutputFile.emit(statistics.render(), to: output)
             }
         }
     }
