@@ -46,7 +46,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
-            let status = EpochProgress(label: "analyze")
+            let status = CommandProgress(label: "analyze")
             status.start("reading the data")
             let (dataset, folder) = try source.open()
             let names = dataset.domains.map(\.name)

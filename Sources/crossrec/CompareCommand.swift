@@ -60,7 +60,7 @@ struct CompareCommand: ParsableCommand {
                 ? TrialRunner.defaultComparisonMetrics + (data.sampled == nil ? [] : ["sampled_hit_rate@10", "sampled_ndcg@10"])
                 : metrics
             let request = try data.request()
-            let progress = EpochProgress(label: "compare")
+            let progress = CommandProgress(label: "compare")
             progress.start("loading the data, then training \(a.label) (A) and \(b.label) (B) and testing \(requested.count) metrics")
             let result = TrialRunner(textEmbedder: encoder.embedder()).compare(a, b, dataset: request, metrics: requested, resamples: resamples) {
                 model, epoch in

@@ -78,7 +78,13 @@ struct RecommendCommand: ParsableCommand {
                 isExplicit: target.isExplicit, catalog: target.catalog)
             training.otherDomains = TrainingData.OtherDomain.others(in: dataset, evaluating: targetName)
             training.textEmbedder = encoder.embedder()
-            try recommender.fit(training)
+            let status = CommandProgress(label: "recommend")
+            status.start("training \(model) on \(targetName)")
+            try recommender.fit(training) { epoch in
+                status.update(TrialProgress(epoch: epoch.epoch, totalEpochs: epoch.totalEpochs, values: epoch.values))
+                return .proceed
+            }
+            status.finish()
 
             var domains = [target]
             var scores: [[Float]] = [[Float](repeating: 0, count: target.items.count)]

@@ -40,7 +40,7 @@ struct TrainCommand: ParsableCommand {
             let parsed = try ParameterParsing.parse(parameters, model: model, catalog: catalog)
             let request = try data.request()
             let config = TrialConfig(model: model, parameters: parsed, seed: seed)
-            let progress = EpochProgress(label: model)
+            let progress = CommandProgress(label: model)
             progress.start("loading the data and training \(config.label)")
             let result = TrialRunner(textEmbedder: encoder.embedder()).run(config, dataset: request, cancel: CancellationFlag()) {
                 progress.update($0)

@@ -7,7 +7,7 @@ import Sweep
 ///
 /// Progress values may carry a stage prefix (`validation.content.vocabulary` from the hybrid's
 /// inner fits); it is shown as the stage (`[validation fit, content] epoch 1/1  vocabulary 244`).
-final class EpochProgress: @unchecked Sendable {
+final class CommandProgress: @unchecked Sendable {
     private let label: String
     private let isTerminal = isatty(STDERR_FILENO) != 0
     private var lastLine = ContinuousClock.now - .seconds(10)
