@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecEval
+import RecModels
 import Sweep
 import SweepRuntime
 
@@ -26,9 +27,9 @@ struct CompareCommand: ParsableCommand {
     )
 
     @OptionGroup var data: DataOptions
-    @Option(help: "The model under test.") var model: String
+    @Option(help: "The model under test: \(ModelRegistry.names.joined(separator: ", ")).") var model: String
     @Option(name: .customLong("param"), help: "Its hyperparameter name=value (repeatable).") var parameters: [String] = []
-    @Option(help: "The model it is compared with.") var baseline: String
+    @Option(help: "The model it is compared with (any of the above).") var baseline: String
     @Option(name: .customLong("baseline-param"), help: "The baseline's hyperparameter name=value (repeatable).")
     var baselineParameters: [String] = []
     @Option(

@@ -25,7 +25,7 @@ struct RecommendCommand: ParsableCommand {
 
     @OptionGroup var source: SourceOptions
     @Option(help: "The user's id as the data set writes it (a MovieLens userId or a MIND user id).") var user: String
-    @Option(help: "Model name.") var model: String = UnifiedModel.name
+    @Option(help: "Model: \(ModelRegistry.names.joined(separator: ", ")); unified and twotower mix domains.") var model: String = UnifiedModel.name
     @Option(name: .customLong("param"), help: "Hyperparameter name=value (repeatable).") var parameters: [String] = []
     @Option(help: "The model's own domain (default: movies when present, else the first).") var domain: String?
     @Option(help: "Items in the slate.") var size: Int = 10

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RecData
 import RecEval
+import RecModels
 import Sweep
 import SweepRuntime
 
@@ -24,7 +25,7 @@ struct TrainCommand: ParsableCommand {
     )
 
     @OptionGroup var data: DataOptions
-    @Option(help: "Model name.") var model: String
+    @Option(help: "Model: \(ModelRegistry.names.joined(separator: ", ")) (parameters: docs/models.md).") var model: String
     @Option(name: .customLong("param"), help: "Hyperparameter name=value (repeatable).") var parameters: [String] = []
     @Option(help: "Model seed.") var seed: UInt64 = 1
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table

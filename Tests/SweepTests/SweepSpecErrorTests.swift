@@ -37,11 +37,11 @@ struct SweepSpecErrorTests {
     @Test func unknownModelListsAcceptedOnes() {
         #expect(
             error(models: "  mf: {factors: 8}\n  mff: {factors: 8}")
-                == "sweeps/x.yaml:7: unknown model 'mff'; did you mean 'mf'? accepted models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified, twotower, emcdr"
+                == "sweeps/x.yaml:7: unknown model 'mff'; did you mean 'mf'? known models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified, twotower, emcdr"
         )
         #expect(
             error(models: "  lightgcn: {}")
-                == "sweeps/x.yaml:6: unknown model 'lightgcn'; accepted models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified, twotower, emcdr"
+                == "sweeps/x.yaml:6: unknown model 'lightgcn'; known models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified, twotower, emcdr"
         )
     }
 
