@@ -19,7 +19,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -39,6 +38,11 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
 
+        // SHA-256 and MD5 for identity and integrity (trial ids, fingerprints, cache keys, download
+        // checksums). Foundation only: a cryptography package would double a fresh build's time.
+        // Optimised in debug builds too: hashing a 90 MB model file unoptimised took a minute.
+        .target(name: "Checksums", swiftSettings: strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+
         // Data: columnar interactions, loaders, splits, synthetic generator. Foundation only.
         .target(name: "RecData", swiftSettings: strict),
         // Metrics and evaluation protocols.
@@ -49,7 +53,7 @@ let package = Package(
         // pooling, the embedding cache. The WordPiece tokenizer lives in RecText.
         .target(
             name: "RecEncoder",
-            dependencies: ["RecText", "RecModels", "CLinearAlgebra", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["RecText", "RecModels", "CLinearAlgebra", "Checksums"],
             swiftSettings: strict),
         // Trainable layers for the two-tower model: matrices, dense and embedding layers with backward
         // passes, AdamW with lazy updates of embedding rows, in-batch softmax and impression losses.
@@ -61,7 +65,7 @@ let package = Package(
         .target(
             name: "Sweep",
             dependencies: [
-                "RecData", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+                "RecData", "Checksums", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),
@@ -84,8 +88,7 @@ let package = Package(
         .target(
             name: "DataFetch",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "Checksums", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict
         ),
@@ -107,11 +110,12 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "RecDataTests", dependencies: ["RecData"], swiftSettings: strict),
         .testTarget(name: "RecEvalTests", dependencies: ["RecEval", "RecData"], swiftSettings: strict),
         .testTarget(name: "RecTextTests", dependencies: ["RecText"], swiftSettings: strict),
-        .testTarget(name: "RecEncoderTests", dependencies: ["RecEncoder", "RecText"], swiftSettings: strict),
+        .testTarget(name: "RecEncoderTests", dependencies: ["RecEncoder", "RecText", "Checksums"], swiftSettings: strict),
         .testTarget(name: "RecNNTests", dependencies: ["RecNN"], swiftSettings: strict),
         .testTarget(name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "RecNN", "Sweep"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["Sweep"], swiftSettings: strict),
