@@ -219,6 +219,7 @@ public struct DatasetDescription: Sendable, Hashable, Codable {
         report.rowsRead[files.name + "/" + name] = train.rows
         if train.duplicates > 0 { report.duplicatesRemoved[files.name + "/" + name] = train.duplicates }
         if let note = train.note { report.notes.append("\(files.name): \(note)") }
+        report.warnings += train.warnings
         var domain = train.domain
         if let test = files.test {
             var testLoader = loader
@@ -229,6 +230,7 @@ public struct DatasetDescription: Sendable, Hashable, Codable {
             let testName = (test as NSString).lastPathComponent
             report.rowsRead[files.name + "/" + testName] = loaded.rows
             if loaded.duplicates > 0 { report.duplicatesRemoved[files.name + "/" + testName] = loaded.duplicates }
+            report.warnings += loaded.warnings
             domain.items = items
             domain.catalog.ensureCount(items.count)
             domain.givenTest = loaded.domain.interactions
