@@ -76,8 +76,10 @@ public struct DataFolder: Sendable, Equatable {
         let variable = fromEnvironment ? "$\(Self.environmentVariable)" : "the data folder"
         var places = ["\(given) (from \(currentDirectory))"]
         if !given.hasPrefix("/") { places.append("\(location(of: given)) (\(variable))") }
-        let message = "no such data set, file or folder; looked in " + places.joined(separator: " and ")
-        let first = given.split(separator: "/").first.map(String.init) ?? given
+        let message = "no such file or folder; looked in " + places.joined(separator: " and ")
+        let components = given.split(separator: "/").map(String.init)
+        // `ml-100k`, `ml-100k/u.data`, `data/ml-100k`: the catalogue name among the components.
+        let first = components.first(where: Self.fetchableNames.contains) ?? components.first ?? given
         let legacy = (Self.legacyCachePath as NSString).appendingPathComponent(first)
         var hint: String
         if !given.hasPrefix("/"), FileManager.default.fileExists(atPath: absolute(legacy)) {

@@ -75,6 +75,18 @@ public struct DatasetDescription: Sendable, Hashable, Codable {
         self.origin = origin
     }
 
+    /// The description with every relative file that is missing as given but present in the data
+    /// folder (``DataFolder``) pointing there; other paths stay as written (their errors name them).
+    public func resolvingPaths(in folder: DataFolder) -> DatasetDescription {
+        var resolved = self
+        for d in resolved.domains.indices {
+            resolved.domains[d].path = folder.find(domains[d].path) ?? domains[d].path
+            resolved.domains[d].test = domains[d].test.map { folder.find($0) ?? $0 }
+        }
+        if case .links(let file) = users { resolved.users = .links(folder.find(file) ?? file) }
+        return resolved
+    }
+
     /// Separator names a description may use.
     public static let separators = ["tab", "comma", "semicolon", "pipe"]
 

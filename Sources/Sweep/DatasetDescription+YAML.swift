@@ -30,9 +30,13 @@ extension DatasetDescription {
     /// `domains: {name: {path: …, test: …, …} | path, …}` and `users: shared | {links: FILE}`;
     /// relative paths are joined to `base` when it is given (a data-set file's folder).
     init(domains entry: YAMLEntry, users usersEntry: YAMLEntry?, origin: String, base: String?) throws(SweepSpecError) {
+        // Relative to the file's folder; a path missing there that the data folder has
+        // (`amazon-cdr-phone-sport/…` in data/) is the data folder's.
         func resolve(_ path: String) -> String {
             guard let base, !base.isEmpty, !path.hasPrefix("/") else { return path }
-            return (base as NSString).appendingPathComponent(path)
+            let beside = (base as NSString).appendingPathComponent(path)
+            if !FileManager.default.fileExists(atPath: beside), let found = DataFolder().find(path) { return found }
+            return beside
         }
         let map = try entry.map("domain names with their files, e.g. {phone: {path: phone.txt}, sport: {path: sport.txt}}")
         guard !map.entries.isEmpty else {

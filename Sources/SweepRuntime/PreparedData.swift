@@ -52,7 +52,8 @@ public struct PreparedData: Sendable {
             detected = try locator.detect(path: folder)
             opened = try locator.open(path: folder)
         case .path(let path, let layout):
-            folder = path
+            // `ml-100k` is the data folder's copy unless a path of that name exists here.
+            folder = try DataFolder().resolve(path)
             guard let kind = DatasetLocator.Kind(rawValue: layout.rawValue) else {
                 throw RuntimeError("unknown layout '\(layout)'; use \(DatasetLocator.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -61,7 +62,7 @@ public struct PreparedData: Sendable {
             opened = try locator.open(path: folder)
         case .described(let description):
             detected = nil
-            opened = DatasetLocator.Opened(dataset: try description.open(), extra: [:])
+            opened = DatasetLocator.Opened(dataset: try description.resolvingPaths(in: DataFolder()).open(), extra: [:])
         }
         var dataset = opened.dataset
         if let domainSplit = request.domainSplit {

@@ -66,6 +66,8 @@ struct DatasetOptions: ParsableArguments {
     }
 
     func open() throws -> DatasetLocator.Opened {
+        let data = DataFolder()
+        let path = try data.resolve(self.path)
         var opened =
             DescriptionFile.matches(path)
             ? DatasetLocator.Opened(dataset: try DatasetDescription.load(file: path).open(), extra: [:])
@@ -73,8 +75,8 @@ struct DatasetOptions: ParsableArguments {
         if let with, let links {
             var second = locator(kind: .auto)
             second.generic.domainName = domainName == "items" ? "items-2" : domainName + "-2"
-            let other = try second.open(path: with)
-            opened.dataset = try UserLinks.load(file: links).join(opened.dataset, other.dataset)
+            let other = try second.open(path: try data.resolve(with))
+            opened.dataset = try UserLinks.load(file: try data.resolve(links)).join(opened.dataset, other.dataset)
             opened.extra.merge(other.extra) { $0 + "; " + $1 }
         }
         if let domainSplit {

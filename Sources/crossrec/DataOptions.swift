@@ -88,7 +88,7 @@ struct DataOptions: ParsableArguments {
             guard domainSplit == nil else {
                 throw RuntimeError("--domain-split divides one domain; a data-set file names its domains already")
             }
-            source = .described(try DatasetDescription.load(file: path!))
+            source = .described(try DatasetDescription.load(file: try DataFolder().resolve(path!)))
         } else {
             source = .path(path!, layout: layout)
         }

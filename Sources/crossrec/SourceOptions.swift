@@ -26,7 +26,7 @@ struct SourceOptions: ParsableArguments {
 
     /// The opened data set (domain split applied) and the folder it came from.
     func open() throws -> (dataset: Dataset, folder: String) {
-        var folder = path ?? ""
+        var folder = try path.map { try DataFolder().resolve($0) } ?? ""
         var locator = DatasetLocator()
         locator.kind = layout
         if synthetic {
