@@ -165,6 +165,9 @@ public struct GenericInteractionsLoader: Sendable {
 
     static func detectSeparator(firstLine: [UInt8], file: String) -> FieldSeparator {
         if firstLine.contains(UInt8(ascii: "\t")) { return .tab }
+        // MovieLens 1M/10M `ratings.dat`: `1::1193::5::978300760`.
+        let colon = UInt8(ascii: ":")
+        if zip(firstLine, firstLine.dropFirst()).contains(where: { $0 == colon && $1 == colon }) { return .doubleColon }
         if firstLine.contains(UInt8(ascii: ",")) { return .csv }
         if firstLine.contains(UInt8(ascii: ";")) { return .byte(UInt8(ascii: ";")) }
         if firstLine.contains(UInt8(ascii: "|")) { return .pipe }

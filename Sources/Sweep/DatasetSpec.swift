@@ -52,6 +52,29 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     /// report their validation metric after each epoch: what early stopping and an adaptive
     /// search read (`validation: {fraction: 0.1, seed: 1, every: 1}`); nil: none.
     public var validation: ValidationHoldout?
+    /// Explicit ratings turned into implicit positives for the models (`implicit: {threshold: 4}`,
+    /// `--implicit 4`); nil: ratings stay ratings (top-K models then weigh rows by their rating).
+    public var implicit: ImplicitFeedback?
+
+    /// Explicit ratings read as positive events (``RecData/Interactions/binarized(atLeast:)``).
+    ///
+    /// - `threshold` T: ratings ≥ T are positives (value 1) in training and in test, the others are
+    ///   dropped from both: the relevant test items are those rated ≥ T.
+    /// - no threshold (`any`): every training rating is a positive (the user rated it, so saw it),
+    ///   and the relevant test items stay those rated ≥ 4, crossrec's explicit-data rule: the
+    ///   protocol of crossrec-bench's implicit figures on MovieLens.
+    ///
+    /// Rating metrics (RMSE, MAE) are then not measured: the models see no ratings.
+    public struct ImplicitFeedback: Sendable, Hashable, Codable {
+        public var threshold: Double?
+
+        public init(threshold: Double? = nil) {
+            self.threshold = threshold
+        }
+
+        /// `any` or the threshold, as `--implicit` takes it.
+        public var text: String { threshold.map { "\($0)" } ?? "any" }
+    }
 
     /// A per-user holdout of the training rows: `fraction` of each user's training rows (users
     /// with at least two), drawn with `seed`, removed from training and scored after every
@@ -102,6 +125,7 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case source, split, domainSplit, domain, revision, textCandidatesOnly, coldCandidatesOnly, sampled, validation
+        case implicit
     }
 
     public init(from decoder: any Decoder) throws {
@@ -116,6 +140,7 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         coldCandidatesOnly = try container.decodeIfPresent(Bool.self, forKey: .coldCandidatesOnly) ?? false
         sampled = try container.decodeIfPresent(SampledProtocol.self, forKey: .sampled)
         validation = try container.decodeIfPresent(ValidationHoldout.self, forKey: .validation)
+        implicit = try container.decodeIfPresent(ImplicitFeedback.self, forKey: .implicit)
     }
 
     /// The text hashed into ``fingerprint``: one `key=value` line per field, fixed order.
@@ -140,6 +165,7 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         if let validation {
             text += "validation=\(validation.fraction),seed=\(validation.seed),every=\(validation.every)\n"
         }
+        if let implicit { text += "implicit=\(implicit.text)\n" }
         return text
     }
 

@@ -5,7 +5,7 @@ import SweepRuntime
 
 /// The data set and split of `crossrec train` and `crossrec compare`.
 struct DataOptions: ParsableArguments {
-    @Argument(help: "Data set path: a folder, an interactions file, or a data-set file (*.yaml) naming one file per domain (omit with --synthetic).")
+    @Argument(help: "Data set: a name in the data folder (ml-100k: data/ml-100k, or $CROSSREC_DATA/ml-100k), a folder, an interactions file, or a data-set file (*.yaml) naming one file per domain (omit with --synthetic).")
     var path: String?
     @Flag(help: "Use the built-in synthetic linked data (generator defaults, or --users).") var synthetic = false
     @Option(help: "Users of the synthetic data (with --synthetic; default: the generator's 600).") var users: Int?
@@ -15,8 +15,13 @@ struct DataOptions: ParsableArguments {
     )
     var affinity: Double?
     @Option(help: "Layout: auto, movielens, mind, linked or generic.") var layout: String = "auto"
-    @Option(help: "Split (see above); default: files when the data-set file names test files, official:u1 for MovieLens 100K, mind for MIND, else per-user:0.2.")
+    @Option(help: "Split: official:u1 (…u5, ua, ub), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED], leave-last-out[:N], temporal:0.2, mind, mind-time[:DAYS], cold-items:0.2[:SEED], cold-items-time:0.2, files (a data-set file's test files) or files:TRAIN,TEST (a fixed pair of user,item,rating[,time] files, any scale; found as given, beside the data set, or in the data folder); default: files when the data-set file names test files, official:u1 for MovieLens 100K, mind for MIND, else per-user:0.2.")
     var split: String?
+    @Option(
+        help:
+            "Explicit ratings as implicit positives for the models: THRESHOLD (ratings ≥ it are positives in training and test, the others dropped) or any (every training rating is a positive; relevant test items stay those rated ≥ 4). Without it, top-K models (EASE, item-kNN, ALS) weigh each row by its rating."
+    )
+    var implicit: String?
     @Option(help: "Category groups splitting the first domain.") var domainSplit: String?
     @Option(help: "Domain to train and evaluate (default: movies when present, else the first).") var domain: String?
     @Option(
@@ -32,6 +37,9 @@ struct DataOptions: ParsableArguments {
         if synthetic == (path != nil) { throw ValidationError("give a data set path or --synthetic (one of them)") }
         if let sampled, Self.sampledProtocol(sampled) == nil {
             throw ValidationError("--sampled must be N or N:SEED with N ≥ 1 negatives per test item (e.g. 999 or 999:1), got '\(sampled)'")
+        }
+        if let implicit, Self.implicitFeedback(implicit) == nil {
+            throw ValidationError("--implicit must be a rating threshold (e.g. 4) or any, got '\(implicit)'")
         }
         if DatasetSpec.candidateFilters(parsing: candidates) == nil {
             throw ValidationError("--candidates must be all, with-text, cold or cold+with-text, got '\(candidates)'")
@@ -59,6 +67,13 @@ struct DataOptions: ParsableArguments {
             parts.append("sampled_*: each test item among \(sampled.negatives) sampled negatives (seed \(sampled.seed))")
         }
         return "protocol: " + parts.joined(separator: "; ")
+    }
+
+    /// `any` or a finite threshold.
+    static func implicitFeedback(_ text: String) -> DatasetSpec.ImplicitFeedback? {
+        if text == "any" { return DatasetSpec.ImplicitFeedback(threshold: nil) }
+        guard let value = Double(text), value.isFinite else { return nil }
+        return DatasetSpec.ImplicitFeedback(threshold: value)
     }
 
     /// `N` or `N:SEED`.
@@ -93,9 +108,11 @@ struct DataOptions: ParsableArguments {
             source = .path(path!, layout: layout)
         }
         let filters = DatasetSpec.candidateFilters(parsing: candidates) ?? (false, false)
-        return DatasetSpec(
+        var spec = DatasetSpec(
             source: source, split: try split.map(SplitParsing.parse), domainSplit: domainSplit, domain: domain,
             textCandidatesOnly: filters.textOnly, coldCandidatesOnly: filters.coldOnly,
             sampled: sampled.flatMap(Self.sampledProtocol))
+        spec.implicit = implicit.flatMap(Self.implicitFeedback)
+        return spec
     }
 }

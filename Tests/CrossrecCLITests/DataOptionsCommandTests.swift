@@ -1,0 +1,103 @@
+import Foundation
+import RecData
+import Testing
+
+/// Issue 14's data options end to end: fixed split files on any scale, implicit feedback, data-set
+/// names in the data folder, and bad values named by file, line and field.
+@Suite("crossrec train and data inspect: data options")
+struct DataOptionsCommandTests {
+    static func metrics(_ result: CLI.Result) throws -> [String: Double] {
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        return try #require(object?["metrics"] as? [String: Double], "\(result.stdout) \(result.stderr)")
+    }
+
+    /// A generic pair with half stars, a test user and a test item the training file lacks.
+    static func writePair(in folder: TemporaryFolder) throws {
+        var train = ["user,item,rating"], test = ["user,item,rating"]
+        for user in 0..<20 {
+            for item in 0..<10 where (user + item) % 3 != 0 {
+                let row = "u\(user),i\(item),\(Double((user * 7 + item) % 10) / 2 + 0.5)"
+                if (user + item) % 5 == 0 { test.append(row) } else { train.append(row) }
+            }
+        }
+        test.append("newcomer,i1,4.5")
+        test.append("u1,unseen-item,5")
+        try folder.write("pair/train.csv", train.joined(separator: "\n") + "\n")
+        try folder.write("pair/test.csv", test.joined(separator: "\n") + "\n")
+    }
+
+    @Test func filesSplitReadsAPairWithHalfStarsFoundBesideTheDataSet() throws {
+        let folder = try TemporaryFolder()
+        try Self.writePair(in: folder)
+        let result = try CLI.run([
+            "train", folder.file("pair/train.csv"), "--split", "files:train.csv,test.csv", "--model", "mf", "--param",
+            "epochs=2", "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let metrics = try Self.metrics(result)
+        #expect(metrics["rmse"].map { $0.isFinite && $0 > 0 } == true)
+        #expect((metrics["users_evaluated"] ?? 0) > 0)
+        // A different pair is a different result: the split is read, not ignored.
+        let whole = try CLI.run(["train", folder.file("pair/train.csv"), "--model", "mf", "--param", "epochs=2", "--json"])
+        #expect(try Self.metrics(whole)["rmse"] != metrics["rmse"])
+    }
+
+    @Test func missingSplitFileNamesWhereItLooked() throws {
+        let folder = try TemporaryFolder()
+        try Self.writePair(in: folder)
+        let result = try CLI.run([
+            "train", folder.file("pair/train.csv"), "--split", "files:train.csv,nope.csv", "--model", "popularity",
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("nope.csv: no such file or folder; looked in"), "\(result.stderr)")
+        #expect(result.stderr.contains("(beside the data set)"), "\(result.stderr)")
+    }
+
+    @Test func implicitAnyIsTheBenchProtocolAndThresholdsDiffer() throws {
+        guard FileManager.default.fileExists(atPath: CLI.sharedDataFolder + "/ml-100k/u1.base") else {
+            Issue.record("skipped: \(CLI.sharedDataFolder)/ml-100k is absent (real data, not in the repository)")
+            return
+        }
+        func ndcg(_ extra: [String]) throws -> Double {
+            let result = try CLI.run(["train", "ml-100k", "--model", "ease", "--json"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try #require(try Self.metrics(result)["ndcg@10"])
+        }
+        let explicit = try ndcg([]), any = try ndcg(["--implicit", "any"]), four = try ndcg(["--implicit", "4"])
+        #expect(Set([explicit, any, four]).count == 3)
+        // The official fold named as a file pair is the official fold.
+        #expect(try ndcg(["--split", "files:u1.base,u1.test"]) == explicit)
+        let bad = try CLI.run(["train", "ml-100k", "--model", "ease", "--implicit", "high"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--implicit must be a rating threshold"), "\(bad.stderr)")
+    }
+
+    @Test func aMissingCatalogueNameSaysWhichFetchGetsIt() throws {
+        let folder = try TemporaryFolder()
+        let result = try CLI.run(
+            ["train", "ml-1m", "--model", "popularity"], currentDirectory: folder.path,
+            environment: ["CROSSREC_DATA": ""])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("get it with `crossrec data fetch ml-1m`"), "\(result.stderr)")
+    }
+
+    @Test func theDataFolderCatalogueIsTheFetchCatalogue() throws {
+        let help = try CLI.run(["data", "fetch", "--help"])
+        // Help wraps lines: join them, then take 'Names: a, b, c.'
+        let text = help.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        let start = try #require(text.range(of: "Names: "))
+        let end = try #require(text[start.upperBound...].firstIndex(of: "."))
+        let listed = text[start.upperBound..<end].components(separatedBy: ", ")
+        #expect(listed == DataFolder.fetchableNames, "\(text)")
+    }
+
+    @Test func nonFiniteRatingFailsInspectAndReportWithFileLineAndField() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("r.csv", "user,item,rating\n1,10,4\n2,10,1e308\n3,11,5\n")
+        for command in [["data", "inspect"], ["data", "report"]] {
+            let result = try CLI.run(command + [folder.file("r.csv")], currentDirectory: folder.path)
+            #expect(result.status == 1, "\(command)")
+            #expect(result.stderr.contains("r.csv:3: field 3 'rating'"), "\(command): \(result.stderr)")
+        }
+    }
+}
