@@ -13,3 +13,21 @@ extension Interactions {
         return kept
     }
 }
+
+extension Dataset {
+    /// Every explicit domain's ratings as positives (``Interactions/binarized(atLeast:)``), for
+    /// commands that read a whole data set (`--implicit` on `data inspect`, `analyze`, …); domains
+    /// of implicit events are left as they are. A note in the report says what was done.
+    public mutating func binarizeRatings(atLeast threshold: Float?) {
+        var changed: [String] = []
+        for d in domains.indices where domains[d].isExplicit {
+            domains[d].interactions = domains[d].interactions.binarized(atLeast: threshold)
+            domains[d].isExplicit = false
+            changed.append(domains[d].name)
+        }
+        guard !changed.isEmpty else { return }
+        report.notes.append(
+            "ratings of \(changed.joined(separator: ", ")) read as positives: "
+                + (threshold.map { "ratings ≥ \($0) kept as 1, the others dropped" } ?? "every rating kept as 1"))
+    }
+}

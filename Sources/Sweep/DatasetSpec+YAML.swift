@@ -215,6 +215,10 @@ extension DatasetSpec {
             }
             return .coldItems(testFraction: test, seed: seed, by: order)
         case "files":
+            if form.value.mapping == nil {
+                throw form.error(
+                    "write 'split: files' (the test files named under 'domains') or 'split: {files: {train: FILE, test: FILE}}' (a fixed pair of files)")
+            }
             let map = try form.map("{train: FILE, test: FILE}")
             try map.rejectUnknownKeys(allowed: ["train", "test"])
             let train = try map.require("train", hint: "the training rows, e.g. 'train: ml-100k/u1.base'").string("a file path")

@@ -58,6 +58,7 @@ public struct PreparedData: Sendable {
                 throw RuntimeError("unknown layout '\(layout)'; use \(DatasetLocator.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             locator.kind = kind
+            try request.fileFormat?.configure(&locator)
             detected = try locator.detect(path: folder)
             opened = try locator.open(path: folder)
         case .described(let description):
@@ -65,6 +66,16 @@ public struct PreparedData: Sendable {
             opened = DatasetLocator.Opened(dataset: try description.resolvingPaths(in: DataFolder()).open(), extra: [:])
         }
         var dataset = opened.dataset
+        if let join = request.join {
+            // The second data set, any layout, read with the same file format; its users joined
+            // to the first's through the link file.
+            let data = DataFolder()
+            var second = locator
+            second.kind = .auto
+            second.generic.domainName = locator.generic.domainName == "items" ? "items-2" : locator.generic.domainName + "-2"
+            let other = try second.open(path: try data.resolve(join.path))
+            dataset = try UserLinks.load(file: try data.resolve(join.links)).join(dataset, other.dataset)
+        }
         if let domainSplit = request.domainSplit {
             dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset)
         }
@@ -118,7 +129,7 @@ public struct PreparedData: Sendable {
                     "split files:TRAIN,TEST reads a pair of files beside a data set given by its path; a data-set "
                         + "description names them under domains (path: TRAIN, test: TEST), and synthetic data has none")
             }
-            let reader = GenericInteractionsLoader()
+            let reader = locator.generic
             split = try dataset.readSplitFiles(
                 train: try Self.splitFile(trainFile, beside: folder), test: try Self.splitFile(testFile, beside: folder),
                 domain: domainName, reader: reader)

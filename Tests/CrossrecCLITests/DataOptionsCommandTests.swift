@@ -100,4 +100,74 @@ struct DataOptionsCommandTests {
             #expect(result.stderr.contains("r.csv:3: field 3 'rating'"), "\(command): \(result.stderr)")
         }
     }
+
+    @Test(arguments: [
+        ["train"], ["compare"], ["analyze"], ["recommend"], ["embed"], ["topics"], ["data", "inspect"], ["data", "report"],
+    ])
+    func everyCommandThatReadsADataSetHasTheSameDataOptions(command: [String]) throws {
+        let help = try CLI.run(command + ["--help"])
+        #expect(help.status == 0, "\(help.stderr)")
+        for option in [
+            "--layout", "--user-column", "--item-column", "--value-column", "--timestamp-column", "--header",
+            "--domain-name", "--feedback", "--duplicates", "--with", "--links", "--domain-split", "--implicit",
+        ] {
+            #expect(help.stdout.contains(option + " "), "\(command) lacks \(option)")
+        }
+        let text = help.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        #expect(text.contains("values: auto, movielens, mind, linked, generic"), "\(command)")
+    }
+
+    @Test func trainReadsAGenericFileByColumnName() throws {
+        let folder = try TemporaryFolder()
+        var lines = ["when;stars;iid;uid"]
+        for user in 0..<20 {
+            for item in 0..<10 where (user + item) % 3 != 0 { lines.append("\(user * 10 + item);\((user * item) % 5 + 1);i\(item);u\(user)") }
+        }
+        try folder.write("odd.csv", lines.joined(separator: "\n") + "\n")
+        let columns = ["--user-column", "uid", "--item-column", "iid", "--value-column", "stars", "--timestamp-column", "when"]
+        let result = try CLI.run(["train", folder.file("odd.csv"), "--model", "mf", "--param", "epochs=2", "--json"] + columns)
+        #expect(result.status == 0, "\(result.stderr)")
+        let rmse = try Self.metrics(result)["rmse"]
+        #expect(rmse.map(\.isFinite) == true)
+        // Without the columns the file is misread (a time as the user): the options were used.
+        let misread = try CLI.run(["train", folder.file("odd.csv"), "--model", "mf", "--param", "epochs=2", "--json"])
+        let misreadRMSE = misread.status == 0 ? try Self.metrics(misread)["rmse"] : nil
+        #expect(misreadRMSE != rmse)
+    }
+
+    @Test func trainJoinsASecondDataSetWithLinks() throws {
+        let folder = try TemporaryFolder()
+        var books = ["user,item,rating"], games = ["user,item,rating"], links = [String]()
+        for user in 0..<20 {
+            for item in 0..<8 where (user + item) % 3 != 0 { books.append("b\(user),book\(item),\((user + item) % 5 + 1)") }
+            for item in 0..<6 where (user * item) % 4 != 1 { games.append("g\(user),game\(item),\((user * item) % 5 + 1)") }
+            links.append("b\(user),g\(user)")
+        }
+        try folder.write("books.csv", books.joined(separator: "\n") + "\n")
+        try folder.write("games.csv", games.joined(separator: "\n") + "\n")
+        try folder.write("links.csv", links.joined(separator: "\n") + "\n")
+        let result = try CLI.run([
+            "train", folder.file("books.csv"), "--with", folder.file("games.csv"), "--links", folder.file("links.csv"),
+            "--domain-name", "books", "--model", "popularity", "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let inspect = try CLI.run([
+            "data", "inspect", folder.file("books.csv"), "--with", folder.file("games.csv"), "--links",
+            folder.file("links.csv"), "--domain-name", "books",
+        ])
+        #expect(inspect.stdout.contains("domain 'books'") && inspect.stdout.contains("domain 'books-2'"), "\(inspect.stdout)")
+    }
+
+    @Test func implicitOnInspectReadsRatingsAsEvents() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("r.csv", "user,item,rating\n1,10,4\n2,10,2\n3,11,5\n3,10,3.5\n")
+        let plain = try CLI.run(["data", "inspect", folder.file("r.csv")])
+        #expect(plain.stdout.contains("explicit ratings"), "\(plain.stdout)")
+        let four = try CLI.run(["data", "inspect", folder.file("r.csv"), "--implicit", "4"])
+        #expect(four.status == 0, "\(four.stderr)")
+        #expect(four.stdout.contains("implicit events"), "\(four.stdout)")
+        #expect(four.stdout.contains("interactions 2"), "\(four.stdout)")
+        let any = try CLI.run(["data", "inspect", folder.file("r.csv"), "--implicit", "any"])
+        #expect(any.stdout.contains("interactions 4"), "\(any.stdout)")
+    }
 }

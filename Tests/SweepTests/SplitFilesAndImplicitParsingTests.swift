@@ -47,3 +47,21 @@ struct SplitFilesAndImplicitParsingTests {
         #expect(message.contains("'implicit' threshold must be a number"), "\(message)")
     }
 }
+
+@Suite("Data requests: file format and joins in the fingerprint")
+struct FileFormatFingerprintTests {
+    @Test func defaultFormatKeepsTheFingerprintAndOthersChangeIt() {
+        let plain = DatasetSpec(source: .path("x.csv", layout: .generic))
+        var defaults = plain
+        defaults.fileFormat = DatasetSpec.FileFormat()
+        #expect(defaults.fingerprint == plain.fingerprint)
+        var named = plain
+        var format = DatasetSpec.FileFormat()
+        format.user = "uid"
+        named.fileFormat = format
+        #expect(named.fingerprint != plain.fingerprint)
+        var joined = plain
+        joined.join = DatasetSpec.Join(path: "y.csv", links: "links.csv")
+        #expect(joined.fingerprint != plain.fingerprint)
+    }
+}
