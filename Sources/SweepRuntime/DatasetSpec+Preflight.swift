@@ -13,7 +13,9 @@ extension DatasetSpec {
     /// - it is readable, a folder also listable, and so is every file and folder inside it;
     /// - layout `auto`: the folder is of a known layout (``RecData/DatasetLocator/detect(path:)``);
     ///   layout `generic` names a file, the others a folder;
-    /// - an official split (`official: u1`): the folder holds `u1.base` and `u1.test`.
+    /// - an official split (`official: u1`): the folder holds `u1.base` and `u1.test`;
+    /// - a pair of split files (`files: {train, test}`): both are found (as given, beside the data
+    ///   set, or in the data folder).
     ///
     /// Not checked: the files' contents (that is the load itself; a malformed file fails its
     /// trials as infrastructure failures, see ``TrialRunner``).
@@ -81,6 +83,9 @@ extension DatasetSpec {
                     .invalidArgument, file: path, message: "layout '\(layout.rawValue)' reads a folder, and this is a file",
                     hint: "name the data set's folder in 'path', or use layout 'generic' for a user,item,value file")
             }
+        }
+        if case .givenFiles(let train, let test) = split {
+            for file in [train, test] { _ = try PreparedData.splitFile(file, beside: path, in: dataFolder) }
         }
         if case .official(let name) = split {
             for suffix in ["base", "test"] {

@@ -273,14 +273,18 @@ public struct PreparedData: Sendable {
 extension PreparedData {
     /// A file of `split: {files: …}`: the path as given, else beside the data set (in its folder,
     /// or the folder of its file), else in the data folder.
-    static func splitFile(_ name: String, beside dataset: String) throws -> String {
-        let data = DataFolder()
-        if name.hasPrefix("/") || FileManager.default.fileExists(atPath: name) { return name }
+    static func splitFile(_ name: String, beside dataset: String, in data: DataFolder = DataFolder()) throws(DataError)
+        -> String
+    {
+        let absolute = { (path: String) in
+            path.hasPrefix("/") ? path : (data.currentDirectory as NSString).appendingPathComponent(path)
+        }
+        if FileManager.default.fileExists(atPath: absolute(name)) { return name }
         var isDirectory: ObjCBool = false
-        _ = FileManager.default.fileExists(atPath: dataset, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: absolute(dataset), isDirectory: &isDirectory)
         let base = isDirectory.boolValue ? dataset : (dataset as NSString).deletingLastPathComponent
         let beside = (base as NSString).appendingPathComponent(name)
-        if FileManager.default.fileExists(atPath: beside) { return beside }
+        if !name.hasPrefix("/"), FileManager.default.fileExists(atPath: absolute(beside)) { return beside }
         if let found = data.find(name) { return found }
         var error = data.missing(name)
         error.message += " and \(beside) (beside the data set)"

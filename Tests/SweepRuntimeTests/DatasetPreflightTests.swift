@@ -85,3 +85,20 @@ struct DatasetPreflightTests {
         #expect(error.description.contains("permission denied"))
     }
 }
+
+@Suite("Data set preflight: split files")
+struct SplitFilesPreflightTests {
+    @Test func aMissingSplitFileIsNamedBeforeAnyWorkerStarts() throws {
+        let folder = NSTemporaryDirectory() + "crossrec-preflight-files-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/pair", withIntermediateDirectories: true)
+        try "u,i,3.5\n".write(toFile: folder + "/pair/train.csv", atomically: true, encoding: .utf8)
+        var request = DatasetSpec(source: .path("pair/train.csv", layout: .generic))
+        request.split = .givenFiles(train: "train.csv", test: "test.csv")
+        let error = try #require(throws: DataError.self) { try request.checkDataIsReadable(currentDirectory: folder) }
+        #expect(error.file == "test.csv")
+        #expect(error.description.contains("pair/test.csv (beside the data set)"), "\(error)")
+        try "u,i,4\n".write(toFile: folder + "/pair/test.csv", atomically: true, encoding: .utf8)
+        try request.checkDataIsReadable(currentDirectory: folder)
+    }
+}
