@@ -170,4 +170,16 @@ struct DataOptionsCommandTests {
         let any = try CLI.run(["data", "inspect", folder.file("r.csv"), "--implicit", "any"])
         #expect(any.stdout.contains("interactions 4"), "\(any.stdout)")
     }
+
+    @Test func fetchSaysVerifiedOnlyAfterVerifyingAndUsesTheDataFolder() throws {
+        let folder = try TemporaryFolder()
+        let result = try CLI.run(
+            ["data", "fetch", "ml-100k", "--base-url", "http://127.0.0.1:9/"], currentDirectory: folder.path,
+            environment: ["CROSSREC_DATA": ""])
+        #expect(result.status == 1)
+        // It used to print "ml-100k.zip: verified against the MD5 …" before anything was downloaded.
+        #expect(!result.stderr.contains("verified"), "\(result.stderr)")
+        #expect(result.stderr.contains("error: "), "\(result.stderr)")
+        #expect(result.stderr.contains(folder.path + "/data") || result.stderr.contains("data/"), "\(result.stderr)")
+    }
 }
