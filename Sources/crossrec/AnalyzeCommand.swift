@@ -19,7 +19,7 @@ struct AnalyzeCommand: ParsableCommand {
               crossrec analyze --synthetic --users 3000
               crossrec analyze --synthetic --users 3000 --affinity 0      # the negative control
               crossrec analyze out/synthetic --format html --output out/affinity.html
-              crossrec analyze ../shared/data/ml-100k --domain-split "Action,Adventure,Sci-Fi,Thriller | Comedy,Romance,Drama"
+              crossrec analyze ml-100k --domain-split "Action,Adventure,Sci-Fi,Thriller | Comedy,Romance,Drama"
             """
     )
 

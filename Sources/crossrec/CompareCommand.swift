@@ -16,10 +16,10 @@ struct CompareCommand: ParsableCommand {
 
             Examples:
               crossrec compare --synthetic --users 3000 --model hybrid --baseline ease
-              crossrec compare ../shared/data/ml-100k --model ease --baseline itemknn \\
+              crossrec compare ml-100k --model ease --baseline itemknn \\
                   --baseline-param neighbors=50 --metric ndcg@10
 
-            Splits: official:u1 (…u5, ua, ub), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED], \
+            Splits: official:u1 (…u5, ua, ub), files:TRAIN,TEST (a given pair of user,item,rating files), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED], \
             leave-last-out[:N], temporal:0.2, mind (train/dev), mind-time[:DAYS], cold-items:0.2[:SEED] and \
             cold-items-time:0.2 (items held out whole; top-K then ranks only them). Metrics are measured on the \
             test split only.

@@ -25,8 +25,9 @@ extension DataCommand {
         @Argument(help: "Data set name (see above).")
         var name: String
 
-        @Option(help: "Folder to unpack into (default: $\(DataFolder.environmentVariable), else data/).")
-        var cache: String?
+        @Option(help: "The data folder to unpack into (default: $\(DataFolder.environmentVariable), else data/).")
+        var output: String?
+        @Option(help: .hidden) var cache: String?
 
         @Option(help: .hidden)
         var baseURL: String?
@@ -44,9 +45,10 @@ extension DataCommand {
                 throw ExitCode(1)
             }
             FileHandle.standardError.write(Data("\(release.name): \(release.license)\n".utf8))
-            let folder = cache ?? DataFolder().path
+            let chosen = output ?? cache
+            let folder = chosen ?? DataFolder().path
             let legacy = (DataFolder.legacyCachePath as NSString).appendingPathComponent(name)
-            if cache == nil, FileManager.default.fileExists(atPath: legacy + "/" + Fetcher.completeMarkerName) {
+            if chosen == nil, FileManager.default.fileExists(atPath: legacy + "/" + Fetcher.completeMarkerName) {
                 FileHandle.standardError.write(
                     Data(
                         ("note: \(legacy) holds an earlier fetch, from before the data folder; this fetch goes to "

@@ -21,8 +21,8 @@ struct TopicsCommand: ParsableCommand {
 
             Examples:
               crossrec topics --synthetic --k 14
-              crossrec topics ../shared/data/mind-sample --k 20 --passes 20
-              crossrec topics ../shared/data/ml-100k --k 10 --with-categories
+              crossrec topics mind-sample --k 20 --passes 20
+              crossrec topics ml-100k --k 10 --with-categories
               crossrec topics out/synthetic --domain news --format json
             """
     )
