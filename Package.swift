@@ -19,7 +19,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -39,6 +38,11 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
 
+        // SHA-256 and MD5 for identity and integrity (trial ids, fingerprints, cache keys, download
+        // checksums). Foundation only: a cryptography package would double a fresh build's time.
+        // Optimised in debug builds too: hashing a 90 MB model file unoptimised took a minute.
+        .target(name: "Checksums", swiftSettings: strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+
         // SplitMix64, the one seeded generator (splits, synthetic data, initial weights, sampled
         // configurations). Depends on nothing.
         .target(name: "SeededRandom", swiftSettings: strict),
@@ -56,7 +60,7 @@ let package = Package(
         // pooling, the embedding cache. The WordPiece tokenizer lives in RecText.
         .target(
             name: "RecEncoder",
-            dependencies: ["RecText", "RecModels", "CLinearAlgebra", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["RecText", "RecModels", "CLinearAlgebra", "Checksums"],
             swiftSettings: strict),
         // Trainable layers for the two-tower model: matrices, dense and embedding layers with backward
         // passes, AdamW with lazy updates of embedding rows, in-batch softmax and impression losses.
@@ -75,8 +79,7 @@ let package = Package(
         .target(
             name: "Sweep",
             dependencies: [
-                "RecData", "ParameterSpecs", "SeededRandom", "HTMLRender", .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "RecData", "Checksums", "ParameterSpecs", "SeededRandom", "HTMLRender", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),
@@ -107,8 +110,7 @@ let package = Package(
         .target(
             name: "DataFetch",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "Checksums", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict
         ),
@@ -131,6 +133,7 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "RecDataTests", dependencies: ["RecData"], swiftSettings: strict),
         // Fixtures/make_reference.py wrote ReferenceFixtures.swift; it is kept for re-running, not built.
@@ -138,7 +141,7 @@ let package = Package(
             name: "RecEvalTests", dependencies: ["RecEval", "RecData"], exclude: ["Fixtures/make_reference.py"],
             swiftSettings: strict),
         .testTarget(name: "RecTextTests", dependencies: ["RecText"], swiftSettings: strict),
-        .testTarget(name: "RecEncoderTests", dependencies: ["RecEncoder", "RecText"], swiftSettings: strict),
+        .testTarget(name: "RecEncoderTests", dependencies: ["RecEncoder", "RecText", "Checksums"], swiftSettings: strict),
         .testTarget(name: "RecNNTests", dependencies: ["RecNN"], swiftSettings: strict),
         .testTarget(
             name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "RecNN", "Sweep", "ParameterSpecs"],

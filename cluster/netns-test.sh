@@ -146,10 +146,10 @@ timeout: 60s
 retries: 3
 YAML
 
-"$crossrec" keys generate coordinator --folder keys >/dev/null
-"$crossrec" keys generate worker-1 --folder keys/workers >/dev/null
-"$crossrec" keys generate worker-2 --folder keys/workers >/dev/null
-"$crossrec" keys generate stranger --folder keys/strangers >/dev/null
+"$crossrec" keys generate coordinator --output keys >/dev/null
+"$crossrec" keys generate worker-1 --output keys/workers >/dev/null
+"$crossrec" keys generate worker-2 --output keys/workers >/dev/null
+"$crossrec" keys generate stranger --output keys/strangers >/dev/null
 
 # --- 1. no keys beyond loopback: refused, unless --insecure --------------------------------
 if "${in_c[@]}" "$crossrec" coordinator sweep.yaml --bind "tcp://$address_c:5556" --store insecure.sqlite \

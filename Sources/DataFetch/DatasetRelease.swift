@@ -2,16 +2,16 @@ public import Foundation
 
 /// A named dataset that `crossrec data fetch NAME` knows how to download.
 ///
-/// After a successful fetch the dataset lives in `<cache>/<directoryName>` and that folder holds a
-/// `.complete` marker. A dataset made of several archives (MIND: train, dev, test) unpacks each archive
-/// into its own subfolder of `directoryName`.
+/// After a successful fetch the dataset lives in `<cache>/<name>` and that folder holds a `.complete`
+/// marker. A dataset made of several archives (MIND: train, dev, test) unpacks each archive into its own
+/// subfolder of `directoryName`.
 public struct DatasetRelease: Sendable, Hashable {
     /// The name users type: `ml-100k`, `mind-small`, …
     public var name: String
     /// The archives to download, in download order.
     public var archives: [DatasetArchive]
-    /// The folder, relative to the cache folder, that holds the unpacked dataset.
-    /// For MovieLens this is the archive's own top folder (`ml-10m` unpacks to `ml-10M100K`).
+    /// The folder the archives unpack to (for MovieLens the archive's own top folder: `ml-10m` unpacks
+    /// to `ml-10M100K`), renamed to ``name`` in the cache.
     public var directoryName: String
     /// The publisher's page, with the data description and citation.
     public var homepage: URL

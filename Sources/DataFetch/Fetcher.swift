@@ -15,7 +15,8 @@ public import Foundation
 /// 4. renames the part to `<cache>/<archive>` and records its SHA-256 in the manifest.
 ///
 /// It then extracts every archive into a staging folder (rejecting zip-slip entries), writes
-/// `<directoryName>/.complete` and moves the folder to `<cache>/<directoryName>` in one rename (replacing an
+/// `<directoryName>/.complete` and moves the folder to `<cache>/<name>` (the name users type, so that
+/// `crossrec train ml-10m` finds what `crossrec data fetch ml-10m` unpacked) in one rename (replacing an
 /// unmarked folder left there), so a dataset folder with a marker is always whole. A later fetch of a
 /// complete dataset does no I/O beyond checking the marker. Archives stay in the cache so the folder can be
 /// rebuilt offline.
@@ -64,28 +65,38 @@ public struct Fetcher: Sendable {
     }
 
     /// Makes dataset `name` available under `cacheDirectory` and returns its folder
-    /// (`<cache>/<directoryName>`); a no-op returning the folder when it is already complete.
+    /// (`<cache>/<name>`); a no-op returning the folder when it is already complete.
     ///
-    /// - Parameter progress: called with (bytes of the current archive on disk, its full size when known),
-    ///   from a background queue, starting again for each archive.
+    /// - Parameters:
+    ///   - progress: called with (bytes of the current archive on disk, its full size when known),
+    ///     from a background queue, starting again for each archive.
+    ///   - events: called as each step is done (never before: `verified` comes after the digest
+    ///     matched), from the calling task.
     /// - Throws: ``FetchError`` naming the dataset, the URL or file, and what to do; `CancellationError`.
     @discardableResult
     public func fetch(
         name: String,
         into cacheDirectory: URL,
-        progress: @escaping @Sendable (_ done: Int64, _ total: Int64?) -> Void = { _, _ in }
+        progress: @escaping @Sendable (_ done: Int64, _ total: Int64?) -> Void = { _, _ in },
+        events: @escaping @Sendable (FetchEvent) -> Void = { _ in }
     ) async throws -> URL {
         let dataset = try catalog.dataset(named: name)
-        if let directory = try completedDirectory(of: name, in: cacheDirectory) { return directory }
+        if let directory = try completedDirectory(of: name, in: cacheDirectory) {
+            events(.alreadyComplete(folder: directory))
+            return directory
+        }
         try fileSystem(dataset, cacheDirectory) {
             try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
         }
         var archiveFiles: [(archive: DatasetArchive, file: URL, sha256: String)] = []
         for archive in dataset.archives {
-            let (file, sha256) = try await obtain(archive, of: dataset, in: cacheDirectory, progress: progress)
+            let (file, sha256) = try await obtain(
+                archive, of: dataset, in: cacheDirectory, progress: progress, events: events)
             archiveFiles.append((archive, file, sha256))
         }
-        return try unpack(dataset, archiveFiles, in: cacheDirectory)
+        let folder = try unpack(dataset, archiveFiles, in: cacheDirectory)
+        events(.unpacked(folder: folder))
+        return folder
     }
 
     // MARK: - Archives
@@ -95,7 +106,8 @@ public struct Fetcher: Sendable {
         _ archive: DatasetArchive,
         of dataset: DatasetRelease,
         in cacheDirectory: URL,
-        progress: @escaping @Sendable (Int64, Int64?) -> Void
+        progress: @escaping @Sendable (Int64, Int64?) -> Void,
+        events: @Sendable (FetchEvent) -> Void
     ) async throws -> (URL, String) {
         let file = cacheDirectory.appendingPathComponent(archive.fileName)
         let part = cacheDirectory.appendingPathComponent(archive.fileName + ".part")
@@ -113,6 +125,7 @@ public struct Fetcher: Sendable {
                     throw FetchError.archiveChanged(
                         dataset: dataset.name, file: file, recorded: recorded, actual: digests.sha256)
                 }
+                events(.reused(archive: archive.fileName, sha256: digests.sha256))
                 return (file, digests.sha256)
             }
             // Placed by hand: verify against the publisher when possible, then adopt it.
@@ -123,9 +136,11 @@ public struct Fetcher: Sendable {
                         dataset: dataset.name, url: url(of: archive), expected: expected, actual: digests.md5,
                         file: file, deleted: false)
                 }
+                events(.verified(archive: archive.fileName, md5: digests.md5, url: checksumURL(of: archive)))
             }
             manifest.sha256ByFileName[archive.fileName] = digests.sha256
             try saveManifest(manifest, dataset, cacheDirectory)
+            if archive.checksum == .none { events(.recorded(archive: archive.fileName, sha256: digests.sha256)) }
             return (file, digests.sha256)
         }
 
@@ -134,6 +149,7 @@ public struct Fetcher: Sendable {
             case .publishedMD5: try await publishedMD5(of: archive, dataset, cacheDirectory)
             case .none: nil
             }
+        events(.downloading(archive: archive.fileName, url: url(of: archive)))
         try await download(archive, of: dataset, to: part, cacheDirectory: cacheDirectory, progress: progress)
         let digests = try fileSystem(dataset, part) { try FileDigests(of: part) }
         if let expectedMD5, expectedMD5 != digests.md5 {
@@ -142,9 +158,11 @@ public struct Fetcher: Sendable {
                 dataset: dataset.name, url: url(of: archive), expected: expectedMD5, actual: digests.md5,
                 file: part, deleted: true)
         }
+        if expectedMD5 != nil { events(.verified(archive: archive.fileName, md5: digests.md5, url: checksumURL(of: archive))) }
         try fileSystem(dataset, file) { try FileManager.default.moveItem(at: part, to: file) }
         manifest.sha256ByFileName[archive.fileName] = digests.sha256
         try saveManifest(manifest, dataset, cacheDirectory)
+        if expectedMD5 == nil { events(.recorded(archive: archive.fileName, sha256: digests.sha256)) }
         return (file, digests.sha256)
     }
 
@@ -238,7 +256,7 @@ public struct Fetcher: Sendable {
     // MARK: - Helpers
 
     private static func directory(of dataset: DatasetRelease, in cacheDirectory: URL) -> URL {
-        cacheDirectory.appendingPathComponent(dataset.directoryName, isDirectory: true)
+        cacheDirectory.appendingPathComponent(dataset.name, isDirectory: true)
     }
 
     private func saveManifest(_ manifest: ChecksumManifest, _ dataset: DatasetRelease, _ cacheDirectory: URL) throws {

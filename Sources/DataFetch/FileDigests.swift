@@ -1,4 +1,4 @@
-import Crypto
+import Checksums
 import Foundation
 
 /// The MD5 and SHA-256 of a file, as lowercase hexadecimal, computed in one streaming pass.

@@ -347,10 +347,17 @@ struct ByteScanner: ~Copyable {
     }
 
     func float(_ index: Int, name: String) throws(DataError) -> Float {
-        guard let value = ByteScanner.parseDouble(bytes(index)), value.isFinite else {
+        guard let value = ByteScanner.parseDouble(bytes(index)) else {
             throw DataError(
                 .badNumber, file: file, line: lineNumber, fieldIndex: index + 1, fieldName: name,
                 message: "expected a number, got '\(preview(index))'")
+        }
+        // Values are kept as 32-bit floats: 1e308 is a finite Double and an infinite Float.
+        guard value.isFinite, Float(value).isFinite else {
+            throw DataError(
+                .badNumber, file: file, line: lineNumber, fieldIndex: index + 1, fieldName: name,
+                message: "expected a finite number of magnitude below 3.4e38 (values are 32-bit floats), got '\(preview(index))'",
+                hint: "fix or remove the row")
         }
         return Float(value)
     }

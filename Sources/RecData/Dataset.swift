@@ -34,6 +34,8 @@ public struct LoadReport: Sendable, Equatable {
     public var skipped: [String: [String: Int]] = [:]
     /// Files found beside the loaded ones that were not loaded, and why.
     public var notes: [String] = []
+    /// Odd but valid input, each naming file, line and field (`ratings.csv:12: field 3 'rating': …`).
+    public var warnings: [String] = []
 
     public init() {}
 

@@ -75,6 +75,18 @@ public struct DatasetDescription: Sendable, Hashable, Codable {
         self.origin = origin
     }
 
+    /// The description with every relative file that is missing as given but present in the data
+    /// folder (``DataFolder``) pointing there; other paths stay as written (their errors name them).
+    public func resolvingPaths(in folder: DataFolder) -> DatasetDescription {
+        var resolved = self
+        for d in resolved.domains.indices {
+            resolved.domains[d].path = folder.find(domains[d].path) ?? domains[d].path
+            resolved.domains[d].test = domains[d].test.map { folder.find($0) ?? $0 }
+        }
+        if case .links(let file) = users { resolved.users = .links(folder.find(file) ?? file) }
+        return resolved
+    }
+
     /// Separator names a description may use.
     public static let separators = ["tab", "comma", "semicolon", "pipe"]
 
@@ -219,6 +231,7 @@ public struct DatasetDescription: Sendable, Hashable, Codable {
         report.rowsRead[files.name + "/" + name] = train.rows
         if train.duplicates > 0 { report.duplicatesRemoved[files.name + "/" + name] = train.duplicates }
         if let note = train.note { report.notes.append("\(files.name): \(note)") }
+        report.warnings += train.warnings
         var domain = train.domain
         if let test = files.test {
             var testLoader = loader
@@ -229,6 +242,7 @@ public struct DatasetDescription: Sendable, Hashable, Codable {
             let testName = (test as NSString).lastPathComponent
             report.rowsRead[files.name + "/" + testName] = loaded.rows
             if loaded.duplicates > 0 { report.duplicatesRemoved[files.name + "/" + testName] = loaded.duplicates }
+            report.warnings += loaded.warnings
             domain.items = items
             domain.catalog.ensureCount(items.count)
             domain.givenTest = loaded.domain.interactions

@@ -32,6 +32,8 @@ public struct DatasetStatistics: Sendable, Codable, Equatable {
     public var duplicatesRemoved: [String: Int]
     public var skipped: [String: [String: Int]]
     public var notes: [String]
+    /// Odd but valid input the loaders found, each naming file, line and field.
+    public var warnings: [String]
     /// Extra figures a loader adds (MIND coverage, impressions), printed as `key: value`.
     public var extra: [String: String]
 
@@ -79,11 +81,14 @@ public struct DatasetStatistics: Sendable, Codable, Equatable {
         duplicatesRemoved = dataset.report.duplicatesRemoved
         skipped = dataset.report.skipped
         notes = dataset.report.notes
+        warnings = dataset.report.warnings
         self.extra = extra
     }
 
-    static func format(_ value: Float) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+    /// `4`, `3.5`, `1e+30`: whole numbers without a decimal point while they fit an integer
+    /// exactly (a 32-bit float holds every integer up to 2^24), anything else as Swift prints it.
+    public static func format(_ value: Float) -> String {
+        value == value.rounded() && abs(value) <= 16_777_216 ? String(Int(value)) : String(value)
     }
 
     /// A plain-text report for a terminal or a log.
@@ -99,7 +104,7 @@ public struct DatasetStatistics: Sendable, Codable, Equatable {
             if let mean = domain.meanValue {
                 let ordered = domain.valueHistogram.sorted { (Double($0.key) ?? 0) < (Double($1.key) ?? 0) }
                 let total = max(1, domain.interactions)
-                lines.append("    mean value \(String(format: "%.3f", mean)); histogram:")
+                lines.append("    mean value \(String(format: abs(mean) < 1e6 ? "%.3f" : "%.4g", mean)); histogram:")
                 for (value, count) in ordered {
                     let bar = String(repeating: "#", count: Int((Double(count) / Double(total) * 50).rounded()))
                     lines.append("      \(value.padding(toLength: 4, withPad: " ", startingAt: 0)) \(String(count).padding(toLength: 9, withPad: " ", startingAt: 0)) \(bar)")
@@ -121,6 +126,7 @@ public struct DatasetStatistics: Sendable, Codable, Equatable {
             for (reason, count) in reasons.sorted(by: { $0.key < $1.key }) { lines.append("  skipped: \(file): \(count) \(reason)") }
         }
         for note in notes { lines.append("  note: \(note)") }
+        for warning in warnings { lines.append("  warning: \(warning)") }
         return lines.joined(separator: "\n")
     }
 }

@@ -58,6 +58,7 @@ public struct GenericInteractionsLoader: Sendable {
         report.rowsRead[(file as NSString).lastPathComponent] = domain.rows
         if domain.duplicates > 0 { report.duplicatesRemoved[(file as NSString).lastPathComponent] = domain.duplicates }
         if let note = domain.note { report.notes.append(note) }
+        report.warnings += domain.warnings
         return Dataset(
             name: ((file as NSString).lastPathComponent as NSString).deletingPathExtension, layout: "generic interactions (\(domain.layout))",
             users: users, domains: [domain.domain], report: report)
@@ -70,6 +71,8 @@ public struct GenericInteractionsLoader: Sendable {
         var layout: String
         /// Said to the user: how the feedback was read when it was decided from the values.
         var note: String?
+        /// Odd but valid input (values beyond ``RatingsParser/largeValueLimit``), naming the line.
+        var warnings: [String] = []
     }
 
     /// Loads `file` as one domain, numbering users and items in `users` and `items` (so that a
@@ -131,7 +134,15 @@ public struct GenericInteractionsLoader: Sendable {
             file: file, displayName: file, separator: separator, columns: columns, fieldNames: names, hasHeader: hasHeader,
             valueRange: nil, exactFieldCount: nil)
         var interactions = Interactions()
-        let rows = try parser.parse(into: &interactions, users: &users, items: &items)
+        var large = RatingsParser.LargeValues()
+        let rows = try parser.parse(into: &interactions, users: &users, items: &items, knownOnly: false, largeValues: &large)
+        var warnings: [String] = []
+        if large.count > 0, let valueColumn {
+            warnings.append(
+                "\(file):\(large.line): field \(valueColumn + 1) '\(names[valueColumn])': value '\(large.text)' is beyond "
+                    + "±\(Int(RatingsParser.largeValueLimit)) (\(large.count) such row\(large.count == 1 ? "" : "s")): unusual for a "
+                    + "rating or a count, and it dominates squared-error models (mf); check the value column")
+        }
         var isExplicit = valueColumn != nil
         var note: String?
         if feedback == .auto, isExplicit, let first = interactions.values.first,
@@ -149,11 +160,14 @@ public struct GenericInteractionsLoader: Sendable {
         let layout = "\(separator)-separated, \(hasHeader ? "with" : "no") header, columns user=\(userColumn + 1) item=\(itemColumn + 1)"
             + (valueColumn.map { " value=\($0 + 1)" } ?? "") + (isExplicit ? "" : " (implicit)")
             + (timeColumn.map { " timestamp=\($0 + 1)" } ?? "")
-        return Loaded(domain: domain, rows: rows, duplicates: removed, layout: layout, note: note)
+        return Loaded(domain: domain, rows: rows, duplicates: removed, layout: layout, note: note, warnings: warnings)
     }
 
     static func detectSeparator(firstLine: [UInt8], file: String) -> FieldSeparator {
         if firstLine.contains(UInt8(ascii: "\t")) { return .tab }
+        // MovieLens 1M/10M `ratings.dat`: `1::1193::5::978300760`.
+        let colon = UInt8(ascii: ":")
+        if zip(firstLine, firstLine.dropFirst()).contains(where: { $0 == colon && $1 == colon }) { return .doubleColon }
         if firstLine.contains(UInt8(ascii: ",")) { return .csv }
         if firstLine.contains(UInt8(ascii: ";")) { return .byte(UInt8(ascii: ";")) }
         if firstLine.contains(UInt8(ascii: "|")) { return .pipe }

@@ -33,7 +33,7 @@ public struct MovieLensLoader: Sendable {
             let parser = RatingsParser(
                 file: path("u.data"), displayName: label("u.data"), separator: .tab, columns: .movieLens,
                 fieldNames: ["user id", "item id", "rating", "timestamp"], hasHeader: false, valueRange: 1...5,
-                exactFieldCount: 4)
+                exactFieldCount: 4, numericIDs: true)
             report.rowsRead["u.data"] = try parser.parse(into: &interactions, users: &users, items: &items)
             if FileManager.default.fileExists(atPath: path("u.user")) {
                 userAttributes = try Self.readUsers(
@@ -46,7 +46,7 @@ public struct MovieLensLoader: Sendable {
             let parser = RatingsParser(
                 file: path("ratings.dat"), displayName: label("ratings.dat"), separator: .doubleColon, columns: .movieLens,
                 fieldNames: ["UserID", "MovieID", "Rating", "Timestamp"], hasHeader: false,
-                valueRange: layout == .ml1m ? 1...5 : 0.5...5, exactFieldCount: 4)
+                valueRange: layout == .ml1m ? 1...5 : 0.5...5, exactFieldCount: 4, numericIDs: true)
             report.rowsRead["ratings.dat"] = try parser.parse(into: &interactions, users: &users, items: &items)
             if layout == .ml1m {
                 userAttributes = try Self.readUsers(
@@ -63,7 +63,7 @@ public struct MovieLensLoader: Sendable {
             let parser = RatingsParser(
                 file: path("ratings.csv"), displayName: label("ratings.csv"), separator: .comma, columns: .movieLens,
                 fieldNames: ["userId", "movieId", "rating", "timestamp"], hasHeader: true, valueRange: 0.5...5,
-                exactFieldCount: 4)
+                exactFieldCount: 4, numericIDs: true)
             report.rowsRead["ratings.csv"] = try parser.parse(into: &interactions, users: &users, items: &items)
             if includeTags && FileManager.default.fileExists(atPath: path("tags.csv")) {
                 report.rowsRead["tags.csv"] = try Self.readTags(
@@ -146,7 +146,7 @@ public struct MovieLensLoader: Sendable {
             let parser = RatingsParser(
                 file: file, displayName: ((folder as NSString).lastPathComponent as NSString).appendingPathComponent("\(name).\(suffix)"),
                 separator: .tab, columns: .movieLens, fieldNames: ["user id", "item id", "rating", "timestamp"],
-                hasHeader: false, valueRange: 1...5, exactFieldCount: 4)
+                hasHeader: false, valueRange: 1...5, exactFieldCount: 4, numericIDs: true)
             var interactions = Interactions()
             _ = try parser.parse(into: &interactions, users: &users, items: &items, knownOnly: true)
             return interactions

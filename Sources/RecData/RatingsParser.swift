@@ -35,6 +35,20 @@ struct RatingsParser {
     var valueRange: ClosedRange<Float>?
     /// Exactly this many fields per record (nil: at least `columns.minimumFieldCount`).
     var exactFieldCount: Int?
+    /// Ids are numbers (MovieLens): an id that is not a non-negative integer (`-5`, `u12`) is an
+    /// error naming the line. Generic files leave this off: their ids are strings, `-5` included.
+    var numericIDs = false
+
+    /// Values of larger magnitude are legal but suspicious: above 2^24 a 32-bit float no longer
+    /// holds every integer, and a squared-error model is dominated by one such row.
+    static let largeValueLimit: Float = 16_777_216
+
+    /// The first value beyond ``largeValueLimit`` and how many there were, for a warning.
+    struct LargeValues: Sendable, Equatable {
+        var count = 0
+        var line = 0
+        var text = ""
+    }
 
     /// Parses the file into `interactions`, interning ids into `users` and `items`.
     /// When `knownOnly` is set, ids must already be in the maps (fold files of a loaded data set).
@@ -46,6 +60,15 @@ struct RatingsParser {
     /// - Returns: rows read.
     func parse(
         into interactions: inout Interactions, users: inout IDMap, items: inout IDMap, knownOnly: Bool = false
+    ) throws(DataError) -> Int {
+        var large = LargeValues()
+        return try parse(into: &interactions, users: &users, items: &items, knownOnly: knownOnly, largeValues: &large)
+    }
+
+    /// ``parse(into:users:items:knownOnly:)``, also counting values beyond ``largeValueLimit``.
+    func parse(
+        into interactions: inout Interactions, users: inout IDMap, items: inout IDMap, knownOnly: Bool,
+        largeValues: inout LargeValues
     ) throws(DataError) -> Int {
         precondition(interactions.isEmpty, "RatingsParser fills a fresh Interactions")
         let bytes = try FileBytes(path: file)
@@ -60,7 +83,9 @@ struct RatingsParser {
                     timesColumn = [Int64](unsafeUninitializedCapacity: capacity) { timeBuffer, timeCount in
                         let output = Columns(users: userBuffer, items: itemBuffer, values: valueBuffer, timestamps: timeBuffer)
                         do throws(DataError) {
-                            rows = try fill(output, raw: raw, users: &users, items: &items, knownOnly: knownOnly)
+                            rows = try fill(
+                                output, raw: raw, users: &users, items: &items, knownOnly: knownOnly,
+                                largeValues: &largeValues)
                         } catch {
                             failure = error
                         }
@@ -86,7 +111,8 @@ struct RatingsParser {
     }
 
     private func fill(
-        _ output: Columns, raw: UnsafeRawBufferPointer, users: inout IDMap, items: inout IDMap, knownOnly: Bool
+        _ output: Columns, raw: UnsafeRawBufferPointer, users: inout IDMap, items: inout IDMap, knownOnly: Bool,
+        largeValues: inout LargeValues
     ) throws(DataError) -> Int {
         var scanner = ByteScanner(bytes: raw, separator: separator, file: displayName)
         if hasHeader {
@@ -121,6 +147,10 @@ struct RatingsParser {
                     item = items.intern(number: parsed.item)
                 }
                 if let user, let item {
+                    if abs(parsed.value) > Self.largeValueLimit {
+                        if largeValues.count == 0 { largeValues.line = line; largeValues.text = "\(parsed.value)" }
+                        largeValues.count += 1
+                    }
                     output.users[rows] = user
                     output.items[rows] = item
                     output.values[rows] = parsed.value
@@ -135,6 +165,13 @@ struct RatingsParser {
             scanner.seek(to: position, line: line)
             guard try scanner.next() else { break }
             try parseGeneral(scanner, into: output, row: rows, users: &users, items: &items, knownOnly: knownOnly)
+            if abs(output.values[rows]) > Self.largeValueLimit, let valueField = columns.value {
+                if largeValues.count == 0 {
+                    largeValues.line = scanner.lineNumber
+                    largeValues.text = scanner.preview(valueField)
+                }
+                largeValues.count += 1
+            }
             rows += 1
             position = scanner.position
             line = scanner.nextLine
@@ -151,6 +188,15 @@ struct RatingsParser {
             if scanner.fieldCount != exact { try scanner.requireFields(exact, names: fieldNames) }
         } else if scanner.fieldCount < minimum {
             try scanner.requireFields(minimum, orAtLeast: minimum, names: fieldNames)
+        }
+        if numericIDs {
+            for field in [userField, itemField] where (ByteScanner.parseInt(scanner.bytes(field)) ?? -1) < 0 {
+                throw DataError(
+                    .badValue, file: displayName, line: scanner.lineNumber, fieldIndex: field + 1,
+                    fieldName: fieldNames[field],
+                    message: "expected a non-negative integer id, got '\(scanner.preview(field))'",
+                    hint: "MovieLens ids are numbers; fix the row, or read the file with --layout generic (ids as strings)")
+            }
         }
         let user: Int32, item: Int32
         if knownOnly {

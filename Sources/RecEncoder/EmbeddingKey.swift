@@ -1,4 +1,4 @@
-import Crypto
+import Checksums
 import Foundation
 
 /// The identity of a text in the ``EmbeddingCache``: the SHA-256 of its exact UTF-8 bytes (no

@@ -1,4 +1,4 @@
-import Crypto
+import Checksums
 import Foundation
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import Crypto
+import Checksums
 import Foundation
 
 /// SHA-256 helpers shared by the model folder check and the embedding cache.

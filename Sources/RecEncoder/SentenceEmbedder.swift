@@ -1,4 +1,4 @@
-import Crypto
+import Checksums
 public import Foundation
 public import RecModels
 import RecText

@@ -35,7 +35,8 @@ public struct CategoryAffinity: Sendable, Codable, Equatable {
     ///   no categories.
     public init(
         rows rowDomain: Domain, columns columnDomain: Domain, userCount: Int, minimumRows: Int = 5,
-        permutations: Int = 1000, fdr: Double = 0.05, seed: UInt64 = 0
+        permutations: Int = 1000, fdr: Double = 0.05, seed: UInt64 = 0,
+        progress: (_ done: Int, _ users: Int) -> Void = { _, _ in }
     ) throws(EvaluationError) {
         let context = "category affinity"
         guard permutations >= 1 else { throw EvaluationError(context, "permutations must be at least 1, got \(permutations)") }
@@ -62,11 +63,13 @@ public struct CategoryAffinity: Sendable, Codable, Equatable {
         var exceed = [[Int]](repeating: [Int](repeating: 0, count: c), count: r)
         var generator = SeededGenerator(seed: seed)
         var order = Array(0..<n)
-        for _ in 0..<permutations {
+        for done in 0..<permutations {
+            if done % 50 == 0 { progress(done, n) }
             generator.shuffle(&order)
             let permuted = Self.correlations(left.values, right.values, order: order, n: n, r: r, c: c)
             for g in 0..<r { for t in 0..<c where abs(permuted[g][t]) >= abs(observed[g][t]) { exceed[g][t] += 1 } }
         }
+        progress(permutations, n)
         var correlation = observed
         var pValue = [[Double]](repeating: [Double](repeating: .nan, count: c), count: r)
         for g in 0..<r {

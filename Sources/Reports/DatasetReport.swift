@@ -75,9 +75,7 @@ public struct DatasetReport: Sendable {
         }
     }
 
-    static func format(_ value: Float) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
-    }
+    static func format(_ value: Float) -> String { DatasetStatistics.format(value) }
 
     /// Counts of values in [1], [2, 3], [4, 7], …: how long the tail is.
     static func log2Bins(_ counts: [Int]) -> [(String, Int)] {

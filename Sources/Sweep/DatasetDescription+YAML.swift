@@ -6,9 +6,10 @@ extension DatasetDescription {
     public static let domainKeys = ["path", "test", "feedback", "separator", "header", "user", "item", "value", "timestamp"]
 
     /// Reads a data-set file: `domains:` (required) and `users:`. Relative paths in it are
-    /// relative to the file's folder.
+    /// relative to the file's folder; one missing there that `dataFolder` (nil: this process's
+    /// ``RecData/DataFolder``) has is the data folder's.
     /// - Throws: ``SweepSpecError`` naming the file, line and key.
-    public static func load(file: String) throws(SweepSpecError) -> DatasetDescription {
+    public static func load(file: String, dataFolder: DataFolder? = nil) throws(SweepSpecError) -> DatasetDescription {
         let text: String
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
@@ -22,17 +23,25 @@ extension DatasetDescription {
         let domains = try root.require(
             "domains", hint: "one interaction file per domain, e.g. domains: {phone: {path: phone.txt}, sport: {path: sport.txt}}")
         let folder = (file as NSString).deletingLastPathComponent
-        var description = try DatasetDescription(domains: domains, users: root["users"], origin: file, base: folder)
+        var description = try DatasetDescription(
+            domains: domains, users: root["users"], origin: file, base: folder, dataFolder: dataFolder ?? DataFolder())
         description.shuffleUsers = try root["shuffle-users"]?.seed()
         return description
     }
 
     /// `domains: {name: {path: …, test: …, …} | path, …}` and `users: shared | {links: FILE}`;
     /// relative paths are joined to `base` when it is given (a data-set file's folder).
-    init(domains entry: YAMLEntry, users usersEntry: YAMLEntry?, origin: String, base: String?) throws(SweepSpecError) {
+    init(
+        domains entry: YAMLEntry, users usersEntry: YAMLEntry?, origin: String, base: String?,
+        dataFolder: DataFolder = DataFolder()
+    ) throws(SweepSpecError) {
+        // Relative to the file's folder; a path missing there that the data folder has
+        // (`amazon-cdr-phone-sport/…` in data/) is the data folder's.
         func resolve(_ path: String) -> String {
             guard let base, !base.isEmpty, !path.hasPrefix("/") else { return path }
-            return (base as NSString).appendingPathComponent(path)
+            let beside = (base as NSString).appendingPathComponent(path)
+            if !FileManager.default.fileExists(atPath: beside), let found = dataFolder.find(path) { return found }
+            return beside
         }
         let map = try entry.map("domain names with their files, e.g. {phone: {path: phone.txt}, sport: {path: sport.txt}}")
         guard !map.entries.isEmpty else {

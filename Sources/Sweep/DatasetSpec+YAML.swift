@@ -6,7 +6,7 @@ extension DatasetSpec {
     /// Keys of the `dataset:` mapping.
     public static let keys = [
         "synthetic", "path", "domains", "users", "shuffle-users", "layout", "split", "domainSplit", "domain", "revision", "candidates",
-        "sampled", "validation",
+        "sampled", "validation", "implicit",
     ]
 
     /// Reads `dataset:`: exactly one of `synthetic: {…}`, `path: …` and `domains: {…}`, then the
@@ -96,10 +96,36 @@ extension DatasetSpec {
                     every: try fields["every"]?.int(in: 1...10_000, "a number of epochs between validation scores") ?? 1)
             }
         }
+        var implicit: ImplicitFeedback?
+        if let entry = map["implicit"] {
+            implicit = try Self.implicit(entry)
+        }
         self.init(
             source: source, split: split, domainSplit: domainSplit, domain: domain, revision: revision,
             textCandidatesOnly: filters.textOnly, coldCandidatesOnly: filters.coldOnly, sampled: sampled,
             validation: validation)
+        self.implicit = implicit
+    }
+
+    /// `implicit: {threshold: 4}`, `implicit: {threshold: any}`, or the threshold alone
+    /// (`implicit: 4`, `implicit: any`).
+    private static func implicit(_ entry: YAMLEntry) throws(SweepSpecError) -> ImplicitFeedback {
+        var thresholdEntry = entry
+        if entry.value.mapping != nil {
+            let fields = try entry.map("{threshold: 4} or {threshold: any}")
+            try fields.rejectUnknownKeys(allowed: ["threshold"])
+            thresholdEntry = try fields.require(
+                "threshold", hint: "ratings at or above it become positives, e.g. 'threshold: 4'; 'any' keeps every rating")
+        }
+        switch thresholdEntry.scalar {
+        case .string("any")?: return ImplicitFeedback(threshold: nil)
+        case .int(let value)?: return ImplicitFeedback(threshold: Double(value))
+        case .double(let value)? where value.isFinite: return ImplicitFeedback(threshold: value)
+        default:
+            throw thresholdEntry.error(
+                "'implicit' threshold must be a number (ratings at or above it become positives, the others are dropped) "
+                    + "or any (every rating is a positive); got \(thresholdEntry.value.phrase)")
+        }
     }
 
     /// `synthetic: {users: 300, …}`; absent keys take the defaults; ranges as ``SyntheticConfig/validate()`` checks them.
@@ -129,7 +155,7 @@ extension DatasetSpec {
     /// One of the ``SplitSpec`` forms.
     private static func split(_ entry: YAMLEntry) throws(SweepSpecError) -> SplitSpec {
         let forms =
-            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1}, cold-items: {test: 0.2, seed: 1, by: random} or files (the test files under 'domains')"
+            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1}, cold-items: {test: 0.2, seed: 1, by: random}, files: {train: FILE, test: FILE} or files (the test files under 'domains')"
         if case .string("files")? = entry.scalar { return .files }
         guard entry.value.mapping != nil else {
             throw entry.error("'split' must be one of \(forms); got \(entry.value.phrase)")
@@ -189,7 +215,15 @@ extension DatasetSpec {
             }
             return .coldItems(testFraction: test, seed: seed, by: order)
         case "files":
-            throw form.error("write 'split: files' (the test files named under 'domains'), not a mapping")
+            if form.value.mapping == nil {
+                throw form.error(
+                    "write 'split: files' (the test files named under 'domains') or 'split: {files: {train: FILE, test: FILE}}' (a fixed pair of files)")
+            }
+            let map = try form.map("{train: FILE, test: FILE}")
+            try map.rejectUnknownKeys(allowed: ["train", "test"])
+            let train = try map.require("train", hint: "the training rows, e.g. 'train: ml-100k/u1.base'").string("a file path")
+            let test = try map.require("test", hint: "the evaluated rows, e.g. 'test: ml-100k/u1.test'").string("a file path")
+            return .givenFiles(train: train, test: test)
         default:  // "mind"
             let text = try form.string("train/dev (train on one MIND part, evaluate on another)")
             let parts = text.split(separator: "/", omittingEmptySubsequences: false).map {

@@ -1,4 +1,4 @@
-import Crypto
+import Checksums
 public import RecData
 import Foundation
 
@@ -52,6 +52,94 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     /// report their validation metric after each epoch: what early stopping and an adaptive
     /// search read (`validation: {fraction: 0.1, seed: 1, every: 1}`); nil: none.
     public var validation: ValidationHoldout?
+    /// Explicit ratings turned into implicit positives for the models (`implicit: {threshold: 4}`,
+    /// `--implicit 4`); nil: ratings stay ratings (top-K models then weigh rows by their rating).
+    public var implicit: ImplicitFeedback?
+    /// How a generic interactions file (and a MovieLens folder's repeated pairs) given by `path`
+    /// is read: the command line's `--user-column`, `--header`, …; nil: the loaders' defaults.
+    public var fileFormat: FileFormat?
+    /// A second data set joined to the first through a user link file (`--with`, `--links`).
+    public var join: Join?
+
+    /// The generic loader's settings, as the command line names them. Strings, checked when the
+    /// loader is configured (``configure(_:)``), so that a stored descriptor never fails to decode.
+    public struct FileFormat: Sendable, Hashable, Codable {
+        /// Columns by 0-based position or header name; `value` and `timestamp` may be `none`.
+        public var user = "0", item = "1", value = "2", timestamp = "3"
+        /// `auto`, `present`, `absent`.
+        public var header = "auto"
+        /// `auto`, `implicit`, `explicit`.
+        public var feedback = "auto"
+        public var domainName = "items"
+        /// `keep-last`, `keep-all`, `reject`.
+        public var duplicates = "keep-last"
+
+        public init() {}
+
+        /// Every field, fixed order.
+        public var canonicalText: String {
+            "user=\(user)|item=\(item)|value=\(value)|timestamp=\(timestamp)|header=\(header)|feedback=\(feedback)"
+                + "|domain=\(domainName)|duplicates=\(duplicates)"
+        }
+
+        /// Sets `locator`'s generic and MovieLens loaders.
+        /// - Throws: ``RecData/DataError`` for a value the loaders do not know.
+        public func configure(_ locator: inout DatasetLocator) throws(DataError) {
+            guard let header = GenericInteractionsLoader.Header(rawValue: header) else {
+                throw DataError(.invalidArgument, file: "--header", message: "must be auto, present or absent, got '\(self.header)'")
+            }
+            guard let feedback = GenericInteractionsLoader.Feedback(rawValue: feedback) else {
+                throw DataError(
+                    .invalidArgument, file: "--feedback", message: "must be auto, implicit or explicit, got '\(self.feedback)'")
+            }
+            guard let duplicates = DuplicatePolicy(rawValue: duplicates) else {
+                throw DataError(
+                    .invalidArgument, file: "--duplicates",
+                    message: "must be \(DuplicatePolicy.allCases.map(\.rawValue).joined(separator: ", ")), got '\(self.duplicates)'")
+            }
+            locator.movieLens.duplicates = duplicates
+            locator.generic.duplicates = duplicates
+            locator.generic.header = header
+            locator.generic.feedback = feedback
+            locator.generic.domainName = domainName
+            locator.generic.user = .init(parsing: user)
+            locator.generic.item = .init(parsing: item)
+            locator.generic.value = value == "none" ? nil : .init(parsing: value)
+            locator.generic.timestamp = timestamp == "none" ? nil : .init(parsing: timestamp)
+        }
+    }
+
+    /// A second data set (any layout, read with the same file format) and the file of
+    /// `user_in_first,user_in_second` lines that links its users to the first's.
+    public struct Join: Sendable, Hashable, Codable {
+        public var path: String
+        public var links: String
+
+        public init(path: String, links: String) {
+            self.path = path
+            self.links = links
+        }
+    }
+
+    /// Explicit ratings read as positive events (``RecData/Interactions/binarized(atLeast:)``).
+    ///
+    /// - `threshold` T: ratings ≥ T are positives (value 1) in training and in test, the others are
+    ///   dropped from both: the relevant test items are those rated ≥ T.
+    /// - no threshold (`any`): every training rating is a positive (the user rated it, so saw it),
+    ///   and the relevant test items stay those rated ≥ 4, crossrec's explicit-data rule: the
+    ///   protocol of crossrec-bench's implicit figures on MovieLens.
+    ///
+    /// Rating metrics (RMSE, MAE) are then not measured: the models see no ratings.
+    public struct ImplicitFeedback: Sendable, Hashable, Codable {
+        public var threshold: Double?
+
+        public init(threshold: Double? = nil) {
+            self.threshold = threshold
+        }
+
+        /// `any` or the threshold, as `--implicit` takes it.
+        public var text: String { threshold.map { "\($0)" } ?? "any" }
+    }
 
     /// A per-user holdout of the training rows: `fraction` of each user's training rows (users
     /// with at least two), drawn with `seed`, removed from training and scored after every
@@ -102,6 +190,7 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case source, split, domainSplit, domain, revision, textCandidatesOnly, coldCandidatesOnly, sampled, validation
+        case implicit, fileFormat, join
     }
 
     public init(from decoder: any Decoder) throws {
@@ -116,6 +205,9 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         coldCandidatesOnly = try container.decodeIfPresent(Bool.self, forKey: .coldCandidatesOnly) ?? false
         sampled = try container.decodeIfPresent(SampledProtocol.self, forKey: .sampled)
         validation = try container.decodeIfPresent(ValidationHoldout.self, forKey: .validation)
+        implicit = try container.decodeIfPresent(ImplicitFeedback.self, forKey: .implicit)
+        fileFormat = try container.decodeIfPresent(FileFormat.self, forKey: .fileFormat)
+        join = try container.decodeIfPresent(Join.self, forKey: .join)
     }
 
     /// The text hashed into ``fingerprint``: one `key=value` line per field, fixed order.
@@ -140,6 +232,9 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         if let validation {
             text += "validation=\(validation.fraction),seed=\(validation.seed),every=\(validation.every)\n"
         }
+        if let implicit { text += "implicit=\(implicit.text)\n" }
+        if let fileFormat, fileFormat != FileFormat() { text += "format=\(Self.escape(fileFormat.canonicalText))\n" }
+        if let join { text += "join=\(Self.escape(join.path))|links=\(Self.escape(join.links))\n" }
         return text
     }
 

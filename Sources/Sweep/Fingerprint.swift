@@ -1,4 +1,4 @@
-import Crypto
+import Checksums
 import Foundation
 
 /// Short, stable SHA-256 fingerprints as lowercase hex: trial ids, and the form in which a

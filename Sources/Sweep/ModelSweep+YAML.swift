@@ -17,13 +17,13 @@ extension ModelSweep {
         let map = try entry.map("model names to their hyperparameter spaces, e.g. {mf: {factors: [16, 32]}}")
         guard !map.entries.isEmpty else {
             throw entry.error(
-                "'models' must name at least one model; accepted models: \(catalog.names.joined(separator: ", "))")
+                "'models' must name at least one model; known models: \(catalog.names.joined(separator: ", "))")
         }
         var sweeps: [ModelSweep] = []
         for modelEntry in map.entries {
             guard let model = catalog.model(named: modelEntry.key) else {
                 throw modelEntry.keyError(
-                    "unknown model '\(modelEntry.key)'\(DidYouMean.separator(for: modelEntry.key, among: catalog.names))accepted models: \(catalog.names.joined(separator: ", "))"
+                    "unknown model '\(modelEntry.key)'\(DidYouMean.separator(for: modelEntry.key, among: catalog.names))known models: \(catalog.names.joined(separator: ", "))"
                 )
             }
             sweeps.append(try ModelSweep(modelEntry, model: model, adaptive: adaptive))

@@ -6,7 +6,7 @@ public import RecData
 /// `per-user: {test: 0.2, seed: 1}`, `cold-users: {test: 0.2, seed: 1}`, `leave-last-out: 1`,
 /// `temporal: {test: 0.2}`, `mind: train/dev`, `mind-time: {part: train, test-days: 1}`,
 /// `cold-items: {test: 0.2, seed: 1, by: random}`, `files` (the test files of a data-set
-/// description).
+/// description), `files: {train: TRAIN, test: TEST}` (a fixed pair of files for any layout).
 ///
 /// Codable as Swift synthesizes it for enums: adding a case leaves every existing encoding (stored
 /// sweep descriptors, leases) unchanged.
@@ -35,6 +35,10 @@ public enum SplitSpec: Sendable, Hashable, Codable {
     case coldItems(testFraction: Double, seed: UInt64, by: Splitting.ColdItemOrder)
     /// The test files a data-set description names (`test:` per domain), used as they are.
     case files
+    /// A fixed train/test pair of delimited files read for the evaluated domain
+    /// (``RecData/Dataset/readSplitFiles(train:test:domain:reader:)``), paths as written: the
+    /// trial identity changes with them (the files' content is not hashed, as for `path`).
+    case givenFiles(train: String, test: String)
 
     /// The form keys a sweep file may use, in documentation order.
     public static let keys = [
@@ -56,6 +60,7 @@ public enum SplitSpec: Sendable, Hashable, Codable {
         // The seed draws nothing here: leaving it out keeps one fingerprint for one split.
         case .coldItems(let fraction, _, .time): return "cold-items(test=\(fraction),by=time)"
         case .files: return "files"
+        case .givenFiles(let train, let test): return "files(train=\(train),test=\(test))"
         }
     }
 }

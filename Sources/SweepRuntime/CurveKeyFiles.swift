@@ -16,18 +16,34 @@ public enum CurveKeyFiles {
     /// Refuses to overwrite an existing secret key unless `overwrite` is set.
     public static func generate(name: String, folder: String, overwrite: Bool = false) throws -> Written {
         let pair = try CurveKeyPair.generate()
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw RuntimeError("cannot create the key folder \(folder): \(FileErrorText.reason(error, path: folder + "/x")); choose another folder with --output")
+        }
         let secretPath = (folder as NSString).appendingPathComponent("\(name).key")
         let publicPath = (folder as NSString).appendingPathComponent("\(name).pub")
         if !overwrite && FileManager.default.fileExists(atPath: secretPath) {
             throw RuntimeError("\(secretPath) exists; pass --overwrite to replace it (peers holding the old public key will be refused)")
         }
         let secretText = "# crossrec CURVE secret key: keep private\n\(pair.secretKey)\n"
-        guard FileManager.default.createFile(
-            atPath: secretPath, contents: Data(secretText.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw RuntimeError("cannot write \(secretPath)") }
-        try "\(pair.publicKey)\n".write(toFile: publicPath, atomically: true, encoding: .utf8)
+        try writeFile(secretText, to: secretPath, mode: 0o600)
+        try writeFile("\(pair.publicKey)\n", to: publicPath, mode: 0o644)
         return Written(secretKeyPath: secretPath, publicKeyPath: publicPath, publicKey: pair.publicKey)
+    }
+
+    /// Writes `text` with the file created at `mode` from the start (a secret key is never readable
+    /// by others, not even briefly); the error says why a write failed (`permission denied`).
+    private static func writeFile(_ text: String, to path: String, mode: mode_t) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        guard descriptor >= 0 else {
+            throw RuntimeError("cannot write \(path): \(String(cString: strerror(errno))); choose another folder with --output")
+        }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw RuntimeError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        _ = fchmod(descriptor, mode)
     }
 
     /// Reads a key pair from a `.key` file (the public key is derived from the secret).

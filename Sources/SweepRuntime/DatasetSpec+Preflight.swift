@@ -13,7 +13,9 @@ extension DatasetSpec {
     /// - it is readable, a folder also listable, and so is every file and folder inside it;
     /// - layout `auto`: the folder is of a known layout (``RecData/DatasetLocator/detect(path:)``);
     ///   layout `generic` names a file, the others a folder;
-    /// - an official split (`official: u1`): the folder holds `u1.base` and `u1.test`.
+    /// - an official split (`official: u1`): the folder holds `u1.base` and `u1.test`;
+    /// - a pair of split files (`files: {train, test}`): both are found (as given, beside the data
+    ///   set, or in the data folder).
     ///
     /// Not checked: the files' contents (that is the load itself; a malformed file fails its
     /// trials as infrastructure failures, see ``TrialRunner``).
@@ -23,18 +25,20 @@ extension DatasetSpec {
     /// - Throws: a ``RecData/DataError`` naming the path as written and saying what to do.
     public func checkDataIsReadable(currentDirectory: String? = nil) throws(DataError) {
         let currentDirectory = currentDirectory ?? FileManager.default.currentDirectoryPath
-        if case .described(let description) = source {
-            try description.validate()
+        let dataFolder = DataFolder(currentDirectory: currentDirectory)
+        if case .described(let written) = source {
+            try written.validate()
+            let description = written.resolvingPaths(in: dataFolder)
             var files = description.domains.flatMap { [$0.path] + ($0.test.map { [$0] } ?? []) }
             if case .links(let links) = description.users { files.append(links) }
             for file in files {
                 let resolved = file.hasPrefix("/") ? file : (currentDirectory as NSString).appendingPathComponent(file)
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
-                    let whereFrom = file.hasPrefix("/") ? "" : "; relative paths resolve against the current directory, \(currentDirectory)"
-                    throw DataError(
-                        .missingFile, file: file, message: "no such file\(whereFrom)",
-                        hint: "fix the path under 'domains' (or 'users: {links: …}') in \(description.origin)")
+                    var error = dataFolder.missing(file)
+                    error.hint = "fix the path under 'domains' (or 'users: {links: …}') in \(description.origin); "
+                        + (error.hint ?? "")
+                    throw error
                 }
                 guard !isDirectory.boolValue else {
                     throw DataError(
@@ -45,17 +49,13 @@ extension DatasetSpec {
             }
             return
         }
-        guard case .path(let path, let layout) = source else { return }
+        guard case .path(let written, let layout) = source else { return }
+        // As the worker will: the path as given, else the data folder's copy (DataFolder).
+        let path = try dataFolder.resolve(written)
         let resolved = path.hasPrefix("/") ? path : (currentDirectory as NSString).appendingPathComponent(path)
         let files = FileManager.default
         var isDirectory: ObjCBool = false
-        guard files.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
-            let whereFrom = path.hasPrefix("/") ? "" : "; relative paths resolve against the current directory, \(currentDirectory)"
-            throw DataError(
-                .missingFile, file: path, message: "no such file or folder\(whereFrom)",
-                hint: "fix 'path' in the sweep file, or get the data: `crossrec data fetch ml-100k` downloads MovieLens 100K, "
-                    + "`crossrec data generate` writes synthetic data")
-        }
+        _ = files.fileExists(atPath: resolved, isDirectory: &isDirectory)
         try Self.checkReadable(resolved, shown: path, isDirectory: isDirectory.boolValue)
         if isDirectory.boolValue {
             var seen = 0
@@ -83,6 +83,9 @@ extension DatasetSpec {
                     .invalidArgument, file: path, message: "layout '\(layout.rawValue)' reads a folder, and this is a file",
                     hint: "name the data set's folder in 'path', or use layout 'generic' for a user,item,value file")
             }
+        }
+        if case .givenFiles(let train, let test) = split {
+            for file in [train, test] { _ = try PreparedData.splitFile(file, beside: path, in: dataFolder) }
         }
         if case .official(let name) = split {
             for suffix in ["base", "test"] {

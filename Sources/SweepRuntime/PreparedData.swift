@@ -52,18 +52,30 @@ public struct PreparedData: Sendable {
             detected = try locator.detect(path: folder)
             opened = try locator.open(path: folder)
         case .path(let path, let layout):
-            folder = path
+            // `ml-100k` is the data folder's copy unless a path of that name exists here.
+            folder = try DataFolder().resolve(path)
             guard let kind = DatasetLocator.Kind(rawValue: layout.rawValue) else {
                 throw RuntimeError("unknown layout '\(layout)'; use \(DatasetLocator.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             locator.kind = kind
+            try request.fileFormat?.configure(&locator)
             detected = try locator.detect(path: folder)
             opened = try locator.open(path: folder)
         case .described(let description):
             detected = nil
-            opened = DatasetLocator.Opened(dataset: try description.open(), extra: [:])
+            opened = DatasetLocator.Opened(dataset: try description.resolvingPaths(in: DataFolder()).open(), extra: [:])
         }
         var dataset = opened.dataset
+        if let join = request.join {
+            // The second data set, any layout, read with the same file format; its users joined
+            // to the first's through the link file.
+            let data = DataFolder()
+            var second = locator
+            second.kind = .auto
+            second.generic.domainName = locator.generic.domainName == "items" ? "items-2" : locator.generic.domainName + "-2"
+            let other = try second.open(path: try data.resolve(join.path))
+            dataset = try UserLinks.load(file: try data.resolve(join.links)).join(dataset, other.dataset)
+        }
         if let domainSplit = request.domainSplit {
             dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset)
         }
@@ -77,10 +89,10 @@ public struct PreparedData: Sendable {
         }
         let domainName =
             request.domain ?? mindDomain ?? (dataset.domain("movies") != nil ? "movies" : dataset.domains[0].name)
-        guard let domain = dataset.domain(domainName) else {
+        guard var domain = dataset.domain(domainName) else {
             throw RuntimeError("data set has no domain '\(domainName)'; it has \(dataset.domains.map(\.name).joined(separator: ", "))")
         }
-        let split: Split
+        var split: Split
         var impressions: MINDImpressionLog?
         var trainingImpressions: MINDImpressionLog?
         let defaultSplit: SplitSpec =
@@ -92,6 +104,10 @@ public struct PreparedData: Sendable {
         if domain.givenTest != nil {
             switch chosenSplit {
             case .files, .coldUsers: break
+            case .givenFiles:
+                throw RuntimeError(
+                    "domain '\(domainName)' has a fixed test file already (its data-set description's 'test'): use split "
+                        + "files, or name the pair under domains.\(domainName) (path: TRAIN, test: TEST)")
             default:
                 throw RuntimeError(
                     "domain '\(domainName)' has a fixed test file, and split '\(chosenSplit.canonicalText)' would mix its rows "
@@ -107,6 +123,17 @@ public struct PreparedData: Sendable {
                         + "has none: add 'test: FILE' under domains.\(domainName), or use another split")
             }
             split = Splitting.given(train: domain.interactions, test: given)
+        case .givenFiles(let trainFile, let testFile):
+            guard case .path = request.source else {
+                throw RuntimeError(
+                    "split files:TRAIN,TEST reads a pair of files beside a data set given by its path; a data-set "
+                        + "description names them under domains (path: TRAIN, test: TEST), and synthetic data has none")
+            }
+            let reader = locator.generic
+            split = try dataset.readSplitFiles(
+                train: try Self.splitFile(trainFile, beside: folder), test: try Self.splitFile(testFile, beside: folder),
+                domain: domainName, reader: reader)
+            domain = dataset.domain(domainName)!
         case .official(let name):
             split = try MovieLensLoader().officialFold(name, folder: folder, dataset: dataset)
         case .random(let test, let seed):
@@ -193,17 +220,31 @@ public struct PreparedData: Sendable {
             impressions = filtered.log
             droppedWithoutCold = filtered.droppedUnrankable
         }
+        var isExplicit = domain.isExplicit
+        if let implicit = request.implicit {
+            guard domain.isExplicit else {
+                throw RuntimeError(
+                    "implicit turns explicit ratings into positives, and domain '\(domainName)' holds implicit events "
+                        + "already: leave out --implicit (implicit:)")
+            }
+            // Training: ratings ≥ T (all without one) as positives; test: the relevant rows, ≥ T or
+            // crossrec's explicit rule (≥ 4), as positives, so top-K relevance is unchanged by `any`.
+            let threshold = implicit.threshold.map(Float.init)
+            split.train = split.train.binarized(atLeast: threshold)
+            split.test = split.test.binarized(atLeast: threshold ?? TopKEvaluator.explicitRelevanceThreshold)
+            isExplicit = false
+        }
         // A validation holdout comes out of the training rows only: the test rows stay as they are.
         var trainingRows = split.train
         var validation: ValidationRows?
         if let holdout = request.validation {
             let carved = try Splitting.perUserHoldout(split.train, testFraction: holdout.fraction, seed: holdout.seed)
             trainingRows = carved.train
-            validation = ValidationRows(rows: carved.test, every: holdout.every, isExplicit: domain.isExplicit)
+            validation = ValidationRows(rows: carved.test, every: holdout.every, isExplicit: isExplicit)
         }
         var training = TrainingData(
             interactions: trainingRows, userCount: dataset.users.count, itemCount: domain.items.count,
-            isExplicit: domain.isExplicit, catalog: domain.catalog)
+            isExplicit: isExplicit, catalog: domain.catalog)
         training.validation = validation
         // Every row of the other domains: side information from another platform (the split only
         // holds out rows of the evaluated domain).
@@ -214,7 +255,7 @@ public struct PreparedData: Sendable {
             // split ranks its held-out items only, so it draws among those.
             sampledCandidates = try SampledCandidates(
                 split, userCount: dataset.users.count, itemCount: domain.items.count, negatives: sampled.negatives,
-                seed: sampled.seed, relevanceThreshold: domain.isExplicit ? TopKEvaluator.explicitRelevanceThreshold : nil,
+                seed: sampled.seed, relevanceThreshold: isExplicit ? TopKEvaluator.explicitRelevanceThreshold : nil,
                 negativePool: split.coldItems.map { .stated($0) } ?? .itemsSeenInTraining)
         }
         let elapsed = ContinuousClock.now - start
@@ -222,10 +263,32 @@ public struct PreparedData: Sendable {
         training.trainingImpressions = trainingImpressions
         return PreparedData(
             request: request, domainName: domainName, training: training, test: split.test, userCount: dataset.users.count,
-            itemCount: domain.items.count, isExplicit: domain.isExplicit, impressions: impressions,
+            itemCount: domain.items.count, isExplicit: isExplicit, impressions: impressions,
             impressionsDroppedWithoutText: droppedWithoutText, impressionsDroppedWithoutColdCandidates: droppedWithoutCold,
             candidateItems: split.coldItems, sampledCandidates: sampledCandidates,
             loadSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}
+
+extension PreparedData {
+    /// A file of `split: {files: …}`: the path as given, else beside the data set (in its folder,
+    /// or the folder of its file), else in the data folder.
+    static func splitFile(_ name: String, beside dataset: String, in data: DataFolder = DataFolder()) throws(DataError)
+        -> String
+    {
+        let absolute = { (path: String) in
+            path.hasPrefix("/") ? path : (data.currentDirectory as NSString).appendingPathComponent(path)
+        }
+        if FileManager.default.fileExists(atPath: absolute(name)) { return name }
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: absolute(dataset), isDirectory: &isDirectory)
+        let base = isDirectory.boolValue ? dataset : (dataset as NSString).deletingLastPathComponent
+        let beside = (base as NSString).appendingPathComponent(name)
+        if !name.hasPrefix("/"), FileManager.default.fileExists(atPath: absolute(beside)) { return beside }
+        if let found = data.find(name) { return found }
+        var error = data.missing(name)
+        error.message += " and \(beside) (beside the data set)"
+        throw error
     }
 }
 

@@ -4,7 +4,7 @@ public import Sweep
 /// `per-user:0.2[:SEED]`, `cold-users:0.2[:SEED]`, `leave-last-out[:N]`, `temporal:0.2`, `mind`,
 /// `mind-time[:DAYS]`, `cold-items[:0.2[:SEED]]`, `cold-items-time[:0.2]` (the fraction of items held
 /// out defaults to 0.2 and the seed to 1, as in a sweep file), `files` (the test files of a
-/// data-set description).
+/// data-set description), `files:TRAIN,TEST` (a fixed pair of files).
 public enum SplitParsing {
     public static func parse(_ text: String) throws -> SplitSpec {
         let parts = text.split(separator: ":").map(String.init)
@@ -42,10 +42,14 @@ public enum SplitParsing {
             guard parts.count <= 3 else { throw RuntimeError("split '\(text)': expected cold-items:0.2 or cold-items:0.2:SEED") }
             return .coldItems(testFraction: parts.count == 1 ? 0.2 : try fraction(1), seed: try seed(2), by: .random)
         case "files":
-            guard parts.count == 1 else {
-                throw RuntimeError("split '\(text)': expected files (the test files a data-set description names)")
+            if parts.count == 1 { return .files }
+            let pair = text.dropFirst("files:".count).split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else {
+                throw RuntimeError(
+                    "split '\(text)': expected files:TRAIN,TEST (two files, e.g. files:u1.base,u1.test), or files alone (the test files a data-set description names)")
             }
-            return .files
+            return .givenFiles(train: pair[0], test: pair[1])
         case "cold-items-time":
             guard parts.count <= 2 else {
                 throw RuntimeError("split '\(text)': expected cold-items-time:0.2 (the latest items are held out; no seed)")
@@ -53,7 +57,7 @@ public enum SplitParsing {
             return .coldItems(testFraction: parts.count == 1 ? 0.2 : try fraction(1), seed: 1, by: .time)
         default:
             throw RuntimeError(
-                "unknown split '\(text)'; use official:u1, random:0.2, per-user:0.2, cold-users:0.2, leave-last-out, temporal:0.2, mind, mind-time[:DAYS], cold-items:0.2[:SEED], cold-items-time:0.2 or files")
+                "unknown split '\(text)'; use official:u1, random:0.2, per-user:0.2, cold-users:0.2, leave-last-out, temporal:0.2, mind, mind-time[:DAYS], cold-items:0.2[:SEED], cold-items-time:0.2, files or files:TRAIN,TEST")
         }
     }
 }

@@ -306,7 +306,9 @@ public final class TrialRunner: @unchecked Sendable {
         /// `mind_*` metrics and `mind_impressions`.
         var values: [String: Double] {
             var values: [String: Double] = [:]
-            if let rating {
+            // No predicted row gives NaN: left out (as for every other metric), so that output never
+            // shows 'rmse nan' and a trial that measured nothing fails in nothingEvaluated.
+            if let rating, rating.rmse.isFinite, rating.mae.isFinite {
                 values["rmse"] = rating.rmse
                 values["mae"] = rating.mae
             }

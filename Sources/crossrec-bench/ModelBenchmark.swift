@@ -80,8 +80,8 @@ struct ModelBenchmark {
         let tuned = includeTuned ? try tunedMF(folds: folds, data: foldData) : nil
 
         // The implicit protocol on u1.
-        var implicitTrain = folds[0].train
-        implicitTrain.values = [Float](repeating: 1, count: implicitTrain.count)
+        // The rule of `crossrec train --implicit any`: every u1.base rating is a positive.
+        let implicitTrain = folds[0].train.binarized(atLeast: nil)
         let data = TrainingData(
             interactions: implicitTrain, userCount: userCount, itemCount: itemCount, isExplicit: false)
         let evaluator = try TopKEvaluator(ks: [10], relevanceThreshold: 4, candidatePolicy: .itemsSeenInTraining)

@@ -74,6 +74,12 @@ let usage = """
              coordinator peak memory, and 64 × 50 ms sleep trials on 2 workers against the ideal 1.6 s
     """
 
+// `crossrec-bench models --help` prints the usage; it must never start a benchmark that runs for minutes.
+if arguments.contains(where: { ["-h", "--help", "help"].contains($0) }) {
+    print(usage)
+    exit(0)
+}
+
 do {
     switch arguments.first {
     case "data":

@@ -18,8 +18,8 @@ struct AnalyzeCommand: ParsableCommand {
             Examples:
               crossrec analyze --synthetic --users 3000
               crossrec analyze --synthetic --users 3000 --affinity 0      # the negative control
-              crossrec analyze out/synthetic --html out/affinity.html
-              crossrec analyze ../shared/data/ml-100k --domain-split "Action,Adventure,Sci-Fi,Thriller | Comedy,Romance,Drama"
+              crossrec analyze out/synthetic --format html --output out/affinity.html
+              crossrec analyze ml-100k --domain-split "Action,Adventure,Sci-Fi,Thriller | Comedy,Romance,Drama"
             """
     )
 
@@ -31,10 +31,14 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "False discovery rate of the Benjamini–Hochberg procedure.") var fdr: Double = 0.05
     @Option(help: "Seed of the permutations.") var seed: UInt64 = 1
     @Option(help: "Pairs listed.") var top: Int = 15
-    @Option(help: "Also write an HTML heatmap (inline SVG) to this file.") var html: String?
-    @Flag(help: "Print JSON (the whole matrix).") var json = false
+    @Option(help: "Output format: table (the significant pairs), json (the whole matrix) or html (a heatmap page, inline SVG).")
+    var format: OutputFormat = .table
+    @Option(help: "Write the output to this file instead of standard output.") var output: String?
+    @Option(help: .hidden) var html: String?
+    @Flag(help: .hidden) var json = false
 
     func validate() throws {
+        try format.check([.table, .json, .html], command: "analyze")
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1, got \(permutations)") }
         guard fdr > 0 && fdr < 1 else { throw ValidationError("--fdr must be in (0, 1), got \(fdr)") }
         guard minRows >= 1 else { throw ValidationError("--min-rows must be at least 1, got \(minRows)") }
@@ -42,6 +46,8 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
+            let status = CommandProgress(label: "analyze")
+            status.start("reading the data")
             let (dataset, folder) = try source.open()
             let names = dataset.domains.map(\.name)
             guard names.count >= 2 else {
@@ -57,7 +63,11 @@ struct AnalyzeCommand: ParsableCommand {
             }
             let analysis = try CategoryAffinity(
                 rows: rowDomain, columns: columnDomain, userCount: dataset.users.count, minimumRows: minRows,
-                permutations: permutations, fdr: fdr, seed: seed)
+                permutations: permutations, fdr: fdr, seed: seed
+            ) { done, users in
+                status.note("\(users) users in both domains, permutation \(done)/\(permutations)", final: done == permutations)
+            }
+            status.finish()
             let truth = try? SyntheticTruth.load(from: URL(fileURLWithPath: folder))
             let agreement = truth.flatMap {
                 analysis.agreement(planted: $0.affinity, plantedRows: $0.genres, plantedColumns: $0.topics)
@@ -68,37 +78,34 @@ struct AnalyzeCommand: ParsableCommand {
                 notes.append(
                     Self.truthLine(agreement, strength: truth.parameters.affinityStrength, significant: significantCount))
             }
-            if let html {
-                try analysis.html(title: "\(rowName) × \(columnName) (\((folder as NSString).lastPathComponent))", notes: notes)
-                    .write(toFile: html, atomically: true, encoding: .utf8)
+            let title = "\(rowName) × \(columnName) (\((folder as NSString).lastPathComponent))"
+            if let html {  // the older spelling: a page beside the printed output
+                try OutputFile.write(analysis.html(title: title, notes: notes), to: html)
                 FileHandle.standardError.write(Data("wrote \(html)\n".utf8))
             }
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.nonConformingFloatEncodingStrategy = .convertToString(
-                    positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-                print(String(decoding: try encoder.encode(AnalyzeOutput(analysis: analysis, truth: agreement)), as: UTF8.self))
-                return
-            }
-            let significant = significantCount
-            let tested = analysis.pValue.flatMap { $0 }.filter(\.isFinite).count
-            print(
-                "\(rowName) × \(columnName): \(analysis.users) users in both domains (≥ \(minRows) rows each), \(tested) pairs tested, \(significant) significant at FDR \(fdr) (\(permutations) permutations)"
-            )
-            let pairs = analysis.positivePairs
-            if pairs.isEmpty {
-                print("no significant positive pair")
-            } else {
-                print("")
-                print("| \(rowName) | \(columnName) | r | p |")
-                print("| --- | --- | ---: | ---: |")
-                for pair in pairs.prefix(top) {
-                    print("| \(pair.row) | \(pair.column) | \(String(format: "%.3f", pair.correlation)) | \(String(format: "%.4f", pair.pValue)) |")
+            switch json ? .json : format {
+            case .json:
+                try OutputFile.emit(try JSONOutput.text(AnalyzeOutput(analysis: analysis, truth: agreement)), to: output)
+            case .html:
+                try OutputFile.emit(analysis.html(title: title, notes: notes), to: output)
+            default:
+                let tested = analysis.pValue.flatMap { $0 }.filter(\.isFinite).count
+                var lines = [
+                    "\(rowName) × \(columnName): \(analysis.users) users in both domains (≥ \(minRows) rows each), \(tested) pairs tested, \(significantCount) significant at FDR \(fdr) (\(permutations) permutations)"
+                ]
+                let pairs = analysis.positivePairs
+                if pairs.isEmpty {
+                    lines.append("no significant positive pair")
+                } else {
+                    lines += ["", "| \(rowName) | \(columnName) | r | p |", "| --- | --- | ---: | ---: |"]
+                    for pair in pairs.prefix(top) {
+                        lines.append("| \(pair.row) | \(pair.column) | \(String(format: "%.3f", pair.correlation)) | \(String(format: "%.4f", pair.pValue)) |")
+                    }
+                    if pairs.count > top { lines.append("(\(pairs.count - top) more; --top N or --format json)") }
                 }
-                if pairs.count > top { print("(\(pairs.count - top) more; --top N or --json)") }
+                for note in notes { lines += ["", note] }
+                try OutputFile.emit(lines.joined(separator: "\n"), to: output)
             }
-            for note in notes { print("\n" + note) }
         }
     }
 

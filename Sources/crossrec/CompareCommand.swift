@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ParameterSpecs
 import RecEval
+import RecModels
 import Sweep
 import SweepRuntime
 
@@ -16,10 +17,10 @@ struct CompareCommand: ParsableCommand {
 
             Examples:
               crossrec compare --synthetic --users 3000 --model hybrid --baseline ease
-              crossrec compare ../shared/data/ml-100k --model ease --baseline itemknn \\
+              crossrec compare ml-100k --model ease --baseline itemknn \\
                   --baseline-param neighbors=50 --metric ndcg@10
 
-            Splits: official:u1 (…u5, ua, ub), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED], \
+            Splits: official:u1 (…u5, ua, ub), files:TRAIN,TEST (a given pair of user,item,rating files), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED], \
             leave-last-out[:N], temporal:0.2, mind (train/dev), mind-time[:DAYS], cold-items:0.2[:SEED] and \
             cold-items-time:0.2 (items held out whole; top-K then ranks only them). Metrics are measured on the \
             test split only.
@@ -27,9 +28,9 @@ struct CompareCommand: ParsableCommand {
     )
 
     @OptionGroup var data: DataOptions
-    @Option(help: "The model under test.") var model: String
+    @Option(help: "The model under test: \(ModelRegistry.names.joined(separator: ", ")).") var model: String
     @Option(name: .customLong("param"), help: "Its hyperparameter name=value (repeatable).") var parameters: [String] = []
-    @Option(help: "The model it is compared with.") var baseline: String
+    @Option(help: "The model it is compared with (any of the above).") var baseline: String
     @Option(name: .customLong("baseline-param"), help: "The baseline's hyperparameter name=value (repeatable).")
     var baselineParameters: [String] = []
     @Option(
@@ -38,10 +39,13 @@ struct CompareCommand: ParsableCommand {
     var metrics: [String] = []
     @Option(help: "Seed of both models.") var seed: UInt64 = 1
     @Option(help: "Bootstrap resamples.") var resamples: Int = 10_000
-    @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Write the output to this file instead of standard output.") var output: String?
+    @Flag(help: .hidden) var json = false
     @OptionGroup(title: "Sentence encoder (content features 'minilm')") var encoder: TextEncoderOptions
 
     func validate() throws {
+        try format.check([.table, .json], command: "compare")
         guard resamples >= 100 else { throw ValidationError("--resamples must be at least 100, got \(resamples)") }
     }
 
@@ -58,13 +62,13 @@ struct CompareCommand: ParsableCommand {
                 ? TrialRunner.defaultComparisonMetrics + (data.sampled == nil ? [] : ["sampled_hit_rate@10", "sampled_ndcg@10"])
                 : metrics
             let request = try data.request()
+            let progress = CommandProgress(label: "compare")
+            progress.start("loading the data, then training \(a.label) (A) and \(b.label) (B) and testing \(requested.count) metrics")
             let result = TrialRunner(textEmbedder: encoder.embedder()).compare(a, b, dataset: request, metrics: requested, resamples: resamples) {
-                model, progress in
-                if isatty(STDERR_FILENO) != 0 {
-                    FileHandle.standardError.write(Data("\r\(model): epoch \(progress.epoch)/\(progress.totalEpochs.map(String.init) ?? "?")\u{1B}[K".utf8))
-                }
+                model, epoch in
+                progress.update(model: model, epoch)
             }
-            if isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            progress.finish()
             var comparison: ModelComparison
             switch result {
             case .success(let value):
@@ -75,13 +79,10 @@ struct CompareCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
                 throw ExitCode(1)
             }
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(try CompareOutput.json(comparison, encoder: encoder))
+            if json || format == .json {
+                try OutputFile.emit(try JSONOutput.text(CompareOutput(comparison)), to: output)
             } else {
-                print(Self.table(comparison))
-                print(DataOptions.protocolLine(request))
+                try OutputFile.emit(Self.table(comparison) + "\n" + DataOptions.protocolLine(request), to: output)
             }
             if comparison.comparisons.isEmpty {
                 FileHandle.standardError.write(Data("error: no metric could be compared\n".utf8))
@@ -102,7 +103,7 @@ struct CompareCommand: ParsableCommand {
                 "content_weight", "validation_ndcg@10", "users_from_other_domains", "cold_popularity_weight",
                 "chosen_other_weight", "mapping_users", "sampled_rows",
             ].compactMap { key in
-                metrics.values[key].map { "\(key) \(String(format: "%.4g", $0))" }
+                metrics.values[key].map { "\(key) \(MetricText.value($0, of: key))" }
             }
             let fit = metrics.timings["fit"].map { String(format: "fit %.3f s", $0) } ?? ""
             lines.append("\(name): " + ([fit] + learned).filter { !$0.isEmpty }.joined(separator: ", "))
@@ -148,17 +149,6 @@ struct CompareOutput: Codable {
     var baseline: Model
     var comparisons: [PairedComparison]
     var skipped: [String: String]
-
-    /// The JSON text: a number that is not finite (a t statistic is NaN when every difference is 0,
-    /// a model against itself) is written as null, so any JSON reader takes the file.
-    static func json(_ comparison: ModelComparison, encoder: JSONEncoder) throws -> String {
-        // Encoded to a marker string first, which cannot occur in the output otherwise, then to null.
-        let marker = "\u{1}non-finite\u{1}"
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: marker, negativeInfinity: marker, nan: marker)
-        let text = String(decoding: try encoder.encode(CompareOutput(comparison)), as: UTF8.self)
-        return text.replacingOccurrences(of: "\"\\u0001non-finite\\u0001\"", with: "null")
-    }
 
     init(_ comparison: ModelComparison) {
         model = Model(

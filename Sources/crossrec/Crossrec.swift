@@ -19,7 +19,7 @@ struct Crossrec: AsyncParsableCommand {
               crossrec topics --synthetic --k 14
               crossrec data generate --output out/synthetic
               crossrec models fetch all-MiniLM-L6-v2
-              crossrec embed ../shared/data/ml-100k --output out/movies.npy
+              crossrec embed ml-100k --output out/movies.npy
             """,
         version: CrossrecVersion.current,
         subcommands: [

@@ -12,76 +12,14 @@ struct DataCommand: AsyncParsableCommand {
     )
 }
 
-/// Options shared by every command that opens a data set.
+/// The data set of `data inspect` and `data report`: a path and the shared data options.
 struct DatasetOptions: ParsableArguments {
-    @Argument(help: "A MovieLens folder, a MIND folder, a generated folder, an interactions file (CSV/TSV), or a data-set file (*.yaml) naming one interactions file per domain.")
+    @Argument(help: "A name in the data folder (ml-100k: data/ml-100k, or $CROSSREC_DATA/ml-100k), a MovieLens folder, a MIND folder, a generated folder, an interactions file (CSV/TSV), or a data-set file (*.yaml) naming one interactions file per domain.")
     var path: String
 
-    @Option(help: "Layout: auto, movielens, mind, linked or generic.")
-    var layout: DatasetLocator.Kind = .auto
+    @OptionGroup(title: "Data files") var files: DataFileOptions
 
-    @Option(help: "Generic files: the user column (0-based position or header name).")
-    var userColumn: String = "0"
-    @Option(help: "Generic files: the item column.")
-    var itemColumn: String = "1"
-    @Option(help: "Generic files: the value column, or 'none' for implicit events.")
-    var valueColumn: String = "2"
-    @Option(help: "Generic files: the timestamp column, or 'none'.")
-    var timestampColumn: String = "3"
-    @Option(help: "Generic files: header present, absent or auto.")
-    var header: GenericInteractionsLoader.Header = .auto
-    @Option(help: "Generic files: domain name.")
-    var domainName: String = "items"
-    @Option(help: "Generic files: auto (a value column that is the same everywhere is implicit), implicit or explicit.")
-    var feedback: GenericInteractionsLoader.Feedback = .auto
-
-    @Option(help: "Repeated (user, item) pairs: keep-all, keep-last or reject.")
-    var duplicates: DuplicatePolicy = .keepLast
-
-    @Option(help: "A second data set to join to the first through --links.")
-    var with: String?
-    @Option(help: "User link file (user_in_first,user_in_second) for --with.")
-    var links: String?
-
-    @Option(help: "Split one domain into several by category groups, e.g. 'Action,Adventure,Sci-Fi,Thriller | Comedy,Romance,Drama'.")
-    var domainSplit: String?
-
-    func validate() throws {
-        if (with == nil) != (links == nil) { throw ValidationError("--with and --links go together") }
-    }
-
-    func locator(kind: DatasetLocator.Kind? = nil) -> DatasetLocator {
-        var locator = DatasetLocator()
-        locator.kind = kind ?? layout
-        locator.movieLens.duplicates = duplicates
-        locator.generic.duplicates = duplicates
-        locator.generic.header = header
-        locator.generic.domainName = domainName
-        locator.generic.feedback = feedback
-        locator.generic.user = .init(parsing: userColumn)
-        locator.generic.item = .init(parsing: itemColumn)
-        locator.generic.value = valueColumn == "none" ? nil : .init(parsing: valueColumn)
-        locator.generic.timestamp = timestampColumn == "none" ? nil : .init(parsing: timestampColumn)
-        return locator
-    }
-
-    func open() throws -> DatasetLocator.Opened {
-        var opened =
-            DescriptionFile.matches(path)
-            ? DatasetLocator.Opened(dataset: try DatasetDescription.load(file: path).open(), extra: [:])
-            : try locator().open(path: path)
-        if let with, let links {
-            var second = locator(kind: .auto)
-            second.generic.domainName = domainName == "items" ? "items-2" : domainName + "-2"
-            let other = try second.open(path: with)
-            opened.dataset = try UserLinks.load(file: links).join(opened.dataset, other.dataset)
-            opened.extra.merge(other.extra) { $0 + "; " + $1 }
-        }
-        if let domainSplit {
-            opened.dataset = try DomainSplit(parsing: domainSplit).apply(to: opened.dataset)
-        }
-        return opened
-    }
+    func open() throws -> DatasetLocator.Opened { try files.open(path: path) }
 }
 
 extension DatasetLocator.Kind: ExpressibleByArgument {}
@@ -101,17 +39,19 @@ extension DataCommand {
         )
 
         @OptionGroup var dataset: DatasetOptions
-        @Flag(help: "Print JSON instead of text.") var json = false
+        @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+        @Option(help: "Write the output to this file instead of standard output.") var output: String?
+        @Flag(help: .hidden) var json = false
+
+        func validate() throws { try format.check([.table, .json], command: "data inspect") }
 
         func run() throws {
             let opened = try runReportingDataErrors { () throws in try dataset.open() }
             let statistics = DatasetStatistics(opened.dataset, extra: opened.extra)
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(statistics), as: UTF8.self))
+            if json || format == .json {
+                try OutputFile.emit(try JSONOutput.text(statistics), to: output)
             } else {
-                print(statistics.render())
+                try OutputFile.emit(statistics.render(), to: output)
             }
         }
     }

@@ -18,7 +18,7 @@ struct EmbedCommand: ParsableCommand {
 
             Examples:
               crossrec models fetch all-MiniLM-L6-v2
-              crossrec embed ../shared/data/ml-100k --output out/movies.npy
+              crossrec embed ml-100k --output out/movies.npy
               crossrec embed --synthetic --domain news --output out/news.npy --model-dir ../shared/models/all-MiniLM-L6-v2
               python3 -c "import numpy; print(numpy.load('out/movies.npy').shape)"
             """

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecData
+import SweepRuntime
 
 extension DataCommand {
     struct Generate: ParsableCommand {
@@ -26,7 +27,10 @@ extension DataCommand {
         var affinity = SyntheticConfig.defaultAffinityStrength
         @Option(help: "Standard deviation of rating noise.") var noise = SyntheticConfig.defaultNoise
         @Option(help: "Random seed.") var seed = SyntheticConfig.defaultSeed
-        @Flag(help: "Print the summary as JSON.") var json = false
+        @Option(help: "Format of the printed summary: table or json.") var format: OutputFormat = .table
+        @Flag(help: .hidden) var json = false
+
+        func validate() throws { try format.check([.table, .json], command: "data generate") }
 
         func run() throws {
             let config = SyntheticConfig(
@@ -37,13 +41,11 @@ extension DataCommand {
             do {
                 summary = try generator.write(to: URL(fileURLWithPath: output))
             } catch {
-                FileHandle.standardError.write(Data("error: cannot write \(output): \(error)\n".utf8))
+                FileHandle.standardError.write(Data("error: cannot write \(output): \(FileErrorText.reason(error, path: output + "/x"))\n".utf8))
                 throw ExitCode(1)
             }
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            if json || format == .json {
+                print(try JSONOutput.text(summary))
             } else {
                 let counts = summary.counts
                 print("""

@@ -21,12 +21,13 @@ struct KeysCommand: ParsableCommand {
         )
 
         @Argument(help: "Key name, e.g. coordinator or worker-1.") var name: String
-        @Option(help: "Folder to write into.") var folder: String = "keys"
+        @Option(help: "Folder to write NAME.key and NAME.pub into (created).") var output: String = "keys"
+        @Option(help: .hidden) var folder: String?
         @Flag(help: "Replace an existing key of that name.") var overwrite = false
 
         func run() throws {
             do {
-                let written = try CurveKeyFiles.generate(name: name, folder: folder, overwrite: overwrite)
+                let written = try CurveKeyFiles.generate(name: name, folder: folder ?? output, overwrite: overwrite)
                 print("secret key: \(written.secretKeyPath) (keep private)")
                 print("public key: \(written.publicKeyPath)  \(written.publicKey)")
             } catch {

@@ -38,8 +38,9 @@ extension ModelsCommand {
         @Argument(help: "Model name (see above).")
         var name: String
 
-        @Option(help: "Cache folder.")
-        var cache: String = "crossrec-cache"
+        @Option(help: "Cache folder the model goes into (under models/NAME); the other commands' --cache.")
+        var output: String = "crossrec-cache"
+        @Option(help: .hidden) var cache: String?
 
         @Option(help: .hidden)
         var baseURL: String?
@@ -58,7 +59,7 @@ extension ModelsCommand {
             Self.note("\(model.name): \(model.repository) at \(model.revision), \(megabytes) MB; \(model.license)")
             let progress = FileProgress()
             do {
-                let report = try await fetcher.fetch(name: name, into: URL(fileURLWithPath: cache)) {
+                let report = try await fetcher.fetch(name: name, into: URL(fileURLWithPath: cache ?? output)) {
                     file, done, total in
                     progress.update(file: file, done: done, total: total)
                 }

@@ -20,7 +20,7 @@ final class ProgressLine: @unchecked Sendable {
         if status.stopped > 0 { line += "  stopped early \(status.stopped)" }
         line += "  \(String(format: "%.1f", rate)) trials/s"
         if let eta, done < status.total { line += "  ETA \(String(format: "%.0f", eta))s" }
-        if let best = status.best { line += "  best \(metric.primary) \(String(format: "%.4f", best))" }
+        if let best = status.best { line += "  best trial \(metric.primary) \(String(format: "%.4f", best))" }
         line += "  workers \(status.workers)"
         if isTerminal {
             FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))

@@ -19,23 +19,26 @@ struct RecommendCommand: ParsableCommand {
 
             Examples:
               crossrec recommend --synthetic --user 1
-              crossrec recommend --synthetic --user 1 --size 12 --min-per-domain 4 --json
+              crossrec recommend --synthetic --user 1 --size 12 --min-per-domain 4 --format json
               crossrec recommend out/synthetic --user 7 --param factors=64 --param other_weight=0.3
             """
     )
 
     @OptionGroup var source: SourceOptions
     @Option(help: "The user's id as the data set writes it (a MovieLens userId or a MIND user id).") var user: String
-    @Option(help: "Model name.") var model: String = UnifiedModel.name
+    @Option(help: "Model: \(ModelRegistry.names.joined(separator: ", ")); unified and twotower mix domains.") var model: String = UnifiedModel.name
     @Option(name: .customLong("param"), help: "Hyperparameter name=value (repeatable).") var parameters: [String] = []
     @Option(help: "The model's own domain (default: movies when present, else the first).") var domain: String?
     @Option(help: "Items in the slate.") var size: Int = 10
     @Option(help: "At least this many items of each domain (when it has them).") var minPerDomain: Int = 3
     @Option(help: "Model seed.") var seed: UInt64 = 1
-    @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Write the output to this file instead of standard output.") var output: String?
+    @Flag(help: .hidden) var json = false
     @OptionGroup(title: "Sentence encoder (content features 'minilm')") var encoder: TextEncoderOptions
 
     func validate() throws {
+        try format.check([.table, .json], command: "recommend")
         guard size >= 1 else { throw ValidationError("--size must be at least 1, got \(size)") }
         guard minPerDomain >= 0 else { throw ValidationError("--min-per-domain must not be negative") }
     }
@@ -76,7 +79,13 @@ struct RecommendCommand: ParsableCommand {
                 isExplicit: target.isExplicit, catalog: target.catalog)
             training.otherDomains = TrainingData.OtherDomain.others(in: dataset, evaluating: targetName)
             training.textEmbedder = encoder.embedder()
-            try recommender.fit(training)
+            let status = CommandProgress(label: "recommend")
+            status.start("training \(model) on \(targetName)")
+            try recommender.fit(training) { epoch in
+                status.update(TrialProgress(epoch: epoch.epoch, totalEpochs: epoch.totalEpochs, values: epoch.values))
+                return .proceed
+            }
+            status.finish()
 
             var domains = [target]
             var scores: [[Float]] = [[Float](repeating: 0, count: target.items.count)]
@@ -122,25 +131,22 @@ struct RecommendCommand: ParsableCommand {
                 history[domain.name] = ["\(rows) rows"] + top.map { "\($0.key) \($0.value)" }
             }
             let label = TrialConfig(model: model, parameters: parsed, seed: seed).label
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(Output(user: user, model: label, history: history, slate: items)), as: UTF8.self))
+            if json || format == .json {
+                try OutputFile.emit(try JSONOutput.text(Output(user: user, model: label, history: history, slate: items)), to: output)
                 return
             }
-            print("user \(user), \(label) seed \(seed)")
-            for name in names { print("  history \(name): \(history[name]!.joined(separator: ", "))") }
+            var lines = ["user \(user), \(label) seed \(seed)"]
+            for name in names { lines.append("  history \(name): \(history[name]!.joined(separator: ", "))") }
             if domains.count == 1 && names.count > 1 {
-                print("  (\(model) learns one domain: the slate is \(targetName) only; unified and twotower mix domains)")
+                lines.append("  (\(model) learns one domain: the slate is \(targetName) only; unified and twotower mix domains)")
             }
-            print("")
-            print("| rank | domain | item | title | categories | z |")
-            print("| ---: | --- | --- | --- | --- | ---: |")
+            lines += ["", "| rank | domain | item | title | categories | z |", "| ---: | --- | --- | --- | --- | ---: |"]
             for item in items {
-                print(
+                lines.append(
                     "| \(item.rank) | \(item.domain) | \(item.item) | \(item.title) | \(item.categories.joined(separator: ", ")) | \(String(format: "%.2f", item.score)) |"
                 )
             }
+            try OutputFile.emit(lines.joined(separator: "\n"), to: output)
         }
     }
 }

@@ -5,15 +5,13 @@ import SweepRuntime
 
 /// A whole data set, all domains and every row (no split): what `analyze` and `recommend` read.
 struct SourceOptions: ParsableArguments {
-    @Argument(help: "A linked folder (generated data), or any data set with --domain-split (omit with --synthetic).")
+    @Argument(help: "A linked folder (generated data), or any data set with --domain-split or --with/--links: a name in the data folder (ml-100k), a folder, a file or a data-set file (omit with --synthetic).")
     var path: String?
     @Flag(help: "Use the built-in synthetic linked data.") var synthetic = false
     @Option(help: "Users of the synthetic data (with --synthetic).") var users: Int?
     @Option(help: "Planted genre-topic affinity of the synthetic data, 0…1 (with --synthetic; 0 is the negative control).")
     var affinity: Double?
-    @Option(help: "Layout: auto, movielens, mind, linked or generic.") var layout: DatasetLocator.Kind = .auto
-    @Option(help: "Split one domain into several by category groups (two domains from one data set).")
-    var domainSplit: String?
+    @OptionGroup(title: "Data files") var files: DataFileOptions
 
     func validate() throws {
         if synthetic == (path != nil) { throw ValidationError("give a data set path or --synthetic (one of them)") }
@@ -26,20 +24,19 @@ struct SourceOptions: ParsableArguments {
 
     /// The opened data set (domain split applied) and the folder it came from.
     func open() throws -> (dataset: Dataset, folder: String) {
-        var folder = path ?? ""
-        var locator = DatasetLocator()
-        locator.kind = layout
-        if synthetic {
-            var config = SyntheticConfig()
-            if let users { config.users = users }
-            if let affinity { config.affinityStrength = affinity }
-            folder = try SyntheticCache.folder(for: config)
-            locator.kind = .linked
+        guard synthetic else {
+            let folder = try DataFolder().resolve(path!)
+            return (try files.open(path: folder).dataset, folder)
         }
-        var dataset =
-            !synthetic && DescriptionFile.matches(folder)
-            ? try DatasetDescription.load(file: folder).open() : try locator.open(path: folder).dataset
-        if let domainSplit { dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset) }
+        var config = SyntheticConfig()
+        if let users { config.users = users }
+        if let affinity { config.affinityStrength = affinity }
+        let folder = try SyntheticCache.folder(for: config)
+        var dataset = try files.locator(kind: .linked).open(path: folder).dataset
+        if let domainSplit = files.domainSplit { dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset) }
+        if let feedback = files.implicit.flatMap(DataFileOptions.implicitFeedback) {
+            dataset.binarizeRatings(atLeast: feedback.threshold.map(Float.init))
+        }
         return (dataset, folder)
     }
 }

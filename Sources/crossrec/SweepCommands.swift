@@ -125,14 +125,44 @@ struct SweepCommand: ParsableCommand {
         @Argument(help: "Store (SQLite).") var store: String
         @Option(help: "Sweep name (default: every sweep in the store).") var sweep: String?
 
+        @Option(help: "Printed format: \(OutputFormat.list(Self.formats)).") var format: OutputFormat = .table
+
+        static let formats: [OutputFormat] = [.table, .json]
+
+        func validate() throws { try format.check(Self.formats, command: "sweep status") }
+
         func run() throws {
             let opened = try runtime { try SweepStore.openReadOnly(store) }
-            for record in try opened.sweeps() where sweep == nil || record.name == sweep {
-                let counts = try opened.counts(sweep: record.id)
-                print(
-                    "\(record.name): \(counts.finished) finished, \(counts.running) running, \(counts.pending) pending, "
-                        + "\(counts.failed) failed, \(counts.total) total")
+            let records = try runtime { try opened.sweeps() }.filter { sweep == nil || $0.name == sweep }
+            if records.isEmpty {
+                let names = try runtime { try opened.sweeps() }.map(\.name)
+                let held = names.isEmpty ? "it holds no sweep yet" : "its sweeps: " + names.joined(separator: ", ")
+                FileHandle.standardError.write(Data("error: \(store) has no sweep\(sweep.map { " named '\($0)'" } ?? ""); \(held)\n".utf8))
+                throw ExitCode(1)
             }
+            var rows: [StatusRow] = []
+            for record in records {
+                let counts = try runtime { try opened.counts(sweep: record.id) }
+                rows.append(StatusRow(
+                    sweep: record.name, finished: counts.finished, running: counts.running, pending: counts.pending,
+                    failed: counts.failed, stopped: counts.stopped, total: counts.total))
+            }
+            switch format {
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            default:
+                for row in rows {
+                    let stopped = row.stopped > 0 ? ", \(row.stopped) stopped early" : ""
+                    print("\(row.sweep): \(row.finished) finished, \(row.running) running, \(row.pending) pending, \(row.failed) failed\(stopped), \(row.total) total")
+                }
+            }
+        }
+
+        struct StatusRow: Codable {
+            var sweep: String
+            var finished, running, pending, failed, stopped, total: Int
         }
     }
 }
@@ -298,8 +328,13 @@ struct LeaderboardCommand: ParsableCommand {
 
 /// Where and how leaderboards are printed and saved.
 struct LeaderboardOutputOptions: ParsableArguments {
-    @Option(help: "Printed format: markdown, csv, json or html.") var format: String = "markdown"
-    @Option(help: "Also write leaderboard.{md,csv,json,html} into this folder.") var reportFolder: String?
+    @Option(help: "Printed format: table (Markdown), md, csv, json or html.") var format: OutputFormat = .table
+    @Option(help: "Also write leaderboard.{md,csv,json,html} (and search.json for an adaptive search) into this folder.")
+    var output: String?
+    @Option(help: .hidden) var reportFolder: String?
+
+    /// The folder the reports go to: `--output` (or the older `--report-folder`).
+    var folder: String? { output ?? reportFolder }
 
     /// The leaderboard in `format`; with an adaptive search or early stopping, its `search`
     /// report too: a summary after the Markdown table, a section with its curves in the HTML page,
@@ -307,16 +342,15 @@ struct LeaderboardOutputOptions: ParsableArguments {
     func write(_ leaderboard: Leaderboard, name: String, search: SearchReport?) throws {
         guard let search else { return try write(leaderboard, name: name) }
         switch format {
-        case "markdown", "md":
+        case .table, .md:
             try write(leaderboard, name: name)
             print("\n" + search.markdown(), terminator: "")
-        case "html": print(Self.html(leaderboard, name: name, search: search), terminator: "")
+        case .html: print(Self.html(leaderboard, name: name, search: search), terminator: "")
         default: try write(leaderboard, name: name)
         }
-        if let reportFolder {
-            try search.json().write(toFile: "\(reportFolder)/search.json", atomically: true, encoding: .utf8)
-            try Self.html(leaderboard, name: name, search: search)
-                .write(toFile: "\(reportFolder)/leaderboard.html", atomically: true, encoding: .utf8)
+        if let folder {
+            try OutputFile.write(search.json(), to: "\(folder)/search.json")
+            try OutputFile.write(Self.html(leaderboard, name: name, search: search), to: "\(folder)/leaderboard.html")
         }
     }
 
@@ -329,16 +363,14 @@ struct LeaderboardOutputOptions: ParsableArguments {
 
     func write(_ leaderboard: Leaderboard, name: String) throws {
         switch format {
-        case "markdown", "md": print(leaderboard.markdown())
-        case "csv": print(leaderboard.csv())
-        case "json": print(leaderboard.json())
-        case "html": print(leaderboard.html(title: name))
-        default: throw ValidationError("unknown --format '\(format)'; use markdown, csv, json or html")
+        case .table, .md: print(leaderboard.markdown())
+        case .csv: print(leaderboard.csv())
+        case .json: print(leaderboard.json())
+        case .html: print(leaderboard.html(title: name))
         }
-        if let reportFolder {
-            try FileManager.default.createDirectory(atPath: reportFolder, withIntermediateDirectories: true)
+        if let folder {
             for (suffix, text) in [("md", leaderboard.markdown()), ("csv", leaderboard.csv()), ("json", leaderboard.json()), ("html", leaderboard.html(title: name))] {
-                try text.write(toFile: "\(reportFolder)/leaderboard.\(suffix)", atomically: true, encoding: .utf8)
+                try OutputFile.write(text, to: "\(folder)/leaderboard.\(suffix)")
             }
         }
     }
@@ -386,8 +418,8 @@ func finish(
     let leaderboard = outcome.leaderboard
     try output.write(leaderboard, name: name, search: outcome.search)
     let report = CIReport(name: name, leaderboard: leaderboard, assertions: assertions)
-    if let junit { try report.junitXML().write(toFile: junit, atomically: true, encoding: .utf8) }
-    if let summary { try report.markdown().write(toFile: summary, atomically: true, encoding: .utf8) }
+    if let junit { try OutputFile.write(report.junitXML(), to: junit) }
+    if let summary { try OutputFile.write(report.markdown(), to: summary) }
     for result in report.assertions {
         FileHandle.standardError.write(Data("\(result.message)\n".utf8))
     }

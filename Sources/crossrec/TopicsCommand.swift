@@ -21,9 +21,9 @@ struct TopicsCommand: ParsableCommand {
 
             Examples:
               crossrec topics --synthetic --k 14
-              crossrec topics ../shared/data/mind-sample --k 20 --passes 20
-              crossrec topics ../shared/data/ml-100k --k 10 --with-categories
-              crossrec topics out/synthetic --domain news --json
+              crossrec topics mind-sample --k 20 --passes 20
+              crossrec topics ml-100k --k 10 --with-categories
+              crossrec topics out/synthetic --domain news --format json
             """
     )
 
@@ -38,9 +38,12 @@ struct TopicsCommand: ParsableCommand {
     @Option(help: "Terms in more than this fraction of the items are dropped.") var maxDf: Double = 0.5
     @Option(help: "Words listed per topic.") var topWords: Int = 10
     @Flag(help: "Add the category and subcategory names to the item text.") var withCategories = false
-    @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Write the output to this file instead of standard output.") var output: String?
+    @Flag(help: .hidden) var json = false
 
     func validate() throws {
+        try format.check([.table, .json], command: "topics")
         guard topics >= 1 else { throw ValidationError("--k must be at least 1, got \(topics)") }
         guard passes >= 1 else { throw ValidationError("--passes must be at least 1, got \(passes)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
@@ -70,13 +73,11 @@ struct TopicsCommand: ParsableCommand {
             let result = try ItemTopics(domains: domains, options: options)
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            if json || format == .json {
+                try OutputFile.emit(try JSONOutput.text(result), to: output)
                 return
             }
-            print(Self.render(result, seconds: seconds))
+            try OutputFile.emit(Self.render(result, seconds: seconds), to: output)
         }
     }
 

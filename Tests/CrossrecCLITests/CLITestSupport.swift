@@ -15,10 +15,23 @@ enum CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], currentDirectory: String? = nil) throws -> Result {
+    /// `../shared/data` beside the repository: the data folder of every run (CROSSREC_DATA), so
+    /// that the shipped sweep files' `path: ml-100k` finds the shared copy when there is one.
+    static let sharedDataFolder: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("shared/data").path
+    }()
+
+    static func run(
+        _ arguments: [String], currentDirectory: String? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        var inherited = ProcessInfo.processInfo.environment
+        inherited["CROSSREC_DATA"] = sharedDataFolder
+        process.environment = inherited.merging(environment) { $1 }
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         // stderr goes to a file so a chatty child can never block on a full pipe.
         let errorPath = NSTemporaryDirectory() + "crossrec-cli-stderr-\(UUID().uuidString)"

@@ -21,7 +21,7 @@ struct DataCommandTests {
         #expect(result.stdout.contains("users 2, interactions 3"))
         #expect(result.stdout.contains("duplicates removed: ratings.csv 1"))
         #expect(result.stdout.contains("3.5"))
-        let json = try CLI.run(["data", "inspect", "--json", folder.file("ml")])
+        let json = try CLI.run(["data", "inspect", "--format", "json", folder.file("ml")])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(object?["interactions"] as? Int == 3)
     }

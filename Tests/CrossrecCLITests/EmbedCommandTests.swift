@@ -89,7 +89,7 @@ struct EmbedCommandTests {
         let top = try CLI.run(["--help"])
         #expect(top.stdout.contains("embed"))
         let help = try CLI.run(["embed", "--help"])
-        #expect(help.stdout.contains("crossrec embed ../shared/data/ml-100k --output out/movies.npy"))
+        #expect(help.stdout.contains("crossrec embed ml-100k --output out/movies.npy"))
         #expect(help.stdout.contains("--model-dir"))
     }
 }

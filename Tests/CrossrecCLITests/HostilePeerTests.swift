@@ -84,7 +84,7 @@ struct HostilePeerTests {
         let folder = try TemporaryFolder()
         try folder.write("sweep.yaml", Self.sweep(name: "curve-impersonation", trials: 4, seconds: 0.4))
         for name in ["coordinator", "w1", "evil"] {
-            #expect(try CLI.run(["keys", "generate", name, "--folder", folder.file("keys")]).status == 0)
+            #expect(try CLI.run(["keys", "generate", name, "--output", folder.file("keys")]).status == 0)
         }
         try FileManager.default.createDirectory(atPath: folder.file("allowed"), withIntermediateDirectories: true)
         for name in ["w1", "evil"] {
@@ -158,7 +158,7 @@ struct HostilePeerTests {
     @Test func aWorkerThatNeverHearsTheCoordinatorSaysWhatToCheckAndGivesUp() throws {
         let folder = try TemporaryFolder()
         for name in ["coordinator", "other", "w1"] {
-            #expect(try CLI.run(["keys", "generate", name, "--folder", folder.file("keys")]).status == 0)
+            #expect(try CLI.run(["keys", "generate", name, "--output", folder.file("keys")]).status == 0)
         }
         try folder.write("sweep.yaml", Self.sweep(name: "wrong-key", trials: 2, seconds: 0.01))
         let (coordinator, endpoint) = try Self.coordinator(

@@ -34,7 +34,7 @@ struct LinkedDataCommandTests {
     @Test func trainEvaluatesTheGivenTestFile() throws {
         let (folder, pair) = try Self.fixture()
         defer { withExtendedLifetime(folder) {} }
-        let result = try CLI.run(["train", pair, "--domain", "sport", "--model", "itemknn", "--json"])
+        let result = try CLI.run(["train", pair, "--domain", "sport", "--model", "itemknn", "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let metrics = try #require(object["metrics"] as? [String: Double])
@@ -49,7 +49,7 @@ struct LinkedDataCommandTests {
         defer { withExtendedLifetime(folder) {} }
         let result = try CLI.run([
             "compare", pair, "--domain", "phone", "--split", "cold-users:0.2:1", "--model", "unified", "--param", "factors=4",
-            "--baseline", "popularity", "--metric", "ndcg@10", "--resamples", "200", "--json",
+            "--baseline", "popularity", "--metric", "ndcg@10", "--resamples", "200", "--format", "json",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -68,7 +68,7 @@ struct LinkedDataCommandTests {
         #expect(inspect.stdout.contains("domain 'phone' (implicit events)"), "\(inspect.stdout)")
         #expect(inspect.stdout.contains("domain 'sport' (implicit events)"), "\(inspect.stdout)")
         let recommend = try CLI.run([
-            "recommend", pair, "--domain", "phone", "--user", "3", "--size", "6", "--min-per-domain", "2", "--json",
+            "recommend", pair, "--domain", "phone", "--user", "3", "--size", "6", "--min-per-domain", "2", "--format", "json",
             "--param", "factors=4",
         ])
         #expect(recommend.status == 0, "\(recommend.stderr)")
@@ -105,7 +105,7 @@ struct LinkedDataCommandTests {
             defer { withExtendedLifetime(folder) {} }
             let result = try CLI.run([
                 "compare", pair, "--domain", "phone", "--split", "cold-users:0.2:1", "--model", "unified", "--param",
-                "factors=4", "--baseline", "popularity", "--metric", "ndcg@10", "--resamples", "200", "--json",
+                "factors=4", "--baseline", "popularity", "--metric", "ndcg@10", "--resamples", "200", "--format", "json",
             ])
             #expect(result.status == 0, "\(result.stderr)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -124,7 +124,7 @@ struct LinkedDataCommandTests {
     @Test func sampledNegativesAreReportedBesideFullRanking() throws {
         let (folder, pair) = try Self.fixture()
         defer { withExtendedLifetime(folder) {} }
-        let train = try CLI.run(["train", pair, "--domain", "phone", "--model", "itemknn", "--sampled", "5:3", "--json"])
+        let train = try CLI.run(["train", pair, "--domain", "phone", "--model", "itemknn", "--sampled", "5:3", "--format", "json"])
         #expect(train.status == 0, "\(train.stderr)")
         let metrics = try #require(
             (try JSONSerialization.jsonObject(with: Data(train.stdout.utf8)) as? [String: Any])?["metrics"] as? [String: Double])
@@ -138,7 +138,7 @@ struct LinkedDataCommandTests {
 
         let compare = try CLI.run([
             "compare", pair, "--domain", "phone", "--model", "itemknn", "--baseline", "itemknn", "--sampled", "5:3",
-            "--resamples", "200", "--json",
+            "--resamples", "200", "--format", "json",
         ])
         #expect(compare.status == 0, "\(compare.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any])

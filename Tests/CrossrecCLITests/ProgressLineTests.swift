@@ -29,7 +29,7 @@ struct ProgressLineTests {
         #expect(!result.stderr.contains("\u{1B}[K"), "no terminal control sequences in a log")
         let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("done ") }
         #expect(lines.last?.hasPrefix("done 4/4  running 0  pending 0  failed 0") == true, "\(lines)")
-        #expect(lines.last?.contains("best score") == true && lines.last?.contains("workers") == true)
+        #expect(lines.last?.contains("best trial score") == true && lines.last?.contains("workers") == true)
     }
 
     /// Under a pseudo-terminal (`script` from util-linux) the line is redrawn in place with

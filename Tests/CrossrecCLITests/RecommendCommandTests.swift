@@ -5,7 +5,7 @@ import Testing
 struct RecommendCommandTests {
     @Test func aMixedSlateHoldsBothDomainsAndNothingTheUserHas() throws {
         let result = try CLI.run([
-            "recommend", "--synthetic", "--users", "300", "--user", "1", "--size", "8", "--min-per-domain", "3", "--json",
+            "recommend", "--synthetic", "--users", "300", "--user", "1", "--size", "8", "--min-per-domain", "3", "--format", "json",
             "--param", "factors=8",
         ])
         #expect(result.status == 0, "\(result.stderr)")
@@ -28,7 +28,7 @@ struct RecommendCommandTests {
     /// With news as the model's own domain the slate still mixes in movies from the other side.
     @Test func theOwnDomainCanBeNews() throws {
         let result = try CLI.run([
-            "recommend", "--synthetic", "--users", "300", "--user", "1", "--domain", "news", "--size", "6", "--json",
+            "recommend", "--synthetic", "--users", "300", "--user", "1", "--domain", "news", "--size", "6", "--format", "json",
             "--param", "factors=8",
         ])
         #expect(result.status == 0, "\(result.stderr)")
@@ -41,7 +41,7 @@ struct RecommendCommandTests {
     @Test func theTwoTowerSlateMixesDomains() throws {
         let result = try CLI.run([
             "recommend", "--synthetic", "--users", "200", "--user", "1", "--model", "twotower", "--size", "8",
-            "--min-per-domain", "3", "--json", "--param", "epochs=2", "--param", "dimension=16",
+            "--min-per-domain", "3", "--format", "json", "--param", "epochs=2", "--param", "dimension=16",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

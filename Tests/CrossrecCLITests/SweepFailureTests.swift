@@ -54,7 +54,7 @@ struct SweepFailureTests {
         try folder.write("bad.csv", "user,item,rating\nu1,i1,4\nu2,i2,four\n")
         try folder.write("sweep.yaml", Self.pathSweep(name: "malformed", path: "bad.csv", layout: "generic"))
         let failing = try CLI.run(
-            ["sweep", "run", "sweep.yaml", "--workers", "1", "--store", "s.sqlite", "--report-folder", "report"],
+            ["sweep", "run", "sweep.yaml", "--workers", "1", "--store", "s.sqlite", "--output", "report"],
             currentDirectory: folder.path)
         #expect(failing.status == 2, "\(failing.stderr)")
         #expect(failing.stdout.contains("| mf |"), "the leaderboard is still printed: \(failing.stdout)")

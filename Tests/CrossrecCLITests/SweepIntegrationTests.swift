@@ -95,7 +95,7 @@ struct SweepIntegrationTests {
         let folder = try TemporaryFolder()
         try folder.write("sweep.yaml", Self.sleepSweep(name: "curve", trials: 2, seconds: 0.01))
         for name in ["coordinator", "good", "stranger"] {
-            #expect(try CLI.run(["keys", "generate", name, "--folder", folder.file("keys")]).status == 0)
+            #expect(try CLI.run(["keys", "generate", name, "--output", folder.file("keys")]).status == 0)
         }
         try FileManager.default.createDirectory(atPath: folder.file("allowed"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: folder.file("keys/good.pub"), toPath: folder.file("allowed/good.pub"))

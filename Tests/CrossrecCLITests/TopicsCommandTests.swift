@@ -40,7 +40,7 @@ struct TopicsCommandTests {
     }
 
     @Test func jsonOneDomainAndTheSameSeedGiveTheSameTopics() throws {
-        let arguments = ["topics", "--synthetic", "--domain", "news", "--k", "5", "--passes", "3", "--json"]
+        let arguments = ["topics", "--synthetic", "--domain", "news", "--k", "5", "--passes", "3", "--format", "json"]
         let first = try CLI.run(arguments)
         #expect(first.status == 0, "\(first.stderr)")
         let second = try CLI.run(arguments)

@@ -12,7 +12,7 @@ struct TrainCommandTests {
         try folder.write("ratings.csv", lines.joined(separator: "\n") + "\n")
         let result = try CLI.run([
             "train", folder.file("ratings.csv"), "--model", "mf", "--param", "factors=4", "--param", "epochs=3",
-            "--param", "lr_bias=lr", "--param", "reg_bias=0.05", "--json",
+            "--param", "lr_bias=lr", "--param", "reg_bias=0.05", "--format", "json",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
@@ -46,7 +46,7 @@ struct TrainCommandTests {
     /// 0.206 vs 0.070); asserted with a margin of 0.05. By time (76 users): 0.1527 vs 0.0824.
     @Test func coldItemsAreRankedFromTheirContent() throws {
         func metrics(_ model: String, split: String) throws -> [String: Double] {
-            let result = try CLI.run(["train", "--synthetic", "--split", split, "--model", model, "--json"])
+            let result = try CLI.run(["train", "--synthetic", "--split", split, "--model", model, "--format", "json"])
             #expect(result.status == 0, "\(result.stderr)")
             let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
             return try #require(object?["metrics"] as? [String: Double])
@@ -81,7 +81,7 @@ struct CompareCommandTests {
     @Test func aModelAgainstItselfDiffersByNothing() throws {
         let result = try CLI.run([
             "compare", "--synthetic", "--users", "200", "--model", "ease", "--baseline", "ease", "--metric", "ndcg@10",
-            "--json", "--resamples", "200",
+            "--format", "json", "--resamples", "200",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

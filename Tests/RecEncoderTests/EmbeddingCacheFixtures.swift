@@ -1,4 +1,4 @@
-import Crypto
+import Checksums
 import Foundation
 
 @testable import RecEncoder

@@ -40,7 +40,7 @@ struct DatasetPreflightTests {
         let error = try #require(Self.error(DatasetSpec(source: .path("data/ml-100k", layout: .movielens)), in: folder.path))
         #expect(error.kind == .missingFile)
         #expect(error.file == "data/ml-100k")
-        #expect(error.description.contains("no such file or folder; relative paths resolve against the current directory, \(folder.path)"))
+        #expect(error.description.contains("no such file or folder; looked in data/ml-100k (from \(folder.path))"), "\(error)")
         #expect(error.description.contains("crossrec data fetch ml-100k"), "\(error)")
     }
 
@@ -83,5 +83,22 @@ struct DatasetPreflightTests {
         let error = try #require(Self.error(DatasetSpec(source: .path("ml", layout: .movielens)), in: folder.path))
         #expect(error.kind == .io && error.file == "ml/u.item", "\(error)")
         #expect(error.description.contains("permission denied"))
+    }
+}
+
+@Suite("Data set preflight: split files")
+struct SplitFilesPreflightTests {
+    @Test func aMissingSplitFileIsNamedBeforeAnyWorkerStarts() throws {
+        let folder = NSTemporaryDirectory() + "crossrec-preflight-files-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/pair", withIntermediateDirectories: true)
+        try "u,i,3.5\n".write(toFile: folder + "/pair/train.csv", atomically: true, encoding: .utf8)
+        var request = DatasetSpec(source: .path("pair/train.csv", layout: .generic))
+        request.split = .givenFiles(train: "train.csv", test: "test.csv")
+        let error = try #require(throws: DataError.self) { try request.checkDataIsReadable(currentDirectory: folder) }
+        #expect(error.file == "test.csv")
+        #expect(error.description.contains("pair/test.csv (beside the data set)"), "\(error)")
+        try "u,i,4\n".write(toFile: folder + "/pair/test.csv", atomically: true, encoding: .utf8)
+        try request.checkDataIsReadable(currentDirectory: folder)
     }
 }

@@ -61,7 +61,8 @@ struct SweepFilesTests {
         for file in ["ml100k-mf.yaml", "ml100k-als.yaml", "ml100k-knn-ease.yaml", "ml100k-content.yaml"] {
             let spec = try SweepSpec(
                 contentsOfFile: Self.folder.appendingPathComponent(file).path, catalog: TestCatalog.catalog)
-            #expect(spec.dataset.source == .path("../shared/data/ml-100k", layout: .movielens))
+            // A data-set name, found in the data folder (data/ or $CROSSREC_DATA), not a path of this machine.
+            #expect(spec.dataset.source == .path("ml-100k", layout: .movielens))
             #expect(spec.dataset.split == .official("u1"))
         }
     }
@@ -88,8 +89,16 @@ struct SweepFilesTests {
 @Suite("Sweep files: data-set files")
 struct DatasetFilesTests {
     static let file = SweepFilesTests.folder.appendingPathComponent("datasets/amazon-phone-sport.yaml").path
+    /// `../shared/data` as the data folder, where the file's `amazon-cdr-phone-sport/…` names are found.
+    static let sharedData = DataFolder(
+        environment: [
+            "CROSSREC_DATA": SweepFilesTests.folder.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("shared/data").path
+        ])
     static var dataIsPresent: Bool {
-        (try? DatasetDescription.load(file: file)).map { FileManager.default.fileExists(atPath: $0.domains[0].path) } ?? false
+        (try? DatasetDescription.load(file: file, dataFolder: sharedData)).map {
+            FileManager.default.fileExists(atPath: $0.domains[0].path)
+        } ?? false
     }
 
     @Test func amazonPhoneSportParses() throws {
@@ -102,7 +111,7 @@ struct DatasetFilesTests {
 
     @Test(.enabled(if: DatasetFilesTests.dataIsPresent, "../shared/data/amazon-cdr-phone-sport absent: skipped"))
     func amazonPhoneSportOpensWithThePublishedCounts() throws {
-        let dataset = try DatasetDescription.load(file: Self.file).open()
+        let dataset = try DatasetDescription.load(file: Self.file, dataFolder: Self.sharedData).open()
         #expect(dataset.users.count == 4_998)
         let phone = try #require(dataset.domain("phone")), sport = try #require(dataset.domain("sport"))
         #expect(phone.interactions.count == 42_446 && phone.givenTest?.count == 3_999)

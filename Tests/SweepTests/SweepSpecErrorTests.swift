@@ -37,11 +37,11 @@ struct SweepSpecErrorTests {
     @Test func unknownModelListsAcceptedOnes() {
         #expect(
             error(models: "  mf: {factors: 8}\n  mff: {factors: 8}")
-                == "sweeps/x.yaml:7: unknown model 'mff'; did you mean 'mf'? accepted models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified, twotower, emcdr"
+                == "sweeps/x.yaml:7: unknown model 'mff'; did you mean 'mf'? known models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified, twotower, emcdr"
         )
         #expect(
             error(models: "  lightgcn: {}")
-                == "sweeps/x.yaml:6: unknown model 'lightgcn'; accepted models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified, twotower, emcdr"
+                == "sweeps/x.yaml:6: unknown model 'lightgcn'; known models: noop, sleep, popularity, baseline, mf, als, bpr, itemknn, ease, content, hybrid, unified, twotower, emcdr"
         )
     }
 
@@ -207,7 +207,7 @@ struct SweepSpecErrorTests {
         )
         #expect(
             dataset("  path: d\n  split: u1")
-                == "sweeps/x.yaml:4: 'split' must be one of official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1}, cold-items: {test: 0.2, seed: 1, by: random} or files (the test files under 'domains'); got string 'u1'"
+                == "sweeps/x.yaml:4: 'split' must be one of official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1}, cold-items: {test: 0.2, seed: 1, by: random}, files: {train: FILE, test: FILE} or files (the test files under 'domains'); got string 'u1'"
         )
         #expect(
             dataset("  path: d\n  layout: movielen")
