@@ -89,7 +89,8 @@ public struct ItemTopics: Sendable, Encodable {
 
     /// Learns the topics of `domains`' item texts. Throws ``ModelError`` (model `lda`) when the
     /// settings are out of range or no item has text.
-    public init(domains: [Domain], options: Options) throws(ModelError) {
+    /// `afterPass` sees each finished pass (1-based), for progress.
+    public init(domains: [Domain], options: Options, afterPass: ((Int) -> Void)? = nil) throws(ModelError) {
         func fail(_ message: String) -> ModelError { ModelError(model: "lda", message: message) }
         guard (0..<1).contains(options.heldOutFraction) else {
             throw fail("the held-out fraction must be in [0, 1), got \(options.heldOutFraction)")
@@ -138,7 +139,9 @@ public struct ItemTopics: Sendable, Encodable {
         let heldOutMatrix = counted.rows(heldOut)
 
         let fit: LDAFit
-        do { fit = try options.trainer.fit(trainingMatrix) } catch { throw fail(error.message) }
+        do {
+            fit = try options.trainer.fit(trainingMatrix, afterPass: afterPass.map { report in { pass, _ in report(pass) } })
+        } catch { throw fail(error.message) }
         let model = fit.model
         let k = model.topicCount
         let heldOutGamma = heldOut.isEmpty ? [] : model.unnormalizedTransform(heldOutMatrix)

@@ -70,7 +70,12 @@ struct TopicsCommand: ParsableCommand {
                 heldOutFraction: holdout, minimumDocumentFrequency: minDf, maximumDocumentFraction: maxDf,
                 includesCategories: withCategories, topWordCount: topWords)
             let start = ContinuousClock.now
-            let result = try ItemTopics(domains: domains, options: options)
+            let status = CommandProgress(label: "topics")
+            status.start("\(topics) topics over the item texts, \(passes) passes")
+            let result = try ItemTopics(domains: domains, options: options) { pass in
+                status.note("pass \(pass)/\(passes)", final: pass == passes)
+            }
+            status.finish()
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             if json || format == .json {

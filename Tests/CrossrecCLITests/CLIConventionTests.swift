@@ -36,6 +36,26 @@ struct CLIConventionTests {
         #expect(Int(value) != nil, "a count is written as an integer: \(users)")
     }
 
+    @Test func progressNamesTheHybridsStagesAndWritesCountsAsIntegers() throws {
+        let result = try CLI.run(["train", "--synthetic", "--users", "200", "--model", "hybrid"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("hybrid [validation fit, content]: epoch 1/1  vocabulary "), "\(result.stderr)")
+        #expect(!result.stderr.contains("validation.content.vocabulary"), "a stage prefix is not a metric name")
+        let line = try #require(result.stderr.split(separator: "\n").first { $0.contains("vocabulary") })
+        #expect(Int(line.split(separator: " ").last ?? "") != nil, "the vocabulary size is a count: \(line)")
+    }
+
+    @Test func compareAndAnalyzeShowProgress() throws {
+        let compare = try CLI.run([
+            "compare", "--synthetic", "--users", "200", "--model", "ease", "--baseline", "popularity", "--resamples", "200",
+        ])
+        #expect(compare.status == 0, "\(compare.stderr)")
+        #expect(compare.stderr.contains("compare: loading the data, then training ease() (A) and popularity() (B)"), "\(compare.stderr)")
+        let analyze = try CLI.run(["analyze", "--synthetic", "--users", "300", "--permutations", "100"])
+        #expect(analyze.status == 0, "\(analyze.stderr)")
+        #expect(analyze.stderr.contains("permutation 100/100"), "\(analyze.stderr)")
+    }
+
     @Test func statusOfASweepTheStoreDoesNotHoldIsAnErrorThatListsItsSweeps() throws {
         let folder = try TemporaryFolder()
         try folder.write(
