@@ -280,7 +280,7 @@ extension SweepStore {
             codeVersion: row[4], createdAt: row[5])
     }
 
-    private static func requireSweep(_ db: Database, _ sweep: SweepID) throws -> SweepRecord {
+    static func requireSweep(_ db: Database, _ sweep: SweepID) throws -> SweepRecord {
         guard let row = try Row.fetchOne(db, sql: "\(sweepColumns) WHERE id = ?", arguments: [sweep.rawValue]) else {
             throw SweepStoreError.unknownSweep(sweep)
         }

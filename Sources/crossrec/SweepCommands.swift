@@ -120,7 +120,8 @@ struct SweepCommand: ParsableCommand {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Counts of a sweep's trials from its store (live while a coordinator runs: the store is read in WAL mode).")
+            abstract:
+                "A sweep's progress from its store: counts by state, results per second and time left, each worker's host, slots and current trials, failures grouped by message (live while a coordinator runs: the store is read in WAL mode).")
 
         @Argument(help: "Store (SQLite).") var store: String
         @Option(help: "Sweep name (default: every sweep in the store).") var sweep: String?
@@ -140,29 +141,43 @@ struct SweepCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("error: \(store) has no sweep\(sweep.map { " named '\($0)'" } ?? ""); \(held)\n".utf8))
                 throw ExitCode(1)
             }
-            var rows: [StatusRow] = []
-            for record in records {
-                let counts = try runtime { try opened.counts(sweep: record.id) }
-                rows.append(StatusRow(
-                    sweep: record.name, finished: counts.finished, running: counts.running, pending: counts.pending,
-                    failed: counts.failed, stopped: counts.stopped, total: counts.total))
-            }
+            let overviews = try records.map { record in try runtime { try opened.overview(sweep: record.id) } }
             switch format {
             case .json:
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+                encoder.dateEncodingStrategy = .iso8601
+                print(String(decoding: try encoder.encode(overviews), as: UTF8.self))
             default:
-                for row in rows {
-                    let stopped = row.stopped > 0 ? ", \(row.stopped) stopped early" : ""
-                    print("\(row.sweep): \(row.finished) finished, \(row.running) running, \(row.pending) pending, \(row.failed) failed\(stopped), \(row.total) total")
-                }
+                print(overviews.map(Self.text).joined(separator: "\n\n"))
             }
         }
 
-        struct StatusRow: Codable {
-            var sweep: String
-            var finished, running, pending, failed, stopped, total: Int
+        /// The overview as lines: counts, rate and time left, workers, failures grouped by message.
+        static func text(_ overview: SweepOverview) -> String {
+            let o = overview
+            let stopped = o.stopped > 0 ? ", \(o.stopped) stopped early" : ""
+            var lines = [
+                "\(o.sweep): \(o.finished) finished, \(o.running) running, \(o.pending) pending, \(o.failed) failed\(stopped), \(o.total) total"
+            ]
+            let clock = Date.ISO8601FormatStyle()  // UTC, the store's clock: 2026-12-06T12:03:04Z
+            if o.results > 0 {
+                var line = "  results: \(o.results)"
+                if let rate = o.resultsPerSecond { line += String(format: ", %.2f/s", rate) }
+                if let left = o.secondsLeft, o.pending + o.running > 0 { line += String(format: ", about %.0f s left", left) }
+                if let last = o.lastResultAt { line += ", last at \(last.formatted(clock))" }
+                lines.append(line)
+            }
+            for worker in o.workers {
+                let seen = worker.lastActivity.map { ", last active \($0.formatted(clock))" } ?? ""
+                let running = worker.running.isEmpty ? "idle" : "running \(worker.running.count) (\(worker.running.prefix(3).joined(separator: ", "))\(worker.running.count > 3 ? ", …" : ""))"
+                lines.append(
+                    "  worker \(worker.name) on \(worker.host), \(worker.slots) slot\(worker.slots == 1 ? "" : "s"): \(running), \(worker.attempts) lease\(worker.attempts == 1 ? "" : "s")\(seen)")
+            }
+            for group in o.failures {
+                lines.append("  failed \(group.trials)× (\(group.kind ?? "unknown"); e.g. trial \(group.example)): \(group.message)")
+            }
+            return lines.joined(separator: "\n")
         }
     }
 }

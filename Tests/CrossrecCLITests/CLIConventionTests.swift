@@ -76,6 +76,11 @@ struct CLIConventionTests {
         let json = try CLI.run(["sweep", "status", folder.file("s.sqlite"), "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(rows.first?["sweep"] as? String == "tiny" && rows.first?["finished"] as? Int == 1)
+        let workers = try #require(rows.first?["workers"] as? [[String: Any]])
+        #expect(workers.count == 1 && (workers.first?["attempts"] as? Int) == 1, "\(json.stdout)")
+        let text = try CLI.run(["sweep", "status", folder.file("s.sqlite")])
+        #expect(text.stdout.contains("tiny: 1 finished, 0 running, 0 pending, 0 failed, 1 total"), "\(text.stdout)")
+        #expect(text.stdout.contains("  worker ") && text.stdout.contains("idle, 1 lease"), "\(text.stdout)")
     }
 
     @Test func keysIntoAPlaceThatCannotHoldThemSayWhy() throws {
