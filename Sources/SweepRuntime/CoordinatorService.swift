@@ -33,6 +33,8 @@ public final class CoordinatorService {
         /// Most messages taken into one batch (one core call, one commit).
         public var maxMessagesPerRound: Int = 4096
         public var verbose = false
+        /// How log lines are written: text for people, JSON lines for collectors.
+        public var logFormat: LogFormat = .text
         /// Tests only: stop as a SIGKILL would at this point of the store's commits.
         var crashPoint: StoreWriter.CrashPoint?
 
@@ -98,7 +100,8 @@ public final class CoordinatorService {
         self.spec = spec
         self.options = options
         self.shutdown = shutdown
-        self.log = ProcessLog(who: "coordinator", verbose: options.verbose)
+        self.log = ProcessLog(
+            who: "coordinator", verbose: options.verbose, format: options.logFormat, metadata: ["sweep": .string(spec.name)])
     }
 
     /// The number of trials the sweep file expands to (expanding it once; `run` reuses it).

@@ -24,6 +24,8 @@ public final class WorkerService {
         /// A worker no coordinator ever answered exits after this long (nil: waits forever).
         public var giveUpAfter: Duration? = .seconds(300)
         public var verbose = false
+        /// How log lines are written: text for people, JSON lines for collectors.
+        public var logFormat: LogFormat = .text
         /// Longest wait in one poll. Messages, trial completions, the core's own deadlines and
         /// shutdown requests wake the loop before it; this is only a safety net.
         var pollCap: Duration = .milliseconds(100)
@@ -47,7 +49,9 @@ public final class WorkerService {
         self.options = options
         self.runner = runner
         self.shutdown = shutdown
-        self.log = ProcessLog(who: "worker \(options.workerID)", verbose: options.verbose)
+        self.log = ProcessLog(
+            who: "worker \(options.workerID)", verbose: options.verbose, format: options.logFormat,
+            metadata: ["worker.id": .string(options.workerID)])
     }
 
     /// A random token for this process's `hello`: 128 bits as hex.

@@ -41,6 +41,8 @@ struct SweepCommand: ParsableCommand {
         @Option(help: "Write a JUnit XML summary here.") var junit: String?
         @Option(help: "Write a Markdown summary here.") var summary: String?
         @Flag(help: "Log protocol events.") var verbose = false
+        @Option(help: "Log lines: text, or json (one object per line with the sweep, trial and worker ids as fields).")
+        var logFormat: LogFormatOption = .text
         @Flag(
             help: "Validate the sweep file, its data path and the --assert metrics, and print its trials per model, without running anything.")
         var dryRun = false
@@ -83,6 +85,7 @@ struct SweepCommand: ParsableCommand {
             }
             var options = CoordinatorService.Options(bind: "tcp://127.0.0.1:0", storePath: store ?? "out/\(spec.name).sqlite")
             options.verbose = verbose
+        options.logFormat = logFormat.format
             let shutdown = ShutdownSignal()
             shutdown.install()
             let coordinator = CoordinatorService(spec: spec, options: options, shutdown: shutdown)
@@ -91,7 +94,7 @@ struct SweepCommand: ParsableCommand {
             let storeFolder = (options.storePath as NSString).deletingLastPathComponent
             let logFolder = (storeFolder.isEmpty ? "." : storeFolder) + "/logs-\(spec.name)"
             let local = try runtime {
-                try LocalWorkers(count: count, endpoint: endpoint, extraArguments: (verbose ? ["--verbose"] : []) + encoder.workerArguments, logFolder: logFolder)
+                try LocalWorkers(count: count, endpoint: endpoint, extraArguments: (verbose ? ["--verbose"] : []) + ["--log-format", logFormat.rawValue] + encoder.workerArguments, logFolder: logFolder)
             }
             FileHandle.standardError.write(Data("sweep \(spec.name): \(coordinator.trialCount()) trials, \(count) workers, store \(options.storePath)\n".utf8))
             let printer = ProgressLine(metric: spec.metric)
@@ -215,6 +218,8 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "Write a JUnit XML summary here.") var junit: String?
     @Option(help: "Write a Markdown summary here.") var summary: String?
     @Flag(help: "Log protocol events.") var verbose = false
+        @Option(help: "Log lines: text, or json (one object per line with the sweep, trial and worker ids as fields).")
+        var logFormat: LogFormatOption = .text
     @Flag(help: "Exit 0 even when trials failed (their errors are still printed).") var allowFailures = false
 
     func validate() throws {
@@ -248,6 +253,7 @@ struct CoordinatorCommand: ParsableCommand {
         var options = CoordinatorService.Options(
             bind: try bindEndpoint().zmqEndpoint, storePath: store ?? "out/\(spec.name).sqlite", keyFile: curveKey, allowList: allow)
         options.verbose = verbose
+        options.logFormat = logFormat.format
         options.heartbeatInterval = .milliseconds(heartbeatMs)
         let shutdown = ShutdownSignal()
         shutdown.install()
@@ -281,6 +287,8 @@ struct WorkerCommand: ParsableCommand {
             "Exit with an error when no coordinator has answered for this many seconds since the start (0: wait forever). A worker that was welcomed once waits for a lost coordinator without limit."
     ) var giveUpAfter = 300
     @Flag(help: "Log protocol events.") var verbose = false
+        @Option(help: "Log lines: text, or json (one object per line with the sweep, trial and worker ids as fields).")
+        var logFormat: LogFormatOption = .text
     @OptionGroup(title: "Sentence encoder (content features 'minilm')") var encoder: TextEncoderOptions
 
     func validate() throws {
@@ -295,6 +303,7 @@ struct WorkerCommand: ParsableCommand {
             slots: slots, serverPublicKey: try serverKey.map { path in try runtime { try CurveKeyFiles.loadPublicKey(path: path) } },
             keyFile: curveKey)
         options.verbose = verbose
+        options.logFormat = logFormat.format
         options.heartbeatInterval = .milliseconds(heartbeatMs)
         options.giveUpAfter = giveUpAfter == 0 ? nil : .seconds(giveUpAfter)
         let shutdown = ShutdownSignal()
@@ -482,4 +491,12 @@ struct RunStatistics: Codable {
     func write(to path: String) throws {
         try String(decoding: try JSONEncoder().encode(self), as: UTF8.self).write(toFile: path, atomically: true, encoding: .utf8)
     }
+}
+
+/// `--log-format`: the CLI's name for ``LogFormat`` (a conformance of a library type to
+/// ArgumentParser's protocol would have to be public).
+enum LogFormatOption: String, CaseIterable, ExpressibleByArgument {
+    case text, json
+
+    var format: LogFormat { self == .json ? .json : .text }
 }

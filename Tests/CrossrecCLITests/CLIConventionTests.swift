@@ -102,6 +102,17 @@ struct CLIConventionTests {
         #expect(!result.stderr.contains("NSCocoaErrorDomain"))
     }
 
+    @Test func workerLogsAreJSONLinesWhenAsked() throws {
+        let result = try CLI.run([
+            "worker", "--connect", "tcp://127.0.0.1:9", "--id", "w9", "--give-up-after", "1", "--log-format", "json",
+        ])
+        #expect(result.status == 1)
+        let line = try #require(result.stderr.split(separator: "\n").first { $0.hasPrefix("{") }, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+        #expect(object["level"] == "error" && object["worker.id"] == "w9", "\(line)")
+        #expect(object["message"]?.contains("no answer from tcp://127.0.0.1:9") == true)
+    }
+
     @Test func olderSpellingsStillWork() throws {
         let folder = try TemporaryFolder()
         let keys = try CLI.run(["keys", "generate", "w1", "--folder", folder.file("keys")])
