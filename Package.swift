@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C bindings: only ZeroMQ imports CZeroMQ.
@@ -93,12 +94,13 @@ let package = Package(
             dependencies: ["Sweep", "SweepWire", "RecData", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         // The I/O shells: coordinator and worker loops over ZeroMQ, local launcher, trial runner, the
-        // search report (its HTML through HTMLRender), their logs through swift-log (text or JSON lines).
+        // search report (its HTML through HTMLRender), their logs through swift-log (text or JSON lines), Prometheus metrics.
         .target(
             name: "SweepRuntime",
             dependencies: [
                 "Sweep", "SweepWire", "SweepStore", "ZeroMQ", "RecData", "RecEval", "RecModels", "RecEncoder", "ParameterSpecs",
                 "HTMLRender", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),

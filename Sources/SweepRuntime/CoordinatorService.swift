@@ -35,6 +35,8 @@ public final class CoordinatorService {
         public var verbose = false
         /// How log lines are written: text for people, JSON lines for collectors.
         public var logFormat: LogFormat = .text
+        /// `HOST:PORT` to serve Prometheus metrics on (`GET /metrics`); nil serves none.
+        public var metrics: String?
         /// Tests only: stop as a SIGKILL would at this point of the store's commits.
         var crashPoint: StoreWriter.CrashPoint?
 
@@ -93,6 +95,9 @@ public final class CoordinatorService {
     private let shutdown: ShutdownSignal
     private let codec = WireCodec()
     let log: ProcessLog
+    /// The Prometheus metrics, when `options.metrics` asks for them, and the endpoint serving them.
+    public let metrics: CoordinatorMetrics?
+    public private(set) var metricsServer: MetricsServer?
     private var socket: CoordinatorSocket?
     public private(set) var endpoint: String?
 
@@ -102,6 +107,7 @@ public final class CoordinatorService {
         self.shutdown = shutdown
         self.log = ProcessLog(
             who: "coordinator", verbose: options.verbose, format: options.logFormat, metadata: ["sweep": .string(spec.name)])
+        self.metrics = options.metrics == nil ? nil : CoordinatorMetrics(sweep: spec.name)
     }
 
     /// The number of trials the sweep file expands to (expanding it once; `run` reuses it).
@@ -115,9 +121,12 @@ public final class CoordinatorService {
     /// actual endpoint (`tcp://127.0.0.1:0` picks a free port).
     @discardableResult
     public func bind() throws -> String {
-        let socket = try CoordinatorSocket(options: options, log: log)
+        let socket = try CoordinatorSocket(options: options, log: log, metrics: metrics)
         self.socket = socket
         endpoint = socket.endpoint
+        if let address = options.metrics, let metrics, metricsServer == nil {
+            metricsServer = try MetricsServer(address: address) { metrics.text() }
+        }
         return socket.endpoint
     }
 
@@ -195,7 +204,12 @@ public final class CoordinatorService {
                     finished = summary
                 }
             }
+            let committing = ContinuousClock.now
             try writer.commit(commands)
+            if let metrics {
+                metrics.committed(in: ContinuousClock.now - committing)
+                for command in commands { metrics.observe(command) }
+            }
             for command in commands { tracker.observe(command) }
             for connection in order { try socket.send(outgoing[connection]!, to: connection) }
         }
@@ -218,12 +232,12 @@ public final class CoordinatorService {
         var lastStatus = ContinuousClock.now - .seconds(1)
         var events: [CoordinatorEvent] = []
         while finished == nil {
-            if let status, ContinuousClock.now - lastStatus >= .milliseconds(200) {
+            if status != nil || metrics != nil, ContinuousClock.now - lastStatus >= .milliseconds(200) {
                 lastStatus = ContinuousClock.now
-                status(
-                    tracker.status(
-                        workers: core.workerStatuses, unclaimed: core.unclaimedAttempts,
-                        elapsed: ContinuousClock.now - start))
+                let current = tracker.status(
+                    workers: core.workerStatuses, unclaimed: core.unclaimedAttempts, elapsed: ContinuousClock.now - start)
+                metrics?.update(current)
+                status?(current)
             }
             var timeout: Duration = .milliseconds(100)
             if let wakeUp { timeout = min(timeout, max(.zero, now().duration(to: wakeUp))) }
@@ -252,11 +266,10 @@ public final class CoordinatorService {
         lingerOnClose = .milliseconds(500)
         let residentAtLoopEnd = ResidentMemory.bytes()
         let loopDuration = ContinuousClock.now - loopStart
-        if let status {
-            status(
-                tracker.status(
-                    workers: core.workerStatuses, unclaimed: core.unclaimedAttempts, elapsed: ContinuousClock.now - start))
-        }
+        let last = tracker.status(
+            workers: core.workerStatuses, unclaimed: core.unclaimedAttempts, elapsed: ContinuousClock.now - start)
+        metrics?.update(last)
+        status?(last)
         let leaderboard = try Self.leaderboard(store: store, sweep: loaded.sweep, metric: spec.metric) { core.config(of: $0) }
         let search = try SearchReport.load(store: store, sweep: loaded.sweep, spec: spec, trials: core.snapshot.trials)
         return Outcome(

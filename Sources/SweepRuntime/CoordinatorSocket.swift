@@ -26,7 +26,7 @@ final class CoordinatorSocket {
     /// Messages dropped because the peer's queue was full or the peer was gone.
     private(set) var droppedSends = 0
 
-    init(options: CoordinatorService.Options, log: ProcessLog) throws {
+    init(options: CoordinatorService.Options, log: ProcessLog, metrics: CoordinatorMetrics? = nil) throws {
         let context = try ZMQContext()
         let router = try context.socket(.router)
         try router.setLinger(.zero)
@@ -50,7 +50,7 @@ final class CoordinatorSocket {
                 throw RuntimeError("--curve-key needs --allow (the worker public keys allowed to connect)")
             }
             let keys = try CurveKeyFiles.loadAllowList(path: allowList)
-            let refusals = RefusedKeyLog(log: log, allowList: allowList)
+            let refusals = RefusedKeyLog(log: log, allowList: allowList, metrics: metrics)
             authenticator = try ZAPAuthenticator.startInBackground(context: context) { request in
                 let allowed = request.curvePublicKey.map(keys.contains) ?? false
                 if !allowed { refusals.note(request) }
@@ -114,18 +114,21 @@ final class CoordinatorSocket {
 final class RefusedKeyLog: @unchecked Sendable {
     private let log: ProcessLog
     private let allowList: String
+    private let metrics: CoordinatorMetrics?
     private let lock = NSLock()
     private var counts: [String: Int] = [:]
     private var windowStart = ContinuousClock.now
     static let window: Duration = .seconds(10)
 
-    init(log: ProcessLog, allowList: String) {
+    init(log: ProcessLog, allowList: String, metrics: CoordinatorMetrics? = nil) {
         self.log = log
         self.allowList = allowList
+        self.metrics = metrics
     }
 
     /// Called on the ZAP thread for each refused handshake.
     func note(_ request: ZAPRequest) {
+        metrics?.refusedHandshakes.increment()
         let key = request.curvePublicKey.map(Peer.keyFingerprint) ?? "no CURVE key (\(request.mechanism))"
         let source = "key \(key) from \(request.address.isEmpty ? "an unknown address" : request.address)"
         lock.lock()

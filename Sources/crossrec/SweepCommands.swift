@@ -43,6 +43,8 @@ struct SweepCommand: ParsableCommand {
         @Flag(help: "Log protocol events.") var verbose = false
         @Option(help: "Log lines: text, or json (one object per line with the sweep, trial and worker ids as fields).")
         var logFormat: LogFormatOption = .text
+        @Option(help: "Serve Prometheus metrics on HOST:PORT (GET /metrics), e.g. 127.0.0.1:9464; beyond loopback only with the coordinator's --insecure.")
+        var metrics: String?
         @Flag(
             help: "Validate the sweep file, its data path and the --assert metrics, and print its trials per model, without running anything.")
         var dryRun = false
@@ -51,6 +53,9 @@ struct SweepCommand: ParsableCommand {
         @OptionGroup(title: "Sentence encoder (content features 'minilm')") var encoder: TextEncoderOptions
 
         func validate() throws {
+            if let metrics, !MetricsAddress.isLoopback(metrics) {
+                throw ValidationError("--metrics \(metrics): sweep run serves metrics on loopback only (127.0.0.1:PORT); a coordinator can serve beyond it with --insecure")
+            }
             if let workers, workers < 1 {
                 throw ValidationError("--workers must be at least 1, got \(workers) (leave it out for one worker per core)")
             }
@@ -86,10 +91,12 @@ struct SweepCommand: ParsableCommand {
             var options = CoordinatorService.Options(bind: "tcp://127.0.0.1:0", storePath: store ?? "out/\(spec.name).sqlite")
             options.verbose = verbose
         options.logFormat = logFormat.format
+        options.metrics = metrics
             let shutdown = ShutdownSignal()
             shutdown.install()
             let coordinator = CoordinatorService(spec: spec, options: options, shutdown: shutdown)
             let endpoint = try runtime { try coordinator.bind() }
+            if let server = coordinator.metricsServer { FileHandle.standardError.write(Data("metrics at \(server.url)\n".utf8)) }
             // Beside the store; a bare file name means the current directory (not the filesystem root).
             let storeFolder = (options.storePath as NSString).deletingLastPathComponent
             let logFolder = (storeFolder.isEmpty ? "." : storeFolder) + "/logs-\(spec.name)"
@@ -220,6 +227,8 @@ struct CoordinatorCommand: ParsableCommand {
     @Flag(help: "Log protocol events.") var verbose = false
         @Option(help: "Log lines: text, or json (one object per line with the sweep, trial and worker ids as fields).")
         var logFormat: LogFormatOption = .text
+        @Option(help: "Serve Prometheus metrics on HOST:PORT (GET /metrics), e.g. 127.0.0.1:9464; beyond loopback only with the coordinator's --insecure.")
+        var metrics: String?
     @Flag(help: "Exit 0 even when trials failed (their errors are still printed).") var allowFailures = false
 
     func validate() throws {
@@ -228,6 +237,9 @@ struct CoordinatorCommand: ParsableCommand {
         if curveKey == nil && !insecure && !endpoint.isLoopback {
             throw ValidationError(
                 "binding \(bind) beyond loopback without CURVE keys: pass --curve-key and --allow (see `crossrec keys generate`), or --insecure")
+        }
+        if let metrics, !insecure, !MetricsAddress.isLoopback(metrics) {
+            throw ValidationError("--metrics \(metrics) serves beyond loopback: bind 127.0.0.1, or add --insecure (anyone who reaches it reads the sweep's figures)")
         }
     }
 
@@ -254,11 +266,13 @@ struct CoordinatorCommand: ParsableCommand {
             bind: try bindEndpoint().zmqEndpoint, storePath: store ?? "out/\(spec.name).sqlite", keyFile: curveKey, allowList: allow)
         options.verbose = verbose
         options.logFormat = logFormat.format
+        options.metrics = metrics
         options.heartbeatInterval = .milliseconds(heartbeatMs)
         let shutdown = ShutdownSignal()
         shutdown.install()
         let coordinator = CoordinatorService(spec: spec, options: options, shutdown: shutdown)
         let endpoint = try runtime { try coordinator.bind() }
+        if let server = coordinator.metricsServer { FileHandle.standardError.write(Data("metrics at \(server.url)\n".utf8)) }
         FileHandle.standardError.write(Data("coordinator for \(spec.name) listening on \(endpoint), store \(options.storePath)\n".utf8))
         if let endpointFile { try endpoint.write(toFile: endpointFile, atomically: true, encoding: .utf8) }
         let printer = ProgressLine(metric: spec.metric)
@@ -499,4 +513,12 @@ enum LogFormatOption: String, CaseIterable, ExpressibleByArgument {
     case text, json
 
     var format: LogFormat { self == .json ? .json : .text }
+}
+
+/// `--metrics HOST:PORT`: whether HOST is a loopback address.
+enum MetricsAddress {
+    static func isLoopback(_ address: String) -> Bool {
+        let host = address.split(separator: ":").dropLast().joined(separator: ":")
+        return host.hasPrefix("127.") || host == "localhost"
+    }
 }

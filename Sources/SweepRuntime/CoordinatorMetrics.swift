@@ -1,0 +1,84 @@
+import Foundation
+import Prometheus
+import SweepWire
+
+/// The coordinator's Prometheus metrics: trials by state, workers connected, results, leases
+/// issued and expired, duplicates, refused handshakes, store commit latency, resident memory.
+/// Updated by the coordinator's loop from what it persists (so the counters count what the store
+/// holds) and read by ``MetricsServer`` on its own thread (the registry is thread-safe).
+public final class CoordinatorMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let trials: [String: Gauge]
+    private let workers: Gauge
+    private let resident: Gauge
+    private let results: Counter
+    private let leases: Counter
+    private let expired: Counter
+    private let duplicates: Counter
+    private let failures: Counter
+    let refusedHandshakes: Counter
+    private let commits: DurationHistogram
+
+    public init(sweep: String) {
+        let labels = [("sweep", sweep)]
+        let registry = self.registry
+        trials = Dictionary(
+            uniqueKeysWithValues: ["pending", "running", "finished", "failed", "stopped"].map { state in
+                (
+                    state,
+                    registry.makeGauge(
+                        name: "crossrec_trials", labels: labels + [("state", state)], help: "Trials of the sweep by state.")
+                )
+            })
+        workers = registry.makeGauge(name: "crossrec_workers_connected", labels: labels, help: "Workers registered and alive.")
+        resident = registry.makeGauge(name: "crossrec_coordinator_resident_bytes", help: "Resident memory of the coordinator.")
+        results = registry.makeCounter(
+            name: "crossrec_results_recorded_total", labels: labels, help: "Results recorded in the store (one per trial).")
+        leases = registry.makeCounter(name: "crossrec_leases_issued_total", labels: labels, help: "Leases given to workers.")
+        expired = registry.makeCounter(
+            name: "crossrec_leases_expired_total", labels: labels,
+            help: "Leases that ended without a result: returned by a lost worker or failed for infrastructure reasons.")
+        duplicates = registry.makeCounter(
+            name: "crossrec_duplicate_results_total", labels: labels, help: "Results for a trial already counted (kept, never counted).")
+        failures = registry.makeCounter(
+            name: "crossrec_trial_failures_total", labels: labels, help: "Trials that ended failed after their retries.")
+        refusedHandshakes = registry.makeCounter(
+            name: "crossrec_refused_handshakes_total", help: "CURVE handshakes refused (key not on the allow-list).")
+        commits = registry.makeDurationHistogram(
+            name: "crossrec_store_commit_seconds", labels: labels,
+            buckets: [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+                      .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)],
+            help: "Time to commit one batch of the coordinator's commands to the store (fsync included).")
+    }
+
+    /// One persisted command.
+    func observe(_ command: StoreCommand) {
+        switch command {
+        case .trialLeased: leases.increment()
+        case .trialFinished: results.increment()
+        case .duplicateResult: duplicates.increment()
+        case .trialReturned: expired.increment()
+        case .trialFailed(_, _, let failure, let willRetry):
+            if failure.kind == .infrastructure { expired.increment() }
+            if !willRetry { failures.increment() }
+        default: break
+        }
+    }
+
+    func committed(in duration: Duration) { commits.record(duration) }
+
+    func update(_ status: CoordinatorService.Status) {
+        trials["pending"]?.set(to: Double(status.pending))
+        trials["running"]?.set(to: Double(status.running))
+        trials["finished"]?.set(to: Double(status.finished))
+        trials["failed"]?.set(to: Double(status.failed))
+        trials["stopped"]?.set(to: Double(status.stopped))
+        workers.set(to: Double(status.workers))
+    }
+
+    /// The exposition text (Prometheus text format 0.0.4).
+    public func text() -> String {
+        if let bytes = ResidentMemory.bytes() { resident.set(to: Double(bytes)) }
+        return registry.emitToString()
+    }
+}
