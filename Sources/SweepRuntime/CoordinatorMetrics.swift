@@ -1,6 +1,6 @@
 import Foundation
 import Prometheus
-import SweepWire
+public import SweepWire
 
 /// The coordinator's Prometheus metrics: trials by state, workers connected, results, leases
 /// issued and expired, duplicates, refused handshakes, store commit latency, resident memory.
@@ -52,7 +52,7 @@ public final class CoordinatorMetrics: Sendable {
     }
 
     /// One persisted command.
-    func observe(_ command: StoreCommand) {
+    public func observe(_ command: StoreCommand) {
         switch command {
         case .trialLeased: leases.increment()
         case .trialFinished: results.increment()
@@ -68,12 +68,19 @@ public final class CoordinatorMetrics: Sendable {
     func committed(in duration: Duration) { commits.record(duration) }
 
     func update(_ status: CoordinatorService.Status) {
-        trials["pending"]?.set(to: Double(status.pending))
-        trials["running"]?.set(to: Double(status.running))
-        trials["finished"]?.set(to: Double(status.finished))
-        trials["failed"]?.set(to: Double(status.failed))
-        trials["stopped"]?.set(to: Double(status.stopped))
-        workers.set(to: Double(status.workers))
+        setTrials(
+            pending: status.pending, running: status.running, finished: status.finished, failed: status.failed,
+            stopped: status.stopped, workers: status.workers)
+    }
+
+    /// The state gauges (the loop sets them every 200 ms from its status).
+    public func setTrials(pending: Int, running: Int, finished: Int, failed: Int, stopped: Int, workers: Int) {
+        trials["pending"]?.set(to: Double(pending))
+        trials["running"]?.set(to: Double(running))
+        trials["finished"]?.set(to: Double(finished))
+        trials["failed"]?.set(to: Double(failed))
+        trials["stopped"]?.set(to: Double(stopped))
+        self.workers.set(to: Double(workers))
     }
 
     /// The exposition text (Prometheus text format 0.0.4).

@@ -28,6 +28,7 @@ let usage = """
            crossrec-bench faults [--kill-trials 30000] [--coordinator-kills 20] [--worker-kills 4]
                                  [--flood-trials 30000] [--hellos 10000] [--hello-seconds 10]
                                  [--open-connections 200] [--garbage-frames 2000000] [--seed 1] [--output FILE]
+           crossrec-bench metrics [--running 10000] [--scrapes 1000] [--output FILE]
            crossrec-bench store [--commands 100000] [--batches 10,50,200,1000] [--repetitions 3] [--directory /tmp]
                                 [--output FILE]
            crossrec-bench search [--data ../shared/data/ml-100k] [--seeds 1,…,10] [--python .venv-optuna/bin/python]
@@ -185,6 +186,11 @@ do {
         let report = try benchmark.run()
         try BenchmarkSupport.emit(report, output: option("--output"))
         if !report.goalsMet { exit(1) }
+    case "metrics":
+        guard let running = Int(option("--running") ?? "10000"), running >= 0,
+            let scrapes = Int(option("--scrapes") ?? "1000"), scrapes >= 1
+        else { fail("--running and --scrapes need non-negative integers (scrapes ≥ 1)") }
+        try BenchmarkSupport.emit(try MetricsBenchmark(running: running, scrapes: scrapes).run(), output: option("--output"))
     case "store":
         guard let commands = Int(option("--commands") ?? "100000"), commands >= 2 else {
             fail("--commands needs an integer ≥ 2")
