@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import RecData
 
 /// How the coordinator and workers write their logs on standard error.
 public enum LogFormat: String, Sendable, CaseIterable {
@@ -76,24 +77,10 @@ public struct LineLogHandler: LogHandler {
         return result
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    /// A JSON string literal, as every JSON writer in crossrec spells it.
     static func jsonString(_ text: String) -> String {
-        var literal = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": literal += "\\\""
-            case "\\": literal += "\\\\"
-            case "\n": literal += "\\n"
-            case "\r": literal += "\\r"
-            case "\t": literal += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
-                    literal += String(format: "\\u%04x", scalar.value)
-                } else {
-                    literal.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return literal + "\""
+        var literal = ""
+        JSONStringLiteral.append(text, to: &literal)
+        return literal
     }
 }
