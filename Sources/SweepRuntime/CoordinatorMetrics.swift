@@ -22,33 +22,40 @@ public final class CoordinatorMetrics: Sendable {
     public init(sweep: String) {
         let labels = [("sweep", sweep)]
         let registry = self.registry
+        /// `crossrec_NAME_UNIT` with its help text.
+        func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "crossrec", metricName: metric, unitName: unit, helpText: help)
+        }
         trials = Dictionary(
             uniqueKeysWithValues: ["pending", "running", "finished", "failed", "stopped"].map { state in
-                (
-                    state,
-                    registry.makeGauge(
-                        name: "crossrec_trials", labels: labels + [("state", state)], help: "Trials of the sweep by state.")
-                )
+                (state, registry.makeGauge(descriptor: name("trials", "", "Trials of the sweep by state."), labels: labels + [("state", state)]))
             })
-        workers = registry.makeGauge(name: "crossrec_workers_connected", labels: labels, help: "Workers registered and alive.")
-        resident = registry.makeGauge(name: "crossrec_coordinator_resident_bytes", help: "Resident memory of the coordinator.")
+        workers = registry.makeGauge(descriptor: name("workers_connected", "", "Workers registered and alive."), labels: labels)
+        resident = registry.makeGauge(descriptor: name("coordinator_resident", "bytes", "Resident memory of the coordinator."))
         results = registry.makeCounter(
-            name: "crossrec_results_recorded_total", labels: labels, help: "Results recorded in the store (one per trial).")
-        leases = registry.makeCounter(name: "crossrec_leases_issued_total", labels: labels, help: "Leases given to workers.")
+            descriptor: name("results_recorded", "total", "Results recorded in the store (one per trial)."), labels: labels)
+        leases = registry.makeCounter(descriptor: name("leases_issued", "total", "Leases given to workers."), labels: labels)
         expired = registry.makeCounter(
-            name: "crossrec_leases_expired_total", labels: labels,
-            help: "Leases that ended without a result: returned by a lost worker or failed for infrastructure reasons.")
+            descriptor: name(
+                "leases_expired", "total",
+                "Leases that ended without a result: returned by a lost worker or failed for infrastructure reasons."),
+            labels: labels)
         duplicates = registry.makeCounter(
-            name: "crossrec_duplicate_results_total", labels: labels, help: "Results for a trial already counted (kept, never counted).")
+            descriptor: name("duplicate_results", "total", "Results for a trial already counted (kept, never counted)."),
+            labels: labels)
         failures = registry.makeCounter(
-            name: "crossrec_trial_failures_total", labels: labels, help: "Trials that ended failed after their retries.")
+            descriptor: name("trial_failures", "total", "Trials that ended failed after their retries."), labels: labels)
         refusedHandshakes = registry.makeCounter(
-            name: "crossrec_refused_handshakes_total", help: "CURVE handshakes refused (key not on the allow-list).")
+            descriptor: name("refused_handshakes", "total", "CURVE handshakes refused (key not on the allow-list)."))
         commits = registry.makeDurationHistogram(
-            name: "crossrec_store_commit_seconds", labels: labels,
-            buckets: [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
-                      .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)],
-            help: "Time to commit one batch of the coordinator's commands to the store (fsync included).")
+            descriptor: name(
+                "store_commit", "seconds",
+                "Time to commit one batch of the coordinator's commands to the store (fsync included)."),
+            labels: labels,
+            buckets: [
+                .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+                .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+            ])
     }
 
     /// One persisted command.
