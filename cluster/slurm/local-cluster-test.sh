@@ -248,7 +248,7 @@ for task in $(seq 0 $((tasks - 1))); do
 done
 
 # --- the outcome -----------------------------------------------------------------------------
-status=$("$crossrec" sweep status "$store")
+status=$("$crossrec" sweep status "$store" | sed -n 1p)  # the counts line; workers and rate follow
 say "store: $status"
 total=$(sed -n 's/.* \([0-9]*\) total$/\1/p' <<<"$status")
 name=${status%%:*}
