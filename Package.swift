@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 // crossrec: cross-domain recommendation and distributed hyperparameter sweeps.
 // Module map: see README.md "Architecture" and ../shared/docs/DESIGN.md.
 import PackageDescription
@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "crossrec", targets: ["crossrec"]),
         .executable(name: "crossrec-bench", targets: ["crossrec-bench"]),
+        .executable(name: "crossrec-dashboard", targets: ["crossrec-dashboard"]),
         .library(name: "RecData", targets: ["RecData"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
     ],
@@ -24,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The dashboard's HTTP server only (crossrec-dashboard): no default traits, so no
+        // swift-configuration. `crossrec` itself never links it (see the dashboard targets).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // C bindings: only ZeroMQ imports CZeroMQ.
@@ -109,6 +113,15 @@ let package = Package(
         // RecData, RecText (word counts) and HTMLRender.
         .target(name: "Reports", dependencies: ["RecData", "RecText", "HTMLRender"], swiftSettings: strict),
 
+        // The sweep dashboard's pages, read from a store: routes, the overview, leaderboard, parameters,
+        // trial and search-progress pages (inline SVG through HTMLRender), parameter importance, the
+        // 1-second response cache. No HTTP server: crossrec-dashboard serves it with Hummingbird, tests
+        // call it directly.
+        .target(
+            name: "SweepDashboard",
+            dependencies: ["Sweep", "SweepStore", "SweepRuntime", "RecEval", "ParameterSpecs", "HTMLRender", "Checksums"],
+            swiftSettings: strict),
+
         // Downloads of official archives with checksum verification.
         .target(
             name: "DataFetch",
@@ -127,6 +140,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The live dashboard over a store. Its own executable so that `swift run crossrec` (the
+        // README's main job) never builds Hummingbird and SwiftNIO; `crossrec dashboard` runs it.
+        .executableTarget(
+            name: "crossrec-dashboard",
+            dependencies: [
+                "SweepDashboard", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
         // SweepStore: the store benchmark (NORMAL against FULL) calls it directly; RecEncoder: the encoder benchmark.
         .executableTarget(
             name: "crossrec-bench",
@@ -136,6 +158,10 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        .testTarget(
+            name: "SweepDashboardTests",
+            dependencies: ["SweepDashboard", "SweepStore", "SweepWire", "Sweep", "ParameterSpecs", "HTMLRender"],
+            swiftSettings: strict),
         .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "RecDataTests", dependencies: ["RecData"], swiftSettings: strict),

@@ -63,8 +63,11 @@ extension Leaderboard {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `0.9000 ± 0.0100`, `0.9000` for one value, `–` for none.
-    static func meanAndDeviation(_ summary: MetricSummary?) -> String {
+    /// A metric value as every leaderboard prints it: four decimals, locale-free (`0.8123`).
+    public static func valueText(_ value: Double) -> String { TextFormat.fixed(value) }
+
+    /// `0.8123 ± 0.0040` (mean ± standard deviation over seeds), the mean alone for one seed, `–` for none.
+    public static func meanAndDeviation(_ summary: MetricSummary?) -> String {
         guard let summary else { return "–" }
         let mean = TextFormat.fixed(summary.mean)
         return summary.standardDeviation.map { "\(mean) ± \(TextFormat.fixed($0))" } ?? mean

@@ -100,6 +100,25 @@ extension CoordinatorService {
         return try leaderboard(store: store, sweep: sweep, metric: metric) { configs[$0] }
     }
 
+    /// The sweep file and leaderboard of a stored sweep, read from the store alone (also while it
+    /// runs): `crossrec leaderboard` and the dashboard both show this one. An adaptive search's
+    /// trials are its suggestions so far, which only the store knows; a grid's are its expansion.
+    public static func storedLeaderboard(store: SweepStore, record: SweepRecord) throws -> (spec: SweepSpec, leaderboard: Leaderboard) {
+        let spec: SweepSpec
+        do {
+            spec = try JSONDecoder().decode(SweepSpec.self, from: Data(record.specJSON.utf8))
+        } catch {
+            throw RuntimeError("\(store.path): sweep '\(record.name)': its stored sweep file cannot be read (\(error)); was it written by a newer crossrec?")
+        }
+        let expansion =
+            spec.search.isAdaptive
+            ? SweepExpansion(
+                trials: try store.snapshot(sweep: record.id).trials.map { SweepTrial(id: $0.id, config: $0.config) },
+                duplicatesRemoved: 0)
+            : spec.expand()
+        return (spec, try leaderboard(store: store, sweep: record.id, expansion: expansion, metric: spec.metric))
+    }
+
     /// The leaderboard of the trials `config` knows (nil leaves a trial out), streamed from the store.
     static func leaderboard(
         store: SweepStore, sweep: SweepID, metric: MetricSpec, config: (TrialID) -> TrialConfig?

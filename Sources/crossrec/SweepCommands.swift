@@ -351,15 +351,7 @@ struct LeaderboardCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(store) holds no sweep\(sweep.map { " named '\($0)'" } ?? ""); sweeps: \(records.map(\.name).joined(separator: ", "))\n".utf8))
             throw ExitCode(1)
         }
-        let spec = try JSONDecoder().decode(SweepSpec.self, from: Data(record.specJSON.utf8))
-        // An adaptive search's trials are its suggestions so far, which only the store knows.
-        let expansion =
-            spec.search.isAdaptive
-            ? SweepExpansion(
-                trials: try opened.snapshot(sweep: record.id).trials.map { SweepTrial(id: $0.id, config: $0.config) },
-                duplicatesRemoved: 0)
-            : spec.expand()
-        let leaderboard = try CoordinatorService.leaderboard(store: opened, sweep: record.id, expansion: expansion, metric: spec.metric)
+        let (spec, leaderboard) = try runtime { try CoordinatorService.storedLeaderboard(store: opened, record: record) }
         try output.write(leaderboard, name: record.name, search: try SearchReport.load(store: opened, sweep: record.id, spec: spec))
     }
 }
