@@ -160,7 +160,7 @@ let package = Package(
 
         .testTarget(
             name: "SweepDashboardTests",
-            dependencies: ["SweepDashboard", "SweepStore", "SweepWire", "Sweep", "ParameterSpecs", "HTMLRender"],
+            dependencies: ["SweepDashboard", "SweepStore", "SweepWire", "SweepRuntime", "Sweep", "ParameterSpecs", "HTMLRender"],
             swiftSettings: strict),
         .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
