@@ -115,11 +115,14 @@ let package = Package(
 
         // The sweep dashboard's pages, read from a store: routes, the overview, leaderboard, parameters,
         // trial and search-progress pages (inline SVG through HTMLRender), parameter importance, the
-        // 1-second response cache. No HTTP server: crossrec-dashboard serves it with Hummingbird, tests
-        // call it directly.
+        // 1-second response cache, access rules and the command-line options. No HTTP server:
+        // crossrec-dashboard serves it with Hummingbird, `crossrec dashboard` runs that, tests call it directly.
         .target(
             name: "SweepDashboard",
-            dependencies: ["Sweep", "SweepStore", "SweepRuntime", "RecEval", "ParameterSpecs", "HTMLRender", "Checksums"],
+            dependencies: [
+                "Sweep", "SweepStore", "SweepRuntime", "RecEval", "ParameterSpecs", "HTMLRender", "Checksums",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict),
 
         // Downloads of official archives with checksum verification.
@@ -136,7 +139,8 @@ let package = Package(
             name: "crossrec",
             dependencies: [
                 "RecData", "DataFetch", "RecEval", "RecModels", "RecText", "RecEncoder", "Sweep", "SweepStore",
-                "SweepRuntime", "ParameterSpecs", "Reports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "SweepRuntime", "SweepDashboard", "ParameterSpecs", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -160,7 +164,7 @@ let package = Package(
 
         .testTarget(
             name: "SweepDashboardTests",
-            dependencies: ["SweepDashboard", "SweepStore", "SweepWire", "SweepRuntime", "Sweep", "ParameterSpecs", "HTMLRender"],
+            dependencies: ["SweepDashboard", "SweepStore", "SweepWire", "SweepRuntime", "Sweep", "ParameterSpecs", "HTMLRender", "Checksums"],
             swiftSettings: strict),
         .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
@@ -196,12 +200,12 @@ let package = Package(
             dependencies: ["DataFetch", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
-        // Runs the built `crossrec` executable as a user would.
+        // Runs the built `crossrec` executable as a user would (and crossrec-dashboard through it).
         // Yams: the cluster files tests read the Kubernetes manifests.
         .testTarget(
             name: "CrossrecCLITests",
             dependencies: [
-                "crossrec", "RecData", "Sweep", "SweepStore", "SweepWire", "SweepRuntime", "ZeroMQ",
+                "crossrec", "crossrec-dashboard", "RecData", "Sweep", "SweepStore", "SweepWire", "SweepRuntime", "ZeroMQ",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict

@@ -9,7 +9,8 @@ import HTMLRender
 /// in the address, survive a refresh. Without scripts the page is complete, only not live.
 public struct DashboardLayout: Sendable {
     public let refreshSeconds: Int
-    /// The script, with its refresh interval filled in.
+    /// The script, with its refresh interval filled in: exactly the text between `<script>` and
+    /// `</script>` (newlines included), which is what the policy's hash covers.
     public let script: String
     /// `Content-Security-Policy` for every page: nothing loaded from anywhere, only this script
     /// (by its SHA-256) and inline styles run, fetches go to this origin only.
@@ -18,7 +19,7 @@ public struct DashboardLayout: Sendable {
     public init(refreshSeconds: Int) {
         precondition(refreshSeconds >= 1, "refresh every \(refreshSeconds) s: at most one request per second per client")
         self.refreshSeconds = refreshSeconds
-        script = """
+        script = "\n" + """
             (function () {
               var every = \(refreshSeconds * 1000);
               function stamp(text) { var s = document.getElementById('updated'); if (s) { s.textContent = text; } }
@@ -36,7 +37,7 @@ public struct DashboardLayout: Sendable {
               }
               setTimeout(tick, every);
             })();
-            """
+            """ + "\n"
         let digest = Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString()
         contentSecurityPolicy =
             "default-src 'none'; script-src 'sha256-\(digest)'; style-src 'unsafe-inline'; connect-src 'self'; "
@@ -84,7 +85,7 @@ public struct DashboardLayout: Sendable {
             }
         }
         header += "</nav><span id=\"updated\">live: every \(refreshSeconds) s</span></header>\n"
-        let html = header + "<main id=\"live\">\n\(body)</main>\n<script>\n\(script)\n</script>\n"
+        let html = header + "<main id=\"live\">\n\(body)</main>\n<script>\(script)</script>\n"
         return HTMLPage(title: title, extraStyle: Self.style, body: html).render()
     }
 }

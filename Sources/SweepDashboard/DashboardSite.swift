@@ -35,7 +35,8 @@ public final class DashboardSite: @unchecked Sendable {
         let key = (fragment ? "F " : "P ") + target
         if cacheSeconds > 0, let hit = cache[key], now.timeIntervalSince(hit.at) < cacheSeconds, hit.at <= now { return hit.response }
         let response = render(DashboardRoute(target: target), fragment: fragment, now: now)
-        if cacheSeconds > 0 {
+        // "No store yet" costs no read and should end the moment the sweep creates the store.
+        if cacheSeconds > 0, response.status != 503 {
             if cache.count >= 256 { cache.removeAll(keepingCapacity: true) }
             cache[key] = (now, response)
         }

@@ -11,48 +11,13 @@ struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crossrec-dashboard",
         abstract: "Serve a live, read-only web dashboard of the sweeps in a store.",
-        discussion: """
-            Pages: / (the sweeps), /sweeps/NAME (overview: counts, rate, time left, workers, failures), \
-            /sweeps/NAME/leaderboard (sortable, filterable by model), /sweeps/NAME/parameters (metric against \
-            each hyperparameter, importance, parallel coordinates), /sweeps/NAME/search (best so far against \
-            results and time), /sweeps/NAME/trials/ID (configuration, attempts, progress curves, errors). \
-            Charts are inline SVG; nothing is fetched from the network. Open pages refresh themselves \
-            (--refresh). The store may be written by a running sweep, and need not exist yet. \
-            Beyond loopback, --token-file (readers send the token once as ?token=…, or as \
-            'Authorization: Bearer …') or --insecure is required.
-            """)
+        discussion: DashboardOptions.discussion)
 
-    @Argument(help: "Store (SQLite) written by `crossrec sweep run` or `crossrec coordinator`; it need not exist yet.")
-    var store: String
-
-    @Option(help: "Address to serve on, HOST:PORT (port 0 picks a free one and prints it).")
-    var bind = "127.0.0.1:8080"
-
-    @Option(help: "Seconds between live refreshes of an open page (at least 1).")
-    var refresh = 2
-
-    @Option(help: "File whose first line is the access token (at least 16 characters) every reader must present.")
-    var tokenFile: String?
-
-    @Flag(help: "Serve beyond loopback without a token: anyone who reaches the port reads the sweep.")
-    var insecure = false
-
-    @Option(help: ArgumentHelp("Seconds a page is reused before the store is read again (benchmarks: 0).", visibility: .hidden))
-    var cacheSeconds = 1.0
-
-    func validate() throws {
-        guard refresh >= 1 else { throw ValidationError("--refresh \(refresh): at least 1 (second) so a page asks at most once a second") }
-        guard cacheSeconds >= 0 else { throw ValidationError("--cache-seconds \(cacheSeconds): not negative") }
-        let address: DashboardBind
-        do { address = try DashboardBind(bind) } catch { throw ValidationError("\(error)") }
-        if !address.isLoopback, tokenFile == nil, !insecure {
-            throw ValidationError(
-                "--bind \(bind) serves beyond loopback: add --token-file FILE (readers present the token) or --insecure (anyone who reaches the port reads the sweep)")
-        }
-    }
+    @OptionGroup var options: DashboardOptions
 
     func run() async throws {
-        let address = try DashboardBind(bind)
+        let (store, refresh, cacheSeconds, tokenFile) = (options.store, options.refresh, options.cacheSeconds, options.tokenFile)
+        let address = try DashboardBind(options.bind)
         let access: DashboardAccess
         do {
             access = DashboardAccess(token: try tokenFile.map(DashboardAccess.token(fromFile:)))

@@ -1,4 +1,5 @@
 import Foundation
+import Checksums
 import Testing
 
 @testable import SweepDashboard
@@ -61,5 +62,10 @@ import Testing
         #expect(layout.script.contains("var every = 3000;"))
         #expect(layout.contentSecurityPolicy.hasPrefix("default-src 'none'; script-src 'sha256-"))
         #expect(DashboardLayout(refreshSeconds: 2).contentSecurityPolicy != layout.contentSecurityPolicy, "the hash follows the script")
+        // The browser hashes the exact text between the tags: it must be the hashed text.
+        let page = layout.page(title: "t", sweep: "s", section: .overview, body: "<p>x</p>")
+        let inline = try #require(page.firstMatch(of: /<script>((?s).*)<\/script>/)).output.1
+        let digest = Data(SHA256.hash(data: Data(String(inline).utf8))).base64EncodedString()
+        #expect(layout.contentSecurityPolicy.contains("script-src 'sha256-\(digest)'"))
     }
 }

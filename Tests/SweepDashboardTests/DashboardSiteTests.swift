@@ -183,12 +183,12 @@ import Testing
         let fixture = try DashboardFixture()
         defer { fixture.remove() }
         let later = fixture.folder.appendingPathComponent("later.sqlite").path
-        let site = DashboardSite(storePath: later, cacheSeconds: 0)
-        let missing = site.respond(to: "/sweeps/mf-grid")
+        let site = DashboardSite(storePath: later)
+        let missing = site.respond(to: "/sweeps/mf-grid", now: fixture.now)
         #expect(missing.status == 503 && missing.body.contains("No store at \(later) yet"))
         #expect(missing.body.contains("<script>"), "the error page keeps polling")
         try FileManager.default.copyItem(atPath: fixture.path, toPath: later)
-        #expect(site.respond(to: "/sweeps/mf-grid").status == 200, "found once it exists")
+        #expect(site.respond(to: "/sweeps/mf-grid", now: fixture.now).status == 200, "found once it exists: a 503 is never reused")
     }
 
     @Test func aFileThatIsNotAStoreIs500SayingSo() throws {
