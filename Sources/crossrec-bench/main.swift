@@ -29,6 +29,8 @@ let usage = """
                                  [--flood-trials 30000] [--hellos 10000] [--hello-seconds 10]
                                  [--open-connections 200] [--garbage-frames 2000000] [--seed 1] [--output FILE]
            crossrec-bench metrics [--running 10000] [--scrapes 1000] [--output FILE]
+           crossrec-bench dashboard [--trials 100000] [--requests 50] [--load-trials 20000] [--pairs 3]
+                                    [--output FILE]
            crossrec-bench store [--commands 100000] [--batches 10,50,200,1000] [--repetitions 3] [--directory /tmp]
                                 [--output FILE]
            crossrec-bench search [--data ../shared/data/ml-100k] [--seeds 1,…,10] [--python .venv-optuna/bin/python]
@@ -57,6 +59,10 @@ let usage = """
              first count, and whether every count gives the first count's scores bit for bit
       text   words per second of the Snowball English stemmer (against Python snowballstemmer in the same
              run when importable, outputs compared), and documents per second of the text analyzer
+      dashboard  the live dashboard over HTTP on loopback (crossrec-dashboard built beside this executable): the
+             overview page of a 100,000-trial store written by a real sweep, read from the store on every request
+             (goal: p95 under 200 ms), and trials/s of a noop sweep without and with one dashboard client
+             refreshing every second, in alternating pairs (goal: mean ratio at least 0.95)
       store  commands per second the sweep store records (a lease and a result per trial) with
              synchronous = NORMAL and FULL (the coordinator's: survives power loss, one fsync per commit), for
              several commands per commit (medians of --repetitions runs), and the fewest per commit that keep
@@ -191,6 +197,16 @@ do {
             let scrapes = Int(option("--scrapes") ?? "1000"), scrapes >= 1
         else { fail("--running and --scrapes need non-negative integers (scrapes ≥ 1)") }
         try BenchmarkSupport.emit(try MetricsBenchmark(running: running, scrapes: scrapes).run(), output: option("--output"))
+    case "dashboard":
+        guard let trials = Int(option("--trials") ?? "100000"), trials >= 2, let requests = Int(option("--requests") ?? "50"), requests >= 1,
+            let loadTrials = Int(option("--load-trials") ?? "20000"), loadTrials >= 1, let pairs = Int(option("--pairs") ?? "3"),
+            pairs >= 1
+        else { fail("--trials ≥ 2, --requests, --load-trials and --pairs ≥ 1 need integers") }
+        let report = try DashboardBenchmark(
+            trials: trials, requests: requests, loadTrials: loadTrials, pairs: pairs
+        ).run()
+        try BenchmarkSupport.emit(report, output: option("--output"))
+        if !(report.overviewGoalMet && report.loadGoalMet) { exit(1) }
     case "store":
         guard let commands = Int(option("--commands") ?? "100000"), commands >= 2 else {
             fail("--commands needs an integer ≥ 2")

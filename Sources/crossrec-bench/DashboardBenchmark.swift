@@ -1,0 +1,263 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Issue 15's dashboard goals, measured over HTTP on loopback against the real `crossrec-dashboard`
+/// (built beside this executable):
+/// - **overview**: a store of `trials` trials written by a real `crossrec sweep run` on two workers
+///   (half noop trials, half `sleep` trials that fail at once: the failure grouping's worst case), the overview page requested `requests` times with the
+///   page cache off (`--cache-seconds 0`: every request reads the store). Goal: under 200 ms.
+/// - **load**: the same noop sweep of `loadTrials` trials run `pairs` times without and with a
+///   dashboard client that loads the overview page and then refreshes it every second (as a
+///   browser does), alternating which goes first; trials/s of each run and the ratio with/without
+///   per pair. Goal: the mean ratio at least 0.95 (trials/s within 5 %). Noop trials make the
+///   coordinator, store and workers the whole cost, so any slowdown the dashboard causes shows.
+struct DashboardBenchmark {
+    var trials = 100_000
+    var requests = 50
+    var loadTrials = 20_000
+    var pairs = 3
+
+    struct Latency: Encodable {
+        var path: String
+        var requests: Int
+        var bodyBytes: Int
+        var medianMilliseconds: Double
+        var p95Milliseconds: Double
+        var maxMilliseconds: Double
+    }
+
+    struct LoadRun: Encodable {
+        var withDashboard: Bool
+        var seconds: Double
+        var trialsPerSecond: Double
+        var dashboardRequests: Int
+    }
+
+    struct Report: Encodable {
+        var buildConfiguration: String
+        var storeTrials: Int
+        var storeBuildSeconds: Double
+        var storeBytes: Int
+        var overview: Latency
+        var leaderboard: Latency
+        var overviewGoalMilliseconds = 200.0
+        var overviewGoalMet: Bool
+        var loadTrials: Int
+        var loadRuns: [LoadRun]
+        var loadRatios: [Double]
+        var loadMeanRatio: Double
+        var loadGoalRatio = 0.95
+        var loadGoalMet: Bool
+    }
+
+    func run() throws -> Report {
+        let crossrec = try BenchmarkSupport.crossrecExecutable()
+        let dashboard = URL(fileURLWithPath: crossrec).deletingLastPathComponent().appendingPathComponent("crossrec-dashboard").path
+        guard FileManager.default.isExecutableFile(atPath: dashboard) else {
+            throw BenchmarkError("\(dashboard) not found: build it in the same configuration (swift build -c release --product crossrec-dashboard)")
+        }
+        let root = try BenchmarkSupport.temporaryFolder("crossrec-bench-dashboard")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+
+        // A large store, written the way a sweep writes it.
+        let start = ContinuousClock.now
+        let store = "\(root)/large.sqlite"
+        try sweep(crossrec, root: root, name: "large", seeds: trials / 2, failing: true, store: store)
+        let buildSeconds = BenchmarkSupport.seconds(since: start)
+        log("store of \(trials) trials written in \(String(format: "%.1f", buildSeconds)) s")
+        let server = try Server(dashboard, store: store, cacheSeconds: 0)
+        defer { server.stop() }
+        _ = try Self.get(port: server.port, path: "/sweeps/large")  // open the store once
+        let overview = try latency(port: server.port, path: "/sweeps/large", count: requests)
+        log("overview: median \(String(format: "%.1f", overview.medianMilliseconds)) ms, p95 \(String(format: "%.1f", overview.p95Milliseconds)) ms")
+        let leaderboard = try latency(port: server.port, path: "/sweeps/large/leaderboard?model=noop", count: max(3, requests / 10))
+        server.stop()
+
+        // The same sweep with and without one dashboard client refreshing every second.
+        var runs: [LoadRun] = []
+        var ratios: [Double] = []
+        for pair in 0..<pairs {
+            var pairRuns: [Bool: LoadRun] = [:]
+            for withDashboard in pair % 2 == 0 ? [false, true] : [true, false] {
+                let run = try loadRun(crossrec, dashboard: dashboard, root: root, index: runs.count, withDashboard: withDashboard)
+                log("load run \(runs.count + 1): \(withDashboard ? "with" : "without") dashboard, \(String(format: "%.0f", run.trialsPerSecond)) trials/s")
+                runs.append(run)
+                pairRuns[withDashboard] = run
+            }
+            ratios.append(pairRuns[true]!.trialsPerSecond / pairRuns[false]!.trialsPerSecond)
+        }
+        let meanRatio = ratios.reduce(0, +) / Double(max(ratios.count, 1))
+        let storeBytes = (try? FileManager.default.attributesOfItem(atPath: store)[.size] as? Int) ?? 0
+        return Report(
+            buildConfiguration: BenchmarkSupport.buildConfiguration, storeTrials: trials, storeBuildSeconds: buildSeconds,
+            storeBytes: storeBytes, overview: overview, leaderboard: leaderboard, overviewGoalMet: overview.p95Milliseconds < 200,
+            loadTrials: loadTrials, loadRuns: runs, loadRatios: ratios, loadMeanRatio: meanRatio, loadGoalMet: meanRatio >= 0.95)
+    }
+
+    private func log(_ text: String) { FileHandle.standardError.write(Data("dashboard bench: \(text)\n".utf8)) }
+
+    /// `crossrec sweep run` of noop trials for `seeds` seeds (and as many failing sleep trials) on 2 workers.
+    private func sweep(_ crossrec: String, root: String, name: String, seeds: Int, failing: Bool, store: String) throws {
+        let file = "\(root)/\(name).yaml"
+        var models = "  noop: {}\n"
+        if failing { models += "  sleep: {seconds: 0, fail: true}\n" }
+        let yaml = """
+            name: \(name)
+            dataset:
+              synthetic: {users: 50, movies: 20, news: 20}
+            metric: {primary: score, direction: maximize}
+            models:
+            \(models)seeds: [\((1...max(seeds, 1)).map(String.init).joined(separator: ", "))]
+            timeout: 60s
+            retries: 0
+            """
+        try yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: crossrec)
+        process.arguments = ["sweep", "run", file, "--workers", "2", "--store", store, "--format", "csv"]
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        // Exit 2: trials failed, as planted.
+        guard process.terminationStatus == 0 || (failing && process.terminationStatus == 2) else {
+            throw BenchmarkError("crossrec sweep run \(name) exited with \(process.terminationStatus)")
+        }
+    }
+
+    private func loadRun(_ crossrec: String, dashboard: String, root: String, index: Int, withDashboard: Bool) throws -> LoadRun {
+        let store = "\(root)/load-\(index).sqlite"
+        var server: Server?
+        let client = PollingClient()
+        if withDashboard {
+            server = try Server(dashboard, store: store, cacheSeconds: 1)
+            client.start(port: server!.port, path: "/sweeps/load-\(index)")
+        }
+        let start = ContinuousClock.now
+        try sweep(crossrec, root: root, name: "load-\(index)", seeds: loadTrials, failing: false, store: store)
+        let seconds = BenchmarkSupport.seconds(since: start)
+        let requests = client.stop()
+        server?.stop()
+        return LoadRun(withDashboard: withDashboard, seconds: seconds, trialsPerSecond: Double(loadTrials) / seconds, dashboardRequests: requests)
+    }
+
+    private func latency(port: UInt16, path: String, count: Int) throws -> Latency {
+        var times: [Double] = []
+        var bytes = 0
+        for _ in 0..<count {
+            let start = ContinuousClock.now
+            bytes = try Self.get(port: port, path: path)
+            times.append(BenchmarkSupport.seconds(since: start) * 1000)
+        }
+        times.sort()
+        return Latency(
+            path: path, requests: count, bodyBytes: bytes, medianMilliseconds: times[times.count / 2],
+            p95Milliseconds: times[min(times.count - 1, Int(Double(times.count) * 0.95))], maxMilliseconds: times.last!)
+    }
+
+    /// `GET path` on a new connection (`Connection: close`); the answer's size. Throws on a status other than 200.
+    static func get(port: UInt16, path: String, headers: String = "") throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw BenchmarkError("cannot connect to the dashboard on port \(port)") }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\(headers)\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count < 0 { throw BenchmarkError("GET \(path): no answer in 30 s") }
+            if count == 0 { break }
+            response += buffer[0..<count]
+        }
+        guard response.starts(with: Array("HTTP/1.1 200".utf8)) else {
+            throw BenchmarkError("GET \(path): \(String(decoding: response.prefix(120), as: UTF8.self))")
+        }
+        return response.count
+    }
+
+    /// A `crossrec-dashboard` process on a free loopback port.
+    final class Server {
+        let process = Process()
+        let port: UInt16
+
+        init(_ executable: String, store: String, cacheSeconds: Double) throws {
+            let log = NSTemporaryDirectory() + "crossrec-bench-dashboard-\(UUID().uuidString).log"
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            defer { try? FileManager.default.removeItem(atPath: log) }
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = [store, "--bind", "127.0.0.1:0", "--cache-seconds", String(cacheSeconds)]
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            var found: UInt16?
+            for _ in 0..<600 where found == nil {
+                let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                if let range = text.range(of: "dashboard at http://127.0.0.1:") {
+                    found = UInt16(text[range.upperBound...].prefix { $0.isNumber })
+                } else {
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+            }
+            guard let found else {
+                process.terminate()
+                throw BenchmarkError("crossrec-dashboard did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            }
+            port = found
+        }
+
+        func stop() {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
+    }
+
+    /// A browser's behaviour: the full page once, then the live fragment every second.
+    final class PollingClient: @unchecked Sendable {
+        private let lock = NSLock()
+        private var running = false
+        private var requests = 0
+        private let done = DispatchSemaphore(value: 0)
+
+        func start(port: UInt16, path: String) {
+            running = true
+            Thread {
+                var first = true
+                while self.lock.withLock({ self.running }) {
+                    // 503 until the sweep creates the store: counted, not fatal.
+                    _ = try? DashboardBenchmark.get(port: port, path: path, headers: first ? "" : "X-Crossrec-Fragment: 1\r\n")
+                    first = false
+                    self.lock.withLock { self.requests += 1 }
+                    Thread.sleep(forTimeInterval: 1)
+                }
+                self.done.signal()
+            }.start()
+        }
+
+        /// Stops polling; the number of requests made.
+        func stop() -> Int {
+            let wasRunning = lock.withLock {
+                let was = running
+                running = false
+                return was
+            }
+            if wasRunning { done.wait() }
+            return lock.withLock { requests }
+        }
+    }
+}
