@@ -34,11 +34,26 @@ struct MetricsEndpointTests {
         return (String(parts[0].split(separator: "\r\n").first ?? ""), parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
-    /// The value of `name{…}` in an exposition text (the sum over its label sets).
-    static func value(_ name: String, in text: String) -> Double? {
+    /// The value of `name{…}` in an exposition text (the sum over its label sets, or over those
+    /// whose labels include `label`, e.g. `outcome="finished"`).
+    static func value(_ name: String, _ label: String? = nil, in text: String) -> Double? {
         let values = text.split(separator: "\n").filter { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") }
+            .filter { line in label.map { line.contains($0) } ?? true }
             .compactMap { Double($0.split(separator: " ").last ?? "") }
         return values.isEmpty ? nil : values.reduce(0, +)
+    }
+
+    /// The port of the `metrics at http://127.0.0.1:PORT/metrics` line in `log` (a process's
+    /// stderr), waiting up to 10 s for it.
+    static func port(inLog log: () -> String) -> UInt16? {
+        for _ in 0..<200 {
+            let text = log()
+            if let range = text.range(of: "metrics at http://127.0.0.1:") {
+                return UInt16(text[range.upperBound...].prefix { $0.isNumber })
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return nil
     }
 
     @Test func countsScrapedDuringASweepAgreeWithTheStore() throws {
@@ -62,15 +77,7 @@ struct MetricsEndpointTests {
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        var port: UInt16?
-        for _ in 0..<200 where port == nil {
-            let text = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
-            if let range = text.range(of: "metrics at http://127.0.0.1:") {
-                port = UInt16(text[range.upperBound...].prefix { $0.isNumber })
-            } else {
-                Thread.sleep(forTimeInterval: 0.05)
-            }
-        }
+        let port = Self.port { (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "" }
         let metricsPort = try #require(port, "no 'metrics at' line: \((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")")
         var samples: [(results: Double, leases: Double, trials: Double)] = []
         while process.isRunning {
