@@ -295,7 +295,8 @@ public final class WorkerService {
         }
         if event.kind.contains(.handshakeFailedProtocol) {
             return "the handshake with the coordinator at \(event.endpoint) failed: check that --server-key is the "
-                + "coordinator's public key and that both sides use CURVE (or both run --insecure)"
+                + "coordinator's public key and that both sides use CURVE, or neither (a coordinator without --curve-key, a "
+                + "worker without --server-key and --curve-key)"
         }
         return nil
     }

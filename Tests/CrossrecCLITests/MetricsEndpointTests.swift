@@ -110,6 +110,63 @@ struct MetricsEndpointTests {
         #expect(samples.allSatisfy { Int($0.results) <= storedResults }, "never more results than the store holds")
     }
 
+    @Test func aWorkersMetricsCountTheTrialsTheStoreSaysItRan() throws {
+        let folder = try TemporaryFolder()
+        // Three model trials, then one that never ends: the worker stays up to be scraped once the
+        // store holds the three (a worker exits as soon as its sweep ends).
+        try folder.write(
+            "sweep.yaml",
+            """
+            name: worker-metered
+            dataset:
+              synthetic: {users: 120, movies: 40, news: 40, seed: 3}
+              split: {random: {test: 0.2, seed: 1}}
+            metric: {primary: rmse, direction: minimize}
+            models:
+              mf: {factors: [2, 3, 4], epochs: 2}
+              sleep: {hang: true}
+            seeds: [1]
+            timeout: 120s
+            """)
+        let (coordinator, endpoint) = try HostilePeerTests.coordinator(folder)
+        let worker = try Background(
+            ["worker", "--connect", endpoint, "--id", "metered", "--slots", "2", "--metrics", "127.0.0.1:0"], in: folder,
+            log: "worker.log")
+        let metricsPort = try #require(Self.port { worker.log }, "no 'metrics at' line: \(worker.log)")
+        #expect(
+            eventually(.seconds(60)) { HostilePeerTests.finished(folder) == 3 },
+            "the model trials did not finish: \(coordinator.log.suffix(1000)) \(worker.log.suffix(1000))")
+        // What the store says this worker ran: its attempts that ended.
+        let (store, sweep) = try #require(try HostilePeerTests.store(folder))
+        let attempts = try store.snapshot(sweep: sweep).trials.flatMap { try store.attempts(trial: $0.id) }
+            .filter { $0.worker == "metered" && $0.outcome != nil }
+        let finished = attempts.filter { $0.outcome == .finished }.count
+        #expect(attempts.count == 3 && finished == 3, "\(attempts)")
+        // The worker counts a trial before it reports it, so the count is there once the store has it.
+        var body = ""
+        #expect(
+            eventually(.seconds(10)) {
+                body = (try? Self.get(host: "127.0.0.1", port: metricsPort, path: "/metrics").body) ?? ""
+                return Self.value("crossrec_worker_trials_total", in: body) == Double(attempts.count)
+            }, "\(body)")
+        #expect(Self.value("crossrec_worker_trials_total", "outcome=\"finished\"", in: body) == Double(finished))
+        #expect(Self.value("crossrec_worker_trials_total", "outcome=\"cancelled\"", in: body) == 0)
+        #expect(Self.value("crossrec_worker_fit_seconds_count", in: body) == Double(finished), "every mf trial reports its fit time")
+        let hits = try #require(Self.value("crossrec_worker_dataset_cache_hits_total", in: body))
+        let misses = try #require(Self.value("crossrec_worker_dataset_cache_misses_total", in: body))
+        #expect(hits + misses >= Double(attempts.count) && misses >= 1, "hits \(hits), misses \(misses)")
+        #expect((Self.value("crossrec_worker_resident_bytes", in: body) ?? 0) > 0)
+        #expect(body.contains("worker=\"metered\""))
+        worker.kill9()
+        coordinator.kill9()
+    }
+
+    @Test func aWorkerServesMetricsBeyondLoopbackOnlyWithInsecure() throws {
+        let refused = try CLI.run(["worker", "--metrics", "0.0.0.0:9465", "--give-up-after", "1"])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("beyond loopback") && refused.stderr.contains("--insecure"), "\(refused.stderr)")
+    }
+
     @Test func sweepRunRefusesToServeMetricsBeyondLoopback() throws {
         let result = try CLI.run(["sweep", "run", "nosuch.yaml", "--metrics", "0.0.0.0:9464"])
         #expect(result.status == 64)
