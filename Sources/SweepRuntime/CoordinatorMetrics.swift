@@ -3,9 +3,10 @@ import Prometheus
 public import SweepWire
 
 /// The coordinator's Prometheus metrics: trials by state, workers connected, results, leases
-/// issued and expired, duplicates, refused handshakes, store commit latency, resident memory.
-/// Updated by the coordinator's loop from what it persists (so the counters count what the store
-/// holds) and read by ``MetricsServer`` on its own thread (the registry is thread-safe).
+/// issued and expired, duplicates, refused handshakes, rejected frames by reason, store commit
+/// latency, resident memory. Updated by the coordinator's loop from what it persists (so the
+/// counters count what the store holds) and from its core's refusal counts, and read by
+/// ``MetricsServer`` on its own thread (the registry is thread-safe).
 public final class CoordinatorMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let trials: [String: Gauge]
@@ -17,6 +18,9 @@ public final class CoordinatorMetrics: Sendable {
     private let duplicates: Counter
     private let failures: Counter
     let refusedHandshakes: Counter
+    /// `crossrec_rejected_frames_total{reason}`, one series per ``RefusalReason`` (all exposed
+    /// from the start, at 0): the label set is fixed, whatever peers send.
+    private let rejectedFrames: [RefusalReason: MirroredCounter]
     private let commits: DurationHistogram
 
     public init(sweep: String) {
@@ -47,6 +51,16 @@ public final class CoordinatorMetrics: Sendable {
             descriptor: name("trial_failures", "total", "Trials that ended failed after their retries."), labels: labels)
         refusedHandshakes = registry.makeCounter(
             descriptor: name("refused_handshakes", "total", "CURVE handshakes refused (key not on the allow-list)."))
+        rejectedFrames = Dictionary(
+            uniqueKeysWithValues: RefusalReason.allCases.map { reason in
+                let counter = registry.makeCounter(
+                    descriptor: name(
+                        "rejected_frames", "total",
+                        "Frames the coordinator refused, by reason: "
+                            + RefusalReason.allCases.map(\.label).joined(separator: ", ") + "."),
+                    labels: labels + [("reason", reason.label)])
+                return (reason, MirroredCounter(counter))
+            })
         commits = registry.makeDurationHistogram(
             descriptor: name(
                 "store_commit", "seconds",
@@ -74,10 +88,17 @@ public final class CoordinatorMetrics: Sendable {
 
     func committed(in duration: Duration) { commits.record(duration) }
 
-    func update(_ status: CoordinatorService.Status) {
+    func update(_ status: CoordinatorService.Status, refusedFrames: [RefusalReason: Int]) {
         setTrials(
             pending: status.pending, running: status.running, finished: status.finished, failed: status.failed,
             stopped: status.stopped, workers: status.workers)
+        followRefusals(refusedFrames)
+    }
+
+    /// The rejected-frames counters follow the core's running totals (``CoordinatorCore/refusedFrames``):
+    /// each rises by what its reason gained since the last call.
+    public func followRefusals(_ refusedFrames: [RefusalReason: Int]) {
+        for (reason, total) in refusedFrames { rejectedFrames[reason]?.follow(total) }
     }
 
     /// The state gauges (the loop sets them every 200 ms from its status).

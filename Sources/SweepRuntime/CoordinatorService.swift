@@ -236,7 +236,7 @@ public final class CoordinatorService {
                 lastStatus = ContinuousClock.now
                 let current = tracker.status(
                     workers: core.workerStatuses, unclaimed: core.unclaimedAttempts, elapsed: ContinuousClock.now - start)
-                metrics?.update(current)
+                metrics?.update(current, refusedFrames: core.refusedFrames)
                 status?(current)
             }
             var timeout: Duration = .milliseconds(100)
@@ -268,7 +268,7 @@ public final class CoordinatorService {
         let loopDuration = ContinuousClock.now - loopStart
         let last = tracker.status(
             workers: core.workerStatuses, unclaimed: core.unclaimedAttempts, elapsed: ContinuousClock.now - start)
-        metrics?.update(last)
+        metrics?.update(last, refusedFrames: core.refusedFrames)
         status?(last)
         let leaderboard = try Self.leaderboard(store: store, sweep: loaded.sweep, metric: spec.metric) { core.config(of: $0) }
         let search = try SearchReport.load(store: store, sweep: loaded.sweep, spec: spec, trials: core.snapshot.trials)

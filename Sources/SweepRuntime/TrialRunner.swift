@@ -37,6 +37,7 @@ public import Sweep
 public final class TrialRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var prepared: [DatasetSpec: PreparedData] = [:]
+    private var cacheCounts = DataCacheCounts()
     private let maximumCachedData: Int
     /// Given to every model as ``RecModels/TrainingData/textEmbedder`` (content `minilm` features).
     public let textEmbedder: (any ItemTextEmbedder)?
@@ -180,12 +181,25 @@ public final class TrialRunner: @unchecked Sendable {
         return .success(TrialMetrics(values: ["score": Self.configurationScore(config)], timings: ["fit": seconds]))
     }
 
+    /// Lookups of prepared data sets so far: a model trial's data found in memory (a hit) or
+    /// loaded, split and built (a miss, counted also when preparing fails). Built-in trials look
+    /// nothing up. Two trials missing the same data at once both count a miss (both prepare it).
+    public struct DataCacheCounts: Sendable, Hashable {
+        public var hits = 0
+        public var misses = 0
+    }
+
+    /// The prepared-data cache's hits and misses since this runner was made. Thread-safe.
+    public var dataCacheCounts: DataCacheCounts { lock.withLock { cacheCounts } }
+
     func data(for request: DatasetSpec) throws -> (PreparedData, loadSeconds: Double?) {
         lock.lock()
         if let cached = prepared[request] {
+            cacheCounts.hits += 1
             lock.unlock()
             return (cached, nil)
         }
+        cacheCounts.misses += 1
         lock.unlock()
         var data = try PreparedData.prepare(request)
         data.training.textEmbedder = textEmbedder

@@ -26,6 +26,8 @@ public final class WorkerService {
         public var verbose = false
         /// How log lines are written: text for people, JSON lines for collectors.
         public var logFormat: LogFormat = .text
+        /// `HOST:PORT` to serve Prometheus metrics on (`GET /metrics`); nil serves none.
+        public var metrics: String?
         /// Longest wait in one poll. Messages, trial completions, the core's own deadlines and
         /// shutdown requests wake the loop before it; this is only a safety net.
         var pollCap: Duration = .milliseconds(100)
@@ -44,6 +46,9 @@ public final class WorkerService {
     private let shutdown: ShutdownSignal
     private let codec = WireCodec()
     private let log: ProcessLog
+    /// The Prometheus metrics, when `options.metrics` asks for them, and the endpoint serving them.
+    public let metrics: WorkerMetrics?
+    public private(set) var metricsServer: MetricsServer?
 
     public init(options: Options, runner: TrialRunner = TrialRunner(), shutdown: ShutdownSignal = ShutdownSignal()) {
         self.options = options
@@ -52,6 +57,17 @@ public final class WorkerService {
         self.log = ProcessLog(
             who: "worker \(options.workerID)", verbose: options.verbose, format: options.logFormat,
             metadata: ["worker.id": .string(options.workerID)])
+        self.metrics = options.metrics == nil ? nil : WorkerMetrics(worker: options.workerID)
+    }
+
+    /// Starts serving `options.metrics` (once; ``run()`` starts it if this was not called), so a
+    /// caller can tell where before the worker connects. Nil when no metrics were asked for.
+    @discardableResult
+    public func startMetricsServer() throws -> MetricsServer? {
+        if let address = options.metrics, let metrics, metricsServer == nil {
+            metricsServer = try MetricsServer(address: address) { metrics.text() }
+        }
+        return metricsServer
     }
 
     /// A random token for this process's `hello`: 128 bits as hex.
@@ -63,6 +79,8 @@ public final class WorkerService {
     /// Runs until the coordinator finishes the sweep, rejects this worker, no coordinator ever
     /// answers, or a shutdown is requested.
     public func run() throws -> WorkerExit {
+        try startMetricsServer()
+        defer { metricsServer?.stop() }
         let context = try ZMQContext()
         defer { context.shutdown() }
         let doneEndpoint = "inproc://crossrec-worker-done-\(UUID().uuidString)"
@@ -215,11 +233,11 @@ public final class WorkerService {
                         switch message {
                         case .progress(let ticket, let progress):
                             pending += core.handle(.trialProgress(ticket, progress), now: now())
-                        case .result(let ticket, let metrics):
-                            cancelFlags[ticket] = nil
-                            pending += core.handle(.trialCompleted(ticket, .finished(metrics)), now: now())
+                        case .result(let ticket, let reported):
+                            count(.finished, cancel: cancelFlags.removeValue(forKey: ticket), fitSeconds: reported.timings["fit"])
+                            pending += core.handle(.trialCompleted(ticket, .finished(reported)), now: now())
                         case .failure(let ticket, let failure):
-                            cancelFlags[ticket] = nil
+                            count(.failed, cancel: cancelFlags.removeValue(forKey: ticket), fitSeconds: nil)
                             pending += core.handle(.trialCompleted(ticket, .failed(failure)), now: now())
                         case .hello, .heartbeat, .goodbye, .reattach:
                             log.log(.error, "a trial thread sent a \(message.kind) message; ignored")
@@ -232,6 +250,18 @@ public final class WorkerService {
                 pending += core.handle(.tick, now: now())
             }
         }
+    }
+
+    /// Counts a trial that ended as `end` in the metrics (as `cancelled` when its flag says the
+    /// coordinator cancelled it) and brings the data-cache counters up to date.
+    private func count(_ end: WorkerMetrics.TrialEnd, cancel: CancellationFlag?, fitSeconds: Double?) {
+        guard let metrics else { return }
+        if cancel?.isCancelled == true {
+            metrics.trialEnded(.cancelled)
+        } else {
+            metrics.trialEnded(end, fitSeconds: fitSeconds)
+        }
+        metrics.followDataCache(runner.dataCacheCounts)
     }
 
     /// A DEALER to the coordinator, and a PAIR receiving its handshake events (a refused CURVE
@@ -265,7 +295,8 @@ public final class WorkerService {
         }
         if event.kind.contains(.handshakeFailedProtocol) {
             return "the handshake with the coordinator at \(event.endpoint) failed: check that --server-key is the "
-                + "coordinator's public key and that both sides use CURVE (or both run --insecure)"
+                + "coordinator's public key and that both sides use CURVE, or neither (a coordinator without --curve-key, a "
+                + "worker without --server-key and --curve-key)"
         }
         return nil
     }

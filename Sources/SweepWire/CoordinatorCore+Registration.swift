@@ -21,7 +21,8 @@ extension CoordinatorCore {
                 }
                 return
             }
-            if tally.note("messages after the sweep ended", source: peer.connection.rawValue, now: now) {
+            refusedFrames[.sweepEnded, default: 0] += 1
+            if tally.note(RefusalReason.sweepEnded.phrase, source: peer.connection.rawValue, now: now) {
                 send(peer.connection, .shutdown)
             }
             return
@@ -36,7 +37,7 @@ extension CoordinatorCore {
         case .heartbeat, .progress, .result, .failure, .goodbye:
             guard let name = workerByConnection[peer.connection] else {
                 return refuse(
-                    peer, because: "messages from unregistered connections",
+                    peer, because: .unregistered,
                     detail: "\(message.kind) before hello or reattach (a restarted coordinator, or a worker declared lost)",
                     level: .debug, reply: .unknownWorker, now: now)
             }
@@ -82,23 +83,24 @@ extension CoordinatorCore {
                 "worker \(name) speaks protocol version \(hello.protocolVersion) but this coordinator speaks "
                 + "version \(configuration.protocolVersion); run the same crossrec release on both sides"
             return refuse(
-                peer, because: "workers of another protocol version", detail: message, level: .warning,
+                peer, because: .versionMismatch, detail: message, level: .warning,
                 reply: .versionMismatch, message: message, now: now)
         }
         guard let principal = principal(of: peer, hello) else {
             return refuse(
-                peer, because: "registrations without a CURVE key",
+                peer, because: .noCurveKey,
                 detail: "\(kind) naming \(name) on a connection without a CURVE key", level: .warning,
                 reply: .malformedMessage, now: now)
         }
         if let bound = workerByConnection[peer.connection], bound != name {
             return refuse(
-                peer, because: "registrations naming a second worker id",
+                peer, because: .secondWorkerID,
                 detail: "\(kind) naming \(name) on the connection of worker \(bound)", level: .warning,
                 reply: .malformedMessage,
                 message: "this connection is already worker \(bound); a connection carries one worker", now: now)
         }
         if workers[name] == nil, case .draining = phase {
+            refusedFrames[.shuttingDown, default: 0] += 1
             send(peer.connection, .reject(Rejection(code: .shuttingDown, message: "the coordinator is shutting down")))
             log(.info, "turned away worker \(name): shutting down", ["worker.id": name.rawValue])
             return
@@ -149,7 +151,7 @@ extension CoordinatorCore {
             }
             guard workers.count < configuration.maxWorkers else {
                 return refuse(
-                    peer, because: "registrations while the worker table was full",
+                    peer, because: .coordinatorFull,
                     detail: "\(kind) naming \(name): \(workers.count) workers registered (the limit)",
                     level: .warning, reply: .coordinatorFull,
                     message: "the coordinator has \(workers.count) workers, its limit; try again later", now: now)
@@ -263,18 +265,20 @@ extension CoordinatorCore {
     /// Refuses `peer`'s claim on worker id `name`: another identity holds it.
     mutating func refuseIdentity(_ peer: Peer, _ name: WorkerID, kind: String, why: String, now: ProtocolInstant) {
         refuse(
-            peer, because: "claims on worker ids held by another identity", detail: "\(kind): \(why)", level: .warning,
+            peer, because: .workerIDInUse, detail: "\(kind): \(why)", level: .warning,
             reply: .workerIDInUse,
             message: "\(why); give this worker another --id, or wait until the other is declared lost", now: now)
     }
 
-    /// Counts a refusal of `peer`; logs and answers only the first of its kind from that peer in
-    /// the reporting window (the rest go into the window's summary line).
+    /// Counts a refusal of `peer` (every one, in ``refusedFrames``); logs and answers only the
+    /// first of its kind from that peer in the reporting window (the rest go into the window's
+    /// summary line).
     mutating func refuse(
-        _ peer: Peer, because reason: String, detail: String, level: LogLevel, reply code: Rejection.Code,
+        _ peer: Peer, because reason: RefusalReason, detail: String, level: LogLevel, reply code: Rejection.Code,
         message: String? = nil, now: ProtocolInstant
     ) {
-        guard tally.note(reason, source: peer.connection.rawValue, now: now) else { return }
+        refusedFrames[reason, default: 0] += 1
+        guard tally.note(reason.phrase, source: peer.connection.rawValue, now: now) else { return }
         let text = message ?? detail
         send(peer.connection, .reject(Rejection(code: code, message: text)))
         log(level, "refused \(peer): \(detail)", ["peer": peer.connection.rawValue])

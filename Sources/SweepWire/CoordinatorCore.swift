@@ -54,7 +54,7 @@ public import Sweep
 /// - **Floods.** The worker table holds at most `maxWorkers`; refused input (malformed frames,
 ///   unregistered connections, refused identities, a full table) is logged once per peer and
 ///   reason and summarised every `rejectionReportInterval`, and answered at most once per peer
-///   and reason per interval.
+///   and reason per interval; `refusedFrames` counts every refusal by its ``RefusalReason``.
 /// - **Shutdown.** `shutdownRequested` stops leasing, sends `shutdown` to every worker and waits
 ///   up to `drainTimeout` for running attempts; at the deadline it cancels and returns the rest.
 ///   Then `sweepFinished`. The sweep also finishes, with `shutdown` to every worker, as soon as
@@ -145,6 +145,10 @@ public struct CoordinatorCore: Sendable {
     var confirmations: [ConnectionID: [LeaseTicket]] = [:]
     var confirmationOrder: [ConnectionID] = []
     var tally: RejectionTally
+    /// Frames refused since this core started, by reason: every one, also those the reporting
+    /// window keeps out of the log and unanswered. Only grows; reasons never seen are absent. A
+    /// shell mirrors it into a metric; the set of keys is ``RefusalReason``'s, whatever peers send.
+    public internal(set) var refusedFrames: [RefusalReason: Int] = [:]
     var outbox: [CoordinatorAction] = []
     /// The adaptive search, with `search: random|tpe`.
     var search: SearchDriver?
@@ -185,7 +189,7 @@ public struct CoordinatorCore: Sendable {
                 receive(message, from: peer, now: now)
             case .malformedMessage(let peer, let reason):
                 refuse(
-                    peer, because: "malformed frames", detail: reason, level: .warning,
+                    peer, because: .malformed, detail: reason, level: .warning,
                     reply: .malformedMessage, now: now)
             case .tick:
                 tick(now: now)

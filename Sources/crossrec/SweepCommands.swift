@@ -303,12 +303,19 @@ struct WorkerCommand: ParsableCommand {
     @Flag(help: "Log protocol events.") var verbose = false
         @Option(help: "Log lines: text, or json (one object per line with the sweep, trial and worker ids as fields).")
         var logFormat: LogFormatOption = .text
+    @Option(help: "Serve this worker's Prometheus metrics on HOST:PORT (GET /metrics), e.g. 127.0.0.1:9465; beyond loopback only with --insecure.")
+    var metrics: String?
+    @Flag(help: "Allow --metrics beyond loopback (plain HTTP: anyone who reaches it reads this worker's figures); the connection to the coordinator is not affected.")
+    var insecure = false
     @OptionGroup(title: "Sentence encoder (content features 'minilm')") var encoder: TextEncoderOptions
 
     func validate() throws {
         if (serverKey == nil) != (curveKey == nil) { throw ValidationError("--server-key and --curve-key go together") }
         if slots < 1 { throw ValidationError("--slots must be at least 1") }
         if giveUpAfter < 0 { throw ValidationError("--give-up-after must be 0 (never) or a number of seconds") }
+        if let metrics, !insecure, !MetricsAddress.isLoopback(metrics) {
+            throw ValidationError("--metrics \(metrics) serves beyond loopback: bind 127.0.0.1, or add --insecure (anyone who reaches it reads this worker's figures)")
+        }
     }
 
     func run() throws {
@@ -320,9 +327,14 @@ struct WorkerCommand: ParsableCommand {
         options.logFormat = logFormat.format
         options.heartbeatInterval = .milliseconds(heartbeatMs)
         options.giveUpAfter = giveUpAfter == 0 ? nil : .seconds(giveUpAfter)
+        options.metrics = metrics
         let shutdown = ShutdownSignal()
         shutdown.install()
-        let exit = try runtime { try WorkerService(options: options, runner: TrialRunner(textEmbedder: encoder.embedder()), shutdown: shutdown).run() }
+        let worker = WorkerService(options: options, runner: TrialRunner(textEmbedder: encoder.embedder()), shutdown: shutdown)
+        if let server = try runtime({ try worker.startMetricsServer() }) {
+            FileHandle.standardError.write(Data("metrics at \(server.url)\n".utf8))
+        }
+        let exit = try runtime { try worker.run() }
         switch exit {
         case .completed: return
         case .rejected(let rejection):

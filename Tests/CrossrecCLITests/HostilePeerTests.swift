@@ -4,6 +4,7 @@ import SweepRuntime
 import SweepStore
 import SweepWire
 import Testing
+import ZeroMQ
 
 /// The coordinator as users run it, attacked by hostile peers from `HostilePeer` over real
 /// ZeroMQ on 127.0.0.1 (floods bounded in count and time), and treated badly by its operators
@@ -150,6 +151,35 @@ struct HostilePeerTests {
         let lines = coordinator.log.split(separator: "\n").filter { $0.hasPrefix("coordinator [") }
         #expect(lines.count < 20, "the flood cost \(lines.count) log lines: \(lines.prefix(30))")
         #expect(lines.contains { $0.contains("refused connection") }, "the first malformed frame is logged in full")
+    }
+
+    @Test func refusedFramesShowOnTheMetricsEndpointByReason() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("sweep.yaml", Self.sweep(name: "refusals", trials: 1, seconds: 0.01))
+        // No worker: the coordinator waits, and counts what the peer below sends.
+        let (coordinator, endpoint) = try Self.coordinator(folder, extra: ["--metrics", "127.0.0.1:0"])
+        defer { coordinator.kill9() }
+        let port = try #require(MetricsEndpointTests.port { coordinator.log }, "\(coordinator.log)")
+        let context = try ZMQContext()
+        defer { context.shutdown() }
+        let peer = try context.socket(.dealer)
+        try peer.setLinger(.zero)
+        try peer.connect(endpoint)
+        defer { peer.close() }
+        // Five frames with an unknown tag (the shell cannot decode them), then three heartbeats
+        // before any hello (the core refuses them), on one connection kept open until counted.
+        for index in 0..<5 { _ = try peer.send([0xEE, UInt8(index)]) }
+        for _ in 0..<3 { _ = try peer.send(WireCodec().encode(WorkerMessage.heartbeat(running: [], slots: 1))) }
+        var body = ""
+        func rejected(_ reason: String?) -> Double? {
+            MetricsEndpointTests.value("crossrec_rejected_frames_total", reason.map { "reason=\"\($0)\"" }, in: body)
+        }
+        #expect(
+            eventually(.seconds(10)) {
+                body = (try? MetricsEndpointTests.get(host: "127.0.0.1", port: port, path: "/metrics").body) ?? ""
+                return rejected("malformed") == 5 && rejected("unregistered") == 3
+            }, "\(body)")
+        #expect(rejected(nil) == 8, "nothing else was refused: \(body)")
     }
 
 

@@ -162,6 +162,42 @@ struct CoordinatorHardeningTests {
         #expect(summary.count <= 64)
     }
 
+    @Test func everyRefusalIsCountedByItsReasonAlsoWhenTheWindowKeepsItQuiet() {
+        var configuration = CoordinatorCore.Configuration(prefetchPerSlot: 0)
+        configuration.maxWorkers = 2
+        var driver = CoordinatorDriver(Fixture.snapshot(trials: 2), configuration: configuration)
+        driver.join(Fixture.hello(w1))
+        #expect(driver.core.refusedFrames.isEmpty, "a worker joining refuses nothing")
+        var replies = 0
+        for _ in 0..<5 { replies += driver.handle(.malformedMessage("junk", reason: "truncated frame")).messages(to: "junk").count }
+        #expect(replies == 1, "one answer per peer and reason in a window, but five counted")
+        for _ in 0..<3 { driver.message("stranger", .heartbeat(running: [], slots: 1)) }
+        driver.message("evil", .reattach(Fixture.hello(w1, session: "guessed"), running: [], leasesThrough: 0))
+        driver.message("w1", .hello(Fixture.hello("w2")))
+        driver.message("old", .hello(Fixture.hello("w3", protocolVersion: WireCodec.protocolVersion - 1)))
+        driver.message("w4", .hello(Fixture.hello("w4")))
+        driver.message("w5", .hello(Fixture.hello("w5")))
+        #expect(
+            driver.core.refusedFrames == [
+                .malformed: 5, .unregistered: 3, .workerIDInUse: 1, .secondWorkerID: 1, .versionMismatch: 1,
+                .coordinatorFull: 1,
+            ])
+        driver.handle(.shutdownRequested)
+        driver.message("w6", .hello(Fixture.hello("w6")))
+        #expect(driver.core.refusedFrames[.shuttingDown] == 1)
+        driver.advance(by: configuration.drainTimeout + .seconds(1))
+        #expect(driver.core.phase == .finished)
+        driver.message("late", .heartbeat(running: [], slots: 1))
+        driver.message("late", .heartbeat(running: [], slots: 1))
+        #expect(driver.core.refusedFrames[.sweepEnded] == 2)
+        #expect(driver.core.refusedFrames.values.reduce(0, +) == 15)
+
+        var curve = CoordinatorDriver(
+            Fixture.snapshot(trials: 1), configuration: .init(prefetchPerSlot: 0, authentication: .curveKeys))
+        curve.message(Peer(connection: "keyless"), .hello(Fixture.hello(w1)))
+        #expect(curve.core.refusedFrames == [.noCurveKey: 1])
+    }
+
     // MARK: Restarts under traffic (items 1 and 2)
 
     @Test func aRestartedCoordinatorGivesRunningTrialsBackToTheirWorker() {
