@@ -7,8 +7,10 @@ import SweepStore
 /// The dashboard's pages over one store file, without the HTTP server: ``respond(to:fragment:now:)``
 /// turns a request target into a response. The store is opened read-only on first use (so the
 /// dashboard may start before the sweep creates it) and reopened after an error; requests are
-/// answered one at a time, and an answer is reused for ``cacheSeconds`` (1 s by default), so any
-/// number of browsers cost the running sweep at most one read of each page per second.
+/// answered one at a time, and an answer is reused for ``cacheSeconds`` (1 s by default) or for
+/// ``workShareDivisor`` times as long as it took to build, whichever is longer, so any number of
+/// browsers cost the running sweep at most one read of each page per second, and a page that is
+/// expensive to build (the overview of a 100,000-trial store takes ~160 ms) at most 1/50 of a core.
 ///
 /// Errors are pages too: 404 for an unknown page, sweep or trial (naming the sweeps there are),
 /// 503 while the store file does not exist yet (the page keeps polling), 500 for a file that is
@@ -19,7 +21,12 @@ public final class DashboardSite: @unchecked Sendable {
     public let cacheSeconds: Double
     private let lock = NSLock()
     private var store: SweepStore?
-    private var cache: [String: (at: Date, response: DashboardResponse)] = [:]
+    /// A second connection, so the overview's two halves are read at once.
+    private var secondStore: SweepStore?
+    private var cache: [String: (at: Date, reuse: Double, response: DashboardResponse)] = [:]
+
+    /// An answer is reused for at least this many times the seconds it took to build.
+    public static let workShareDivisor = 50.0
 
     public init(storePath: String, refreshSeconds: Int = 2, cacheSeconds: Double = 1) {
         self.storePath = storePath
@@ -33,12 +40,15 @@ public final class DashboardSite: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let key = (fragment ? "F " : "P ") + target
-        if cacheSeconds > 0, let hit = cache[key], now.timeIntervalSince(hit.at) < cacheSeconds, hit.at <= now { return hit.response }
+        if cacheSeconds > 0, let hit = cache[key], now.timeIntervalSince(hit.at) < hit.reuse, hit.at <= now { return hit.response }
+        let started = ContinuousClock.now
         let response = render(DashboardRoute(target: target), fragment: fragment, now: now)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         // "No store yet" costs no read and should end the moment the sweep creates the store.
         if cacheSeconds > 0, response.status != 503 {
             if cache.count >= 256 { cache.removeAll(keepingCapacity: true) }
-            cache[key] = (now, response)
+            cache[key] = (now, max(cacheSeconds, seconds * Self.workShareDivisor), response)
         }
         return response
     }
@@ -66,7 +76,8 @@ public final class DashboardSite: @unchecked Sendable {
                 (title, sweepName, section) = ("\(sweep): overview", sweep, .overview)
                 let store = try openStore()
                 let record = try require(sweep, in: store)
-                body = OverviewPage.body(try store.overview(sweep: record.id), sweep: sweep, createdAt: record.createdAt, now: now)
+                let overview = try secondStore.map { try store.overview(sweep: record.id, alongside: $0) } ?? store.overview(sweep: record.id)
+                body = OverviewPage.body(overview, sweep: sweep, createdAt: record.createdAt, now: now)
             case .leaderboard(let sweep, let query):
                 (title, sweepName, section) = ("\(sweep): leaderboard", sweep, .leaderboard)
                 let store = try openStore()
@@ -111,6 +122,7 @@ public final class DashboardSite: @unchecked Sendable {
         } catch {
             // A read failed (the file was replaced, a corrupt row): reopen on the next request.
             store = nil
+            secondStore = nil
             let failure = PageError(status: 500, title: "Cannot read the store", message: "\(storePath): \(error)")
             return errorResponse(failure, sweep: sweepName, fragment: fragment)
         }
@@ -137,6 +149,7 @@ public final class DashboardSite: @unchecked Sendable {
             let opened = try SweepStore.openReadOnly(storePath)
             _ = try opened.sweeps()
             store = opened
+            secondStore = try? SweepStore.openReadOnly(storePath)
             return opened
         } catch {
             throw PageError(status: 500, title: "Not a crossrec store", message: "\(error)")

@@ -50,16 +50,20 @@ enum LeaderboardPage {
             cells.append(HTMLTable.Cell(String(row.seeds.count)))
             cells.append(HTMLTable.Cell(String(row.failed), class: row.failed > 0 ? "failed" : nil))
             let seeds = (row.seeds + row.failures.map(\.seed)).sorted()
-            let links = seeds.map { seed -> String in
+            var links = seeds.prefix(shownSeeds).map { seed -> String in
                 let config = TrialConfig(model: row.model, parameters: row.configuration.parameters, seed: seed)
                 return DashboardFormat.link(DashboardLink.trial(sweep, trialID(config)), "seed \(seed)")
             }
+            if seeds.count > shownSeeds { links.append("… +\(seeds.count - shownSeeds)") }
             cells.append(HTMLTable.Cell(html: links.joined(separator: " "), class: "text"))
             return HTMLTable.Row(cells, class: row.rank == nil ? "unranked" : nil, attributes: [("data-model", row.model)])
         }
         html += HTMLTable(header: header, rows: body, id: "leaderboard").render()
         return html
     }
+
+    /// Trial links per row; a configuration run with thousands of seeds lists the first ones.
+    static let shownSeeds = 10
 
     /// The primary metric, the sweep's other recorded metrics, then any other metric some row has.
     static func metricColumns(_ leaderboard: Leaderboard) -> [String] {

@@ -70,14 +70,21 @@ enum OverviewPage {
         return HTMLTable(header: header, rows: rows, id: "workers").render()
     }
 
+    /// Failure groups listed; the rest are counted (messages that embed an id can make thousands).
+    static let shownFailureGroups = 20
+
     static func failures(_ overview: SweepOverview, sweep: String) -> String {
         guard !overview.failures.isEmpty else { return "<p class=\"muted\">No trial has failed.</p>\n" }
         var html = ""
-        for group in overview.failures {
+        for group in overview.failures.prefix(shownFailureGroups) {
             html += "<div class=\"failure\"><p><b>\(group.trials) trial\(group.trials == 1 ? "" : "s")</b>"
             html += group.kind.map { " (\(DashboardFormat.escaped($0)))" } ?? ""
             html += ", e.g. \(DashboardFormat.link(DashboardLink.trial(sweep, group.example), group.example)):</p>"
             html += "<pre class=\"error\">\(DashboardFormat.escaped(group.message))</pre></div>\n"
+        }
+        let rest = overview.failures.dropFirst(shownFailureGroups)
+        if !rest.isEmpty {
+            html += "<p class=\"muted\">… and \(rest.count) other messages (\(rest.reduce(0) { $0 + $1.trials }) trials); `crossrec sweep status --format json` lists them all.</p>\n"
         }
         return html
     }

@@ -4,6 +4,10 @@ import Hummingbird
 import Logging
 import SweepDashboard
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `crossrec-dashboard STORE`: the live dashboard over a sweep store (read-only). Argument
 /// parsing and the HTTP shell only; the pages are `DashboardSite` (SweepDashboard).
 @main
@@ -25,6 +29,9 @@ struct DashboardCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
+        // A monitor must not slow what it watches: on a machine that also trains, the sweep's
+        // processes get the CPU first.
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
         let site = DashboardSite(storePath: store, refreshSeconds: refresh, cacheSeconds: cacheSeconds)
         if !FileManager.default.fileExists(atPath: store) {
             FileHandle.standardError.write(Data("note: no store at \(store) yet; the pages say so until a sweep creates it\n".utf8))

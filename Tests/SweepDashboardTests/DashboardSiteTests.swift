@@ -53,6 +53,16 @@ import Testing
         #expect(page.body.contains("<script>\n(function ()"), "the full page carries the live-refresh script")
     }
 
+    @Test func onlyTheTwentyLargestFailureGroupsAreListed() {
+        let groups = (0..<25).map { SweepOverview.FailureGroup(message: "error \($0)", kind: "deterministic", trials: 30 - $0, example: "t\($0)") }
+        let overview = SweepOverview(
+            sweep: "s", pending: 0, running: 0, finished: 0, failed: 640, stopped: 0, total: 640, results: 0, firstResultAt: nil,
+            lastResultAt: nil, workers: [], failures: groups)
+        let html = OverviewPage.failures(overview, sweep: "s")
+        #expect(html.contains("error 19") && !html.contains("error 20<"))
+        #expect(html.contains("… and 5 other messages (40 trials)"))
+    }
+
     @Test func aFragmentIsTheMainContentOnly() throws {
         let fixture = try DashboardFixture()
         defer { fixture.remove() }

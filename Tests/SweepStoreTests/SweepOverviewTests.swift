@@ -33,6 +33,25 @@ import Testing
         #expect([ids[1].rawValue, ids[2].rawValue].contains(overview.failures.first?.example ?? ""))
     }
 
+    @Test func readingTheTwoHalvesOnTwoConnectionsGivesTheSameOverview() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let trials = StoreFixture.trials(factors: [2, 4, 8])
+        let (store, sweep) = try StoreFixture.registered(fixture.path(), trials: trials)
+        let ids = trials.map(\.id)
+        try store.apply([
+            .joined("w1", host: "node-a", slots: 2), .leased(ids[0], epoch: 1, worker: "w1"),
+            .finished(ids[0], metrics: StoreFixture.metrics(0.9), worker: "w1"), .leased(ids[1], epoch: 2, worker: "w1"),
+            .failed(ids[1], failure: TrialFailure(kind: .deterministic, message: "boom"), willRetry: false),
+            .leased(ids[2], epoch: 3, worker: "w1"),
+        ])
+        let reader = try SweepStore.openReadOnly(fixture.path()), second = try SweepStore.openReadOnly(fixture.path())
+        let together = try reader.overview(sweep: sweep)
+        #expect(try reader.overview(sweep: sweep, alongside: second) == together)
+        #expect(together.workers.first?.running == [ids[2].rawValue] && together.failures.first?.message == "boom")
+        #expect(throws: SweepStoreError.self) { try reader.overview(sweep: SweepID(rawValue: 999), alongside: second) }
+    }
+
     @Test func theRateAndTimeLeftComeFromWhenResultsWereRecorded() throws {
         var overview = SweepOverview(
             sweep: "s", pending: 6, running: 2, finished: 5, failed: 0, stopped: 0, total: 13, results: 5,
