@@ -82,6 +82,17 @@ struct DashboardServerTests {
         #expect(server.process.terminationReason == .exit, "a graceful exit, not a crash")
     }
 
+    @Test func aFileThatIsNotAStoreIsAnErrorPageAndTheServerStaysUp() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("notes.sqlite", "my notes, not a database\n")
+        let (server, port) = try Self.start([folder.file("notes.sqlite")], in: folder)
+        defer { server.kill9() }
+        let page = try HTTPTestClient.request(port: port, path: "/sweeps/anything")
+        #expect(page.status == 500 && page.body.contains("Not a crossrec store") && page.body.contains("notes.sqlite"))
+        #expect(try HTTPTestClient.request(port: port, path: "/").status == 500, "asked again: still explained, still serving")
+        #expect(server.process.isRunning)
+    }
+
     @Test func aTokenFileGuardsEveryPage() throws {
         let folder = try TemporaryFolder()
         let store = folder.file("smoke.sqlite")
