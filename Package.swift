@@ -109,6 +109,12 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Offline simulation of recommendation policies: click models (the generator's planted
+        // truth), slates from trained models, simulated sessions with exact expected CTR, A/B
+        // comparisons on common random numbers. RecData, RecModels, RecEval (paired test), SeededRandom.
+        .target(
+            name: "RecSimulation", dependencies: ["RecData", "RecModels", "RecEval", "SeededRandom"], swiftSettings: strict),
+
         // Report pages built from a data set: the exploratory data report (`crossrec data report`).
         // RecData, RecText (word counts) and HTMLRender.
         .target(name: "Reports", dependencies: ["RecData", "RecText", "HTMLRender"], swiftSettings: strict),
@@ -166,6 +172,8 @@ let package = Package(
             name: "SweepDashboardTests",
             dependencies: ["SweepDashboard", "SweepStore", "SweepWire", "SweepRuntime", "Sweep", "ParameterSpecs", "HTMLRender", "Checksums"],
             swiftSettings: strict),
+        .testTarget(
+            name: "RecSimulationTests", dependencies: ["RecSimulation", "RecData", "RecModels", "RecEval"], swiftSettings: strict),
         .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "RecDataTests", dependencies: ["RecData"], swiftSettings: strict),
