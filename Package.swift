@@ -145,7 +145,7 @@ let package = Package(
             name: "crossrec",
             dependencies: [
                 "RecData", "DataFetch", "RecEval", "RecModels", "RecText", "RecEncoder", "Sweep", "SweepStore",
-                "SweepRuntime", "SweepDashboard", "ParameterSpecs", "Reports",
+                "SweepRuntime", "SweepDashboard", "RecSimulation", "ParameterSpecs", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -164,7 +164,7 @@ let package = Package(
             name: "crossrec-bench",
             dependencies: [
                 "RecData", "RecEval", "RecModels", "RecText", "RecEncoder", "Sweep", "SweepWire", "SweepRuntime", "SweepStore",
-                "ParameterSpecs",
+                "ParameterSpecs", "RecSimulation",
             ],
             swiftSettings: strict),
 

@@ -29,6 +29,7 @@ let usage = """
                                  [--flood-trials 30000] [--hellos 10000] [--hello-seconds 10]
                                  [--open-connections 200] [--garbage-frames 2000000] [--seed 1] [--output FILE]
            crossrec-bench metrics [--running 10000] [--scrapes 1000] [--output FILE]
+           crossrec-bench simulate [--users 1000] [--seeds 100] [--sessions 10000] [--output FILE]
            crossrec-bench dashboard [--trials 100000] [--requests 50] [--load-trials 100000] [--pairs 8]
                                     [--output FILE]
            crossrec-bench store [--commands 100000] [--batches 10,50,200,1000] [--repetitions 3] [--directory /tmp]
@@ -59,6 +60,9 @@ let usage = """
              first count, and whether every count gives the first count's scores bit for bit
       text   words per second of the Snowball English stemmer (against Python snowballstemmer in the same
              run when importable, outputs compared), and documents per second of the text analyzer
+      simulate  issue 16's simulation goals on the synthetic data: the unified model's mixed slate simulated with 100
+             seeds (goal: its 95 % interval covers the exact expected CTR in at least 93), and the mixed slate against
+             movies-only, news-only and news-popularity slates on the same sessions (paired differences)
       dashboard  the live dashboard over HTTP on loopback (crossrec-dashboard built beside this executable): the
              overview page of a 100,000-trial store written by a real sweep, read from the store on every request
              (goal: p95 under 200 ms), and trials/s of a noop sweep without and with one dashboard client
@@ -198,6 +202,13 @@ do {
             let scrapes = Int(option("--scrapes") ?? "1000"), scrapes >= 1
         else { fail("--running and --scrapes need non-negative integers (scrapes ≥ 1)") }
         try BenchmarkSupport.emit(try MetricsBenchmark(running: running, scrapes: scrapes).run(), output: option("--output"))
+    case "simulate":
+        guard let users = Int(option("--users") ?? "1000"), users >= 10, let seeds = Int(option("--seeds") ?? "100"), seeds >= 1,
+            let sessions = Int(option("--sessions") ?? "10000"), sessions >= 100
+        else { fail("--users ≥ 10, --seeds ≥ 1 and --sessions ≥ 100 need integers") }
+        let report = try SimulationBenchmark(users: users, seeds: seeds, sessions: sessions).run()
+        try BenchmarkSupport.emit(report, output: option("--output"))
+        if !report.calibrationGoalMet { exit(1) }
     case "dashboard":
         guard let trials = Int(option("--trials") ?? "100000"), trials >= 2, let requests = Int(option("--requests") ?? "50"), requests >= 1,
             let loadTrials = Int(option("--load-trials") ?? "100000"), loadTrials >= 1, let pairs = Int(option("--pairs") ?? "8"),

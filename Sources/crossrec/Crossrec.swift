@@ -26,7 +26,7 @@ struct Crossrec: AsyncParsableCommand {
             DataCommand.self, ModelsCommand.self, EmbedCommand.self, TopicsCommand.self, TrainCommand.self,
             CompareCommand.self, AnalyzeCommand.self, RecommendCommand.self, SweepCommand.self, CoordinatorCommand.self,
             WorkerCommand.self,
-            LeaderboardCommand.self, DashboardCommand.self, KeysCommand.self,
+            LeaderboardCommand.self, DashboardCommand.self, SimulateCommand.self, KeysCommand.self,
         ]
     )
 }

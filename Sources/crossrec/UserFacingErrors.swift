@@ -5,6 +5,7 @@ import RecData
 import RecEncoder
 import RecEval
 import RecModels
+import RecSimulation
 import Sweep
 import SweepRuntime
 
@@ -28,6 +29,8 @@ func reportingUserErrors(_ body: () throws -> Void) throws {
     } catch let error as EmbeddingCacheError {
         try fail(error)
     } catch let error as SweepSpecError {
+        try fail(error)
+    } catch let error as SimulationError {
         try fail(error)
     }
 }

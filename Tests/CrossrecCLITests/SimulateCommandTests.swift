@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@Suite("crossrec simulate")
+struct SimulateCommandTests {
+    @Test func aMixedSlateAgainstAMoviesSlateOnTheSameSessions() throws {
+        let result = try CLI.run([
+            "simulate", "--synthetic", "--users", "300", "--param", "factors=8", "--slate", "mixed", "--compare", "unified",
+            "--compare-param", "factors=8", "--compare-slate", "movies", "--sessions", "2000", "--format", "json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let results = try #require(object["results"] as? [[String: Any]])
+        #expect(results.count == 2)
+        let shares = results.compactMap { $0["domainShare"] as? [String: Double] }
+        #expect(shares.count == 2 && shares[0].keys.sorted() == ["movies", "news"] && shares[1] == ["movies": 1])
+        for policy in results {
+            let ctr = try #require(policy["ctr"] as? [String: Double])
+            let exact = try #require(policy["exactCTR"] as? Double)
+            #expect(ctr["lower"]! < ctr["mean"]! && ctr["mean"]! < ctr["upper"]!)
+            #expect(exact > 0.02 && exact < 0.57, "between the click rule's base and base + taste")
+        }
+        let difference = try #require(object["difference"] as? [String: Double])
+        let a = try #require((results[0]["ctr"] as? [String: Double])?["mean"]), b = try #require((results[1]["ctr"] as? [String: Double])?["mean"])
+        #expect(abs(difference["mean"]! - (a - b)) < 1e-12, "the paired difference of the same sessions")
+        #expect(object["pValue"] is Double)
+        #expect((object["clickModel"] as? String)?.contains("assumption") == true, "the report says what the click model is")
+    }
+
+    @Test func theTableNamesTheClickModelAndTheExactCTR() throws {
+        let result = try CLI.run([
+            "simulate", "--synthetic", "--users", "200", "--model", "popularity", "--domain", "news", "--slate", "news", "--sessions", "500",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("click model: the generator's planted tastes"))
+        #expect(result.stdout.contains("| popularity on news, slate news |"))
+        #expect(result.stdout.contains("exact CTR"))
+    }
+
+    @Test func realDataWithoutAPlantedTruthAndBadOptionsAreClearErrors() throws {
+        let folder = try TemporaryFolder()
+        // Linked data without truth.json stands for real data: nothing planted to simulate with.
+        let generated = try CLI.run(["data", "generate", "--output", folder.file("linked"), "--users", "60"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        try FileManager.default.removeItem(atPath: folder.file("linked/truth.json"))
+        let real = try CLI.run(["simulate", folder.file("linked"), "--sessions", "200"])
+        #expect(real.status == 1)
+        #expect(real.stderr.contains("no planted truth (truth.json)") && real.stderr.contains("not built yet"), "\(real.stderr)")
+        let orphan = try CLI.run(["simulate", "--synthetic", "--compare-slate", "news"])
+        #expect(orphan.status == 64 && orphan.stderr.contains("add --compare MODEL"))
+        let slate = try CLI.run(["simulate", "--synthetic", "--users", "100", "--slate", "books", "--sessions", "200"])
+        #expect(slate.status == 1 && slate.stderr.contains("--slate 'books': use mixed or a domain (movies, news)"), "\(slate.stderr)")
+        let popular = try CLI.run([
+            "simulate", "--synthetic", "--users", "100", "--model", "popularity", "--slate", "news", "--sessions", "200",
+        ])
+        #expect(popular.status == 1 && popular.stderr.contains("learned no other domain"), "\(popular.stderr)")
+    }
+}
