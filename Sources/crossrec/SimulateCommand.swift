@@ -12,11 +12,13 @@ struct SimulateCommand: ParsableCommand {
         abstract: "Simulate users who see a model's slates and click; compare two policies (A/B) on the same users.",
         discussion: """
             Each session draws a user uniformly, shows the policy's slate and clicks every item with \
-            the click model's probability. The click model is the synthetic generator's planted truth \
-            (truth.json beside generated data, or --synthetic): news clicks follow the generator's own \
-            rule, movies the same rule on genres (an assumption), so the exact expected CTR of any slate \
-            is known and printed beside the estimate. On real data there is no planted truth, and this \
-            command says so: a click model fitted on held-out interactions is not built yet.
+            the click model's probability. On generated data (truth.json beside it, or --synthetic) the \
+            click model is the generator's planted truth: news clicks follow the generator's own rule, \
+            movies the same rule on genres (an assumption), so the exact expected CTR of any slate is \
+            known and printed beside the estimate. On other data (or with --click-model fitted) it is a \
+            logistic model fitted on --held-out of the rows (item popularity and the user's category \
+            affinity, against random untouched items): a model of users, not users, and the report says \
+            so; the policies then learn from the other rows only.
 
             The policy's model is trained on every row of --domain (the simulation's clicks come from the \
             click model, not from held-out rows); --slate mixed mixes the domains it scores (unified and \
@@ -41,7 +43,10 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Items per slate.") var size: Int = 10
     @Option(help: "A mixed slate has at least this many items of each domain.") var minPerDomain: Int = 3
     @Option(help: "Simulated sessions.") var sessions: Int = 10_000
-    @Option(help: "Seed of the simulation (users and clicks) and of the models.") var seed: UInt64 = 1
+    @Option(help: "Seed of the simulation (users and clicks), the held-out draw and the models.") var seed: UInt64 = 1
+    @Option(help: "Click model: auto (planted when the data has truth.json, else fitted), planted or fitted.")
+    var clickModel: String = "auto"
+    @Option(help: "Share of the rows held out to fit the click model (fitted only).") var heldOut: Double = 0.2
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
     @Option(help: "Write the output to this file instead of standard output.") var output: String?
 
@@ -49,6 +54,10 @@ struct SimulateCommand: ParsableCommand {
         try format.check([.table, .json], command: "simulate")
         guard size >= 1 else { throw ValidationError("--size must be at least 1, got \(size)") }
         guard minPerDomain >= 0 else { throw ValidationError("--min-per-domain must not be negative, got \(minPerDomain)") }
+        guard ["auto", "planted", "fitted"].contains(clickModel) else {
+            throw ValidationError("--click-model must be auto, planted or fitted, got '\(clickModel)'")
+        }
+        guard heldOut > 0 && heldOut < 1 else { throw ValidationError("--held-out must be in (0, 1), got \(heldOut)") }
         guard sessions >= 100 else { throw ValidationError("--sessions must be at least 100 for a useful interval, got \(sessions)") }
         if compare == nil && (!compareParameters.isEmpty || compareDomain != nil || compareSlate != nil) {
             throw ValidationError("--compare-param, --compare-domain and --compare-slate describe policy B; add --compare MODEL")
@@ -65,16 +74,29 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
-            let (dataset, folder) = try source.open()
-            let truth: SyntheticTruth
-            do {
-                truth = try SyntheticTruth.load(from: URL(fileURLWithPath: folder))
-            } catch {
-                throw RuntimeError(
-                    "\(folder) has no planted truth (truth.json): simulate needs generated data (crossrec data generate, or --synthetic); a click model fitted on real interactions is not built yet")
+            let (opened, folder) = try source.open()
+            let truth = try? SyntheticTruth.load(from: URL(fileURLWithPath: folder))
+            let dataset: Dataset
+            let chosen: any ClickModel
+            let population: [Int32]
+            if clickModel == "fitted" || (clickModel == "auto" && truth == nil) {
+                let split = HeldOutSplit(opened, fraction: heldOut, seed: seed)
+                let fitted = try FittedClickModel(split: split, seed: seed)
+                dataset = split.training
+                chosen = fitted
+                let active = Set(dataset.domains.flatMap(\.interactions.users))
+                population = (0..<Int32(dataset.users.count)).filter(active.contains)
+            } else {
+                guard let truth else {
+                    throw RuntimeError(
+                        "\(folder) has no planted truth (truth.json): --click-model planted needs generated data (crossrec data generate, or --synthetic); use --click-model fitted")
+                }
+                let planted = try PlantedClickModel(dataset: opened, truth: truth)
+                dataset = opened
+                chosen = planted
+                population = (0..<Int32(dataset.users.count)).filter(planted.knows)
             }
-            let clickModel = try PlantedClickModel(dataset: dataset, truth: truth)
-            let population = (0..<Int32(dataset.users.count)).filter(clickModel.knows)
+            let clickModel = chosen
             let simulator = try SlateSimulator(dataset: dataset, clickModel: clickModel, population: population)
             let status = CommandProgress(label: "simulate")
             func policy(model: String, parameters: [String], domain: String?, slate: String) throws -> (String, [[SlateItem]]) {

@@ -37,16 +37,23 @@ struct SimulateCommandTests {
         #expect(result.stdout.contains("exact CTR"))
     }
 
-    @Test func realDataWithoutAPlantedTruthAndBadOptionsAreClearErrors() throws {
+    @Test func dataWithoutAPlantedTruthGetsAFittedClickModelThatSaysSo() throws {
         let folder = try TemporaryFolder()
         // Linked data without truth.json stands for real data: nothing planted to simulate with.
-        let generated = try CLI.run(["data", "generate", "--output", folder.file("linked"), "--users", "60"])
+        let generated = try CLI.run(["data", "generate", "--output", folder.file("linked"), "--users", "150"])
         #expect(generated.status == 0, "\(generated.stderr)")
         try FileManager.default.removeItem(atPath: folder.file("linked/truth.json"))
-        let real = try CLI.run(["simulate", folder.file("linked"), "--sessions", "200"])
-        #expect(real.status == 1)
-        #expect(real.stderr.contains("no planted truth (truth.json)") && real.stderr.contains("not built yet"), "\(real.stderr)")
+        let fitted = try CLI.run(["simulate", folder.file("linked"), "--param", "factors=8", "--sessions", "300"])
+        #expect(fitted.status == 0, "\(fitted.stderr)")
+        #expect(fitted.stdout.hasPrefix("click model: a logistic click model fitted on") && fitted.stdout.contains("not users"))
+        let planted = try CLI.run(["simulate", folder.file("linked"), "--click-model", "planted", "--sessions", "300"])
+        #expect(planted.status == 1 && planted.stderr.contains("no planted truth (truth.json)"), "\(planted.stderr)")
+    }
+
+    @Test func badOptionsAreClearErrors() throws {
         let orphan = try CLI.run(["simulate", "--synthetic", "--compare-slate", "news"])
+        let unknown = try CLI.run(["simulate", "--synthetic", "--click-model", "magic"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("auto, planted or fitted"))
         #expect(orphan.status == 64 && orphan.stderr.contains("add --compare MODEL"))
         let slate = try CLI.run(["simulate", "--synthetic", "--users", "100", "--slate", "books", "--sessions", "200"])
         #expect(slate.status == 1 && slate.stderr.contains("--slate 'books': use mixed or a domain (movies, news)"), "\(slate.stderr)")

@@ -138,3 +138,53 @@ struct TableClickModel: ClickModel {
         #expect(covered >= 93, "covered in \(covered) of 100 seeds")
     }
 }
+
+@Suite struct FittedClickModelTests {
+    @Test func itLearnsFromHeldOutRowsAndBeatsTheBaseRate() throws {
+        let data = try GeneratedData(users: 300)
+        defer { data.remove() }
+        let split = HeldOutSplit(data.dataset, fraction: 0.2, seed: 5)
+        let total = data.dataset.domains.reduce(0) { $0 + $1.interactions.count }
+        let held = split.heldOut.reduce(0) { $0 + $1.count }
+        let kept = split.training.domains.reduce(0) { $0 + $1.interactions.count }
+        #expect(held + kept == total && abs(Double(held) / Double(total) - 0.2) < 0.02)
+        let model = try FittedClickModel(split: split, negativesPerPositive: 4, seed: 5)
+        #expect(model.heldOutRows == held)
+        // A constant model of a 1 : 4 mix has log loss −(0.2 ln 0.2 + 0.8 ln 0.8) = 0.5004.
+        #expect(model.logLoss < 0.5004 - 0.02, "log loss \(model.logLoss)")
+        let domains = data.dataset.domains.count
+        #expect(model.weights[domains] > 0, "popular items are clicked more: \(model.weights)")
+        #expect(model.weights[domains + 1] > 0, "so are items of the user's categories: \(model.weights)")
+        #expect(model.description.contains("a model of users, not users"))
+        // The same seed fits the same model.
+        #expect(try FittedClickModel(split: split, negativesPerPositive: 4, seed: 5).weights == model.weights)
+    }
+
+    @Test func itsProbabilitiesFollowThePlantedOnesOnNews() throws {
+        let data = try GeneratedData(users: 400)
+        defer { data.remove() }
+        let split = HeldOutSplit(data.dataset, fraction: 0.2, seed: 1)
+        let fitted = try FittedClickModel(split: split, seed: 1)
+        let planted = try PlantedClickModel(dataset: data.dataset, truth: data.truth)
+        let news = data.dataset.domains.firstIndex { $0.name == "news" }!
+        var pairs: [(Double, Double)] = []
+        for user in Int32(0)..<Int32(min(200, data.dataset.users.count)) where planted.knows(user: user) {
+            for item in stride(from: Int32(0), to: Int32(data.dataset.domains[news].items.count), by: 7) {
+                let slateItem = SlateItem(domain: news, item: item)
+                pairs.append((fitted.clickProbability(user: user, slateItem), planted.clickProbability(user: user, slateItem)))
+            }
+        }
+        func ranks(_ values: [Double]) -> [Double] {
+            let order = values.indices.sorted { values[$0] < values[$1] }
+            var result = [Double](repeating: 0, count: values.count)
+            for (rank, index) in order.enumerated() { result[index] = Double(rank) }
+            return result
+        }
+        let a = ranks(pairs.map(\.0)), b = ranks(pairs.map(\.1))
+        let mean = Double(a.count - 1) / 2
+        let covariance = zip(a, b).reduce(0) { $0 + ($1.0 - mean) * ($1.1 - mean) }
+        let variance = a.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        let spearman = covariance / variance
+        #expect(spearman > 0.2, "Spearman \(spearman) between fitted and planted news click probabilities")
+    }
+}
