@@ -102,7 +102,8 @@ let package = Package(
         .target(
             name: "SweepRuntime",
             dependencies: [
-                "Sweep", "SweepWire", "SweepStore", "ZeroMQ", "RecData", "RecEval", "RecModels", "RecEncoder", "ParameterSpecs",
+                "Sweep", "SweepWire", "SweepStore", "ZeroMQ", "RecData", "RecEval", "RecModels", "RecEncoder", "RecSimulation",
+                "ParameterSpecs",
                 "HTMLRender", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -90,10 +90,7 @@ public struct SlateSimulator: Sendable {
             sessionCTR.append(slate.isEmpty ? 0 : Double(clicked) / Double(slate.count))
             diversity += Self.diversity(slate, in: dataset)
         }
-        var exact = 0.0
-        for (position, user) in population.enumerated() where !slates[position].isEmpty {
-            exact += slates[position].reduce(0) { $0 + clickModel.clickProbability(user: user, $1) } / Double(slates[position].count)
-        }
+        let exact = exactCTR(slates: slates)
         let domainsShown = Set(slates.flatMap { $0.map(\.domain) })
         let catalogue = domainsShown.reduce(0) { $0 + dataset.domains[$1].items.count }
         let shown = shownPerDomain.reduce(0, +)
@@ -103,9 +100,19 @@ public struct SlateSimulator: Sendable {
         }
         return Result(
             policy: policy, sessions: sessions, slateSize: slateSize, ctr: SimulationEstimate(values: sessionCTR),
-            clicksPerSession: SimulationEstimate(values: sessionClicks), exactCTR: exact / Double(population.count),
+            clicksPerSession: SimulationEstimate(values: sessionClicks), exactCTR: exact,
             catalogueCoverage: catalogue > 0 ? Double(seen.count) / Double(catalogue) : 0,
             intraSlateDiversity: diversity / Double(sessions), domainShare: share, sessionCTR: sessionCTR)
+    }
+
+    /// The expected CTR of `slates` (one per population user) for a user drawn uniformly: the mean
+    /// over users of the mean click probability of their slate (an empty slate counts as 0).
+    public func exactCTR(slates: [[SlateItem]]) -> Double {
+        var exact = 0.0
+        for (position, user) in population.enumerated() where !slates[position].isEmpty {
+            exact += slates[position].reduce(0) { $0 + clickModel.clickProbability(user: user, $1) } / Double(slates[position].count)
+        }
+        return exact / Double(population.count)
     }
 
     /// Both policies on the same sessions (same seed), compared session by session.

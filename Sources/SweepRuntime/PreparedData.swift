@@ -33,6 +33,8 @@ public struct PreparedData: Sendable {
     public var sampledCandidates: SampledCandidates? = nil
     /// Seconds spent loading and splitting (reported as the `load` timing of the first trial).
     public var loadSeconds: Double
+    /// On generated data (truth.json beside it): what `sim_ctr@10` needs (see ``SimulatedCTR``).
+    public var simulation: SimulatedCTR? = nil
 
     /// Loads, splits and builds training matrices for `request`.
     ///
@@ -258,15 +260,27 @@ public struct PreparedData: Sendable {
                 seed: sampled.seed, relevanceThreshold: isExplicit ? TopKEvaluator.explicitRelevanceThreshold : nil,
                 negativePool: split.coldItems.map { .stated($0) } ?? .itemsSeenInTraining)
         }
+        // Generated data knows its users' true click probabilities: the simulated metric can be
+        // measured, on the training rows' view of the evaluated domain (slates leave those out).
+        var simulation: SimulatedCTR?
+        if !folder.isEmpty, let truth = try? SyntheticTruth.load(from: URL(fileURLWithPath: folder)),
+            let target = dataset.domains.firstIndex(where: { $0.name == domainName })
+        {
+            var view = dataset
+            view.domains[target].interactions = trainingRows
+            simulation = try? SimulatedCTR(dataset: view, truth: truth, domain: target)
+        }
         let elapsed = ContinuousClock.now - start
         training.entityEmbeddings = opened.mind?.entityEmbeddings
         training.trainingImpressions = trainingImpressions
-        return PreparedData(
+        var prepared = PreparedData(
             request: request, domainName: domainName, training: training, test: split.test, userCount: dataset.users.count,
             itemCount: domain.items.count, isExplicit: isExplicit, impressions: impressions,
             impressionsDroppedWithoutText: droppedWithoutText, impressionsDroppedWithoutColdCandidates: droppedWithoutCold,
             candidateItems: split.coldItems, sampledCandidates: sampledCandidates,
             loadSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        prepared.simulation = simulation
+        return prepared
     }
 }
 

@@ -62,7 +62,8 @@ public final class TrialRunner: @unchecked Sendable {
         var models = ModelRegistry.catalog.models.map { model in
             var model = model
             // Rating metrics and what a model reports of its own fit (a hybrid's learned weight) stay.
-            model.metrics = (model.metrics.filter { !ModelRegistry.rankingMetrics.contains($0) }) + ranking + impressions + sampled
+            model.metrics =
+                (model.metrics.filter { !ModelRegistry.rankingMetrics.contains($0) }) + ranking + impressions + sampled + [SimulatedCTR.metric]
             return model
         }
         models.append(
@@ -242,7 +243,11 @@ public final class TrialRunner: @unchecked Sendable {
         // test metrics; a name clash would be a bug, and the test metric wins.
         let evaluations = Self.evaluations(model, on: data)
         if let failure = Self.nothingEvaluated(evaluations, on: data) { return .failure(failure) }
-        let values = evaluations.values.merging(model.fitSummary) { test, _ in test }.merging(lastValidation) { kept, _ in kept }
+        var values = evaluations.values.merging(model.fitSummary) { test, _ in test }.merging(lastValidation) { kept, _ in kept }
+        // On generated data, the planted users' expected CTR of the model's slates (exact, no test rows).
+        if let simulation = data.simulation, let ctr = try? simulation.value(for: model), ctr.isFinite {
+            values[SimulatedCTR.metric] = ctr
+        }
         timings["evaluate"] = Self.seconds(since: evaluateStart)
         return .success(TrialMetrics(values: values, timings: timings))
     }

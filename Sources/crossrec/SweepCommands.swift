@@ -67,7 +67,7 @@ struct SweepCommand: ParsableCommand {
             let parsedAssertions = try parseAssertions(assertions)
             let preflight = SweepPreflight(spec: spec, file: file)
             // Local workers share this machine and this current directory: the data must be here.
-            let problems = preflight.assertionProblems(parsedAssertions) + preflight.dataProblems()
+            let problems = preflight.assertionProblems(parsedAssertions) + preflight.dataProblems() + preflight.simulationProblems()
                 + preflight.encoderProblems(modelPath: encoder.modelPath)
             let count = workers ?? ProcessInfo.processInfo.activeProcessorCount
             if let warning = SweepPreflight.workerCountWarning(count) { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
@@ -257,7 +257,7 @@ struct CoordinatorCommand: ParsableCommand {
         let parsedAssertions = try parseAssertions(assertions)
         let preflight = SweepPreflight(spec: spec, file: file)
         try SweepPreflight.stopIfAny(preflight.assertionProblems(parsedAssertions))
-        for problem in preflight.dataProblems() {
+        for problem in preflight.dataProblems() + preflight.simulationProblems() {
             FileHandle.standardError.write(
                 Data("warning: \(problem) (the workers read the data: this only matters if they run from here)\n".utf8))
         }

@@ -33,6 +33,25 @@ struct SweepPreflight {
         }
     }
 
+    /// `sim_ctr@10` is measured only on generated data (its planted truth is the click model): a
+    /// sweep that asks for it on other data is refused before anything runs.
+    func simulationProblems() -> [String] {
+        guard ([spec.metric.primary] + spec.metric.record).contains(SimulatedCTR.metric) else { return [] }
+        switch spec.dataset.source {
+        case .synthetic:
+            return []
+        case .path(let path, _):
+            let folder = (try? DataFolder().resolve(path)) ?? path
+            if FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("truth.json")) { return [] }
+        case .described:
+            break
+        }
+        let line = (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { SweepSpec.line(of: "metric", inYAML: $0) }
+        return [
+            "\(file)\(line.map { ":\($0)" } ?? ""): '\(SimulatedCTR.metric)' is the planted users' click rate: it needs generated data (dataset: {synthetic: …}, or a folder from crossrec data generate with its truth.json)"
+        ]
+    }
+
     /// Trials whose content features include `minilm` need the sentence model on every worker;
     /// local workers read `modelPath`, so a missing or partial folder is named before anything runs.
     func encoderProblems(modelPath: String) -> [String] {

@@ -63,3 +63,52 @@ struct SimulateCommandTests {
         #expect(popular.status == 1 && popular.stderr.contains("learned no other domain"), "\(popular.stderr)")
     }
 }
+
+@Suite("sim_ctr@10 as a sweep objective")
+struct SimulatedObjectiveTests {
+    @Test func aSweepRanksByThePlantedUsersExpectedCTR() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(
+            "sim.yaml",
+            """
+            name: sim-objective
+            dataset:
+              synthetic: {users: 200}
+            metric: {primary: sim_ctr@10, direction: maximize, record: [ndcg@10]}
+            models:
+              popularity: {}
+              unified: {factors: 8, iterations: 3}
+            seeds: [1]
+            """)
+        let run = try CLI.run(["sweep", "run", "sim.yaml", "--workers", "1", "--store", "s.sqlite", "--format", "json"], currentDirectory: folder.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let board = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let rows = try #require(board["rows"] as? [[String: Any]])
+        #expect(rows.count == 2)
+        for row in rows {
+            let metrics = try #require(row["metrics"] as? [String: Any])
+            let ctr = try #require((metrics["sim_ctr@10"] as? [String: Any])?["mean"] as? Double)
+            #expect(ctr > 0.02 && ctr < 0.57, "between the click rule's base and base + taste: \(ctr)")
+        }
+    }
+
+    @Test func dataWithoutAPlantedTruthIsRefusedBeforeAnythingRuns() throws {
+        let folder = try TemporaryFolder()
+        let generated = try CLI.run(["data", "generate", "--output", folder.file("linked"), "--users", "60"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        try FileManager.default.removeItem(atPath: folder.file("linked/truth.json"))
+        try folder.write(
+            "sim.yaml",
+            """
+            name: no-truth
+            dataset:
+              path: linked
+            metric: {primary: sim_ctr@10, direction: maximize}
+            models:
+              popularity: {}
+            """)
+        let run = try CLI.run(["sweep", "run", "sim.yaml", "--workers", "1", "--store", "s.sqlite"], currentDirectory: folder.path)
+        #expect(run.status == 1 && run.stderr.contains("sim.yaml:4: 'sim_ctr@10' is the planted users' click rate"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("s.sqlite")), "nothing ran")
+    }
+}
