@@ -80,6 +80,12 @@ let package = Package(
             name: "RecModels", dependencies: ["RecData", "RecEval", "RecText", "RecNN", "ParameterSpecs", "CLinearAlgebra"],
             swiftSettings: strict),
 
+        // Off-policy evaluation of a target policy on logged impressions: single-action logs (MIND
+        // impressions turned into them by a uniform draw), IPS, SNIPS and doubly robust estimates with
+        // bootstrap intervals and effective sample size, and synthetic logs with a known truth. RecData,
+        // RecEval (the bootstrap's percentiles), SeededRandom.
+        .target(name: "RecOffPolicy", dependencies: ["RecData", "RecEval", "SeededRandom"], swiftSettings: strict),
+
         // Sweeps: spec (YAML), search spaces and samplers, trial identity, leaderboards (their HTML through
         // HTMLRender). No I/O.
         .target(
@@ -97,13 +103,14 @@ let package = Package(
             name: "SweepStore",
             dependencies: ["Sweep", "SweepWire", "RecData", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
-        // The I/O shells: coordinator and worker loops over ZeroMQ, local launcher, trial runner, the
-        // search report (its HTML through HTMLRender), their logs through swift-log (text or JSON lines), Prometheus metrics.
+        // The I/O shells: coordinator and worker loops over ZeroMQ, local launcher, trial runner (and the
+        // off-policy run of trained models through RecOffPolicy), the search report (its HTML through
+        // HTMLRender), their logs through swift-log (text or JSON lines), Prometheus metrics.
         .target(
             name: "SweepRuntime",
             dependencies: [
                 "Sweep", "SweepWire", "SweepStore", "ZeroMQ", "RecData", "RecEval", "RecModels", "RecEncoder", "RecSimulation",
-                "ParameterSpecs",
+                "RecOffPolicy", "ParameterSpecs",
                 "HTMLRender", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -146,7 +153,7 @@ let package = Package(
             name: "crossrec",
             dependencies: [
                 "RecData", "DataFetch", "RecEval", "RecModels", "RecText", "RecEncoder", "Sweep", "SweepStore",
-                "SweepRuntime", "SweepDashboard", "RecSimulation", "ParameterSpecs", "Reports",
+                "SweepRuntime", "SweepDashboard", "RecSimulation", "ParameterSpecs", "Reports", "RecOffPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -160,12 +167,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        // SweepStore: the store benchmark (NORMAL against FULL) calls it directly; RecEncoder: the encoder benchmark.
+        // SweepStore: the store benchmark (NORMAL against FULL) calls it directly; RecEncoder: the encoder benchmark;
+        // RecOffPolicy: the off-policy study on synthetic logs.
         .executableTarget(
             name: "crossrec-bench",
             dependencies: [
                 "RecData", "RecEval", "RecModels", "RecText", "RecEncoder", "Sweep", "SweepWire", "SweepRuntime", "SweepStore",
-                "ParameterSpecs", "RecSimulation",
+                "ParameterSpecs", "RecSimulation", "RecOffPolicy",
             ],
             swiftSettings: strict),
 
@@ -188,6 +196,7 @@ let package = Package(
         .testTarget(
             name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "RecNN", "Sweep", "ParameterSpecs"],
             swiftSettings: strict),
+        .testTarget(name: "RecOffPolicyTests", dependencies: ["RecOffPolicy", "RecData", "RecEval"], swiftSettings: strict),
         .testTarget(name: "HTMLRenderTests", dependencies: ["HTMLRender"], swiftSettings: strict),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"], swiftSettings: strict),
         .testTarget(name: "ParameterSpecsTests", dependencies: ["ParameterSpecs"], swiftSettings: strict),
