@@ -14,6 +14,7 @@ struct Crossrec: AsyncParsableCommand {
               crossrec sweep run sweeps/quickstart.yaml --workers 4
               crossrec train --synthetic --model ease
               crossrec compare --synthetic --model hybrid --baseline ease
+              crossrec ope --synthetic --model content --model popularity
               crossrec analyze --synthetic --users 3000
               crossrec recommend --synthetic --user 1
               crossrec topics --synthetic --k 14
@@ -24,7 +25,7 @@ struct Crossrec: AsyncParsableCommand {
         version: CrossrecVersion.current,
         subcommands: [
             DataCommand.self, ModelsCommand.self, EmbedCommand.self, TopicsCommand.self, TrainCommand.self,
-            CompareCommand.self, AnalyzeCommand.self, RecommendCommand.self, SweepCommand.self, CoordinatorCommand.self,
+            CompareCommand.self, OffPolicyCommand.self, AnalyzeCommand.self, RecommendCommand.self, SweepCommand.self, CoordinatorCommand.self,
             WorkerCommand.self,
             LeaderboardCommand.self, DashboardCommand.self, SimulateCommand.self, KeysCommand.self,
         ]

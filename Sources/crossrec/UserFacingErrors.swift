@@ -5,6 +5,7 @@ import RecData
 import RecEncoder
 import RecEval
 import RecModels
+import RecOffPolicy
 import RecSimulation
 import Sweep
 import SweepRuntime
@@ -31,6 +32,8 @@ func reportingUserErrors(_ body: () throws -> Void) throws {
     } catch let error as SweepSpecError {
         try fail(error)
     } catch let error as SimulationError {
+        try fail(error)
+    } catch let error as OffPolicyError {
         try fail(error)
     }
 }
