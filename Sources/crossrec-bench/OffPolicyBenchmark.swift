@@ -10,6 +10,9 @@ struct OffPolicyBenchmark {
     var seeds: [UInt64]
     var impressions: Int
     var resamples: Int
+    /// τ0 of the softmax logger (1 in the goal's setting; smaller makes propensities of the
+    /// candidates the logger dislikes tiny, and the weights of targets that pick them huge).
+    var loggerTemperature = 1.0
 
     struct Study: Codable {
         var logging: String
@@ -28,7 +31,7 @@ struct OffPolicyBenchmark {
 
     func run() throws -> Report {
         var studies: [Study] = []
-        for logging in [SyntheticBanditProblem.LoggingPolicy.softmax(noise: 1, temperature: 1), .uniform] {
+        for logging in [SyntheticBanditProblem.LoggingPolicy.softmax(noise: 1, temperature: loggerTemperature), .uniform] {
             var simulation = OffPolicySimulation()
             simulation.problem.logging = logging
             simulation.seeds = seeds

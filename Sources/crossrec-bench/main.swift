@@ -36,7 +36,7 @@ let usage = """
                                 [--output FILE]
            crossrec-bench search [--data ../shared/data/ml-100k] [--seeds 1,…,10] [--python .venv-optuna/bin/python]
                                  [--random-trials 20000] [--output FILE]
-           crossrec-bench ope [--seeds 100] [--impressions 5000] [--resamples 1000] [--output FILE]
+           crossrec-bench ope [--seeds 100] [--impressions 5000] [--resamples 1000] [--logger-temperature 1] [--output FILE]
            crossrec-bench encoder [--model ../shared/models/all-MiniLM-L6-v2] [--news ../shared/data/mind-sample/train/news.tsv]
                                   [--titles 2000] [--abstracts 1000] [--threads 2] [--batch 32] [--repetitions 3] [--no-peer]
                                   [--output FILE]
@@ -274,7 +274,14 @@ do {
             let impressions = Int(option("--impressions") ?? "5000"), impressions >= 10,
             let resamples = Int(option("--resamples") ?? "1000"), resamples >= 100
         else { fail("--seeds ≥ 2, --impressions ≥ 10 and --resamples ≥ 100 need integers") }
-        let report = try OffPolicyBenchmark(seeds: (1...seeds).map { UInt64($0) }, impressions: impressions, resamples: resamples).run()
+        var benchmark = OffPolicyBenchmark(seeds: (1...seeds).map { UInt64($0) }, impressions: impressions, resamples: resamples)
+        if let text = option("--logger-temperature") {
+            guard let temperature = Double(text), temperature.isFinite, temperature > 0 else {
+                fail("--logger-temperature needs a number > 0")
+            }
+            benchmark.loggerTemperature = temperature
+        }
+        let report = try benchmark.run()
         try BenchmarkSupport.emit(report, output: option("--output"))
         if !report.goalsMet { exit(1) }
     case "search-objective":
