@@ -57,8 +57,12 @@ let package = Package(
         .target(name: "HTMLRender", swiftSettings: strict),
         // Data: columnar interactions, loaders, splits, synthetic generator. Foundation and SeededRandom.
         .target(name: "RecData", dependencies: ["SeededRandom"], swiftSettings: strict),
-        // Metrics and evaluation protocols, and the category-affinity heatmap page. RecData, HTMLRender.
-        .target(name: "RecEval", dependencies: ["RecData", "HTMLRender"], swiftSettings: strict),
+        // k-means (k-means++, restarts, empty-cluster re-seeding), the silhouette and the adjusted Rand index
+        // on plain point matrices. SeededRandom only.
+        .target(name: "RecClusters", dependencies: ["SeededRandom"], swiftSettings: strict),
+        // Metrics and evaluation protocols, the category-affinity heatmap page and its user clusters.
+        // RecData, HTMLRender, RecClusters.
+        .target(name: "RecEval", dependencies: ["RecData", "HTMLRender", "RecClusters"], swiftSettings: strict),
         // Text pipeline for content models: tokenizer, stop words, the Snowball English stemmer, TF-IDF,
         // LDA. SeededRandom for LDA's draws.
         .target(name: "RecText", dependencies: ["SeededRandom"], swiftSettings: strict),
@@ -185,10 +189,11 @@ let package = Package(
             name: "RecSimulationTests", dependencies: ["RecSimulation", "RecData", "RecModels", "RecEval"], swiftSettings: strict),
         .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
-        .testTarget(name: "RecDataTests", dependencies: ["RecData"], swiftSettings: strict),
+        // Checksums: the generator's golden digests (data without planted groups must not change).
+        .testTarget(name: "RecDataTests", dependencies: ["RecData", "Checksums"], swiftSettings: strict),
         // Fixtures/make_reference.py wrote ReferenceFixtures.swift; it is kept for re-running, not built.
         .testTarget(
-            name: "RecEvalTests", dependencies: ["RecEval", "RecData"], exclude: ["Fixtures/make_reference.py"],
+            name: "RecEvalTests", dependencies: ["RecEval", "RecData", "RecClusters"], exclude: ["Fixtures/make_reference.py"],
             swiftSettings: strict),
         .testTarget(name: "RecTextTests", dependencies: ["RecText"], swiftSettings: strict),
         .testTarget(name: "RecEncoderTests", dependencies: ["RecEncoder", "RecText", "Checksums"], swiftSettings: strict),
@@ -199,6 +204,7 @@ let package = Package(
         .testTarget(name: "RecOffPolicyTests", dependencies: ["RecOffPolicy", "RecData", "RecEval"], swiftSettings: strict),
         .testTarget(name: "HTMLRenderTests", dependencies: ["HTMLRender"], swiftSettings: strict),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"], swiftSettings: strict),
+        .testTarget(name: "RecClustersTests", dependencies: ["RecClusters"], swiftSettings: strict),
         .testTarget(name: "ParameterSpecsTests", dependencies: ["ParameterSpecs"], swiftSettings: strict),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "ParameterSpecs", "SeededRandom"], swiftSettings: strict),
         .testTarget(name: "SweepWireTests", dependencies: ["SweepWire", "Sweep", "ParameterSpecs"], swiftSettings: strict),

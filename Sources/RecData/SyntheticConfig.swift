@@ -22,6 +22,15 @@ public struct SyntheticConfig: Codable, Hashable, Sendable {
     public var noise: Double
     /// Seed of every random stream; the same configuration gives byte-identical files.
     public var seed: UInt64
+    /// Planted user groups (0: none, the default). With K > 0 each user belongs to one of K groups
+    /// (dealt out evenly, shuffled) and their genre taste is drawn around the group's prototype:
+    /// g = normalise((1 − groupSpread) p_k + groupSpread · Dirichlet(0.3)), p_k ~ Dirichlet(0.3).
+    /// Topic tastes follow g through the affinity as always, so at affinity 0 the groups plant no
+    /// genre–topic link. Off by default so that existing data stays byte-identical.
+    public var groups: Int
+    /// How far a grouped user's genre taste strays from the group prototype, in [0, 1] (1: not at all
+    /// grouped). Read only when `groups` > 0.
+    public var groupSpread: Double
 
     public static let defaultUsers = 600
     public static let defaultBothFraction = 0.6
@@ -31,11 +40,14 @@ public struct SyntheticConfig: Codable, Hashable, Sendable {
     public static let defaultAffinityStrength = 0.8
     public static let defaultNoise = 0.5
     public static let defaultSeed: UInt64 = 42
+    public static let defaultGroupSpread = 0.3
+    /// Upper bound of `groups`.
+    public static let maximumGroups = 50
 
     public init(
         users: Int = defaultUsers, bothFraction: Double = defaultBothFraction, movies: Int = defaultMovies,
         news: Int = defaultNews, density: Double = defaultDensity, affinityStrength: Double = defaultAffinityStrength,
-        noise: Double = defaultNoise, seed: UInt64 = defaultSeed
+        noise: Double = defaultNoise, seed: UInt64 = defaultSeed, groups: Int = 0, groupSpread: Double = defaultGroupSpread
     ) {
         self.users = users
         self.bothFraction = bothFraction
@@ -45,10 +57,30 @@ public struct SyntheticConfig: Codable, Hashable, Sendable {
         self.affinityStrength = affinityStrength
         self.noise = noise
         self.seed = seed
+        self.groups = groups
+        self.groupSpread = groupSpread
     }
 
     enum CodingKeys: String, CodingKey {
-        case users, bothFraction, movies, news, density, affinityStrength, noise, seed
+        case users, bothFraction, movies, news, density, affinityStrength, noise, seed, groups, groupSpread
+    }
+
+    /// The group keys are written only when `groups` > 0, so a configuration without groups encodes
+    /// exactly as before they existed (its cache folder and trial ids do not change).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(users, forKey: .users)
+        try container.encode(bothFraction, forKey: .bothFraction)
+        try container.encode(movies, forKey: .movies)
+        try container.encode(news, forKey: .news)
+        try container.encode(density, forKey: .density)
+        try container.encode(affinityStrength, forKey: .affinityStrength)
+        try container.encode(noise, forKey: .noise)
+        try container.encode(seed, forKey: .seed)
+        if groups > 0 {
+            try container.encode(groups, forKey: .groups)
+            try container.encode(groupSpread, forKey: .groupSpread)
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -62,6 +94,8 @@ public struct SyntheticConfig: Codable, Hashable, Sendable {
             try container.decodeIfPresent(Double.self, forKey: .affinityStrength) ?? Self.defaultAffinityStrength
         noise = try container.decodeIfPresent(Double.self, forKey: .noise) ?? Self.defaultNoise
         seed = try container.decodeIfPresent(UInt64.self, forKey: .seed) ?? Self.defaultSeed
+        groups = try container.decodeIfPresent(Int.self, forKey: .groups) ?? 0
+        groupSpread = try container.decodeIfPresent(Double.self, forKey: .groupSpread) ?? Self.defaultGroupSpread
     }
 
     /// Upper bounds that keep dense indices in `Int32` and memory sane.
@@ -93,6 +127,12 @@ public struct SyntheticConfig: Codable, Hashable, Sendable {
         }
         guard noise.isFinite && noise >= 0 && noise <= 10 else {
             throw fail("noise", "expected a standard deviation in [0, 10], got \(noise)")
+        }
+        guard groups >= 0 && groups <= min(Self.maximumGroups, users) else {
+            throw fail("groups", "expected 0 (no planted groups) or 1…\(min(Self.maximumGroups, users)) (at most one per user), got \(groups)")
+        }
+        guard groupSpread.isFinite && (0...1).contains(groupSpread) else {
+            throw fail("groupSpread", "expected a value in [0, 1], got \(groupSpread)")
         }
     }
 }

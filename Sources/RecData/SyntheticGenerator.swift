@@ -13,6 +13,10 @@ public import Foundation
 ///   the rest in one (shuffled). MovieLens ids are 1, 2, … in population order; MIND ids `U…` are
 ///   a shuffled numbering, joined only by `links.csv`. Tastes are rounded to 6 decimals before use
 ///   and written to truth.json.
+/// - Planted groups (only with `groups` K > 0): prototypes p_1…p_K ~ Dirichlet(0.3) over genres;
+///   users are dealt into the K groups in turn, then the group labels are shuffled; a user of group
+///   k has g = normalise((1 − w) p_k + w d), d ~ Dirichlet(0.3) the draw an ungrouped user's g would
+///   be, w = `groupSpread`. The group of each user is written to truth.json.
 /// - Movies: 1–3 distinct genres (50/35/15 %), frequencies roughly MovieLens'; Zipf-like
 ///   popularity π. Ratings per user n ~ density · movies · LogNormal(σ 0.7), clamped to 1…movies.
 ///   A rated movie is drawn by picking a genre k ∝ g_k + 0.02, then a movie of genre k ∝ π (no
@@ -60,6 +64,7 @@ public struct SyntheticGenerator: Sendable {
         case newsCatalog = 3
         case roles = 4
         case mindUserIDs = 5
+        case groups = 6
     }
 
     func makeRandom(_ stream: Stream) -> SyntheticRandom { SyntheticRandom(seed: config.seed, stream: stream.rawValue) }
@@ -119,13 +124,34 @@ public struct SyntheticGenerator: Sendable {
         return numbers
     }
 
-    /// User `user`'s (genre taste, topic taste), rounded to 6 decimals.
-    func tastes(user: Int, affinity: [[Double]]) -> (genre: [Double], topic: [Double]) {
+    /// The planted groups: K genre prototypes (rounded to 6 decimals) and each user's group; empty
+    /// when `groups` is 0 (no draw is made, so the other streams are untouched).
+    func plantedGroups() -> (prototypes: [[Double]], groupOf: [Int]) {
+        guard config.groups > 0 else { return ([], []) }
+        var random = makeRandom(.groups)
+        let prototypes = (0..<config.groups).map { _ in
+            random.dirichlet(count: SyntheticVocabulary.genres.count, concentration: Self.tasteConcentration)
+                .map { SyntheticFixed.round($0, 6) }
+        }
+        var groupOf = (0..<config.users).map { $0 % config.groups }
+        random.shuffle(&groupOf)
+        return (prototypes, groupOf)
+    }
+
+    /// User `user`'s (genre taste, topic taste), rounded to 6 decimals; drawn around `prototype`
+    /// when the user belongs to a planted group.
+    func tastes(user: Int, affinity: [[Double]], prototype: [Double]? = nil) -> (genre: [Double], topic: [Double]) {
         var random = makeRandom(user: user, part: 0)
         let genreCount = affinity.count
         let topicCount = affinity.first?.count ?? 0
-        let genre = random.dirichlet(count: genreCount, concentration: Self.tasteConcentration)
-            .map { SyntheticFixed.round($0, 6) }
+        var own = random.dirichlet(count: genreCount, concentration: Self.tasteConcentration)
+        if let prototype {
+            let w = config.groupSpread
+            own = own.indices.map { (1 - w) * prototype[$0] + w * own[$0] }
+            let total = own.reduce(0, +)
+            own = own.map { $0 / total }
+        }
+        let genre = own.map { SyntheticFixed.round($0, 6) }
         let independent = random.dirichlet(count: topicCount, concentration: Self.tasteConcentration)
         var topic = [Double](repeating: 0, count: topicCount)
         for k in 0..<topicCount {
@@ -194,8 +220,10 @@ public struct SyntheticGenerator: Sendable {
         truthUsers.reserveCapacity(config.users)
         let roles = roles()
         let mindNumbers = mindUserNumbers(count: roles.filter { $0 != .moviesOnly }.count)
+        let groups = plantedGroups()
         for (user, role) in roles.enumerated() {
-            let taste = tastes(user: user, affinity: affinity)
+            let group = groups.groupOf.isEmpty ? nil : groups.groupOf[user]
+            let taste = tastes(user: user, affinity: affinity, prototype: group.map { groups.prototypes[$0] })
             var movielensUser: String?
             var mindUser: String?
             if role != .newsOnly {
@@ -228,7 +256,7 @@ public struct SyntheticGenerator: Sendable {
             truthUsers.append(
                 SyntheticTruth.User(
                     movielensUser: movielensUser, mindUser: mindUser, domains: domains, genreTaste: taste.genre,
-                    topicTaste: taste.topic))
+                    topicTaste: taste.topic, group: group))
         }
         try ratingsFile.close()
         try tagsFile.close()
@@ -237,8 +265,9 @@ public struct SyntheticGenerator: Sendable {
         try linksFile.close()
 
         let truth = SyntheticTruth(
-            model: Self.modelDescription, parameters: config, genres: SyntheticVocabulary.genres,
-            topics: SyntheticVocabulary.topics, affinity: affinity, counts: counts, users: truthUsers)
+            model: Self.modelDescription + (config.groups > 0 ? Self.groupsDescription : ""), parameters: config,
+            genres: SyntheticVocabulary.genres, topics: SyntheticVocabulary.topics, affinity: affinity, counts: counts,
+            users: truthUsers, groupPrototypes: config.groups > 0 ? groups.prototypes : nil)
         var truthFile = try open(SyntheticLayout.truth)
         try truth.write(to: &truthFile)
         try truthFile.close()
@@ -253,5 +282,10 @@ public struct SyntheticGenerator: Sendable {
         score = mean of g over the movie's genres / max g. Clicks: each of 5-10 candidates drawn by \
         popularity is clicked with probability 0.02 + 0.55 t_topic / max t (at least one per impression); \
         history = the user's earlier clicks; dev = impressions on 2019-11-15, train = 2019-11-09..14.
+        """
+
+    static let groupsDescription = """
+         Planted groups: prototypes p_k ~ Dirichlet(0.3) over genres; users dealt into the groups in \
+        turn, labels shuffled; g = normalise((1 - groupSpread) p_k + groupSpread Dirichlet(0.3)).
         """
 }

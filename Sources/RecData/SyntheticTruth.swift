@@ -18,10 +18,14 @@ public struct SyntheticTruth: Codable, Equatable, Sendable {
         public var genreTaste: [Double]
         /// Latent topic taste t (sums to 1), in the order of ``SyntheticTruth/topics``.
         public var topicTaste: [Double]
+        /// The planted group (0-based, a row of ``SyntheticTruth/groupPrototypes``); nil without groups.
+        public var group: Int?
 
         public init(
-            movielensUser: String?, mindUser: String?, domains: [String], genreTaste: [Double], topicTaste: [Double]
+            movielensUser: String?, mindUser: String?, domains: [String], genreTaste: [Double], topicTaste: [Double],
+            group: Int? = nil
         ) {
+            self.group = group
             self.movielensUser = movielensUser
             self.mindUser = mindUser
             self.domains = domains
@@ -49,11 +53,15 @@ public struct SyntheticTruth: Codable, Equatable, Sendable {
     public var counts: SyntheticCounts
     /// Every latent user, linked users included, in generation order.
     public var users: [User]
+    /// The genre prototypes of the planted groups (``SyntheticConfig/groups`` rows, genres order);
+    /// nil without groups.
+    public var groupPrototypes: [[Double]]?
 
     public init(
         format: String = formatName, model: String, parameters: SyntheticConfig, genres: [String], topics: [String],
-        affinity: [[Double]], counts: SyntheticCounts, users: [User]
+        affinity: [[Double]], counts: SyntheticCounts, users: [User], groupPrototypes: [[Double]]? = nil
     ) {
+        self.groupPrototypes = groupPrototypes
         self.format = format
         self.model = model
         self.parameters = parameters
@@ -124,7 +132,9 @@ extension SyntheticTruth {
         writer.text("{\n  \"format\": \(string(format)),\n  \"model\": \(string(model)),\n")
         writer.text("  \"parameters\": {\"users\": \(p.users), \"bothFraction\": \(p.bothFraction), ")
         writer.text("\"movies\": \(p.movies), \"news\": \(p.news), \"density\": \(p.density), ")
-        writer.text("\"affinityStrength\": \(p.affinityStrength), \"noise\": \(p.noise), \"seed\": \(p.seed)},\n")
+        writer.text("\"affinityStrength\": \(p.affinityStrength), \"noise\": \(p.noise), \"seed\": \(p.seed)")
+        if p.groups > 0 { writer.text(", \"groups\": \(p.groups), \"groupSpread\": \(p.groupSpread)") }
+        writer.text("},\n")
         writer.text("  \"genres\": \(strings(genres)),\n  \"topics\": \(strings(topics)),\n  \"affinity\": [\n")
         for (row, values) in affinity.enumerated() {
             writer.text("    ")
@@ -136,7 +146,18 @@ extension SyntheticTruth {
         writer.text("  ],\n  \"counts\": {\"users\": \(c.users), \"movieUsers\": \(c.movieUsers), ")
         writer.text("\"newsUsers\": \(c.newsUsers), \"linkedUsers\": \(c.linkedUsers), \"movies\": \(c.movies), ")
         writer.text("\"ratings\": \(c.ratings), \"tags\": \(c.tags), \"news\": \(c.news), ")
-        writer.text("\"train\": \(split(c.train)), \"dev\": \(split(c.dev))},\n  \"users\": [\n")
+        writer.text("\"train\": \(split(c.train)), \"dev\": \(split(c.dev))},\n")
+        if let groupPrototypes {
+            writer.text("  \"groupPrototypes\": [\n")
+            for (row, values) in groupPrototypes.enumerated() {
+                writer.text("    ")
+                numbers(values, to: &writer)
+                if row + 1 < groupPrototypes.count { writer.byte(UInt8(ascii: ",")) }
+                try writer.newline()
+            }
+            writer.text("  ],\n")
+        }
+        writer.text("  \"users\": [\n")
         for (index, user) in users.enumerated() {
             writer.text("    {\"movielensUser\": \(optional(user.movielensUser)), ")
             writer.text("\"mindUser\": \(optional(user.mindUser)), \"domains\": \(strings(user.domains)), ")
@@ -144,6 +165,7 @@ extension SyntheticTruth {
             numbers(user.genreTaste, to: &writer)
             writer.text(", \"topicTaste\": ")
             numbers(user.topicTaste, to: &writer)
+            if let group = user.group { writer.text(", \"group\": \(group)") }
             writer.byte(UInt8(ascii: "}"))
             if index + 1 < users.count { writer.byte(UInt8(ascii: ",")) }
             try writer.newline()

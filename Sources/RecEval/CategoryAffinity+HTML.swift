@@ -4,8 +4,9 @@ import HTMLRender
 extension CategoryAffinity {
     /// A self-contained HTML page with the correlation matrix as an inline SVG heatmap
     /// (``HTMLRender/Heatmap``: red positive, blue negative, white 0; significant cells outlined),
-    /// readable offline.
-    public func html(title: String, notes: [String] = []) -> String {
+    /// readable offline. `sections` (HTML fragments, e.g. ``UserClusters/htmlSection(affinity:)``)
+    /// follow the pairs table.
+    public func html(title: String, notes: [String] = [], sections: [String] = []) -> String {
         let escape = XMLText.escaped
         func fixed(_ value: Double, _ decimals: Int) -> String {
             value.isFinite ? String(format: "%.\(decimals)f", value) : "n/a"
@@ -33,6 +34,7 @@ extension CategoryAffinity {
             \(heatmap.svg())
             <h2>Significant positive pairs</h2>
             \(pairs.render())
+            \(sections.joined(separator: "\n"))
             """
         return HTMLPage(title: title, extraStyle: "body { max-width: 70em; }", body: body).render()
     }

@@ -39,6 +39,9 @@ public struct AnyRecommender: Sendable {
 
     /// The wrapped model when it learns one user vector for several domains (a mixed slate), or nil.
     public var crossDomain: (any CrossDomainScoring)? { base as? any CrossDomainScoring }
+
+    /// The users' vectors when the wrapped model has them (``UserVectorProviding``), or nil.
+    public var userVectors: UserVectors? { (base as? any UserVectorProviding)?.userVectors }
 }
 
 /// A model whose user representation also scores the data set's other domains: what

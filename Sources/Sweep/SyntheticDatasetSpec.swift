@@ -8,9 +8,10 @@ public typealias SyntheticDatasetSpec = SyntheticConfig
 extension SyntheticConfig {
     /// `users=600,bothFraction=0.6,…` in declaration order, doubles in shortest round-trip form:
     /// what the data set fingerprint hashes, so `synthetic: {}` and the defaults written out give
-    /// the same trial ids.
+    /// the same trial ids. Planted groups are appended only when on, so ids without them are unchanged.
     var canonicalText: String {
         "users=\(users),bothFraction=\(bothFraction),movies=\(movies),news=\(news),density=\(density),"
             + "affinityStrength=\(affinityStrength),noise=\(noise),seed=\(seed)"
+            + (groups > 0 ? ",groups=\(groups),groupSpread=\(groupSpread)" : "")
     }
 }

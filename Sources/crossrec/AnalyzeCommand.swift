@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import ParameterSpecs
 import RecData
 import RecEval
+import RecModels
+import Sweep
 import SweepRuntime
 
 struct AnalyzeCommand: ParsableCommand {
@@ -15,11 +18,20 @@ struct AnalyzeCommand: ParsableCommand {
             under Benjamini–Hochberg. On generated data (a folder with truth.json, or --synthetic) \
             it also says how well the result recovers the planted genre × topic affinity.
 
+            --clusters K|auto also trains a model with user vectors (the unified model: one vector \
+            per user for both domains) on every row, clusters those users' vectors by k-means \
+            (k-means++, several restarts, --seed; auto: the k of 2…10 with the best silhouette) and \
+            profiles each cluster: size, categories with the highest lift over the population, and \
+            the members' share of the significant cross-domain correlations; the HTML page adds a \
+            cluster × category heatmap and the network of significant pairs. On generated data with \
+            planted groups (--groups) it gives the adjusted Rand index against them.
+
             Examples:
               crossrec analyze --synthetic --users 3000
               crossrec analyze --synthetic --users 3000 --affinity 0      # the negative control
               crossrec analyze out/synthetic --format html --output out/affinity.html
               crossrec analyze ml-100k --domain-split "Action,Adventure,Sci-Fi,Thriller | Comedy,Romance,Drama"
+              crossrec analyze --synthetic --users 3000 --groups 4 --clusters auto --format html --output out/clusters.html
             """
     )
 
@@ -34,6 +46,13 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Output format: table (the significant pairs), json (the whole matrix) or html (a heatmap page, inline SVG).")
     var format: OutputFormat = .table
     @Option(help: "Write the output to this file instead of standard output.") var output: String?
+    @Option(help: "Cluster the users' vectors into K clusters, or auto (the best silhouette over k = 2…10).")
+    var clusters: String?
+    @Option(help: "Model whose user vectors are clustered: unified, als or bpr (with --clusters).")
+    var clusterModel: String = UnifiedModel.name
+    @Option(name: .customLong("cluster-param"), help: "Hyperparameter name=value of the cluster model (repeatable).")
+    var clusterParameters: [String] = []
+    @Option(help: "k-means restarts (with --clusters); the lowest inertia is kept.") var restarts: Int = 10
     @Option(help: .hidden) var html: String?
     @Flag(help: .hidden) var json = false
 
@@ -42,6 +61,10 @@ struct AnalyzeCommand: ParsableCommand {
         guard permutations >= 1 else { throw ValidationError("--permutations must be at least 1, got \(permutations)") }
         guard fdr > 0 && fdr < 1 else { throw ValidationError("--fdr must be in (0, 1), got \(fdr)") }
         guard minRows >= 1 else { throw ValidationError("--min-rows must be at least 1, got \(minRows)") }
+        if let clusters {
+            do throws(EvaluationError) { _ = try ClusterCount(parsing: clusters) } catch { throw ValidationError("--clusters: \(error.message)") }
+        }
+        guard restarts >= 1 else { throw ValidationError("--restarts must be at least 1, got \(restarts)") }
     }
 
     func run() throws {
@@ -69,6 +92,21 @@ struct AnalyzeCommand: ParsableCommand {
             }
             status.finish()
             let truth = try? SyntheticTruth.load(from: URL(fileURLWithPath: folder))
+            var userClusters: UserClusters?
+            if let clusters {
+                let parsed = try ParameterParsing.parse(clusterParameters, model: clusterModel, catalog: TrialRunner.catalog)
+                status.start("training \(clusterModel) for user vectors")
+                userClusters = try UserClusters.fitting(
+                    model: clusterModel, parameters: parsed, seed: seed, dataset: dataset, affinity: analysis,
+                    count: try ClusterCount(parsing: clusters), restarts: restarts,
+                    planted: truth?.plantedGroups(in: dataset.users) ?? []
+                ) { epoch in
+                    status.update(TrialProgress(epoch: epoch.epoch, totalEpochs: epoch.totalEpochs, values: epoch.values))
+                    return .proceed
+                }
+                status.finish()
+            }
+            let sections = userClusters.map { [$0.htmlSection(affinity: analysis)] } ?? []
             let agreement = truth.flatMap {
                 analysis.agreement(planted: $0.affinity, plantedRows: $0.genres, plantedColumns: $0.topics)
             }
@@ -80,14 +118,15 @@ struct AnalyzeCommand: ParsableCommand {
             }
             let title = "\(rowName) × \(columnName) (\((folder as NSString).lastPathComponent))"
             if let html {  // the older spelling: a page beside the printed output
-                try OutputFile.write(analysis.html(title: title, notes: notes), to: html)
+                try OutputFile.write(analysis.html(title: title, notes: notes, sections: sections), to: html)
                 FileHandle.standardError.write(Data("wrote \(html)\n".utf8))
             }
             switch json ? .json : format {
             case .json:
-                try OutputFile.emit(try JSONOutput.text(AnalyzeOutput(analysis: analysis, truth: agreement)), to: output)
+                try OutputFile.emit(
+                    try JSONOutput.text(AnalyzeOutput(analysis: analysis, truth: agreement, clusters: userClusters)), to: output)
             case .html:
-                try OutputFile.emit(analysis.html(title: title, notes: notes), to: output)
+                try OutputFile.emit(analysis.html(title: title, notes: notes, sections: sections), to: output)
             default:
                 let tested = analysis.pValue.flatMap { $0 }.filter(\.isFinite).count
                 var lines = [
@@ -104,6 +143,7 @@ struct AnalyzeCommand: ParsableCommand {
                     if pairs.count > top { lines.append("(\(pairs.count - top) more; --top N or --format json)") }
                 }
                 for note in notes { lines += ["", note] }
+                if let userClusters { lines += userClusters.markdownLines() }
                 try OutputFile.emit(lines.joined(separator: "\n"), to: output)
             }
         }
@@ -126,4 +166,5 @@ struct AnalyzeCommand: ParsableCommand {
 struct AnalyzeOutput: Encodable {
     var analysis: CategoryAffinity
     var truth: CategoryAffinity.Agreement?
+    var clusters: UserClusters?
 }

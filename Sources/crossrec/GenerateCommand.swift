@@ -27,6 +27,9 @@ extension DataCommand {
         var affinity = SyntheticConfig.defaultAffinityStrength
         @Option(help: "Standard deviation of rating noise.") var noise = SyntheticConfig.defaultNoise
         @Option(help: "Random seed.") var seed = SyntheticConfig.defaultSeed
+        @Option(help: "Planted user groups: genre tastes drawn around K group prototypes (0: none).") var groups = 0
+        @Option(help: "How far a grouped user's genre taste strays from the group's prototype, in [0, 1].")
+        var groupSpread = SyntheticConfig.defaultGroupSpread
         @Option(help: "Format of the printed summary: table or json.") var format: OutputFormat = .table
         @Flag(help: .hidden) var json = false
 
@@ -35,7 +38,7 @@ extension DataCommand {
         func run() throws {
             let config = SyntheticConfig(
                 users: users, bothFraction: bothFraction, movies: movies, news: news, density: density,
-                affinityStrength: affinity, noise: noise, seed: seed)
+                affinityStrength: affinity, noise: noise, seed: seed, groups: groups, groupSpread: groupSpread)
             let generator = try runReportingDataErrors { () throws(DataError) in try SyntheticGenerator(config: config) }
             let summary: SyntheticSummary
             do {

@@ -11,12 +11,16 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "Users of the synthetic data (with --synthetic).") var users: Int?
     @Option(help: "Planted genre-topic affinity of the synthetic data, 0…1 (with --synthetic; 0 is the negative control).")
     var affinity: Double?
+    @Option(help: "Planted user groups of the synthetic data (with --synthetic; default none).") var groups: Int?
     @OptionGroup(title: "Data files") var files: DataFileOptions
 
     func validate() throws {
         if synthetic == (path != nil) { throw ValidationError("give a data set path or --synthetic (one of them)") }
-        if !synthetic && (users != nil || affinity != nil) {
-            throw ValidationError("--users and --affinity describe the synthetic data; add --synthetic")
+        if !synthetic && (users != nil || affinity != nil || groups != nil) {
+            throw ValidationError("--users, --affinity and --groups describe the synthetic data; add --synthetic")
+        }
+        if let groups, !(0...SyntheticConfig.maximumGroups).contains(groups) {
+            throw ValidationError("--groups must be in 0…\(SyntheticConfig.maximumGroups), got \(groups)")
         }
         if let users, users < 10 { throw ValidationError("--users must be at least 10, got \(users)") }
         if let affinity, !(0...1).contains(affinity) { throw ValidationError("--affinity must be in 0…1, got \(affinity)") }
@@ -31,6 +35,7 @@ struct SourceOptions: ParsableArguments {
         var config = SyntheticConfig()
         if let users { config.users = users }
         if let affinity { config.affinityStrength = affinity }
+        if let groups { config.groups = groups }
         let folder = try SyntheticCache.folder(for: config)
         var dataset = try files.locator(kind: .linked).open(path: folder).dataset
         if let domainSplit = files.domainSplit { dataset = try DomainSplit(parsing: domainSplit).apply(to: dataset) }

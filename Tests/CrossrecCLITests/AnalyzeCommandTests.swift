@@ -35,7 +35,7 @@ struct AnalyzeCommandTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("has one domain (items); analyze needs two"), "\(result.stderr)")
         let flags = try CLI.run(["analyze", folder.file("ratings.csv"), "--affinity", "0.5"])
-        #expect(flags.stderr.contains("--users and --affinity describe the synthetic data; add --synthetic"))
+        #expect(flags.stderr.contains("--users, --affinity and --groups describe the synthetic data; add --synthetic"))
     }
 
     @Test func rowsAndColumnsCanBeSwappedOrWrong() throws {
