@@ -119,6 +119,27 @@ struct TableClickModel: ClickModel {
         }
     }
 
+    /// A one-domain slate takes a partial selection instead of MixedSlate's full sort: same slates.
+    @Test func aOneDomainSlateIsMixedSlatesSlateOfThatDomain() throws {
+        let data = try GeneratedData(users: 150)
+        defer { data.remove() }
+        let users = Array(0..<Int32(data.dataset.users.count))
+        for name in ["popularity", "unified"] {
+            var model = try ModelRegistry.make(name, parameters: name == "unified" ? ["factors": .int(8), "iterations": .int(3)] : [:], seed: 1)
+            try PolicyTraining.fit(&model, dataset: data.dataset, target: 0)
+            let fast = try SlatePolicy.slates(model: model, dataset: data.dataset, target: 0, users: users, size: 10, mode: .domain(0))
+            let domain = data.dataset.domains[0]
+            for (user, slate) in zip(users, fast) {
+                var scores = [Float](repeating: 0, count: domain.items.count)
+                scores.withUnsafeMutableBufferPointer { model.scoreAll(user: user, into: $0) }
+                var excluded = [Bool](repeating: false, count: domain.items.count)
+                for k in 0..<domain.interactions.count where domain.interactions.users[k] == user { excluded[Int(domain.interactions.items[k])] = true }
+                let full = MixedSlate.build(scores: [scores], excluded: [excluded], size: 10, minimumPerDomain: 0).map { SlateItem(domain: 0, item: $0.item) }
+                #expect(slate == full, "\(name), user \(user)")
+            }
+        }
+    }
+
     /// Issue 16's simulation goal on a fixed set of 100 seeds (deterministic, so not flaky): the
     /// 95 % interval of the simulated CTR covers the exact expected CTR in at least 93 of them.
     @Test func theIntervalCoversTheExactCTRInAtLeast93Of100Seeds() throws {
