@@ -75,7 +75,7 @@ struct DashboardBenchmark {
         log("store of \(trials) trials written in \(String(format: "%.1f", buildSeconds)) s")
         let server = try Server(dashboard, store: store, cacheSeconds: 0)
         defer { server.stop() }
-        _ = try Self.get(port: server.port, path: "/sweeps/large")  // open the store once
+        _ = try LoopbackHTTP.get(port: server.port, path: "/sweeps/large")  // open the store once
         let overview = try latency(port: server.port, path: "/sweeps/large", count: requests)
         log("overview: median \(String(format: "%.1f", overview.medianMilliseconds)) ms, p95 \(String(format: "%.1f", overview.p95Milliseconds)) ms")
         let leaderboard = try latency(port: server.port, path: "/sweeps/large/leaderboard?model=noop", count: max(3, requests / 10))
@@ -167,43 +167,13 @@ struct DashboardBenchmark {
         var bytes = 0
         for _ in 0..<count {
             let start = ContinuousClock.now
-            bytes = try Self.get(port: port, path: path)
+            bytes = try LoopbackHTTP.get(port: port, path: path)
             times.append(BenchmarkSupport.seconds(since: start) * 1000)
         }
         times.sort()
         return Latency(
             path: path, requests: count, bodyBytes: bytes, medianMilliseconds: times[times.count / 2],
             p95Milliseconds: times[min(times.count - 1, Int(Double(times.count) * 0.95))], maxMilliseconds: times.last!)
-    }
-
-    /// `GET path` on a new connection (`Connection: close`); the answer's size. Throws on a status other than 200.
-    static func get(port: UInt16, path: String, headers: String = "") throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw BenchmarkError("cannot connect to the dashboard on port \(port)") }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\(headers)\r\n".utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        var response: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count < 0 { throw BenchmarkError("GET \(path): no answer in 30 s") }
-            if count == 0 { break }
-            response += buffer[0..<count]
-        }
-        guard response.starts(with: Array("HTTP/1.1 200".utf8)) else {
-            throw BenchmarkError("GET \(path): \(String(decoding: response.prefix(120), as: UTF8.self))")
-        }
-        return response.count
     }
 
     /// A `crossrec-dashboard` process on a free loopback port.
@@ -257,7 +227,7 @@ struct DashboardBenchmark {
                 var first = true
                 while self.lock.withLock({ self.running }) {
                     // 503 until the sweep creates the store: counted, not fatal.
-                    _ = try? DashboardBenchmark.get(port: port, path: path, headers: first ? "" : "X-Crossrec-Fragment: 1\r\n")
+                    _ = try? LoopbackHTTP.get(port: port, path: path, headers: first ? "" : "X-Crossrec-Fragment: 1\r\n")
                     first = false
                     self.lock.withLock { self.requests += 1 }
                     Thread.sleep(forTimeInterval: 1)

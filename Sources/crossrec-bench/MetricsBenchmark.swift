@@ -39,7 +39,7 @@ struct MetricsBenchmark {
         var bytes = 0
         for _ in 0..<scrapes {
             let start = ContinuousClock.now
-            bytes = try Self.scrape(port: server.port)
+            bytes = try LoopbackHTTP.get(port: server.port, path: "/metrics")
             let elapsed = ContinuousClock.now - start
             times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3)
         }
@@ -48,29 +48,5 @@ struct MetricsBenchmark {
         return Report(
             runningTrials: running, scrapes: scrapes, bodyBytes: bytes, medianMilliseconds: times[times.count / 2],
             p99Milliseconds: p99, maxMilliseconds: times.last!, goalMet: p99 < 10)
-    }
-
-    /// One `GET /metrics`; the response's size in bytes.
-    static func scrape(port: UInt16) throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw RuntimeError("cannot connect to the metrics endpoint") }
-        let request = Array("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        var total = 0
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count <= 0 { break }
-            total += count
-        }
-        return total
     }
 }

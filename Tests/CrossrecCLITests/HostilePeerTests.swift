@@ -176,7 +176,7 @@ struct HostilePeerTests {
         }
         #expect(
             eventually(.seconds(10)) {
-                body = (try? MetricsEndpointTests.get(host: "127.0.0.1", port: port, path: "/metrics").body) ?? ""
+                body = (try? HTTPTestClient.request(port: port, path: "/metrics").body) ?? ""
                 return rejected("malformed") == 5 && rejected("unregistered") == 3
             }, "\(body)")
         #expect(rejected(nil) == 8, "nothing else was refused: \(body)")

@@ -8,32 +8,6 @@ import Testing
 /// `--metrics`: a Prometheus endpoint on the coordinator, scraped while a sweep runs.
 @Suite("Metrics endpoint", .serialized)
 struct MetricsEndpointTests {
-    /// `GET path` over a plain socket (no proxy settings involved): status line and body.
-    static func get(host: String, port: UInt16, path: String) throws -> (status: String, body: String) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        inet_pton(AF_INET, host, &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw CocoaError(.fileReadUnknown) }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        var response: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count <= 0 { break }
-            response += buffer[0..<count]
-        }
-        let text = String(decoding: response, as: UTF8.self)
-        let parts = text.components(separatedBy: "\r\n\r\n")
-        return (String(parts[0].split(separator: "\r\n").first ?? ""), parts.dropFirst().joined(separator: "\r\n\r\n"))
-    }
-
     /// The value of `name{…}` in an exposition text (the sum over its label sets, or over those
     /// whose labels include `label`, e.g. `outcome="finished"`).
     static func value(_ name: String, _ label: String? = nil, in text: String) -> Double? {
@@ -81,7 +55,7 @@ struct MetricsEndpointTests {
         let metricsPort = try #require(port, "no 'metrics at' line: \((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")")
         var samples: [(results: Double, leases: Double, trials: Double)] = []
         while process.isRunning {
-            if let scrape = try? Self.get(host: "127.0.0.1", port: metricsPort, path: "/metrics"), scrape.status.contains("200"),
+            if let scrape = try? HTTPTestClient.request(port: metricsPort, path: "/metrics"), scrape.status == 200,
                 let results = Self.value("crossrec_results_recorded_total", in: scrape.body),
                 let leases = Self.value("crossrec_leases_issued_total", in: scrape.body),
                 let trials = Self.value("crossrec_trials", in: scrape.body)
@@ -89,8 +63,8 @@ struct MetricsEndpointTests {
                 samples.append((results, leases, trials))
                 #expect(scrape.body.contains("crossrec_store_commit_seconds_bucket"))
             }
-            if samples.count == 1, let missing = try? Self.get(host: "127.0.0.1", port: metricsPort, path: "/nothing") {
-                #expect(missing.status.contains("404"))
+            if samples.count == 1, let missing = try? HTTPTestClient.request(port: metricsPort, path: "/nothing") {
+                #expect(missing.status == 404)
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
@@ -146,7 +120,7 @@ struct MetricsEndpointTests {
         var body = ""
         #expect(
             eventually(.seconds(10)) {
-                body = (try? Self.get(host: "127.0.0.1", port: metricsPort, path: "/metrics").body) ?? ""
+                body = (try? HTTPTestClient.request(port: metricsPort, path: "/metrics").body) ?? ""
                 return Self.value("crossrec_worker_trials_total", in: body) == Double(attempts.count)
             }, "\(body)")
         #expect(Self.value("crossrec_worker_trials_total", "outcome=\"finished\"", in: body) == Double(finished))

@@ -80,7 +80,7 @@ struct TableClickModel: ClickModel {
         let model = try PlantedClickModel(dataset: data.dataset, truth: data.truth)
         let users = (0..<Int32(data.dataset.users.count)).filter(model.knows)
         var popularity = try ModelRegistry.make("popularity")
-        try popularity.fit(TrainingData(interactions: data.dataset.domains[0].interactions, userCount: data.dataset.users.count, itemCount: data.dataset.domains[0].items.count, isExplicit: true, catalog: data.dataset.domains[0].catalog))
+        try PolicyTraining.fit(&popularity, dataset: data.dataset, target: 0)
         let slates = try SlatePolicy.slates(model: popularity, dataset: data.dataset, target: 0, users: users, size: 5, mode: .domain(0))
         let simulator = try SlateSimulator(dataset: data.dataset, clickModel: model, population: users)
         let first = simulator.run(policy: "p", slates: slates, sessions: 500, seed: 3)
@@ -95,11 +95,7 @@ struct TableClickModel: ClickModel {
         defer { data.remove() }
         let users = Array(0..<Int32(data.dataset.users.count))
         var unified = try ModelRegistry.make("unified", parameters: ["factors": .int(8), "iterations": .int(3)], seed: 1)
-        var training = TrainingData(
-            interactions: data.dataset.domains[0].interactions, userCount: data.dataset.users.count,
-            itemCount: data.dataset.domains[0].items.count, isExplicit: true, catalog: data.dataset.domains[0].catalog)
-        training.otherDomains = TrainingData.OtherDomain.others(in: data.dataset, evaluating: data.dataset.domains[0].name)
-        try unified.fit(training)
+        try PolicyTraining.fit(&unified, dataset: data.dataset, target: 0)
         let mixed = try SlatePolicy.slates(model: unified, dataset: data.dataset, target: 0, users: users, size: 10, mode: .mixed(minimumPerDomain: 3))
         for (user, slate) in zip(users, mixed) {
             #expect(slate.count == 10)
@@ -113,7 +109,7 @@ struct TableClickModel: ClickModel {
         let newsOnly = try SlatePolicy.slates(model: unified, dataset: data.dataset, target: 0, users: users, size: 10, mode: .domain(1))
         #expect(newsOnly.allSatisfy { $0.allSatisfy { $0.domain == 1 } })
         var popularity = try ModelRegistry.make("popularity")
-        try popularity.fit(training)
+        try PolicyTraining.fit(&popularity, dataset: data.dataset, target: 0)
         #expect(throws: SimulationError.self, "popularity learns no other domain") {
             _ = try SlatePolicy.slates(model: popularity, dataset: data.dataset, target: 0, users: users, size: 10, mode: .domain(1))
         }
@@ -148,7 +144,7 @@ struct TableClickModel: ClickModel {
         let model = try PlantedClickModel(dataset: data.dataset, truth: data.truth)
         let users = (0..<Int32(data.dataset.users.count)).filter(model.knows)
         var popularity = try ModelRegistry.make("popularity")
-        try popularity.fit(TrainingData(interactions: data.dataset.domains[1].interactions, userCount: data.dataset.users.count, itemCount: data.dataset.domains[1].items.count, isExplicit: false, catalog: data.dataset.domains[1].catalog))
+        try PolicyTraining.fit(&popularity, dataset: data.dataset, target: 1)
         let slates = try SlatePolicy.slates(model: popularity, dataset: data.dataset, target: 1, users: users, size: 10, mode: .domain(1))
         let simulator = try SlateSimulator(dataset: data.dataset, clickModel: model, population: users)
         var covered = 0
