@@ -59,19 +59,33 @@ public final class MetricsServer: @unchecked Sendable {
     /// `http://HOST:PORT/metrics`.
     public var url: String { "http://\(host):\(port)/metrics" }
 
-    /// Stops accepting; the thread ends.
+    /// Stops accepting; the thread ends. Idempotent.
+    ///
+    /// Only shuts the listening socket down (which wakes a blocked `accept`); the accepting thread
+    /// closes it on its way out. Closing it here would free the descriptor number while the thread
+    /// may be just about to call `accept` with it again: a socket opened meanwhile elsewhere in the
+    /// process (a ZeroMQ listener, another server) would get that number and the thread would
+    /// accept its connections.
     public func stop() {
-        lock.withLock { stopped = true }
+        let wasStopped = lock.withLock {
+            defer { stopped = true }
+            return stopped
+        }
+        guard !wasStopped else { return }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 {
                 if lock.withLock({ stopped }) { return }
                 if errno == EINTR || errno == ECONNABORTED { continue }
+                return
+            }
+            if lock.withLock({ stopped }) {
+                close(connection)
                 return
             }
             answer(connection)

@@ -122,19 +122,27 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             return stopped
         }
         guard !wasStopped else { return }
-        // On Linux, close() alone does not wake a thread blocked in accept(); shutdown() does.
+        // On Linux, close() alone does not wake a thread blocked in accept(); shutdown() does. The
+        // accepting thread closes the socket on its way out: closing it here freed the descriptor
+        // number while that thread could still call accept() with it, so the next test's server,
+        // given the same number, had its connections taken by this server's thread and answered
+        // from this server's routes (the 404s "this server never saw" of zipSlipEntryIsRejected).
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     deinit { stop() }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 {
                 if lock.withLock({ stopped }) { return }
                 if errno == EINTR { continue }
+                return
+            }
+            if lock.withLock({ stopped }) {
+                close(connection)
                 return
             }
             let thread = Thread { [self] in handle(connection) }

@@ -47,7 +47,10 @@ struct WorkerReconnectTests {
             Thread { [self] in acceptUntilStopped() }.start()
         }
 
+        /// Closes the listening socket when it ends (not `stop()`, which would free the descriptor
+        /// number while this thread may still be about to accept on it).
         private func acceptUntilStopped() {
+            defer { close(descriptor) }
             while true {
                 let connection = accept(descriptor, nil, nil)
                 lock.lock()
@@ -72,7 +75,6 @@ struct WorkerReconnectTests {
             for connection in accepted { close(connection) }
             lock.unlock()
             shutdown(descriptor, Int32(SHUT_RDWR))
-            close(descriptor)
         }
     }
 
