@@ -24,7 +24,8 @@ public struct SyntheticConfig: Codable, Hashable, Sendable {
     public var seed: UInt64
     /// Planted user groups (0: none, the default). With K > 0 each user belongs to one of K groups
     /// (dealt out evenly, shuffled) and their genre taste is drawn around the group's prototype:
-    /// g = normalise((1 − groupSpread) p_k + groupSpread · Dirichlet(0.3)), p_k ~ Dirichlet(0.3).
+    /// g = normalise((1 − groupSpread) p_k + groupSpread · Dirichlet(0.3)), p_k ~ Dirichlet(0.3) (the
+    /// most separated of 32 draws of the K prototypes: see `SyntheticGenerator`).
     /// Topic tastes follow g through the affinity as always, so at affinity 0 the groups plant no
     /// genre–topic link. Off by default so that existing data stays byte-identical.
     public var groups: Int
@@ -40,7 +41,7 @@ public struct SyntheticConfig: Codable, Hashable, Sendable {
     public static let defaultAffinityStrength = 0.8
     public static let defaultNoise = 0.5
     public static let defaultSeed: UInt64 = 42
-    public static let defaultGroupSpread = 0.3
+    public static let defaultGroupSpread = 0.15
     /// Upper bound of `groups`.
     public static let maximumGroups = 50
 

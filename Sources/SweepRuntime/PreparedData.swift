@@ -306,13 +306,13 @@ extension PreparedData {
     }
 }
 
-/// Generated data sets in the temp folder, one per configuration, written once (atomically:
+/// Generated data sets in the temp folder, one per configuration and generator revision, written once (atomically:
 /// into a staging folder renamed into place, so a crashed writer never leaves a half set).
 public enum SyntheticCache {
     public static func folder(for config: SyntheticConfig) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let key = String(decoding: try encoder.encode(config), as: UTF8.self)
+        let key = "revision \(SyntheticGenerator.revision) " + String(decoding: try encoder.encode(config), as: UTF8.self)
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: a folder name, not a security property
         for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         let root = NSTemporaryDirectory() + "crossrec-synthetic"

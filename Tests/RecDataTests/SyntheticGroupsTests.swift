@@ -48,7 +48,7 @@ import Testing
         let text = String(decoding: try encoder.encode(SyntheticConfig()), as: UTF8.self)
         #expect(text == #"{"affinityStrength":0.8,"bothFraction":0.6,"density":0.05,"movies":400,"news":500,"noise":0.5,"seed":42,"users":600}"#)
         let grouped = String(decoding: try encoder.encode(SyntheticConfig(groups: 4)), as: UTF8.self)
-        #expect(grouped.contains(#""groupSpread":0.3,"groups":4"#))
+        #expect(grouped.contains(#""groupSpread":0.15,"groups":4"#))
         let decoded = try JSONDecoder().decode(SyntheticConfig.self, from: Data(grouped.utf8))
         #expect(decoded == SyntheticConfig(groups: 4))
     }
@@ -75,6 +75,45 @@ import Testing
         var users = IDMap()
         for user in truth.users { _ = users.intern(user.movielensUser ?? user.mindUser!) }
         #expect(truth.plantedGroups(in: users) == groups)
+    }
+
+    @Test func minimumSeparationIsTheClosestPairsTotalVariation() {
+        let a = [1.0, 0, 0], b = [0.0, 1, 0], c = [0.5, 0.5, 0]
+        #expect(SyntheticGenerator.minimumSeparation([a, b]) == 1)
+        #expect(SyntheticGenerator.minimumSeparation([a, b, c]) == 0.5)
+        #expect(SyntheticGenerator.minimumSeparation([a]) == 1)
+    }
+
+    /// Prototypes are the most separated of several draws: over 20 seeds no two of 4 groups share
+    /// their favourite genres closely (independent draws of Dirichlet(0.3) put the closest of 6 pairs
+    /// under 0.6 in total variation about two times in three; seed 43 of issue 16 gave 0.59).
+    @Test func prototypesAreWellSeparated() throws {
+        var separations: [Double] = []
+        for seed in UInt64(1)...20 {
+            let generator = try SyntheticGenerator(config: SyntheticConfig(users: 40, seed: seed, groups: 4))
+            separations.append(SyntheticGenerator.minimumSeparation(generator.plantedGroups().prototypes))
+        }
+        #expect(separations.allSatisfy { $0 >= 0.6 }, "\(separations)")
+    }
+
+    /// The oracle knows the prototypes: with users right on them it places nearly everyone, and with
+    /// groups that shape nothing (spread 1) it does no better than chance.
+    @Test func theOracleFindsGroupsThatAreThereAndOnlyThen() throws {
+        func accuracy(spread: Double) throws -> Double {
+            let config = SyntheticConfig(users: 300, movies: 120, news: 120, density: 0.15, seed: 9, groups: 3, groupSpread: spread)
+            let data = try GeneratedData(config)
+            defer { data.remove() }
+            let truth = try data.truth()
+            let labels = try SyntheticGroupOracle.classify(folder: data.folder.path, samples: 100)
+            let linked = truth.users.filter(\.isLinked)
+            #expect(labels.count == linked.count, "every user in both domains is classified")
+            let right = linked.filter { labels[$0.movielensUser!] == $0.group }.count
+            return Double(right) / Double(linked.count)
+        }
+        let near = try accuracy(spread: 0.05)
+        let none = try accuracy(spread: 1)
+        #expect(near >= 0.9, "\(near)")
+        #expect(none <= 0.55, "\(none)")
     }
 
     @Test func groupsOutOfRangeAreRejected() {
