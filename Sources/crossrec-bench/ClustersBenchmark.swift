@@ -1,4 +1,5 @@
 import Foundation
+import RecClusters
 import RecData
 import RecEval
 import RecModels
@@ -10,7 +11,13 @@ import SweepRuntime
 /// model, k-means and permutations seeded with s): the adjusted Rand index of k-means with k = the planted K (and with k chosen by the
 /// silhouette) against the planted groups, over the users in both domains, and the number of
 /// significant genre–topic edges (Benjamini–Hochberg over permutation p-values) in the network.
-/// Goals: ARI ≥ 0.8 at the default affinity; no significant edge at affinity 0.
+/// Beside each ARI, the ARI of ``SyntheticGroupOracle`` (a Bayes classifier that knows the
+/// generative model and the prototypes) over the same users: what the data allows.
+///
+/// Goals, as set before the evaluation seeds were run (docs/clusters.md): at the default affinity
+/// the mean ARI over the seeds ≥ 0.8 and ARI ≥ 0.8 on at least 80 % of them; no significant edge
+/// at affinity 0. The default seeds 4…13 (data 45…54) were not looked at while the method and the
+/// planted-group strength were chosen (seeds 1…3, data 42…44, were).
 struct ClustersBenchmark {
     var users: Int
     var groups: Int
@@ -26,6 +33,8 @@ struct ClustersBenchmark {
         var clusteredUsers: Int
         /// k-means with k = the planted K on unit-length vectors (the command's default).
         var ari: Double
+        /// The Bayes oracle's ARI over the same users.
+        var oracleARI: Double
         var silhouette: Double
         /// The same on the vectors as they are (not scaled to length 1).
         var ariRawVectors: Double
@@ -48,11 +57,17 @@ struct ClustersBenchmark {
         var runs: [Run]
         /// Smallest ARI at each affinity over the seeds.
         var minimumARI: [String: Double]
+        /// Mean ARI at each affinity over the seeds.
+        var meanARI: [String: Double]
+        /// Seeds with ARI ≥ 0.8 at each affinity.
+        var seedsAtGoal: [String: Int]
         /// Largest number of significant edges at each affinity over the seeds.
         var maximumEdges: [String: Int]
         var goalARIMet: Bool
         var goalNoEdgeAtZeroMet: Bool
     }
+
+    static let goalARI = 0.8
 
     func run() throws -> Report {
         var runs: [Run] = []
@@ -82,29 +97,40 @@ struct ClustersBenchmark {
                         normalize: normalize, seed: seed, planted: planted)
                 }
                 let fixed = try clusters(.fixed(groups))
+                let oracle = try SyntheticGroupOracle.classify(folder: folder, seed: seed)
+                let plantedByID = Dictionary(
+                    truth.users.compactMap { user in user.movielensUser.flatMap { id in user.group.map { (id, $0) } } },
+                    uniquingKeysWith: { first, _ in first })
+                let judged = fixed.members.filter { plantedByID[$0.user] != nil && oracle[$0.user] != nil }
+                let oracleARI = AdjustedRandIndex.score(judged.map { plantedByID[$0.user]! }, judged.map { oracle[$0.user]! })
                 let raw = try clusters(.fixed(groups), normalize: false)
                 let auto = try clusters(.auto(ClusterCount.autoRange))
                 runs.append(
                     Run(
-                        affinity: affinity, seed: seed, dataSeed: config.seed, clusteredUsers: fixed.users, ari: fixed.plantedAgreement ?? -1,
+                        affinity: affinity, seed: seed, dataSeed: config.seed, clusteredUsers: fixed.users, ari: fixed.plantedAgreement ?? -1, oracleARI: oracleARI,
                         silhouette: fixed.silhouette.score, ariRawVectors: raw.plantedAgreement ?? -1, autoK: auto.clusters,
                         autoARI: auto.plantedAgreement ?? -1, significantEdges: fixed.edges.count, fitSeconds: seconds))
                 FileHandle.standardError.write(
-                    Data("affinity \(affinity) seed \(seed): ARI \(runs.last!.ari), edges \(fixed.edges.count)\n".utf8))
+                    Data("affinity \(affinity) seed \(seed): ARI \(runs.last!.ari) (oracle \(oracleARI)), edges \(fixed.edges.count)\n".utf8))
             }
         }
-        var minimumARI: [String: Double] = [:], maximumEdges: [String: Int] = [:]
+        var minimumARI: [String: Double] = [:], meanARI: [String: Double] = [:], seedsAtGoal: [String: Int] = [:]
+        var maximumEdges: [String: Int] = [:]
         for run in runs {
             let key = String(run.affinity)
             minimumARI[key] = min(minimumARI[key] ?? .infinity, run.ari)
+            meanARI[key, default: 0] += run.ari / Double(seeds.count)
+            seedsAtGoal[key, default: 0] += run.ari >= Self.goalARI ? 1 : 0
             maximumEdges[key] = max(maximumEdges[key] ?? 0, run.significantEdges)
         }
         let defaultKey = String(SyntheticConfig.defaultAffinityStrength)
+        let goalARIMet =
+            (meanARI[defaultKey] ?? -1) >= Self.goalARI && Double(seedsAtGoal[defaultKey] ?? 0) >= 0.8 * Double(seeds.count)
         return Report(
             buildConfiguration: BenchmarkSupport.buildConfiguration,
             command: "crossrec-bench clusters --users \(users) --groups \(groups) --group-spread \(groupSpread) --affinities \(affinities.map { String($0) }.joined(separator: ",")) --seeds \(seeds.map { String($0) }.joined(separator: ",")) --permutations \(permutations)",
             users: users, groups: groups, groupSpread: groupSpread, permutations: permutations, runs: runs,
-            minimumARI: minimumARI, maximumEdges: maximumEdges,
-            goalARIMet: (minimumARI[defaultKey] ?? -1) >= 0.8, goalNoEdgeAtZeroMet: (maximumEdges["0.0"] ?? 1) == 0)
+            minimumARI: minimumARI, meanARI: meanARI, seedsAtGoal: seedsAtGoal, maximumEdges: maximumEdges,
+            goalARIMet: goalARIMet, goalNoEdgeAtZeroMet: (maximumEdges["0.0"] ?? 1) == 0)
     }
 }
