@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The best anyone could do at recovering planted user groups from a generated data set: a Bayes
 /// classifier that knows the generative model (``SyntheticGenerator``), the group prototypes and
