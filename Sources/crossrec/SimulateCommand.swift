@@ -49,6 +49,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Share of the rows held out to fit the click model (fitted only).") var heldOut: Double = 0.2
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
     @Option(help: "Write the output to this file instead of standard output.") var output: String?
+    @OptionGroup(title: "Sentence encoder (content features 'minilm')") var encoder: TextEncoderOptions
 
     func validate() throws {
         try format.check([.table, .json], command: "simulate")
@@ -116,7 +117,7 @@ struct SimulateCommand: ParsableCommand {
                 let parsed = try ParameterParsing.parse(parameters, model: model, catalog: TrialRunner.catalog)
                 var recommender = try ModelRegistry.make(model, parameters: parsed, seed: seed)
                 status.start("training \(model) on \(targetName)")
-                try PolicyTraining.fit(&recommender, dataset: dataset, target: target)
+                try PolicyTraining.fit(&recommender, dataset: dataset, target: target, textEmbedder: encoder.embedder())
                 status.start("slates of \(model) for \(population.count) users")
                 let slates = try SlatePolicy.slates(model: recommender, dataset: dataset, target: target, users: population, size: size, mode: mode)
                 status.finish()

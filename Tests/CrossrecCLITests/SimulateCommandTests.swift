@@ -50,6 +50,28 @@ struct SimulateCommandTests {
         #expect(planted.status == 1 && planted.stderr.contains("no planted truth (truth.json)"), "\(planted.stderr)")
     }
 
+    /// A content policy on MiniLM vectors gets the sentence encoder like `recommend` does: a wrong
+    /// folder is named as such (before, every `minilm` policy failed for want of an encoder).
+    @Test func minilmPoliciesGetTheSentenceEncoder() throws {
+        let folder = try TemporaryFolder()
+        let missing = try CLI.run([
+            "simulate", "--synthetic", "--users", "100", "--model", "content", "--param", "features=minilm", "--slate", "movies",
+            "--sessions", "200", "--model-dir", folder.file("no-model"), "--cache", folder.file("cache"),
+        ])
+        #expect(missing.status == 1 && missing.stderr.contains("not a complete sentence-model folder"), "\(missing.stderr)")
+    }
+
+    @Test(.disabled(if: ModelsCommandTests.sharedModelAbsent, "../shared/models/all-MiniLM-L6-v2 absent: skipped"))
+    func aMinilmContentPolicyRuns() throws {
+        let folder = try TemporaryFolder()
+        let result = try CLI.run([
+            "simulate", "--synthetic", "--users", "100", "--model", "content", "--param", "features=minilm", "--slate", "movies",
+            "--sessions", "200", "--model-dir", ModelsCommandTests.sharedModel, "--cache", folder.file("cache"),
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("| content(features=minilm) on movies, slate movies |"), "\(result.stdout)")
+    }
+
     @Test func badOptionsAreClearErrors() throws {
         let orphan = try CLI.run(["simulate", "--synthetic", "--compare-slate", "news"])
         let unknown = try CLI.run(["simulate", "--synthetic", "--click-model", "magic"])
