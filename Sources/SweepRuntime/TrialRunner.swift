@@ -35,15 +35,21 @@ public import Sweep
 ///   trial as an infrastructure failure (nothing to decide here). A trial stopped by the
 ///   coordinator's cancel is infrastructure too (it is handed back, not failed).
 public final class TrialRunner: @unchecked Sendable {
-    private let lock = NSLock()
+    /// Guards the cache; waited on by trials whose data another trial is preparing.
+    private let lock = NSCondition()
     private var prepared: [DatasetSpec: PreparedData] = [:]
+    /// Cached requests, least recently used first.
+    private var recency: [DatasetSpec] = []
+    /// Requests being prepared now (by one trial each).
+    private var preparing: Set<DatasetSpec> = []
     private var cacheCounts = DataCacheCounts()
     private let maximumCachedData: Int
     /// Given to every model as ``RecModels/TrainingData/textEmbedder`` (content `minilm` features).
     public let textEmbedder: (any ItemTextEmbedder)?
 
     /// - Parameters:
-    ///   - maximumCachedData: distinct data requests kept in memory (least recently added evicted).
+    ///   - maximumCachedData: distinct data requests kept in memory (the least recently used is
+    ///     evicted first).
     ///   - textEmbedder: the sentence encoder behind the embedding cache, for `minilm` features; a
     ///     trial asking for them without one fails, saying how to get the model.
     public init(maximumCachedData: Int = 4, textEmbedder: (any ItemTextEmbedder)? = nil) {
@@ -184,7 +190,9 @@ public final class TrialRunner: @unchecked Sendable {
 
     /// Lookups of prepared data sets so far: a model trial's data found in memory (a hit) or
     /// loaded, split and built (a miss, counted also when preparing fails). Built-in trials look
-    /// nothing up. Two trials missing the same data at once both count a miss (both prepare it).
+    /// nothing up. Trials that ask for data another trial is preparing wait for it and count a hit
+    /// (the data is prepared once, however many slots start on it together); if that preparation
+    /// fails, the next of them prepares it itself.
     public struct DataCacheCounts: Sendable, Hashable {
         public var hits = 0
         public var misses = 0
@@ -195,20 +203,31 @@ public final class TrialRunner: @unchecked Sendable {
 
     func data(for request: DatasetSpec) throws -> (PreparedData, loadSeconds: Double?) {
         lock.lock()
+        while preparing.contains(request) { lock.wait() }
         if let cached = prepared[request] {
             cacheCounts.hits += 1
+            recency.removeAll { $0 == request }
+            recency.append(request)
             lock.unlock()
             return (cached, nil)
         }
         cacheCounts.misses += 1
+        preparing.insert(request)
         lock.unlock()
+        defer {
+            lock.lock()
+            preparing.remove(request)
+            lock.broadcast()
+            lock.unlock()
+        }
         var data = try PreparedData.prepare(request)
         data.training.textEmbedder = textEmbedder
         lock.lock()
-        if prepared.count >= maximumCachedData, let victim = prepared.keys.min(by: { $0.fingerprint < $1.fingerprint }) {
-            prepared[victim] = nil
+        if prepared.count >= maximumCachedData, !recency.isEmpty {
+            prepared[recency.removeFirst()] = nil
         }
         prepared[request] = data
+        recency.append(request)
         lock.unlock()
         return (data, data.loadSeconds)
     }

@@ -55,4 +55,38 @@ import Testing
         }
         #expect(runner.dataCacheCounts == TrialRunner.DataCacheCounts(hits: 1, misses: 2))
     }
+
+    /// Slots that start on the same data together prepare it once: the others wait for it.
+    @Test func concurrentTrialsOnNewDataPrepareItOnce() throws {
+        let runner = TrialRunner()
+        let request = DatasetSpec(source: .synthetic(SyntheticDatasetSpec(users: 300, movies: 60, news: 60, seed: 77)))
+        let model = TrialConfig(model: "popularity", parameters: [:], seed: 1)
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            if case .failure(let failure) = runner.run(model, dataset: request, cancel: CancellationFlag()) {
+                failures.append("\(failure)")
+            }
+        }
+        #expect(failures.values.isEmpty, "\(failures.values)")
+        #expect(runner.dataCacheCounts == TrialRunner.DataCacheCounts(hits: 5, misses: 1))
+    }
+
+    /// The cache keeps the most recently used data sets.
+    @Test func theLeastRecentlyUsedDataIsEvicted() throws {
+        let runner = TrialRunner(maximumCachedData: 2)
+        let model = TrialConfig(model: "popularity", parameters: [:], seed: 1)
+        let sets = (0..<3).map { DatasetSpec(source: .synthetic(SyntheticDatasetSpec(users: 200, movies: 40, news: 40, seed: 90 + UInt64($0)))) }
+        for index in [0, 1, 0, 2, 0, 1] {  // 2 evicts 1 (0 was used since), so 0 is still there and 1 is not
+            _ = try runner.run(model, dataset: sets[index], cancel: CancellationFlag()).get()
+        }
+        #expect(runner.dataCacheCounts == TrialRunner.DataCacheCounts(hits: 2, misses: 4))
+    }
+}
+
+/// Failure texts gathered from several threads.
+private final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func append(_ text: String) { lock.withLock { list.append(text) } }
+    var values: [String] { lock.withLock { list } }
 }
