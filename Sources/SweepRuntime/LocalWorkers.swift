@@ -3,7 +3,8 @@ public import Foundation
 /// Worker processes on this machine for `crossrec sweep run --workers N`: each is
 /// `crossrec worker --connect ENDPOINT --id local-K`, started from this same executable.
 /// Their stderr goes to `logFolder/worker-K.log`. ``stop()`` sends SIGTERM (graceful: a worker
-/// finishes or hands back its trial), then SIGKILL after a grace period.
+/// finishes or hands back its trial), then SIGKILL after a grace period. Each worker also ends by
+/// itself when this process does, however it ends (`--exit-with-parent`, ``ParentWatch``).
 public final class LocalWorkers: @unchecked Sendable {
     public let processes: [Process]
     public let logFiles: [String]
@@ -20,7 +21,8 @@ public final class LocalWorkers: @unchecked Sendable {
         for index in 1...count {
             let process = Process()
             process.executableURL = executable
-            process.arguments = ["worker", "--connect", endpoint, "--id", "local-\(index)"] + extraArguments
+            process.arguments =
+                ["worker", "--connect", endpoint, "--id", "local-\(index)", "--exit-with-parent", String(getpid())] + extraArguments
             let log = (logFolder as NSString).appendingPathComponent("worker-\(index).log")
             _ = FileManager.default.createFile(atPath: log, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))

@@ -308,6 +308,7 @@ struct WorkerCommand: ParsableCommand {
     @Flag(help: "Allow --metrics beyond loopback (plain HTTP: anyone who reaches it reads this worker's figures); the connection to the coordinator is not affected.")
     var insecure = false
     @OptionGroup(title: "Sentence encoder (content features 'minilm')") var encoder: TextEncoderOptions
+    @Option(help: .hidden) var exitWithParent: Int32?
 
     func validate() throws {
         if (serverKey == nil) != (curveKey == nil) { throw ValidationError("--server-key and --curve-key go together") }
@@ -319,6 +320,8 @@ struct WorkerCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Set by `sweep run` for its local workers: they end with it, even when it is killed.
+        if let exitWithParent { ParentWatch.start(parent: exitWithParent) }
         var options = WorkerService.Options(
             endpoint: connect, workerID: id ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
             slots: slots, serverPublicKey: try serverKey.map { path in try runtime { try CurveKeyFiles.loadPublicKey(path: path) } },
