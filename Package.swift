@@ -10,7 +10,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "crossrec",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // Mutex (Synchronization) needs macOS 15; Linux is unaffected
     products: [
         .executable(name: "crossrec", targets: ["crossrec"]),
         .executable(name: "crossrec-bench", targets: ["crossrec-bench"]),
