@@ -52,10 +52,13 @@ struct DashboardCommand: AsyncParsableCommand {
 }
 
 /// Every request goes to the site; GET and HEAD only. Store reads block, so they run on a
-/// Dispatch thread, not on Swift concurrency's few threads.
+/// Dispatch queue, not on Swift concurrency's few threads: one serial queue, since the site answers
+/// one request at a time anyway. (On the global queues a burst of requests parked up to Dispatch's
+/// thread limit of threads on the site's lock.)
 struct DashboardResponder: HTTPResponder {
     let site: DashboardSite
     let access: DashboardAccess
+    static let pages = DispatchQueue(label: "crossrec-dashboard.pages")
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         var headers: HTTPFields = [.cacheControl: "no-store", .init("X-Content-Type-Options")!: "nosniff", .init("Referrer-Policy")!: "no-referrer"]
@@ -77,7 +80,7 @@ struct DashboardResponder: HTTPResponder {
         let fragment = request.headers[.init("X-Crossrec-Fragment")!] == "1"
         let site = self.site
         let answer = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: site.respond(to: target, fragment: fragment)) }
+            Self.pages.async { continuation.resume(returning: site.respond(to: target, fragment: fragment)) }
         }
         headers[.contentType] = answer.contentType
         headers[.contentSecurityPolicy] = site.layout.contentSecurityPolicy
