@@ -78,6 +78,10 @@ public struct UserClusters: Sendable, Codable, Equatable {
     public var plantedAgreement: Double?
     /// Users of the planted-group comparison.
     public var plantedUsers: Int?
+    /// On generated data: the adjusted Rand index that a Bayes classifier knowing the generator
+    /// (`RecData.SyntheticGroupOracle`) reaches over the same users, what the data allows; set by
+    /// ``compareWithOracle(_:planted:)``.
+    public var oracleAgreement: Double?
     /// Each clustered user's id and cluster, in user index order.
     public var members: [Member]
 
@@ -259,5 +263,15 @@ public struct UserClusters: Sendable, Codable, Equatable {
         populationCrossDomainCorrelation = perUser.allSatisfy(\.isNaN) ? .nan : perUser.reduce(0, +) / Double(n)
         self.edges = edges
         members = sample.indices.map { Member(user: users[Int32(sample[$0])], cluster: fit.assignments[$0]) }
+    }
+}
+
+extension UserClusters {
+    /// Sets ``oracleAgreement``: the oracle's `labels` (by user id) against the `planted` groups
+    /// (by user id), over the clustered users that both place.
+    public mutating func compareWithOracle(_ labels: [String: Int], planted: [String: Int]) {
+        let judged = members.filter { planted[$0.user] != nil && labels[$0.user] != nil }
+        guard judged.count >= 2 else { return }
+        oracleAgreement = AdjustedRandIndex.score(judged.map { planted[$0.user]! }, judged.map { labels[$0.user]! })
     }
 }

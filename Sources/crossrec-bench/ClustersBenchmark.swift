@@ -1,5 +1,4 @@
 import Foundation
-import RecClusters
 import RecData
 import RecEval
 import RecModels
@@ -96,13 +95,12 @@ struct ClustersBenchmark {
                         dimension: vectors.dimension, learned: vectors.isLearned, model: UnifiedModel.name, count: count,
                         normalize: normalize, seed: seed, planted: planted)
                 }
-                let fixed = try clusters(.fixed(groups))
-                let oracle = try SyntheticGroupOracle.classify(folder: folder, seed: seed)
+                var fixed = try clusters(.fixed(groups))
                 let plantedByID = Dictionary(
-                    truth.users.compactMap { user in user.movielensUser.flatMap { id in user.group.map { (id, $0) } } },
+                    truth.users.compactMap { user in (user.movielensUser ?? user.mindUser).flatMap { id in user.group.map { (id, $0) } } },
                     uniquingKeysWith: { first, _ in first })
-                let judged = fixed.members.filter { plantedByID[$0.user] != nil && oracle[$0.user] != nil }
-                let oracleARI = AdjustedRandIndex.score(judged.map { plantedByID[$0.user]! }, judged.map { oracle[$0.user]! })
+                fixed.compareWithOracle(try SyntheticGroupOracle.classify(folder: folder, seed: seed), planted: plantedByID)
+                let oracleARI = fixed.oracleAgreement ?? -1
                 let raw = try clusters(.fixed(groups), normalize: false)
                 let auto = try clusters(.auto(ClusterCount.autoRange))
                 runs.append(

@@ -24,7 +24,8 @@ struct AnalyzeCommand: ParsableCommand {
             profiles each cluster: size, categories with the highest lift over the population, and \
             the members' share of the significant cross-domain correlations; the HTML page adds a \
             cluster × category heatmap and the network of significant pairs. On generated data with \
-            planted groups (--groups) it gives the adjusted Rand index against them.
+            planted groups (--groups) it gives the adjusted Rand index against them, beside the one \
+            a Bayes classifier that knows the generator reaches (what the data allows).
 
             Examples:
               crossrec analyze --synthetic --users 3000
@@ -105,6 +106,14 @@ struct AnalyzeCommand: ParsableCommand {
                     return .proceed
                 }
                 status.finish()
+                if let truth, userClusters?.plantedAgreement != nil {
+                    status.start("the Bayes oracle on the planted groups")
+                    let planted = Dictionary(
+                        truth.users.compactMap { user in (user.movielensUser ?? user.mindUser).flatMap { id in user.group.map { (id, $0) } } },
+                        uniquingKeysWith: { first, _ in first })
+                    userClusters?.compareWithOracle(try SyntheticGroupOracle.classify(folder: folder, seed: seed), planted: planted)
+                    status.finish()
+                }
             }
             let sections = userClusters.map { [$0.htmlSection(affinity: analysis)] } ?? []
             let agreement = truth.flatMap {

@@ -17,6 +17,10 @@ struct AnalyzeClustersCommandTests {
         let planted = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("planted groups: adjusted Rand index ") })
         let ari = try #require(Double(planted.split(separator: " ")[5]))
         #expect(ari > 0.5, "\(planted)")
+        // Beside it, what the data allows: the Bayes oracle's ARI on the same users.
+        let oracleText = try #require(planted.components(separatedBy: "knows the generator reaches ").last?.split(separator: " ").first)
+        let oracle = try #require(Double(oracleText), "\(planted)")
+        #expect(oracle > 0.5 && oracle <= 1, "\(planted)")
         #expect(result.stdout.contains("significant movies–news edges"))
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.contains("<h2>User clusters</h2>") && page.contains("Cluster × category: log₂ lift"))

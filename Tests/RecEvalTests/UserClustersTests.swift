@@ -30,6 +30,16 @@ struct UserClustersTests {
         #expect(clusters.users == 60 && clusters.clusters == 3)
         #expect(clusters.profiles.map(\.size) == [20, 20, 20])
         #expect(clusters.plantedAgreement == 1 && clusters.plantedUsers == 60)
+        #expect(clusters.oracleAgreement == nil && clusters.plantedLine?.contains("Bayes") == false)
+        // An oracle that agrees with the truth except on one user of each group of 20.
+        let truth = Dictionary(uniqueKeysWithValues: (0..<users).map { ("u\($0)", $0 % 3) })
+        var labels = truth
+        for u in 0..<3 { labels["u\(u)"] = (u + 1) % 3 }
+        var compared = clusters
+        compared.compareWithOracle(labels, planted: truth)
+        let oracle = try #require(compared.oracleAgreement)
+        #expect(oracle > 0.8 && oracle < 1, "\(oracle)")
+        #expect(compared.plantedLine?.contains(String(format: "a Bayes classifier that knows the generator reaches %.3f", oracle)) == true)
         #expect(clusters.silhouette.score > 0.8)
         // The Action readers' cluster: Action at 3× the population share, sports too.
         let action = try #require(clusters.profiles.first { $0.topRows.first?.category == "Action" })
