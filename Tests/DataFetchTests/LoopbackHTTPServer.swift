@@ -43,9 +43,10 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     /// The server's root URL, `http://127.0.0.1:<port>/`.
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/")! }
 
-    /// Ports earlier servers of this process listened on. A new server never takes one of them:
-    /// a URL session may still hold a kept-alive connection to the old server's port, and a
-    /// request sent over it would reach the old server's routes (a 404 that flaked a test).
+    /// Ports earlier servers of this process listened on. A new server never takes one of them, so a
+    /// request can only reach the server whose port it names. (Added for a flake first blamed on
+    /// kept-alive connections; the cause was the accept-thread race fixed in ``stop()``. Kept: it
+    /// costs nothing and rules the port out as a suspect.)
     nonisolated(unsafe) private static var usedPorts: Set<UInt16> = []
     private static let usedPortsLock = NSLock()
 
