@@ -75,10 +75,11 @@ public enum SyntheticGroupOracle {
         var random = SyntheticRandom(seed: seed, stream: 0x6f72_6163_6c65)
         let ownGenre = (0..<samples).map { _ in random.dirichlet(count: genreCount, concentration: SyntheticGenerator.tasteConcentration) }
         let ownTopic = (0..<samples).map { _ in random.dirichlet(count: topicCount, concentration: SyntheticGenerator.tasteConcentration) }
-        // Per group and draw: genre pick probabilities and topic click probabilities.
-        var pick: [[[Double]]] = [], click: [[[Double]]] = []
+        // Per group and draw: genre pick probabilities, and the logs of each topic's click and
+        // no-click probabilities (computed once here, not per user).
+        var pick: [[[Double]]] = [], logClick: [[[Double]]] = [], logPass: [[[Double]]] = []
         for prototype in prototypes {
-            var picks: [[Double]] = [], clicks: [[Double]] = []
+            var picks: [[Double]] = [], clicks: [[Double]] = [], passes: [[Double]] = []
             for s in 0..<samples {
                 var g = (0..<genreCount).map { (1 - spread) * prototype[$0] + spread * ownGenre[s][$0] }
                 let total = g.reduce(0, +)
@@ -91,10 +92,12 @@ public enum SyntheticGroupOracle {
                 }
                 let top = t.max() ?? 1
                 t = t.map { SyntheticClicks.baseClickProbability + SyntheticClicks.tasteClickProbability * $0 / top }
-                clicks.append(t)
+                clicks.append(t.map { log($0) })
+                passes.append(t.map { log(1 - $0) })
             }
             pick.append(picks)
-            click.append(clicks)
+            logClick.append(clicks)
+            logPass.append(passes)
         }
 
         var result: [String: Int] = [:]
@@ -117,7 +120,7 @@ public enum SyntheticGroupOracle {
                     }
                     if !shown.0.isEmpty {
                         for c in 0..<topicCount where shown.0[c] > 0 || shown.1[c] > 0 {
-                            value += shown.0[c] * log(click[group][s][c]) + shown.1[c] * log(1 - click[group][s][c])
+                            value += shown.0[c] * logClick[group][s][c] + shown.1[c] * logPass[group][s][c]
                         }
                     }
                     logs[s] = value
