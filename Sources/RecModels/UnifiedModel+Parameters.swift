@@ -1,7 +1,7 @@
 public import ParameterSpecs
 
 extension UnifiedModel {
-    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:otherWeight:choosesOtherWeight:initStandardDeviation:coldPrior:threads:)``'s.
+    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:otherWeight:choosesOtherWeight:initStandardDeviation:coldPrior:absentUsers:threads:)``'s.
     public static let parameterSpecs: [ParameterSpec] = [
         ParameterSpec(name: "factors", kind: .int(1...512), defaultValue: .int(32), help: "latent dimensions"),
         ParameterSpec(
@@ -26,6 +26,11 @@ extension UnifiedModel {
                 "users only other domains know: none (their vector) or popularity (blended with it, the weight learned on simulated cold users)"
         ),
         ParameterSpec(
+            name: "absent_users", kind: .choice(AbsentUsers.allCases.map(\.rawValue)), defaultValue: .string("negative"),
+            help:
+                "a user with no rows in a domain: negative (counted as disliking all its items, as implicit ALS does) or unobserved (left out of that domain's loss; a cold user's vector comes from their other rows alone)"
+        ),
+        ParameterSpec(
             name: "threads", kind: .int(0...256), defaultValue: .int(0),
             help: "threads solving user and item rows; 0: the active processor count, at most 8 (results do not depend on it)"),
     ]
@@ -38,7 +43,9 @@ extension UnifiedModel {
                 otherWeight: parameters.numberOrWord("other_weight").map(Float.init) ?? 0,
                 choosesOtherWeight: parameters.numberOrWord("other_weight") == nil,
                 initStandardDeviation: parameters.float("init_std"),
-                coldPrior: ColdPrior(rawValue: parameters.string("cold_prior")) ?? .none, threads: parameters.int("threads")),
+                coldPrior: ColdPrior(rawValue: parameters.string("cold_prior")) ?? .none,
+                absentUsers: AbsentUsers(rawValue: parameters.string("absent_users")) ?? .negative,
+                threads: parameters.int("threads")),
             seed: seed)
     }
 }

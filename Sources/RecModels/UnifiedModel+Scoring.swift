@@ -14,13 +14,18 @@ extension UnifiedModel {
     ) {
         let h = hyperparameters, stride = itemFactors.stride
         var matrix = foldInGram
+        let u = Int(user)
+        for (index, gram) in otherFoldInGrams.enumerated()
+        where !(u >= 0 && u < otherRows[index].byUser.rowCount && otherRows[index].byUser.rowLength(u) > 0) {
+            // AbsentUsers.unobserved: a domain the user has no rows in adds nothing to the system.
+            for entry in matrix.indices { matrix[entry] -= gram[entry] }
+        }
         var rhs = [Float](repeating: 0, count: stride)
         var rows = 0
         for item in history where item >= 0 && Int(item) < itemFactors.rows {
             Self.accumulate(itemFactors, row: Int(item), outer: h.alpha, linear: 1 + h.alpha, into: &matrix, &rhs)
             rows += 1
         }
-        let u = Int(user)
         for (index, other) in otherRows.enumerated() where u >= 0 && u < other.byUser.rowCount {
             for e in other.byUser.rowRange(u) {
                 let c = other.confidence[e]

@@ -18,12 +18,12 @@ extension UnifiedModel {
     /// depend on the thread count).
     static func solveUsers(_ users: inout FactorMatrix, _ blocks: [Block], _ h: Hyperparameters) throws(ModelError) {
         let k = users.factors, stride = users.stride
-        let base = FactorMatrix.weightedGram(blocks.map { ($0.items, $0.weight) }, ridge: h.regularization)
+        let bases = gramsByMembership(users: users.rows, blocks, h)
         let rows = users.rows
         let failed = users.values.withUnsafeMutableBufferPointer { values in
             let output = SharedRows(base: values.baseAddress!, stride: stride)
             return ParallelRows.firstFailure(rows: rows, threads: ParallelRows.threads(requested: h.threads)) { range in
-                var matrix = base
+                var matrix = [Float](repeating: 0, count: stride * stride)
                 var rhs = [Float](repeating: 0, count: stride)
                 for u in range {
                     let x = output.row(u)
@@ -31,6 +31,7 @@ extension UnifiedModel {
                         x.update(repeating: 0, count: stride)
                         continue
                     }
+                    let base = bases.grams[bases.ofUser[u]]
                     matrix.withUnsafeMutableBufferPointer { m in
                         base.withUnsafeBufferPointer { m.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
                     }
@@ -50,6 +51,48 @@ extension UnifiedModel {
             }
         }
         if let u = failed { throw notPositiveDefinite("user \(u)", h) }
+    }
+
+    /// The fixed part of each user's normal equations: Σ_b w_b Y_bᵀY_b + λI over every block
+    /// (``AbsentUsers/negative``: one matrix for all), or over the blocks the user has rows in
+    /// (``AbsentUsers/unobserved``: one matrix per membership pattern that occurs, summed in block
+    /// order); `ofUser[u]` indexes `grams`.
+    static func gramsByMembership(
+        users: Int, _ blocks: [Block], _ h: Hyperparameters
+    ) -> (grams: [[Float]], ofUser: [Int]) {
+        guard h.absentUsers == .unobserved else {
+            let all = FactorMatrix.weightedGram(blocks.map { ($0.items, $0.weight) }, ridge: h.regularization)
+            return ([all], [Int](repeating: 0, count: users))
+        }
+        let perBlock = blocks.map { FactorMatrix.weightedGram([($0.items, $0.weight)], ridge: 0) }
+        let k = blocks[0].items.factors, stride = blocks[0].items.stride
+        var patterns: [[Bool]: Int] = [:]
+        var grams: [[Float]] = []
+        var ofUser = [Int](repeating: 0, count: users)
+        for u in 0..<users {
+            let member = blocks.map { $0.byUser.rowLength(u) > 0 }
+            if let index = patterns[member] {
+                ofUser[u] = index
+                continue
+            }
+            var sum = [Float](repeating: 0, count: stride * stride)
+            for (b, gram) in perBlock.enumerated() where member[b] {
+                for index in sum.indices { sum[index] += gram[index] }
+            }
+            for a in 0..<k { sum[a * stride + a] += h.regularization }
+            patterns[member] = grams.count
+            ofUser[u] = grams.count
+            grams.append(sum)
+        }
+        return (grams, ofUser)
+    }
+
+    /// XᵀX over the users with rows in `block` (the others' rows count as zero), for
+    /// ``AbsentUsers/unobserved``.
+    static func gram(of users: FactorMatrix, withRowsIn block: Block) -> [Float] {
+        var members = users
+        for u in 0..<users.rows where block.byUser.rowLength(u) == 0 { members.clear(row: u) }
+        return members.gram()
     }
 
     /// Every item of `block`: (w (XᵀX + Σ (c − 1) x xᵀ) + λI) y = w Σ c x, rows spread over

@@ -12,7 +12,10 @@ internal import RecData
 /// w = `other_weight`, by alternating exact solves (LAPACK `sposv` per row):
 ///   x_u = (YᵀY + w Σ_d Y_dᵀY_d + Σ_obs w_i (c_ui − 1) y_i y_iᵀ + λI)⁻¹ Σ_obs w_i c_ui y_i,
 ///   y_i = (w_i (XᵀX + Σ_obs (c_ui − 1) x_u x_uᵀ) + λI)⁻¹ w_i Σ_obs c_ui x_u,
-/// where w_i is 1 for evaluated items and w for the others. A user with rows only in another
+/// where w_i is 1 for evaluated items and w for the others. With `absent_users: unobserved` each
+/// domain's L runs over the users with rows in that domain only, so the Gram terms above are
+/// summed over the domains the user has rows in (for x_u) and over the domain's own users (for
+/// y_i); the default, `negative`, is the formula as written. A user with rows only in another
 /// domain gets a vector from those rows, so the model ranks the evaluated domain's items for a
 /// user it has never seen there (a cold-start user); a user with no rows anywhere is scored by
 /// popularity. With `other_weight` 0 the other domains are left out and the model is implicit ALS
@@ -52,6 +55,8 @@ public struct UnifiedModel: CrossDomainScoring {
         public var initStandardDeviation: Float
         /// What a user without rows in the evaluated domain is scored by besides their vector.
         public var coldPrior: ColdPrior
+        /// How a domain's loss treats a user with no rows in it.
+        public var absentUsers: AbsentUsers
         /// Threads solving the rows of each half-step; 0: the active processor count, at most
         /// ``ParallelRows/maximumDefaultThreads``. Results do not depend on it.
         public var threads: Int
@@ -59,9 +64,10 @@ public struct UnifiedModel: CrossDomainScoring {
         public init(
             factors: Int = 32, iterations: Int = 10, regularization: Float = 0.05, alpha: Float = 1,
             otherWeight: Float = 1, choosesOtherWeight: Bool = false, initStandardDeviation: Float = 0.01,
-            coldPrior: ColdPrior = .none, threads: Int = 0
+            coldPrior: ColdPrior = .none, absentUsers: AbsentUsers = .negative, threads: Int = 0
         ) {
             self.coldPrior = coldPrior
+            self.absentUsers = absentUsers
             self.factors = factors
             self.iterations = iterations
             self.regularization = regularization
@@ -82,6 +88,19 @@ public struct UnifiedModel: CrossDomainScoring {
         /// the model is fitted on the rest, and β maximises NDCG@10 on the rows taken away
         /// (``HybridModel``'s stacking); then the model is refitted on all rows.
         case popularity
+    }
+
+    /// A user with no rows in a domain (e.g. a cold-start user in the evaluated one).
+    public enum AbsentUsers: String, Sendable, Hashable, CaseIterable {
+        /// Every item of the domain is an unobserved cell of theirs (p = 0, c = 1), as in
+        /// single-domain implicit ALS: their vector is pulled towards scoring the domain's items
+        /// 0, and the domain's item solves push its items away from them.
+        case negative
+        /// The domain's loss covers only the users with rows in it (Singh and Gordon's relations,
+        /// each over its own rows): an absent user's system holds no Gram term of that domain, and
+        /// the domain's item solves sum XᵀX over its own users only. A cold user's vector is then
+        /// the fold-in of their other-domain rows alone.
+        case unobserved
     }
 
     /// What ``fitSummary`` may hold.
@@ -117,6 +136,9 @@ public struct UnifiedModel: CrossDomainScoring {
     /// confidences, and Σ_d w_d Y_dᵀY_d + λI over every learned domain's final item factors.
     var otherRows: [(byUser: SparseMatrix, confidence: [Float], weight: Float)] = []
     var foldInGram: [Float] = []
+    /// With ``AbsentUsers/unobserved``: per other domain, w·Y_dᵀY_d, which the fold-in subtracts
+    /// from ``foldInGram`` for a user with no rows in that domain.
+    var otherFoldInGrams: [[Float]] = []
 
     public init(hyperparameters: Hyperparameters = Hyperparameters(), seed: UInt64 = 0) {
         self.hyperparameters = hyperparameters
@@ -192,8 +214,11 @@ public struct UnifiedModel: CrossDomainScoring {
         }
         for iteration in Swift.stride(from: 1, through: h.iterations, by: 1) {
             try Self.solveUsers(&users, blocks, h)
-            let userGram = users.gram()
-            for b in blocks.indices { try Self.solveItems(&blocks[b], users: users, userGram: userGram, h) }
+            let userGram = h.absentUsers == .negative ? users.gram() : []
+            for b in blocks.indices {
+                let gram = h.absentUsers == .negative ? userGram : Self.gram(of: users, withRowsIn: blocks[b])
+                try Self.solveItems(&blocks[b], users: users, userGram: gram, h)
+            }
             var values: [String: Double] = [:]
             if let validation = data.validation, validation.isDue(epoch: iteration, total: h.iterations) {
                 // The warm users' scores (the held-out rows' users all have training rows).
@@ -228,5 +253,7 @@ public struct UnifiedModel: CrossDomainScoring {
         hasEvaluatedRows = (0..<data.userCount).map { data.byUser.rowLength($0) > 0 }
         foldInGram = FactorMatrix.weightedGram(
             [(itemFactors, 1)] + otherItemFactors.map { ($0, h.otherWeight) }, ridge: h.regularization)
+        otherFoldInGrams =
+            h.absentUsers == .unobserved ? otherItemFactors.map { FactorMatrix.weightedGram([($0, h.otherWeight)], ridge: 0) } : []
     }
 }
