@@ -119,6 +119,35 @@ struct UnifiedAbsentUsersTests {
         #expect(worstAll > 0.01, "with the cold users' XᵀX it would be only \(worstAll) away: nothing was left out")
     }
 
+    /// An impression's fold-in for a user with no rows in the other domain (an id the fit never
+    /// saw) solves against the evaluated domain's Gram term alone with `unobserved`, and with the
+    /// other domain's added by default: scores checked against both solves.
+    @Test func theImpressionFoldInLeavesOutADomainTheUserHasNoRowsIn() throws {
+        let (data, _) = UnifiedModelTests.data()
+        let history: [Int32] = [0, 1, 2, 40]
+        let candidates = (0..<Int32(data.itemCount)).map { $0 }
+        for absent in ["unobserved", "negative"] {
+            let model = try Self.fitted(absent, iterations: 10)
+            var scores = [Float](repeating: .nan, count: candidates.count)
+            scores.withUnsafeMutableBufferPointer {
+                model.scoreCandidates(
+                    user: Int32(data.userCount), history: history[...], candidates: candidates[...],
+                    itemCount: data.itemCount, into: $0)
+            }
+            let items = model.itemFactors
+            let alone = Self.solve([(items, 1, history.map(Int.init))], c: 3, lambda: 0.5)
+            let withOther = Self.solve(
+                [(items, 1, history.map(Int.init)), (model.otherItemFactors[0], 0.3, [])], c: 3, lambda: 0.5)
+            func expected(_ x: [Double]) -> [Double] {
+                (0..<data.itemCount).map { i in (0..<items.factors).reduce(0.0) { $0 + x[$1] * Double(items.values[i * items.stride + $1]) } }
+            }
+            let got = scores.map(Double.init)
+            let (own, other) = absent == "unobserved" ? (expected(alone), expected(withOther)) : (expected(withOther), expected(alone))
+            #expect(Self.relativeDistance(own, got) < 1e-3, "\(absent): fold-in scores off their own solve")
+            #expect(Self.relativeDistance(other, got) > 0.01, "\(absent): fold-in scores match the other formula too")
+        }
+    }
+
     /// Cold users are still ranked from the other domain, and the option keeps the model's
     /// determinism: 1 and 2 threads give bit-identical vectors.
     @Test func coldUsersAreRankedAndThreadsDoNotMatter() throws {
