@@ -1,7 +1,7 @@
 public import ParameterSpecs
 
 extension UnifiedModel {
-    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:otherWeight:choosesOtherWeight:initStandardDeviation:coldPrior:absentUsers:threads:)``'s.
+    /// The hyperparameters a sweep may set; defaults equal ``Hyperparameters/init(factors:iterations:regularization:alpha:otherWeight:choosesOtherWeight:initStandardDeviation:coldPrior:absentUsers:specificFactors:threads:)``'s.
     public static let parameterSpecs: [ParameterSpec] = [
         ParameterSpec(name: "factors", kind: .int(1...512), defaultValue: .int(32), help: "latent dimensions"),
         ParameterSpec(
@@ -31,6 +31,11 @@ extension UnifiedModel {
                 "a user with no rows in a domain: negative (counted as disliking all its items, as implicit ALS does) or unobserved (left out of that domain's loss; a cold user's vector comes from their other rows alone)"
         ),
         ParameterSpec(
+            name: "specific_factors", kind: .int(0...512), defaultValue: .int(0),
+            help:
+                "per-domain user factors beside the shared ones: a domain's items use the shared factors and their own domain's (0: every factor shared)"
+        ),
+        ParameterSpec(
             name: "threads", kind: .int(0...256), defaultValue: .int(0),
             help: "threads solving user and item rows; 0: the active processor count, at most 8 (results do not depend on it)"),
     ]
@@ -45,6 +50,7 @@ extension UnifiedModel {
                 initStandardDeviation: parameters.float("init_std"),
                 coldPrior: ColdPrior(rawValue: parameters.string("cold_prior")) ?? .none,
                 absentUsers: AbsentUsers(rawValue: parameters.string("absent_users")) ?? .negative,
+                specificFactors: parameters.int("specific_factors"),
                 threads: parameters.int("threads")),
             seed: seed)
     }

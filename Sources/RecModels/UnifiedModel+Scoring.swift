@@ -35,7 +35,7 @@ extension UnifiedModel {
                 rows += 1
             }
         }
-        var x = FactorMatrix(rows: 1, factors: h.factors)
+        var x = FactorMatrix(rows: 1, factors: itemFactors.factors)
         let solved =
             rows > 0 && matrix.count == stride * stride
             && (try? Self.solve(&matrix, &rhs, into: &x, row: 0, what: "the history", h)) != nil

@@ -11,6 +11,9 @@ extension UnifiedModel {
         var itemConfidence: [Float]
         var weight: Float
         var items: FactorMatrix
+        /// With `specific_factors`: the coordinates this domain's items use (the shared ones and
+        /// their own domain's); the others are held at 0. nil: all.
+        var active: [Bool]? = nil
     }
 
     /// Every user's exact solve against all blocks' item factors, rows spread over `threads`
@@ -104,6 +107,7 @@ extension UnifiedModel {
         var base = userGram.map { block.weight * $0 }
         for a in 0..<k { base[a * stride + a] += h.regularization }
         let start = base, byItem = block.byItem, confidence = block.itemConfidence, weight = block.weight
+        let active = block.active
         let rows = block.items.rows
         let failed = block.items.values.withUnsafeMutableBufferPointer { values in
             let output = SharedRows(base: values.baseAddress!, stride: stride)
@@ -127,6 +131,7 @@ extension UnifiedModel {
                             users, row: Int(byItem.columns[e]), outer: weight * (c - 1), linear: weight * c,
                             into: &matrix, &rhs)
                     }
+                    if let active { pin(&matrix, &rhs, inactive: active, factors: k, stride: stride) }
                     guard solveInPlace(&matrix, &rhs, factors: k, stride: stride) else { return i }
                     for a in 0..<k { y[a] = rhs[a] }
                 }
@@ -156,6 +161,20 @@ extension UnifiedModel {
                     VectorKernels.axpy(linear, v, b.baseAddress!, count: stride)
                 }
             }
+        }
+    }
+
+    /// Holds the coordinates outside `active` at 0: their rows and columns become those of the
+    /// identity and their right-hand side 0, so the solve over the active ones is unchanged.
+    @inline(__always)
+    static func pin(_ matrix: inout [Float], _ rhs: inout [Float], inactive active: [Bool], factors k: Int, stride: Int) {
+        for a in 0..<k where !active[a] {
+            for b in 0..<k {
+                matrix[a * stride + b] = 0
+                matrix[b * stride + a] = 0
+            }
+            matrix[a * stride + a] = 1
+            rhs[a] = 0
         }
     }
 

@@ -57,6 +57,8 @@ public struct UnifiedModel: CrossDomainScoring {
         public var coldPrior: ColdPrior
         /// How a domain's loss treats a user with no rows in it.
         public var absentUsers: AbsentUsers
+        /// Per-domain user factors beside the `factors` shared ones (0: all shared).
+        public var specificFactors: Int
         /// Threads solving the rows of each half-step; 0: the active processor count, at most
         /// ``ParallelRows/maximumDefaultThreads``. Results do not depend on it.
         public var threads: Int
@@ -64,8 +66,10 @@ public struct UnifiedModel: CrossDomainScoring {
         public init(
             factors: Int = 32, iterations: Int = 10, regularization: Float = 0.05, alpha: Float = 1,
             otherWeight: Float = 1, choosesOtherWeight: Bool = false, initStandardDeviation: Float = 0.01,
-            coldPrior: ColdPrior = .none, absentUsers: AbsentUsers = .negative, threads: Int = 0
+            coldPrior: ColdPrior = .none, absentUsers: AbsentUsers = .negative, specificFactors: Int = 0,
+            threads: Int = 0
         ) {
+            self.specificFactors = specificFactors
             self.coldPrior = coldPrior
             self.absentUsers = absentUsers
             self.factors = factors
@@ -158,6 +162,7 @@ public struct UnifiedModel: CrossDomainScoring {
             throw fail("other_weight must not be negative, got \(h.otherWeight)")
         }
         guard h.initStandardDeviation >= 0 else { throw fail("init_std must not be negative, got \(h.initStandardDeviation)") }
+        guard h.specificFactors >= 0 else { throw fail("specific_factors must not be negative, got \(h.specificFactors)") }
         guard h.threads >= 0 else { throw fail("threads must not be negative, got \(h.threads)") }
         guard !data.interactions.isEmpty else { throw fail("no training rows") }
         for domain in data.otherDomains {
@@ -190,17 +195,28 @@ public struct UnifiedModel: CrossDomainScoring {
         }
         LinearAlgebra.useOneThread()
         var generator = SeededGenerator(seed: seed)
+        // With specific_factors s: user vectors [shared | s per domain]; a domain's items live in
+        // the shared part and their own domain's s (the other coordinates stay 0).
+        let blockCount =
+            1 + (h.otherWeight > 0 ? data.otherDomains.filter { !$0.interactions.isEmpty }.count : 0)
+        let width = h.factors + (h.specificFactors > 0 ? blockCount * h.specificFactors : 0)
         var users = FactorMatrix(
-            rows: data.userCount, factors: h.factors, standardDeviation: h.initStandardDeviation, generator: &generator)
-        func block(_ byUser: SparseMatrix, _ byItem: SparseMatrix, itemCount: Int, weight: Float) -> Block {
-            Block(
+            rows: data.userCount, factors: width, standardDeviation: h.initStandardDeviation, generator: &generator)
+        func block(_ byUser: SparseMatrix, _ byItem: SparseMatrix, itemCount: Int, weight: Float, index: Int) -> Block {
+            var items = FactorMatrix(
+                rows: itemCount, factors: width, standardDeviation: h.initStandardDeviation, generator: &generator)
+            var active: [Bool]? = nil
+            if h.specificFactors > 0 {
+                let own = (h.factors + index * h.specificFactors)..<(h.factors + (index + 1) * h.specificFactors)
+                let mask = (0..<width).map { $0 < h.factors || own.contains($0) }
+                for i in 0..<itemCount { for a in 0..<width where !mask[a] { items.values[i * items.stride + a] = 0 } }
+                active = mask
+            }
+            return Block(
                 byUser: byUser, byItem: byItem, userConfidence: byUser.values.map { 1 + h.alpha * $0 },
-                itemConfidence: byItem.values.map { 1 + h.alpha * $0 }, weight: weight,
-                items: FactorMatrix(
-                    rows: itemCount, factors: h.factors, standardDeviation: h.initStandardDeviation,
-                    generator: &generator))
+                itemConfidence: byItem.values.map { 1 + h.alpha * $0 }, weight: weight, items: items, active: active)
         }
-        var blocks = [block(data.byUser, data.byItem, itemCount: data.itemCount, weight: 1)]
+        var blocks = [block(data.byUser, data.byItem, itemCount: data.itemCount, weight: 1, index: 0)]
         if h.otherWeight > 0 {
             for domain in data.otherDomains where !domain.interactions.isEmpty {
                 blocks.append(
@@ -209,7 +225,7 @@ public struct UnifiedModel: CrossDomainScoring {
                         SparseMatrix(
                             domain.interactions, userCount: data.userCount, itemCount: domain.itemCount,
                             orientation: .itemsByUsers),
-                        itemCount: domain.itemCount, weight: h.otherWeight))
+                        itemCount: domain.itemCount, weight: h.otherWeight, index: blocks.count))
             }
         }
         for iteration in Swift.stride(from: 1, through: h.iterations, by: 1) {

@@ -161,4 +161,35 @@ struct UnifiedAbsentUsersTests {
         let two = try Self.fitted("unobserved", iterations: 5, threads: 2)
         #expect(one.userFactors == two.userFactors && one.itemFactors == two.itemFactors)
     }
+
+    /// `specific_factors`: user vectors are [shared | per domain]; each domain's items use only the
+    /// shared coordinates and their own domain's, the rest stay exactly 0 through the solves; cold
+    /// users are still ranked from the other domain (their evaluated-domain part is empty with
+    /// `unobserved`), and 1 and 2 threads agree bit for bit.
+    @Test func domainSpecificFactorsStayInTheirOwnDomain() throws {
+        let (data, test) = UnifiedModelTests.data()
+        func fitted(_ threads: Int) throws -> UnifiedModel {
+            try #require(
+                try trained(
+                    "unified", on: data,
+                    parameters: [
+                        "factors": 6, "specific_factors": 3, "iterations": 8, "absent_users": "unobserved",
+                        "threads": .init(integerLiteral: threads),
+                    ], seed: 2
+                ).unwrap(as: UnifiedModel.self))
+        }
+        let model = try fitted(1)
+        #expect(model.userFactors.factors == 12)
+        func nonzero(_ m: FactorMatrix, _ coordinates: Range<Int>) -> Int {
+            (0..<m.rows).reduce(0) { count, row in count + coordinates.filter { m.values[row * m.stride + $0] != 0 }.count }
+        }
+        #expect(nonzero(model.itemFactors, 9..<12) == 0, "evaluated items use the other domain's coordinates")
+        #expect(nonzero(model.otherItemFactors[0], 6..<9) == 0, "other items use the evaluated domain's coordinates")
+        #expect(nonzero(model.itemFactors, 6..<9) > 0 && nonzero(model.otherItemFactors[0], 9..<12) > 0)
+        #expect(nonzero(model.userFactors, 6..<9) > 0)
+        let ndcg = UnifiedModelTests.ndcg(AnyRecommender(model), data, test)
+        #expect(ndcg > 0.45, "cold users with specific factors: \(ndcg)")
+        let two = try fitted(2)
+        #expect(model.userFactors == two.userFactors && model.itemFactors == two.itemFactors)
+    }
 }
