@@ -27,11 +27,15 @@ struct SweepFilesTests {
         ("synthetic-hybrid.yaml", 33, ["ease": 3, "itemknn": 3, "content": 3, "hybrid": 24]),
         ("synthetic-cross-domain.yaml", 18, ["popularity": 3, "als": 3, "unified": 12]),
         ("ml100k-cross-domain.yaml", 5, ["popularity": 1, "ease": 1, "unified": 3]),
-        ("amazon-phone-sport.yaml", 40, ["popularity": 1, "als": 3, "unified": 24, "emcdr": 12]),
-        ("amazon-sport-phone.yaml", 40, ["popularity": 1, "als": 3, "unified": 24, "emcdr": 12]),
+        ("amazon-phone-sport.yaml", 64, ["popularity": 1, "als": 3, "unified": 48, "emcdr": 12]),
+        ("amazon-sport-phone.yaml", 64, ["popularity": 1, "als": 3, "unified": 48, "emcdr": 12]),
+        ("amazon-phone-sport-specific.yaml", 7, ["unified": 6, "emcdr": 1]),
+        ("amazon-sport-phone-specific.yaml", 7, ["unified": 6, "emcdr": 1]),
         ("mind-sample-content.yaml", 8, ["popularity": 1, "content": 7]),
         ("synthetic-twotower.yaml", 22, ["ease": 2, "unified": 4, "twotower": 16]),
         ("synthetic-cold-items.yaml", 6, ["popularity": 1, "als": 1, "content": 4]),
+        ("ml100k-twotower.yaml", 8, ["twotower": 8]),
+        ("ml100k-twotower-warm.yaml", 16, ["twotower": 16]),
     ])
     func parsesValidatesAndExpands(file: String, trials: Int, perModel: [String: Int]) throws {
         let path = Self.folder.appendingPathComponent(file).path

@@ -130,6 +130,10 @@ enum TestCatalog {
                 ParameterSpec(
                     name: "cold_prior", kind: .choice(["none", "popularity"]), defaultValue: .string("none"),
                     help: "cold_prior"),
+                ParameterSpec(
+                    name: "absent_users", kind: .choice(["negative", "unobserved"]), defaultValue: .string("negative"),
+                    help: "absent_users"),
+                int("specific_factors", 0...512, 0),
             ],
             metrics: ranking + ["users_from_other_domains"]),
         .init(
@@ -144,8 +148,12 @@ enum TestCatalog {
                     help: "weighting"),
                 double("id_dropout", 0...1, 0.25),
                 double("lr", 1e-6...1, 0.002), int("epochs", 1...1000, 20), int("patience", 1...1000, 3),
+                bool("user_embedding", false),
+                ParameterSpec(
+                    name: "negatives", kind: .choice(["in-batch", "all"]), defaultValue: .string("in-batch"),
+                    help: "negatives"),
             ],
-            metrics: ranking + ["users_from_other_domains"]),
+            metrics: ranking + ["users_from_other_domains", "validation_ndcg@10", "epochs_run"]),
         .init(
             name: "emcdr", family: "unified",
             parameters: [
