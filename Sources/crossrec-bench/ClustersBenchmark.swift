@@ -96,9 +96,7 @@ struct ClustersBenchmark {
                         normalize: normalize, seed: seed, planted: planted)
                 }
                 var fixed = try clusters(.fixed(groups))
-                let plantedByID = Dictionary(
-                    truth.users.compactMap { user in (user.movielensUser ?? user.mindUser).flatMap { id in user.group.map { (id, $0) } } },
-                    uniquingKeysWith: { first, _ in first })
+                let plantedByID = truth.plantedGroupsByID
                 fixed.compareWithOracle(try SyntheticGroupOracle.classify(folder: folder, seed: seed), planted: plantedByID)
                 let oracleARI = fixed.oracleAgreement ?? -1
                 let raw = try clusters(.fixed(groups), normalize: false)

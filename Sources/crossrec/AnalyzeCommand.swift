@@ -108,9 +108,7 @@ struct AnalyzeCommand: ParsableCommand {
                 status.finish()
                 if let truth, userClusters?.plantedAgreement != nil {
                     status.start("the Bayes oracle on the planted groups")
-                    let planted = Dictionary(
-                        truth.users.compactMap { user in (user.movielensUser ?? user.mindUser).flatMap { id in user.group.map { (id, $0) } } },
-                        uniquingKeysWith: { first, _ in first })
+                    let planted = truth.plantedGroupsByID
                     userClusters?.compareWithOracle(try SyntheticGroupOracle.classify(folder: folder, seed: seed), planted: planted)
                     status.finish()
                 }

@@ -75,6 +75,7 @@ import Testing
         var users = IDMap()
         for user in truth.users { _ = users.intern(user.movielensUser ?? user.mindUser!) }
         #expect(truth.plantedGroups(in: users) == groups)
+        #expect(truth.plantedGroupsByID.count == 120 && truth.plantedGroupsByID[truth.users[0].movielensUser ?? truth.users[0].mindUser!] == groups[0])
     }
 
     @Test func minimumSeparationIsTheClosestPairsTotalVariation() {
