@@ -44,6 +44,9 @@ extension TwoTowerModel {
             ParameterSpec(name: "validation", kind: .double(0...0.9), defaultValue: .double(d.validation), help: "share of each user's rows held out to pick the best epoch; 0: all epochs, no holdout"),
             ParameterSpec(name: "patience", kind: .int(1...1000), defaultValue: .int(d.patience), help: "epochs without validation gain before stopping"),
             ParameterSpec(name: "max_history", kind: .int(1...100_000), defaultValue: .int(d.maxHistory), help: "latest rows pooled per user"),
+            ParameterSpec(
+                name: "wide", kind: .double(0...100), defaultValue: .double(Double(d.wide)),
+                help: "start of the learned weight of a fixed content channel beside the towers: the score adds it times the cosine of the item's text vector with the user's signed text profile; 0: none"),
         ]
     }()
 
@@ -73,6 +76,7 @@ extension TwoTowerModel {
         h.validation = p.double("validation")
         h.patience = p.int("patience")
         h.maxHistory = p.int("max_history")
+        h.wide = p.float("wide")
         self.init(hyperparameters: h, seed: seed)
     }
 }

@@ -79,6 +79,8 @@ public struct TwoTowerModel: CrossDomainScoring {
         public var validation: Double = 0.1
         public var patience = 5
         public var maxHistory = 200
+        /// Start of the wide channel's weight a² (``WideChannel``); 0: no wide channel.
+        public var wide: Float = 0
 
         public init() {}
     }
@@ -97,13 +99,18 @@ public struct TwoTowerModel: CrossDomainScoring {
     var knownUsers: [Bool] = []
     var popularity: [Float] = []
     var ratesItems = false
+    /// The fixed content channel and its learned weight a² (`wide` > 0).
+    var wide: WideChannel?
+    var wideWeight: Float = 0
 
     public init(hyperparameters: Hyperparameters = Hyperparameters(), seed: UInt64 = 0) {
         self.hyperparameters = hyperparameters
         self.seed = seed
     }
 
-    public static let fitSummaryNames = ["epochs_run", "best_epoch", "validation_ndcg@10", "users_from_other_domains"]
+    public static let fitSummaryNames = [
+        "epochs_run", "best_epoch", "validation_ndcg@10", "users_from_other_domains", "wide_weight",
+    ]
 
     /// Offset added to the seed for the validation holdout.
     static let validationSeedOffset: UInt64 = 0x7A11
@@ -117,6 +124,9 @@ public struct TwoTowerModel: CrossDomainScoring {
         guard (0..<1).contains(h.validation) else { throw fail("validation must be in [0, 1), got \(h.validation)") }
         guard let text = TwoTowerData.TextSource(rawValue: h.text) else {
             throw fail("text must be minilm, lda, tfidf or none, got '\(h.text)'")
+        }
+        guard h.wide == 0 || text != .none else {
+            throw fail("wide needs item text vectors (text tfidf, lda or minilm); with text none set wide 0")
         }
         var base = data
         if h.otherWeight == 0 { base.otherDomains = [] }
@@ -139,7 +149,7 @@ public struct TwoTowerModel: CrossDomainScoring {
         var rng = NNRandom(seed: seed)
         var network = TwoTowerNetwork(
             layout: fitLayout, dimension: h.dimension, hidden: h.hidden, dropout: h.dropout,
-            userEmbedding: h.userEmbedding, attention: h.pooling == .attention, rng: &rng)
+            userEmbedding: h.userEmbedding, attention: h.pooling == .attention, wide: h.wide, rng: &rng)
         let trainer = TwoTowerTrainer(
             hyperparameters: h, layout: fitLayout, isExplicit: data.isExplicit,
             impressions: h.clickWeight > 0 ? data.trainingImpressions : nil)
@@ -206,6 +216,8 @@ public struct TwoTowerModel: CrossDomainScoring {
         knownUsers = histories.map { !$0.positions.isEmpty }
         popularity = data.itemRowCounts()
         ratesItems = data.isExplicit && h.ratingWeight > 0
+        wide = trainer.wide
+        wideWeight = network.wideWeight
         self.network = network
         self.layout = scoringLayout
         let evaluatedRows = data.usersWithRows()
@@ -215,6 +227,7 @@ public struct TwoTowerModel: CrossDomainScoring {
             "users_from_other_domains": Double(fromOthers),
         ]
         if validator != nil { fitSummary["validation_ndcg@10"] = bestScore }
+        if wide != nil { fitSummary["wide_weight"] = Double(wideWeight) }
     }
 
     /// User vectors of `histories` in chunks (bounded memory), row-major.
@@ -254,6 +267,14 @@ public struct TwoTowerModel: CrossDomainScoring {
             let item = (start + i) * d
             for j in 0..<d { dot += userVectors[u * d + j] * itemVectors[item + j] }
             scores[i] = dot
+        }
+        if let wide {
+            let profile = wide.profile(
+                WideChannel.rows(of: u, layout: layout, excluding: nil, maxHistory: hyperparameters.maxHistory),
+                layout: layout)
+            for i in scores.indices where i < layout.domains[domain].itemCount {
+                scores[i] += wideWeight * wide.dot(profile, item: start + i)
+            }
         }
     }
 
@@ -301,9 +322,18 @@ public struct TwoTowerModel: CrossDomainScoring {
             let history = TwoTowerNetwork.History(positions: positions, weights: [Float](repeating: 1, count: positions.count))
             vector = network.userVectors([history], users: [user], items: items).values
         }
+        // The wide profile: the impression's history (clicks, weight 1) and the user's signed rows
+        // in the other domains, as in training.
+        let profile = wide?.profile(
+            history.suffix(hyperparameters.maxHistory).map { ($0, Float(1)) }
+                + (Int(user) < layout.userCount
+                    ? WideChannel.rows(of: Int(user), layout: layout, excluding: nil, maxHistory: hyperparameters.maxHistory)
+                        .filter { layout.domainOf[Int($0.item)] != 0 } : []),
+            layout: layout)
         for (k, item) in candidates.enumerated() {
             var dot: Float = 0
             for j in 0..<d { dot += vector[j] * itemVectors[Int(item) * d + j] }
+            if let wide, let profile { dot += wideWeight * wide.dot(profile, item: Int(item)) }
             scores[k] = dot
         }
     }

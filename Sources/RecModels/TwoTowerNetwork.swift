@@ -29,13 +29,15 @@ struct TwoTowerNetwork: Trainable, Sendable {
     /// (a, μ) and b_i: the rating head r̂ = μ + b_i + a · (u · v).
     var ratingHead: Parameter
     var itemBias: Embedding
+    /// a, the wide channel's scale (the score adds a² ũ · t; ``WideChannel``); nil without one.
+    var wideScale: Parameter?
 
     let dimension: Int
     let hidden: Int
 
     init(
         layout: TwoTowerData, dimension: Int, hidden: Int, dropout: Float, userEmbedding: Bool, attention: Bool,
-        rng: inout NNRandom
+        wide: Float = 0, rng: inout NNRandom
     ) {
         self.dimension = dimension
         self.hidden = hidden
@@ -54,7 +56,11 @@ struct TwoTowerNetwork: Trainable, Sendable {
         userMLP = MLP(widths: [dimension, hidden, dimension], activation: .gelu, layerNorm: true, dropout: dropout, rng: &rng)
         ratingHead = Parameter(name: "rating.head", value: [1, 0], shape: [2], decays: false)
         itemBias = Embedding(count: max(1, layout.totalItems), dimension: 1, std: 0, decays: false, rng: &rng)
+        wideScale = wide > 0 ? Parameter(name: "wide.scale", value: [wide.squareRoot()], shape: [1], decays: false) : nil
     }
+
+    /// a², the weight of the wide channel's content match in the score (0 without one).
+    var wideWeight: Float { wideScale.map { $0.value[0] * $0.value[0] } ?? 0 }
 
     mutating func visitParameters(_ body: (inout Parameter) -> Void) {
         itemIDs.visitParameters(body)
@@ -66,6 +72,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
         userMLP.visitParameters(body)
         body(&ratingHead)
         itemBias.visitParameters(body)
+        if wideScale != nil { body(&wideScale!) }
     }
 
     // MARK: Item tower

@@ -19,6 +19,8 @@ struct TwoTowerTrainer {
     let logQMixed: [Float]
     /// Loss weight per domain (1 for the evaluated one).
     let weights: [Float]
+    /// The fixed content channel beside the towers (`wide` > 0).
+    let wide: WideChannel?
 
     init(hyperparameters: TwoTowerModel.Hyperparameters, layout: TwoTowerData, isExplicit: Bool, impressions: MINDImpressionLog?) {
         h = hyperparameters
@@ -54,6 +56,7 @@ struct TwoTowerTrainer {
         }
         logQPerDomain = perDomain
         logQMixed = mixed
+        wide = hyperparameters.wide > 0 && layout.textDimension > 0 ? WideChannel(layout: layout) : nil
     }
 
     var rowCount: Int { domainSlots.reduce(0) { $0 + $1.count } }
@@ -189,21 +192,40 @@ struct TwoTowerTrainer {
         var gradientOfCandidates = Matrix(zeros: union.count, columns: d)
         let ids = slots.map { layout.userItems[$0] }
         let logQ = ids.map { domain == nil ? logQMixed[Int($0)] : logQPerDomain[Int($0)] }
+        // With a wide channel the losses see [u, a ũ] and [v, a t] (``WideChannel``).
+        var wideProfiles: Matrix?
+        var wideTargets: Matrix?
+        let wideScale = network.wideScale?.value[0] ?? 0
+        if let wide {
+            var profiles = Matrix(zeros: slots.count, columns: wide.width)
+            for (k, slot) in slots.enumerated() {
+                let rows = WideChannel.rows(of: Int(users[k]), layout: layout, excluding: slot, maxHistory: h.maxHistory)
+                let profile = wide.profile(rows, layout: layout)
+                for j in 0..<wide.width { profiles.values[k * wide.width + j] = profile[j] }
+            }
+            wideProfiles = profiles
+        }
+        func widened(_ deep: Matrix, _ wide: Matrix?) -> Matrix {
+            wide.map { WideChannel.concatenate(deep, $0, scale: wideScale) } ?? deep
+        }
         var loss: Float
         var userGradient: Matrix
         var itemGradient: Matrix
         var candidateGradient: Matrix?
         let mask = slots.map { Float(layout.rowWeight($0) > 0 ? 1 : 0) }
         if candidates.isEmpty {
+            wideTargets = wide?.itemRows(ids)
             (loss, userGradient, itemGradient) = InBatchSoftmax(temperature: h.temperature).loss(
-                users: userVectors, items: positiveVectors, logQ: logQ, itemIDs: ids,
-                rowWeights: mask.allSatisfy { $0 == 1 } ? nil : mask)
+                users: widened(userVectors, wideProfiles), items: widened(positiveVectors, wideTargets), logQ: logQ,
+                itemIDs: ids, rowWeights: mask.allSatisfy { $0 == 1 } ? nil : mask)
         } else {
             var index = [Int](repeating: -1, count: union.count)
             for (k, position) in candidates.enumerated() { index[position] = k }
             let targets = positives.map { index[$0] }
+            wideTargets = wide?.itemRows(candidates.map { union[$0] })
             (loss, userGradient, candidateGradient) = Self.fullSoftmax(
-                users: userVectors, items: TwoTowerNetwork.gather(items, rows: candidates), targets: targets,
+                users: widened(userVectors, wideProfiles),
+                items: widened(TwoTowerNetwork.gather(items, rows: candidates), wideTargets), targets: targets,
                 weights: ids.indices.map { weights[Int(layout.domainOf[Int(ids[$0])])] * mask[$0] },
                 temperature: h.temperature)
             itemGradient = Matrix(zeros: slots.count, columns: d)
@@ -212,10 +234,26 @@ struct TwoTowerTrainer {
         for (b, item) in ids.enumerated() where candidateGradient == nil {
             let weight = weights[Int(layout.domainOf[Int(item)])]
             guard weight != 1 else { continue }
-            for j in 0..<d {
-                userGradient.values[b * d + j] *= weight
-                itemGradient.values[b * d + j] *= weight
+            let width = userGradient.columns
+            for j in 0..<width {
+                userGradient.values[b * width + j] *= weight
+                itemGradient.values[b * width + j] *= weight
             }
+        }
+        if let wideProfiles, let wideTargets {
+            let (userDeep, userScale) = WideChannel.split(userGradient, deepColumns: d, wide: wideProfiles)
+            userGradient = userDeep
+            var scaleGradient = userScale
+            if let candidates = candidateGradient {
+                let (deep, scale) = WideChannel.split(candidates, deepColumns: d, wide: wideTargets)
+                candidateGradient = deep
+                scaleGradient += scale
+            } else {
+                let (deep, scale) = WideChannel.split(itemGradient, deepColumns: d, wide: wideTargets)
+                itemGradient = deep
+                scaleGradient += scale
+            }
+            network.wideScale!.gradient[0] += scaleGradient
         }
         if let candidateGradient { TwoTowerNetwork.scatterAdd(candidateGradient, rows: candidates, into: &gradientOfCandidates) }
         if isExplicit && h.ratingWeight > 0 {
@@ -404,6 +442,7 @@ struct TwoTowerValidator {
         let histories = users.map { helper.history(of: $0, layout: layout, excluding: nil, positions: { Int($0) }) }
         let vectors = network.userVectors(histories, users: users.map(Int32.init), items: items)
         let itemCount = layout.domains[0].itemCount
+        let wideWeight = network.wideWeight
         var scores = [Float](repeating: 0, count: itemCount)
         var excluded = [Bool](repeating: false, count: itemCount)
         var selector = TopKSelector(capacity: 10)
@@ -414,6 +453,11 @@ struct TwoTowerValidator {
                 var dot: Float = 0
                 for j in 0..<d { dot += vectors.values[k * d + j] * items.values[i * d + j] }
                 scores[i] = dot
+            }
+            if let wide = helper.wide {
+                let profile = wide.profile(
+                    WideChannel.rows(of: user, layout: layout, excluding: nil, maxHistory: trainer.maxHistory), layout: layout)
+                for i in 0..<itemCount { scores[i] += wideWeight * wide.dot(profile, item: i) }
             }
             for slot in layout.rows(of: user) where Int(layout.userItems[slot]) < itemCount {
                 excluded[Int(layout.userItems[slot])] = true
