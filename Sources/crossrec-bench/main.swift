@@ -1,4 +1,5 @@
 import Foundation
+import ParameterSpecs
 
 // crossrec-bench: benchmarks that print JSON. Build with -c release for meaningful numbers.
 //   crossrec-bench data [--ratings N] [--repetitions R] [--no-pandas] [--output FILE]
@@ -37,6 +38,7 @@ let usage = """
            crossrec-bench search [--data ../shared/data/ml-100k] [--seeds 1,…,10] [--python .venv-optuna/bin/python]
                                  [--random-trials 20000] [--output FILE]
            crossrec-bench ope [--seeds 100] [--impressions 5000] [--resamples 1000] [--logger-temperature 1] [--output FILE]
+           crossrec-bench cold-ceiling [--users 600] [--draws 1,2,3] [--output FILE]
            crossrec-bench clusters [--users 3000] [--groups 4] [--group-spread 0.15] [--affinities 0.8,0] [--seeds 4,…,13]
                                    [--permutations 1000] [--output FILE]
            crossrec-bench encoder [--model ../shared/models/all-MiniLM-L6-v2] [--news ../shared/data/mind-sample/train/news.tsv]
@@ -90,6 +92,9 @@ let usage = """
       ope    off-policy evaluation on synthetic logs with a known logging policy (softmax, then uniform): bias,
              RMSE, 95 % bootstrap coverage and ESS of IPS, SNIPS and DR over --seeds seeds for targets moving from the
              logging policy to a greedy one (goal at mixture 0.25: SNIPS and DR bias < 0.005, coverage ≥ 90 %)
+      cold-ceiling  issue 13's cold items: on generated data's cold-items splits, NDCG@10 of an oracle that knows
+             the users' true tastes beside the content model and the two-tower configurations, paired: how much room
+             the data leaves above content
       clusters  issue 16's goals: k-means on the unified model's user vectors of synthetic data with planted user
              groups, adjusted Rand index against the groups (goal: mean ≥ 0.8 and ≥ 0.8 on 80 % of the seeds at the
              default affinity) beside a Bayes oracle's, and significant genre–topic edges at affinity 0 (goal: none)
@@ -208,6 +213,19 @@ do {
         let report = try benchmark.run()
         try BenchmarkSupport.emit(report, output: option("--output"))
         if !report.goalsMet { exit(1) }
+    case "cold-ceiling":
+        let draws = (option("--draws") ?? "1,2,3").split(separator: ",").compactMap { UInt64($0) }
+        guard let users = Int(option("--users") ?? "600"), users >= 100, !draws.isEmpty else {
+            fail("--users needs ≥ 100 and --draws a comma-separated list of split seeds")
+        }
+        let tfidf: [String: ParameterValue] = ["text": .string("tfidf")]
+        let categories: [String: ParameterValue] = [
+            "text": .string("none"), "rating_weight": .double(1), "id_dropout": .double(1),
+        ]
+        let benchmark = ColdItemCeilingBenchmark(
+            users: users, draws: draws,
+            twoTowerConfigurations: ["twotower (default)": tfidf, "twotower (categories: text none, rating 1, ids withheld)": categories])
+        try BenchmarkSupport.emit(try benchmark.run(), output: option("--output"))
     case "clusters":
         func list<T>(_ name: String, _ fallback: String, _ parse: (Substring) -> T?) -> [T] {
             let texts = (option(name) ?? fallback).split(separator: ",")

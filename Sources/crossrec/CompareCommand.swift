@@ -101,7 +101,7 @@ struct CompareCommand: ParsableCommand {
             // What the model reports of its own fit (ModelRegistry's fit-summary names).
             let learned = [
                 "content_weight", "validation_ndcg@10", "users_from_other_domains", "cold_popularity_weight",
-                "chosen_other_weight", "mapping_users", "sampled_rows",
+                "chosen_other_weight", "mapping_users", "sampled_rows", "wide_weight",
             ].compactMap { key in
                 metrics.values[key].map { "\(key) \(MetricText.value($0, of: key))" }
             }

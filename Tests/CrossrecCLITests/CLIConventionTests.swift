@@ -125,7 +125,7 @@ struct CLIConventionTests {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: bench), "crossrec-bench is not built beside crossrec: skipped"))
     func benchmarkHelpPrintsUsageInsteadOfRunningTheBenchmark() throws {
-        for benchmark in ["models", "sweep", "search"] {
+        for benchmark in ["models", "sweep", "search", "cold-ceiling"] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.bench)
             process.arguments = [benchmark, "--help"]

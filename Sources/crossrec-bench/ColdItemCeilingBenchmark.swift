@@ -1,0 +1,246 @@
+import Foundation
+import ParameterSpecs
+import RecData
+import RecEval
+import RecModels
+import Sweep
+import SweepRuntime
+
+/// How much room the synthetic data leaves above the content model on cold items (issue 13's
+/// cold-item goal): on a `cold-items` split of generated data, NDCG@10 of an oracle that knows every
+/// user's true tastes (truth.json) beside the content model (centred TF-IDF) and two-tower
+/// configurations, all on the same users, paired.
+///
+/// The oracle follows the generator (``SyntheticGenerator``), short of what no model can know about
+/// an item without rows (its popularity π):
+/// - movies: P(rated and ≥ 4) ∝ [Σ_{k ∈ genres(m)} (g_k + 0.02) / N_k] · Φ((2 (σ(m) − σ̄_u) − 0.75) / noise),
+///   σ(m) = mean_{k ∈ m} g_k / max g, σ̄_u the mean σ over the user's training rows, N_k the movies
+///   of genre k (π_m / Σ_{k} π replaced by its mean 1 / N_k); a rating is ≥ 4 when
+///   3 + 2 (σ − σ̄) + noise · N(0, 1) ≥ 3.75 (rounded to halves);
+/// - news: the click probability's order, t_topic(a) (exposure ∝ popularity, unknown for a cold article).
+/// Knowing g and t exactly is more than any model can learn from the rows, so the oracle's lead
+/// over the content model bounds what a better content-side model can gain on this data.
+struct ColdItemCeilingBenchmark {
+    var users: Int
+    var draws: [UInt64]
+    var twoTowerConfigurations: [String: [String: ParameterValue]]
+
+    struct Comparison: Codable {
+        var a: String
+        var b: String
+        var users: Int
+        var meanA: Double
+        var meanB: Double
+        var difference: Double
+        var lower: Double
+        var upper: Double
+        var tTestP: Double
+    }
+
+    struct Run: Codable {
+        var domain: String
+        var draw: UInt64
+        var users: Int
+        var ndcg: [String: Double]
+        var comparisons: [Comparison]
+    }
+
+    struct Report: Codable {
+        var benchmark = "cold-item-ceiling"
+        var buildConfiguration: String
+        var command: String
+        var generatedUsers: Int
+        var twoTowerConfigurations: [String: [String: String]]
+        var runs: [Run]
+    }
+
+    func run() throws -> Report {
+        var config = SyntheticConfig()
+        config.users = users
+        let folder = try SyntheticCache.folder(for: config)
+        var locator = DatasetLocator()
+        locator.kind = .linked
+        let dataset = try locator.open(path: folder).dataset
+        let truth = try SyntheticTruth.load(from: URL(fileURLWithPath: folder))
+        var truthByID: [String: SyntheticTruth.User] = [:]
+        for user in truth.users {
+            if let id = user.movielensUser ?? user.mindUser { truthByID[id] = user }
+        }
+        var runs: [Run] = []
+        for domain in ["movies", "news"] {
+            for draw in draws {
+                let request = DatasetSpec(
+                    source: .synthetic(config), split: .coldItems(testFraction: 0.2, seed: draw, by: .random), domain: domain)
+                let data = try PreparedData.prepare(request)
+                guard data.userCount == dataset.users.count else {
+                    throw BenchmarkError("the prepared data has \(data.userCount) users, the linked folder \(dataset.users.count)")
+                }
+                let tastes = (0..<data.userCount).map { truthByID[dataset.users[Int32($0)]] }
+                let oracle = try Oracle(domain: domain, data: data, truth: truth, tastes: tastes, noise: config.noise)
+                var perUser: [String: [Double]] = [:]
+                var evaluatedUsers: [Int32]?
+                func record(_ name: String, _ evaluation: TopKEvaluation) throws {
+                    guard let values = evaluation.perUser("ndcg@10") else { throw BenchmarkError("no per-user ndcg@10") }
+                    if let evaluatedUsers, evaluatedUsers != evaluation.users {
+                        throw BenchmarkError("\(name) was evaluated on other users")
+                    }
+                    evaluatedUsers = evaluation.users
+                    perUser[name] = values
+                }
+                try record("oracle", evaluate(data) { user, scores in oracle.score(user: Int(user), into: scores) })
+                let plugIn = oracle.estimatingTastes(from: data.training.interactions, userCount: data.userCount)
+                try record("plug-in", evaluate(data) { user, scores in plugIn.score(user: Int(user), into: scores) })
+                var models: [(String, String, [String: ParameterValue])] = [
+                    ("content", ContentModel.name, ["weighting": .string("centered")])
+                ]
+                for (name, parameters) in twoTowerConfigurations.sorted(by: { $0.key < $1.key }) {
+                    models.append((name, TwoTowerModel.name, parameters))
+                }
+                for (name, model, parameters) in models {
+                    var recommender = try ModelRegistry.make(model, parameters: parameters, seed: 1)
+                    try recommender.fit(data.training)
+                    let trained = recommender
+                    try record(name, evaluate(data) { user, scores in trained.scoreAll(user: user, into: scores) })
+                    FileHandle.standardError.write(Data("\(domain) draw \(draw): \(name) done\n".utf8))
+                }
+                var comparisons: [Comparison] = []
+                for name in perUser.keys.sorted() where name != "content" {
+                    let paired = PairedComparison(metric: "ndcg@10", perUser[name]!, perUser["content"]!, resamples: 10_000)
+                    comparisons.append(
+                        Comparison(
+                            a: name, b: "content", users: paired.count, meanA: paired.meanA, meanB: paired.meanB,
+                            difference: paired.tTest.meanDifference, lower: paired.bootstrap.lower,
+                            upper: paired.bootstrap.upper, tTestP: paired.tTest.pValue))
+                }
+                runs.append(
+                    Run(
+                        domain: domain, draw: draw, users: evaluatedUsers?.count ?? 0,
+                        ndcg: perUser.mapValues { $0.reduce(0, +) / Double(max(1, $0.count)) }, comparisons: comparisons))
+            }
+        }
+        return Report(
+            buildConfiguration: BenchmarkSupport.buildConfiguration,
+            command: "crossrec-bench cold-ceiling --users \(users) --draws \(draws.map { String($0) }.joined(separator: ","))",
+            generatedUsers: users,
+            twoTowerConfigurations: twoTowerConfigurations.mapValues { $0.mapValues { "\($0)" } }, runs: runs)
+    }
+
+    /// Top-K as a trial measures it on a cold-items split: the held-out items are the candidates.
+    private func evaluate(
+        _ data: PreparedData, score: (Int32, UnsafeMutableBufferPointer<Float>) -> Void
+    ) throws -> TopKEvaluation {
+        let evaluator = try TopKEvaluator(
+            ks: [10], relevanceThreshold: data.isExplicit ? TopKEvaluator.explicitRelevanceThreshold : nil,
+            candidatePolicy: data.candidateItems.map { .stated($0) } ?? .itemsSeenInTraining)
+        let split = Split(name: data.domainName, train: data.training.interactions, test: data.test)
+        return evaluator.evaluate(split, userCount: data.userCount, itemCount: data.itemCount) { user, scores in
+            score(user, scores)
+        }
+    }
+
+    /// The generator's own scoring, from the true tastes.
+    struct Oracle {
+        let domain: String
+        /// Per item: indices into the truth's genres (movies) or topics (news).
+        let itemClasses: [[Int]]
+        /// Movies per genre.
+        let genreSizes: [Double]
+        var tastes: [SyntheticTruth.User?]
+        /// Per user: the mean σ over their training rows (movies).
+        var meanScore: [Double]
+        /// The rating noise's standard deviation.
+        let noise: Double
+
+        init(domain: String, data: PreparedData, truth: SyntheticTruth, tastes: [SyntheticTruth.User?], noise: Double) throws {
+            self.domain = domain
+            self.noise = max(noise, 1e-6)
+            self.tastes = tastes
+            guard let catalog = data.training.catalog else { throw BenchmarkError("the \(domain) domain has no catalog") }
+            let names = domain == "movies" ? truth.genres : truth.topics
+            let index = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            itemClasses = (0..<data.itemCount).map { item in
+                let categories = catalog.records[item]?.categories ?? []
+                return categories.compactMap { index[catalog.categories[Int($0)]] }
+            }
+            var sizes = [Double](repeating: 0, count: names.count)
+            for classes in itemClasses { for k in classes { sizes[k] += 1 } }
+            genreSizes = sizes
+            var means = [Double](repeating: 0, count: data.userCount)
+            if domain == "movies" {
+                var counts = [Double](repeating: 0, count: data.userCount)
+                let rows = data.training.interactions
+                for k in 0..<rows.count {
+                    let user = Int(rows.users[k])
+                    guard let taste = tastes[user] else { continue }
+                    means[user] += Self.sigma(itemClasses[Int(rows.items[k])], taste.genreTaste)
+                    counts[user] += 1
+                }
+                for user in means.indices where counts[user] > 0 { means[user] /= counts[user] }
+            }
+            meanScore = means
+        }
+
+        /// The same formulas with the tastes estimated from the training rows: g_k (t_k) the share
+        /// of the user's rows in genre (topic) k, a movie's rows split evenly over its genres. Not an
+        /// oracle: what a count model of the generator's form gets from the data alone.
+        func estimatingTastes(from rows: Interactions, userCount: Int) -> Oracle {
+            let width = genreSizes.count
+            var shares = [[Double]](repeating: [Double](repeating: 0, count: width), count: userCount)
+            for k in 0..<rows.count {
+                let classes = itemClasses[Int(rows.items[k])]
+                for c in classes { shares[Int(rows.users[k])][c] += 1 / Double(classes.count) }
+            }
+            var estimated: [SyntheticTruth.User?] = []
+            for user in 0..<userCount {
+                let total = shares[user].reduce(0, +)
+                guard total > 0 else {
+                    estimated.append(nil)
+                    continue
+                }
+                let taste = shares[user].map { $0 / total }
+                estimated.append(
+                    SyntheticTruth.User(
+                        movielensUser: nil, mindUser: nil, domains: [], genreTaste: domain == "movies" ? taste : [],
+                        topicTaste: domain == "movies" ? [] : taste))
+            }
+            var copy = self
+            copy.tastes = estimated
+            if domain == "movies" {
+                var means = [Double](repeating: 0, count: userCount)
+                var counts = [Double](repeating: 0, count: userCount)
+                for k in 0..<rows.count {
+                    let user = Int(rows.users[k])
+                    guard let taste = estimated[user] else { continue }
+                    means[user] += Self.sigma(itemClasses[Int(rows.items[k])], taste.genreTaste)
+                    counts[user] += 1
+                }
+                for user in means.indices where counts[user] > 0 { means[user] /= counts[user] }
+                copy.meanScore = means
+            }
+            return copy
+        }
+
+        static func sigma(_ genres: [Int], _ g: [Double]) -> Double {
+            guard !genres.isEmpty, let top = g.max(), top > 0 else { return 0 }
+            return genres.reduce(0) { $0 + g[$1] } / Double(genres.count) / top
+        }
+
+        func score(user: Int, into scores: UnsafeMutableBufferPointer<Float>) {
+            guard let taste = tastes[user] else {
+                for i in scores.indices { scores[i] = 0 }
+                return
+            }
+            for item in scores.indices {
+                let classes = itemClasses[item]
+                if domain == "movies" {
+                    let g = taste.genreTaste
+                    let drawn = classes.reduce(0.0) { $0 + (g[$1] + 0.02) / max(1, genreSizes[$1]) }
+                    let z = (2 * (Self.sigma(classes, g) - meanScore[user]) - 0.75) / noise
+                    scores[item] = Float(drawn * 0.5 * erfc(-z / 2.0.squareRoot()))
+                } else {
+                    scores[item] = Float(classes.map { taste.topicTaste[$0] }.max() ?? 0)
+                }
+            }
+        }
+    }
+}
