@@ -177,7 +177,7 @@ let package = Package(
             name: "crossrec-bench",
             dependencies: [
                 "RecData", "RecEval", "RecModels", "RecText", "RecEncoder", "Sweep", "SweepWire", "SweepRuntime", "SweepStore",
-                "ParameterSpecs", "RecSimulation", "RecOffPolicy",
+                "ParameterSpecs", "RecSimulation", "RecOffPolicy", "SeededRandom",
             ],
             swiftSettings: strict),
 
