@@ -36,6 +36,11 @@ extension UnifiedModel {
                 "per-domain user factors beside the shared ones: a domain's items use the shared factors and their own domain's (0: every factor shared)"
         ),
         ParameterSpec(
+            name: "cold_simulation", kind: .double(0...0.99), defaultValue: .double(0),
+            help:
+                "share of the users with rows in both domains whose evaluated rows are hidden from their own solve each iteration, so the evaluated items learn to serve vectors built from the other domain alone, as a cold user's is (0: none)"
+        ),
+        ParameterSpec(
             name: "threads", kind: .int(0...256), defaultValue: .int(0),
             help: "threads solving user and item rows; 0: the active processor count, at most 8 (results do not depend on it)"),
     ]
@@ -51,7 +56,7 @@ extension UnifiedModel {
                 coldPrior: ColdPrior(rawValue: parameters.string("cold_prior")) ?? .none,
                 absentUsers: AbsentUsers(rawValue: parameters.string("absent_users")) ?? .negative,
                 specificFactors: parameters.int("specific_factors"),
-                threads: parameters.int("threads")),
+                threads: parameters.int("threads"), coldSimulation: parameters.double("cold_simulation")),
             seed: seed)
     }
 }

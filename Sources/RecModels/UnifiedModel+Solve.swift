@@ -18,10 +18,13 @@ extension UnifiedModel {
 
     /// Every user's exact solve against all blocks' item factors, rows spread over `threads`
     /// (each row's system is built and solved alone, in a fixed order: the result does not
-    /// depend on the thread count).
-    static func solveUsers(_ users: inout FactorMatrix, _ blocks: [Block], _ h: Hyperparameters) throws(ModelError) {
+    /// depend on the thread count). A user u with `hidden[u]` is solved without their rows in the
+    /// evaluated block (block 0), as a cold user would be (``Hyperparameters/coldSimulation``).
+    static func solveUsers(
+        _ users: inout FactorMatrix, _ blocks: [Block], _ h: Hyperparameters, hidingEvaluatedRowsOf hidden: [Bool] = []
+    ) throws(ModelError) {
         let k = users.factors, stride = users.stride
-        let bases = gramsByMembership(users: users.rows, blocks, h)
+        let bases = gramsByMembership(users: users.rows, blocks, h, hidden: hidden)
         let rows = users.rows
         let failed = users.values.withUnsafeMutableBufferPointer { values in
             let output = SharedRows(base: values.baseAddress!, stride: stride)
@@ -39,7 +42,7 @@ extension UnifiedModel {
                         base.withUnsafeBufferPointer { m.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
                     }
                     for a in 0..<stride { rhs[a] = 0 }
-                    for block in blocks {
+                    for (b, block) in blocks.enumerated() where b > 0 || hidden.isEmpty || !hidden[u] {
                         for e in block.byUser.rowRange(u) {
                             let c = block.userConfidence[e]
                             accumulate(
@@ -61,7 +64,7 @@ extension UnifiedModel {
     /// (``AbsentUsers/unobserved``: one matrix per membership pattern that occurs, summed in block
     /// order); `ofUser[u]` indexes `grams`.
     static func gramsByMembership(
-        users: Int, _ blocks: [Block], _ h: Hyperparameters
+        users: Int, _ blocks: [Block], _ h: Hyperparameters, hidden: [Bool] = []
     ) -> (grams: [[Float]], ofUser: [Int]) {
         guard h.absentUsers == .unobserved else {
             let all = FactorMatrix.weightedGram(blocks.map { ($0.items, $0.weight) }, ridge: h.regularization)
@@ -73,7 +76,9 @@ extension UnifiedModel {
         var grams: [[Float]] = []
         var ofUser = [Int](repeating: 0, count: users)
         for u in 0..<users {
-            let member = blocks.map { $0.byUser.rowLength(u) > 0 }
+            let member = blocks.indices.map { b in
+                blocks[b].byUser.rowLength(u) > 0 && (b > 0 || hidden.isEmpty || !hidden[u])
+            }
             if let index = patterns[member] {
                 ofUser[u] = index
                 continue

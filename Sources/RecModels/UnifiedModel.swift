@@ -59,6 +59,11 @@ public struct UnifiedModel: CrossDomainScoring {
         public var absentUsers: AbsentUsers
         /// Per-domain user factors beside the `factors` shared ones (0: all shared).
         public var specificFactors: Int
+        /// Share of the users with rows in the evaluated domain and another whose evaluated rows
+        /// are left out of their own solve each iteration (drawn anew per iteration), so that the
+        /// evaluated items learn to serve vectors built from the other domains alone, as a cold
+        /// user's is (0: none).
+        public var coldSimulation: Double = 0
         /// Threads solving the rows of each half-step; 0: the active processor count, at most
         /// ``ParallelRows/maximumDefaultThreads``. Results do not depend on it.
         public var threads: Int
@@ -67,8 +72,9 @@ public struct UnifiedModel: CrossDomainScoring {
             factors: Int = 32, iterations: Int = 10, regularization: Float = 0.05, alpha: Float = 1,
             otherWeight: Float = 1, choosesOtherWeight: Bool = false, initStandardDeviation: Float = 0.01,
             coldPrior: ColdPrior = .none, absentUsers: AbsentUsers = .negative, specificFactors: Int = 0,
-            threads: Int = 0
+            threads: Int = 0, coldSimulation: Double = 0
         ) {
+            self.coldSimulation = coldSimulation
             self.specificFactors = specificFactors
             self.coldPrior = coldPrior
             self.absentUsers = absentUsers
@@ -162,6 +168,9 @@ public struct UnifiedModel: CrossDomainScoring {
             throw fail("other_weight must not be negative, got \(h.otherWeight)")
         }
         guard h.initStandardDeviation >= 0 else { throw fail("init_std must not be negative, got \(h.initStandardDeviation)") }
+        guard (0..<1).contains(h.coldSimulation) else {
+            throw fail("cold_simulation must be in [0, 1), got \(h.coldSimulation)")
+        }
         guard h.specificFactors >= 0 else { throw fail("specific_factors must not be negative, got \(h.specificFactors)") }
         guard h.threads >= 0 else { throw fail("threads must not be negative, got \(h.threads)") }
         guard !data.interactions.isEmpty else { throw fail("no training rows") }
@@ -228,8 +237,19 @@ public struct UnifiedModel: CrossDomainScoring {
                         itemCount: domain.itemCount, weight: h.otherWeight, index: blocks.count))
             }
         }
+        // cold_simulation: the users eligible to have their evaluated rows hidden from their own solve.
+        let shared =
+            h.coldSimulation > 0 && blocks.count > 1
+            ? (0..<data.userCount).filter { u in
+                blocks[0].byUser.rowLength(u) > 0 && blocks.dropFirst().contains { $0.byUser.rowLength(u) > 0 }
+            } : []
         for iteration in Swift.stride(from: 1, through: h.iterations, by: 1) {
-            try Self.solveUsers(&users, blocks, h)
+            var hidden: [Bool] = []
+            if !shared.isEmpty {
+                hidden = [Bool](repeating: false, count: data.userCount)
+                for u in shared where generator.nextUnit() < h.coldSimulation { hidden[u] = true }
+            }
+            try Self.solveUsers(&users, blocks, h, hidingEvaluatedRowsOf: hidden)
             let userGram = h.absentUsers == .negative ? users.gram() : []
             for b in blocks.indices {
                 let gram = h.absentUsers == .negative ? userGram : Self.gram(of: users, withRowsIn: blocks[b])
@@ -242,6 +262,8 @@ public struct UnifiedModel: CrossDomainScoring {
             }
             if progress(EpochProgress(epoch: iteration, totalEpochs: h.iterations, values: values)) == .stop { break }
         }
+        // Every user's final vector from all their rows (the last iteration hid some).
+        if !shared.isEmpty && h.iterations > 0 { try Self.solveUsers(&users, blocks, h) }
         var known = [Bool](repeating: false, count: data.userCount)
         for block in blocks { for u in 0..<data.userCount where block.byUser.rowLength(u) > 0 { known[u] = true } }
         for u in 0..<data.userCount where !known[u] { users.clear(row: u) }

@@ -133,7 +133,7 @@ enum TestCatalog {
                 ParameterSpec(
                     name: "absent_users", kind: .choice(["negative", "unobserved"]), defaultValue: .string("negative"),
                     help: "absent_users"),
-                int("specific_factors", 0...512, 0),
+                int("specific_factors", 0...512, 0), double("cold_simulation", 0...0.99, 0),
             ],
             metrics: ranking + ["users_from_other_domains"]),
         .init(
