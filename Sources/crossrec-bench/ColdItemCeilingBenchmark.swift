@@ -46,6 +46,19 @@ struct ColdItemCeilingBenchmark {
         var comparisons: [Comparison]
     }
 
+    /// One scorer against content over the draws: the per-draw mean differences and a one-sample
+    /// t-test over them (draws − 1 degrees of freedom), which counts the draw-to-draw swing a single
+    /// draw's interval leaves out.
+    struct AcrossDraws: Codable {
+        var domain: String
+        var scorer: String
+        var draws: Int
+        var differences: [Double]
+        var meanDifference: Double
+        var t: Double
+        var pValue: Double
+    }
+
     struct Report: Codable {
         var benchmark = "cold-item-ceiling"
         var buildConfiguration: String
@@ -53,6 +66,8 @@ struct ColdItemCeilingBenchmark {
         var generatedUsers: Int
         var twoTowerConfigurations: [String: [String: String]]
         var runs: [Run]
+        /// Present with two draws or more.
+        var acrossDraws: [AcrossDraws]
     }
 
     func run() throws -> Report {
@@ -126,11 +141,26 @@ struct ColdItemCeilingBenchmark {
                         ndcg: perUser.mapValues { $0.reduce(0, +) / Double(max(1, $0.count)) }, comparisons: comparisons))
             }
         }
+        var acrossDraws: [AcrossDraws] = []
+        for domain in ["movies", "news"] where draws.count >= 2 {
+            let domainRuns = runs.filter { $0.domain == domain }
+            let scorers = domainRuns.first?.comparisons.map(\.a) ?? []
+            for scorer in scorers {
+                let differences = domainRuns.compactMap { run in run.comparisons.first { $0.a == scorer }?.difference }
+                guard differences.count == domainRuns.count else { continue }
+                let test = PairedTTest(differences, [Double](repeating: 0, count: differences.count))
+                acrossDraws.append(
+                    AcrossDraws(
+                        domain: domain, scorer: scorer, draws: differences.count, differences: differences,
+                        meanDifference: test.meanDifference, t: test.t, pValue: test.pValue))
+            }
+        }
         return Report(
             buildConfiguration: BenchmarkSupport.buildConfiguration,
             command: "crossrec-bench cold-ceiling --users \(users) --draws \(draws.map { String($0) }.joined(separator: ","))",
             generatedUsers: users,
-            twoTowerConfigurations: twoTowerConfigurations.mapValues { $0.mapValues { "\($0)" } }, runs: runs)
+            twoTowerConfigurations: twoTowerConfigurations.mapValues { $0.mapValues { "\($0)" } }, runs: runs,
+            acrossDraws: acrossDraws)
     }
 
     /// Top-K as a trial measures it on a cold-items split: the held-out items are the candidates.
