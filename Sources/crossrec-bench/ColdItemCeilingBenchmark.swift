@@ -203,19 +203,32 @@ struct ColdItemCeilingBenchmark {
             var sizes = [Double](repeating: 0, count: names.count)
             for classes in itemClasses { for k in classes { sizes[k] += 1 } }
             genreSizes = sizes
-            var means = [Double](repeating: 0, count: data.userCount)
-            if domain == "movies" {
-                var counts = [Double](repeating: 0, count: data.userCount)
-                let rows = data.training.interactions
-                for k in 0..<rows.count {
-                    let user = Int(rows.users[k])
-                    guard let taste = tastes[user] else { continue }
-                    means[user] += Self.sigma(itemClasses[Int(rows.items[k])], taste.genreTaste)
-                    counts[user] += 1
-                }
-                for user in means.indices where counts[user] > 0 { means[user] /= counts[user] }
+            meanScore =
+                domain == "movies"
+                ? Self.meanScores(data.training.interactions, tastes: tastes, itemClasses: itemClasses)
+                : [Double](repeating: 0, count: data.userCount)
+        }
+
+        /// Per user: the mean σ over their rows under their `tastes` (0 without a taste).
+        static func meanScores(_ rows: Interactions, tastes: [SyntheticTruth.User?], itemClasses: [[Int]]) -> [Double] {
+            var means = [Double](repeating: 0, count: tastes.count)
+            var counts = [Double](repeating: 0, count: tastes.count)
+            for k in 0..<rows.count {
+                let user = Int(rows.users[k])
+                guard let taste = tastes[user] else { continue }
+                means[user] += sigma(itemClasses[Int(rows.items[k])], taste.genreTaste)
+                counts[user] += 1
             }
-            meanScore = means
+            for user in means.indices where counts[user] > 0 { means[user] /= counts[user] }
+            return means
+        }
+
+        /// The generator's chance that a user with genre taste `g` (mean σ `mean`) rates a movie of
+        /// `genres` and rates it 4 or more, up to the movie's unknown popularity.
+        func movieScore(_ genres: [Int], _ g: [Double], mean: Double) -> Double {
+            let drawn = genres.reduce(0.0) { $0 + (g[$1] + 0.02) / max(1, genreSizes[$1]) }
+            let z = (2 * (Self.sigma(genres, g) - mean) - 0.75) / noise
+            return drawn * 0.5 * erfc(-z / 2.0.squareRoot())
         }
 
         /// The same formulas with the tastes estimated from the training rows: g_k (t_k) the share
@@ -243,18 +256,7 @@ struct ColdItemCeilingBenchmark {
             }
             var copy = self
             copy.tastes = estimated
-            if domain == "movies" {
-                var means = [Double](repeating: 0, count: userCount)
-                var counts = [Double](repeating: 0, count: userCount)
-                for k in 0..<rows.count {
-                    let user = Int(rows.users[k])
-                    guard let taste = estimated[user] else { continue }
-                    means[user] += Self.sigma(itemClasses[Int(rows.items[k])], taste.genreTaste)
-                    counts[user] += 1
-                }
-                for user in means.indices where counts[user] > 0 { means[user] /= counts[user] }
-                copy.meanScore = means
-            }
+            if domain == "movies" { copy.meanScore = Self.meanScores(rows, tastes: estimated, itemClasses: itemClasses) }
             return copy
         }
 
@@ -299,12 +301,7 @@ struct ColdItemCeilingBenchmark {
                     let sum = g.reduce(0, +)
                     for k in g.indices { g[k] /= sum }
                     let mean = userRows[user].reduce(0.0) { $0 + Self.sigma(itemClasses[$1], g) } / Double(userRows[user].count)
-                    for item in 0..<itemCount {
-                        let classes = itemClasses[item]
-                        let drawn = classes.reduce(0.0) { $0 + (g[$1] + 0.02) / max(1, genreSizes[$1]) }
-                        let z = (2 * (Self.sigma(classes, g) - mean) - 0.75) / noise
-                        total[item] += drawn * 0.5 * erfc(-z / 2.0.squareRoot())
-                    }
+                    for item in 0..<itemCount { total[item] += movieScore(itemClasses[item], g, mean: mean) }
                 }
                 result[user] = total.map { Float($0 / Double(samples)) }
             }
@@ -324,10 +321,7 @@ struct ColdItemCeilingBenchmark {
             for item in scores.indices {
                 let classes = itemClasses[item]
                 if domain == "movies" {
-                    let g = taste.genreTaste
-                    let drawn = classes.reduce(0.0) { $0 + (g[$1] + 0.02) / max(1, genreSizes[$1]) }
-                    let z = (2 * (Self.sigma(classes, g) - meanScore[user]) - 0.75) / noise
-                    scores[item] = Float(drawn * 0.5 * erfc(-z / 2.0.squareRoot()))
+                    scores[item] = Float(movieScore(classes, taste.genreTaste, mean: meanScore[user]))
                 } else {
                     scores[item] = Float(classes.map { taste.topicTaste[$0] }.max() ?? 0)
                 }
