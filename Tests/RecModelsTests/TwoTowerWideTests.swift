@@ -155,6 +155,55 @@ struct TwoTowerWideTests {
         #expect(first.allSatisfy { $0.isFinite })
     }
 
+    /// The exact-softmax and mixed-batch paths carry the channel too: finite scores, the same for a
+    /// seed, a positive learned weight, and different from the same fit without it.
+    @Test func theFullSoftmaxAndMixedBatchesTrainWithAWideChannel() throws {
+        let data = TwoTowerModelTests.wordData(explicitDislikes: true)
+        let parameters = TwoTowerModelTests.small([
+            "text": "tfidf", "wide": 1, "epochs": 4, "negatives": "all", "batches": "mixed",
+        ])
+        var without = parameters
+        without["wide"] = 0
+        let model = try trained("twotower", on: data, parameters: parameters, seed: 2)
+        let first = allScores(model, data: data)
+        let again = allScores(try trained("twotower", on: data, parameters: parameters, seed: 2), data: data)
+        let plain = allScores(try trained("twotower", on: data, parameters: without, seed: 2), data: data)
+        #expect(first.allSatisfy { $0.isFinite })
+        #expect(first == again)
+        #expect(first != plain)
+        let weight = try #require(model.fitSummary["wide_weight"])
+        #expect(weight.isFinite && weight > 0, "learned wide weight \(weight)")
+    }
+
+    /// The impression protocol scores from the history it is given: with the user's own rows as the
+    /// history (implicit data, weight 1 each) it gives the scores `scoreAll` gives, wide part included.
+    @Test func impressionScoresMatchTheFullScoresForTheSameHistory() throws {
+        let data = TwoTowerModelTests.wordData()
+        let model = try #require(
+            try trained("twotower", on: data, parameters: TwoTowerModelTests.small(["text": "tfidf", "wide": 1]))
+                .unwrap(as: TwoTowerModel.self))
+        #expect(model.wideWeight > 0)
+        let rows = data.interactions
+        var checked = 0
+        for user in [0, 1, 2, 3, 17] {
+            let history = (0..<rows.count).filter { Int(rows.users[$0]) == user }.map { rows.items[$0] }
+            let candidates: [Int32] = [40, 41, 42, 43, 7, 19]
+            var full = [Float](repeating: 0, count: data.itemCount)
+            full.withUnsafeMutableBufferPointer { model.scoreAll(user: Int32(user), into: $0) }
+            var impression = [Float](repeating: 0, count: candidates.count)
+            impression.withUnsafeMutableBufferPointer {
+                model.scoreCandidates(
+                    user: Int32(user), history: history[...], candidates: candidates[...], itemCount: data.itemCount,
+                    into: $0)
+            }
+            for (k, item) in candidates.enumerated() {
+                #expect(abs(impression[k] - full[Int(item)]) < 1e-4, "user \(user) item \(item): \(impression[k]) vs \(full[Int(item)])")
+                checked += 1
+            }
+        }
+        #expect(checked == 30)
+    }
+
     @Test func aWideChannelNeedsText() {
         do {
             _ = try trained("twotower", on: TwoTowerModelTests.coldItemData(), parameters: TwoTowerModelTests.small(["wide": 1]))
