@@ -159,7 +159,7 @@ public struct TwoTowerModel: CrossDomainScoring {
             heldOut.isEmpty
             ? nil
             : TwoTowerValidator(
-                layout: fitLayout, heldOut: heldOut, isExplicit: data.isExplicit, seed: seed, hyperparameters: h)
+                layout: fitLayout, heldOut: heldOut, isExplicit: data.isExplicit, seed: seed, trainer: trainer)
         var best = network
         var bestScore = -Double.infinity
         var bestEpoch = 0

@@ -410,11 +410,14 @@ struct TwoTowerValidator {
     let layout: TwoTowerData
     let users: [Int]
     let relevant: [Int: [Int32]]
-    let trainer: TwoTowerModel.Hyperparameters
+    /// The users' pooled histories and, with a wide channel, their text profiles: fixed for the
+    /// fit, so built once.
+    let histories: [TwoTowerNetwork.History]
+    let wide: WideChannel?
+    let wideProfiles: [[Float]]
 
-    init(layout: TwoTowerData, heldOut: Interactions, isExplicit: Bool, seed: UInt64, hyperparameters: TwoTowerModel.Hyperparameters) {
+    init(layout: TwoTowerData, heldOut: Interactions, isExplicit: Bool, seed: UInt64, trainer: TwoTowerTrainer) {
         self.layout = layout
-        trainer = hyperparameters
         let threshold = isExplicit ? TopKEvaluator.explicitRelevanceThreshold : -Float.infinity
         var relevant: [Int: [Int32]] = [:]
         for k in 0..<heldOut.count where heldOut.values[k] >= threshold {
@@ -430,6 +433,15 @@ struct TwoTowerValidator {
         }
         self.users = users
         self.relevant = relevant
+        histories = users.map { trainer.history(of: $0, layout: layout, excluding: nil, positions: { Int($0) }) }
+        wide = trainer.wide
+        wideProfiles = trainer.wide.map { wide in
+            users.map { user in
+                wide.profile(
+                    WideChannel.rows(of: user, layout: layout, excluding: nil, maxHistory: trainer.h.maxHistory),
+                    layout: layout)
+            }
+        } ?? []
     }
 
     func ndcg(_ network: TwoTowerNetwork) -> Double {
@@ -438,8 +450,6 @@ struct TwoTowerValidator {
         let allItems = (0..<layout.totalItems).map(Int32.init)
         let pass = network.itemInputs(allItems, layout: layout) { _, item in !layout.hasRows[Int(item)] }
         let items = network.itemVectors(allItems, pass: pass, layout: layout)
-        let helper = TwoTowerTrainer(hyperparameters: trainer, layout: layout, isExplicit: false, impressions: nil)
-        let histories = users.map { helper.history(of: $0, layout: layout, excluding: nil, positions: { Int($0) }) }
         let vectors = network.userVectors(histories, users: users.map(Int32.init), items: items)
         let itemCount = layout.domains[0].itemCount
         let wideWeight = network.wideWeight
@@ -454,10 +464,8 @@ struct TwoTowerValidator {
                 for j in 0..<d { dot += vectors.values[k * d + j] * items.values[i * d + j] }
                 scores[i] = dot
             }
-            if let wide = helper.wide {
-                let profile = wide.profile(
-                    WideChannel.rows(of: user, layout: layout, excluding: nil, maxHistory: trainer.maxHistory), layout: layout)
-                for i in 0..<itemCount { scores[i] += wideWeight * wide.dot(profile, item: i) }
+            if let wide {
+                for i in 0..<itemCount { scores[i] += wideWeight * wide.dot(wideProfiles[k], item: i) }
             }
             for slot in layout.rows(of: user) where Int(layout.userItems[slot]) < itemCount {
                 excluded[Int(layout.userItems[slot])] = true

@@ -91,7 +91,9 @@ struct ColdItemCeilingBenchmark {
                 guard data.userCount == dataset.users.count else {
                     throw BenchmarkError("the prepared data has \(data.userCount) users, the linked folder \(dataset.users.count)")
                 }
-                let tastes = (0..<data.userCount).map { truthByID[dataset.users[Int32($0)]] }
+                let tastes = (0..<data.userCount).map { u in
+                    truthByID[dataset.users[Int32(u)]].map { domain == "movies" ? $0.genreTaste : $0.topicTaste }
+                }
                 let oracle = try Oracle(domain: domain, data: data, truth: truth, tastes: tastes, noise: config.noise)
                 var perUser: [String: [Double]] = [:]
                 var evaluatedUsers: [Int32]?
@@ -183,13 +185,14 @@ struct ColdItemCeilingBenchmark {
         let itemClasses: [[Int]]
         /// Movies per genre.
         let genreSizes: [Double]
-        var tastes: [SyntheticTruth.User?]
+        /// Per user: their taste over the domain's genres (movies) or topics (news); nil: unknown.
+        var tastes: [[Double]?]
         /// Per user: the mean σ over their training rows (movies).
         var meanScore: [Double]
         /// The rating noise's standard deviation.
         let noise: Double
 
-        init(domain: String, data: PreparedData, truth: SyntheticTruth, tastes: [SyntheticTruth.User?], noise: Double) throws {
+        init(domain: String, data: PreparedData, truth: SyntheticTruth, tastes: [[Double]?], noise: Double) throws {
             self.domain = domain
             self.noise = max(noise, 1e-6)
             self.tastes = tastes
@@ -210,13 +213,13 @@ struct ColdItemCeilingBenchmark {
         }
 
         /// Per user: the mean σ over their rows under their `tastes` (0 without a taste).
-        static func meanScores(_ rows: Interactions, tastes: [SyntheticTruth.User?], itemClasses: [[Int]]) -> [Double] {
+        static func meanScores(_ rows: Interactions, tastes: [[Double]?], itemClasses: [[Int]]) -> [Double] {
             var means = [Double](repeating: 0, count: tastes.count)
             var counts = [Double](repeating: 0, count: tastes.count)
             for k in 0..<rows.count {
                 let user = Int(rows.users[k])
                 guard let taste = tastes[user] else { continue }
-                means[user] += sigma(itemClasses[Int(rows.items[k])], taste.genreTaste)
+                means[user] += sigma(itemClasses[Int(rows.items[k])], taste)
                 counts[user] += 1
             }
             for user in means.indices where counts[user] > 0 { means[user] /= counts[user] }
@@ -241,18 +244,9 @@ struct ColdItemCeilingBenchmark {
                 let classes = itemClasses[Int(rows.items[k])]
                 for c in classes { shares[Int(rows.users[k])][c] += 1 / Double(classes.count) }
             }
-            var estimated: [SyntheticTruth.User?] = []
-            for user in 0..<userCount {
-                let total = shares[user].reduce(0, +)
-                guard total > 0 else {
-                    estimated.append(nil)
-                    continue
-                }
-                let taste = shares[user].map { $0 / total }
-                estimated.append(
-                    SyntheticTruth.User(
-                        movielensUser: nil, mindUser: nil, domains: [], genreTaste: domain == "movies" ? taste : [],
-                        topicTaste: domain == "movies" ? [] : taste))
+            let estimated = shares.map { share -> [Double]? in
+                let total = share.reduce(0, +)
+                return total > 0 ? share.map { $0 / total } : nil
             }
             var copy = self
             copy.tastes = estimated
@@ -321,9 +315,9 @@ struct ColdItemCeilingBenchmark {
             for item in scores.indices {
                 let classes = itemClasses[item]
                 if domain == "movies" {
-                    scores[item] = Float(movieScore(classes, taste.genreTaste, mean: meanScore[user]))
+                    scores[item] = Float(movieScore(classes, taste, mean: meanScore[user]))
                 } else {
-                    scores[item] = Float(classes.map { taste.topicTaste[$0] }.max() ?? 0)
+                    scores[item] = Float(classes.map { taste[$0] }.max() ?? 0)
                 }
             }
         }
