@@ -25,6 +25,7 @@ struct ColdItemCeilingBenchmark {
     var users: Int
     var draws: [UInt64]
     var twoTowerConfigurations: [String: [String: ParameterValue]]
+    static let posteriorSamples = 2000
 
     struct Comparison: Codable {
         var a: String
@@ -42,6 +43,11 @@ struct ColdItemCeilingBenchmark {
         var domain: String
         var draw: UInt64
         var users: Int
+        /// Weighted draws per user behind `posterior-both` and `posterior-own`.
+        var posteriorSamples: Int
+        /// Their mean effective sample size (Σw)² / Σw² over users with rows: near
+        /// `posteriorSamples` the weights are even, near 1 one draw carries the average.
+        var effectiveSamples: [String: Double]
         var ndcg: [String: Double]
         var comparisons: [Comparison]
     }
@@ -115,6 +121,42 @@ struct ColdItemCeilingBenchmark {
                         for i in scores.indices { scores[i] = posterior[Int(user)][i] }
                     })
                 }
+                // The posteriors through the planted affinity: own rows only (news; movies has
+                // `posterior` above) and both domains' rows.
+                let otherName = domain == "movies" ? "news" : "movies"
+                guard let other = data.training.otherDomains.first(where: { $0.name == otherName }),
+                    let ownCatalog = data.training.catalog, let otherCatalog = other.catalog
+                else { throw BenchmarkError("the \(domain) draw has no '\(otherName)' domain with a catalog") }
+                let linked =
+                    domain == "movies"
+                    ? CrossDomainPosterior(
+                        truth: truth, movies: ownCatalog, movieCount: data.itemCount, news: otherCatalog,
+                        newsCount: other.itemCount)
+                    : CrossDomainPosterior(
+                        truth: truth, movies: otherCatalog, movieCount: other.itemCount, news: ownCatalog,
+                        newsCount: data.itemCount)
+                let own = data.training.interactions
+                var evidenceSets: [(String, [CrossDomainPosterior.Evidence])] = [
+                    (
+                        "posterior-both",
+                        domain == "movies"
+                            ? linked.evidence(movieRows: own, newsRows: other.interactions, userCount: data.userCount)
+                            : linked.evidence(movieRows: other.interactions, newsRows: own, userCount: data.userCount)
+                    )
+                ]
+                if domain == "news" {
+                    evidenceSets.append(
+                        ("posterior-own", linked.evidence(movieRows: nil, newsRows: own, userCount: data.userCount)))
+                }
+                var effectiveSamples: [String: Double] = [:]
+                for (name, evidence) in evidenceSets {
+                    let (posterior, ess) = linked.scores(
+                        domain: domain, evidence: evidence, samples: Self.posteriorSamples, seed: draw)
+                    effectiveSamples[name] = ess
+                    try record(name, evaluate(data) { user, scores in
+                        for i in scores.indices { scores[i] = posterior[Int(user)][i] }
+                    })
+                }
                 var models: [(String, String, [String: ParameterValue])] = [
                     ("content", ContentModel.name, ["weighting": .string("centered")])
                 ]
@@ -140,6 +182,7 @@ struct ColdItemCeilingBenchmark {
                 runs.append(
                     Run(
                         domain: domain, draw: draw, users: evaluatedUsers?.count ?? 0,
+                        posteriorSamples: Self.posteriorSamples, effectiveSamples: effectiveSamples,
                         ndcg: perUser.mapValues { $0.reduce(0, +) / Double(max(1, $0.count)) }, comparisons: comparisons))
             }
         }
@@ -229,8 +272,12 @@ struct ColdItemCeilingBenchmark {
         /// The generator's chance that a user with genre taste `g` (mean σ `mean`) rates a movie of
         /// `genres` and rates it 4 or more, up to the movie's unknown popularity.
         func movieScore(_ genres: [Int], _ g: [Double], mean: Double) -> Double {
+            Self.movieScore(genres, g, mean: mean, genreSizes: genreSizes, noise: noise)
+        }
+
+        static func movieScore(_ genres: [Int], _ g: [Double], mean: Double, genreSizes: [Double], noise: Double) -> Double {
             let drawn = genres.reduce(0.0) { $0 + (g[$1] + 0.02) / max(1, genreSizes[$1]) }
-            let z = (2 * (Self.sigma(genres, g) - mean) - 0.75) / noise
+            let z = (2 * (sigma(genres, g) - mean) - 0.75) / noise
             return drawn * 0.5 * erfc(-z / 2.0.squareRoot())
         }
 
@@ -271,27 +318,11 @@ struct ColdItemCeilingBenchmark {
                 userRows[user].append(Int(rows.items[k]))
             }
             var random = SplitMix64(seed: seed &+ 0xD1A7)
-            func normal() -> Double {
-                let u1 = max(random.nextOpenUnit(), 1e-300)
-                return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * random.nextUnit())
-            }
-            func gamma(_ shape: Double) -> Double {
-                // Marsaglia and Tsang; shape < 1 through Gamma(shape + 1) · U^(1/shape).
-                if shape < 1 { return gamma(shape + 1) * pow(random.nextOpenUnit(), 1 / shape) }
-                let d = shape - 1.0 / 3
-                let c = 1 / (9 * d).squareRoot()
-                while true {
-                    let x = normal()
-                    let v = pow(1 + c * x, 3)
-                    guard v > 0 else { continue }
-                    if log(random.nextOpenUnit()) < 0.5 * x * x + d - d * v + d * log(v) { return d * v }
-                }
-            }
             var result = [[Float]](repeating: [Float](repeating: 0, count: itemCount), count: userCount)
             for user in 0..<userCount where !userRows[user].isEmpty {
                 var total = [Double](repeating: 0, count: itemCount)
                 for _ in 0..<samples {
-                    var g = counts[user].map { gamma($0 + 0.3) }
+                    var g = counts[user].map { gamma($0 + 0.3, &random) }
                     let sum = g.reduce(0, +)
                     for k in g.indices { g[k] /= sum }
                     let mean = userRows[user].reduce(0.0) { $0 + Self.sigma(itemClasses[$1], g) } / Double(userRows[user].count)
@@ -321,5 +352,24 @@ struct ColdItemCeilingBenchmark {
                 }
             }
         }
+    }
+}
+
+/// A standard normal draw (Box–Muller).
+func normal(_ random: inout SplitMix64) -> Double {
+    let u1 = max(random.nextOpenUnit(), 1e-300)
+    return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * random.nextUnit())
+}
+
+/// A Gamma(shape, 1) draw: Marsaglia and Tsang; shape < 1 through Gamma(shape + 1) · U^(1/shape).
+func gamma(_ shape: Double, _ random: inout SplitMix64) -> Double {
+    if shape < 1 { return gamma(shape + 1, &random) * pow(random.nextOpenUnit(), 1 / shape) }
+    let d = shape - 1.0 / 3
+    let c = 1 / (9 * d).squareRoot()
+    while true {
+        let x = normal(&random)
+        let v = pow(1 + c * x, 3)
+        guard v > 0 else { continue }
+        if log(random.nextOpenUnit()) < 0.5 * x * x + d - d * v + d * log(v) { return d * v }
     }
 }
