@@ -26,7 +26,7 @@ extension TwoTowerModel {
             ParameterSpec(name: "dropout", kind: .double(0...0.9), defaultValue: .double(Double(d.dropout)), help: "dropout in the towers' hidden layers"),
             ParameterSpec(
                 name: "pooling", kind: .choice(Pooling.allCases.map(\.rawValue)), defaultValue: .string(d.pooling.rawValue),
-                help: "how the user tower pools the user's items: mean or attention (a learned query)"),
+                help: "how the user tower pools the user's items: mean, attention (a learned query) or domains (a profile per domain, shrunk toward a learned prior, mapped and summed)"),
             ParameterSpec(name: "half_life_days", kind: .double(0...36_500), defaultValue: .double(d.halfLifeDays), help: "older rows weigh half per half-life before the user's latest; 0: no decay"),
             ParameterSpec(
                 name: "weighting", kind: .choice(Weighting.allCases.map(\.rawValue)), defaultValue: .string(d.weighting.rawValue),

@@ -32,7 +32,7 @@ internal import RecNN
 public struct TwoTowerModel: CrossDomainScoring {
     public static let name = "twotower"
 
-    public enum Pooling: String, Sendable, Hashable, CaseIterable { case mean, attention }
+    public enum Pooling: String, Sendable, Hashable, CaseIterable { case mean, attention, domains }
     /// How explicit ratings count as positives.
     public enum Weighting: String, Sendable, Hashable, CaseIterable {
         /// Every rated item is a positive of weight 1.
@@ -149,7 +149,8 @@ public struct TwoTowerModel: CrossDomainScoring {
         var rng = NNRandom(seed: seed)
         var network = TwoTowerNetwork(
             layout: fitLayout, dimension: h.dimension, hidden: h.hidden, dropout: h.dropout,
-            userEmbedding: h.userEmbedding, attention: h.pooling == .attention, wide: h.wide, rng: &rng)
+            userEmbedding: h.userEmbedding, attention: h.pooling == .attention, wide: h.wide,
+            domainPooling: h.pooling == .domains, rng: &rng)
         let trainer = TwoTowerTrainer(
             hyperparameters: h, layout: fitLayout, isExplicit: data.isExplicit,
             impressions: h.clickWeight > 0 ? data.trainingImpressions : nil)
@@ -306,9 +307,11 @@ public struct TwoTowerModel: CrossDomainScoring {
         guard let layout, let network else { return }
         let d = network.dimension
         var positions: [Int] = history.suffix(hyperparameters.maxHistory).map { Int($0) }
+        var domains = [Int32](repeating: 0, count: positions.count)
         if Int(user) < layout.userCount {
             for slot in layout.rows(of: Int(user)) where layout.domainOf[Int(layout.userItems[slot])] != 0 {
                 positions.append(Int(layout.userItems[slot]))
+                domains.append(Int32(layout.domainOf[Int(layout.userItems[slot])]))
             }
         }
         let vector: [Float]
@@ -319,7 +322,8 @@ public struct TwoTowerModel: CrossDomainScoring {
             return
         } else {
             let items = Matrix(rows: layout.totalItems, columns: d, values: itemVectors)
-            let history = TwoTowerNetwork.History(positions: positions, weights: [Float](repeating: 1, count: positions.count))
+            let history = TwoTowerNetwork.History(
+                positions: positions, weights: [Float](repeating: 1, count: positions.count), domains: domains)
             vector = network.userVectors([history], users: [user], items: items).values
         }
         // The wide profile: the impression's history (clicks, weight 1) and the user's signed rows

@@ -15,6 +15,7 @@ internal import RecNN
 /// User tower, for a user with rows r (all domains, at most `maxHistory` of the latest):
 ///   p_u = Σ_r a_r v_item(r), with a_r = w_r / Σ w (mean, w_r = 2^(−age_r / half-life)) or
 ///         a = softmax_r(q · v_item(r) / √d + log w_r) (attention)
+///   or, with `domains` pooling, one shrunk profile per domain mapped and summed (``DomainPooling``)
 ///   u = normalize(x + MLP_user(x)), x = p_u + E_user[u]   (E_user only with a user embedding)
 struct TwoTowerNetwork: Trainable, Sendable {
     var itemIDs: Embedding
@@ -24,6 +25,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
     var itemNorm = L2Normalize()
     var userIDs: Embedding?
     var attentionQuery: Parameter?
+    var domainPooling: DomainPooling?
     var userMLP: MLP
     var userNorm = L2Normalize()
     /// (a, μ) and b_i: the rating head r̂ = μ + b_i + a · (u · v).
@@ -37,7 +39,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
 
     init(
         layout: TwoTowerData, dimension: Int, hidden: Int, dropout: Float, userEmbedding: Bool, attention: Bool,
-        wide: Float = 0, rng: inout NNRandom
+        wide: Float = 0, domainPooling: Bool = false, rng: inout NNRandom
     ) {
         self.dimension = dimension
         self.hidden = hidden
@@ -53,6 +55,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
             ? Parameter(
                 name: "attention.query", value: (0..<dimension).map { _ in rng.normal(std: 0.1) }, shape: [dimension],
                 decays: false) : nil
+        self.domainPooling = domainPooling ? DomainPooling(domains: layout.domains.count, dimension: dimension) : nil
         userMLP = MLP(widths: [dimension, hidden, dimension], activation: .gelu, layerNorm: true, dropout: dropout, rng: &rng)
         ratingHead = Parameter(name: "rating.head", value: [1, 0], shape: [2], decays: false)
         itemBias = Embedding(count: max(1, layout.totalItems), dimension: 1, std: 0, decays: false, rng: &rng)
@@ -69,6 +72,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
         itemMLP.visitParameters(body)
         userIDs?.visitParameters(body)
         if attentionQuery != nil { body(&attentionQuery!) }
+        domainPooling?.visitParameters(body)
         userMLP.visitParameters(body)
         body(&ratingHead)
         itemBias.visitParameters(body)
@@ -162,6 +166,8 @@ struct TwoTowerNetwork: Trainable, Sendable {
     struct History: Sendable {
         var positions: [Int]
         var weights: [Float]
+        /// Each row's domain (0 the evaluated one); read by `domains` pooling.
+        var domains: [Int32]
     }
 
     /// What a user-tower forward keeps for its backward.
@@ -170,10 +176,16 @@ struct TwoTowerNetwork: Trainable, Sendable {
         /// Pooling coefficients a_r per history (attention or normalized weights).
         var coefficients: [[Float]]
         var users: [Int32]
+        /// The per-domain profiles of `domains` pooling (empty otherwise).
+        var domainKept: [DomainPooling.Kept] = []
     }
 
     /// Pools `histories` over the item vectors `items` (n × dimension).
     func pool(_ histories: [History], items: Matrix) -> (pooled: Matrix, coefficients: [[Float]]) {
+        if let domainPooling {
+            let (pooled, coefficients, _) = domainPooling.pool(histories, items: items)
+            return (pooled, coefficients)
+        }
         let d = dimension
         var pooled = [Float](repeating: 0, count: histories.count * d)
         var coefficients: [[Float]] = []
@@ -211,11 +223,17 @@ struct TwoTowerNetwork: Trainable, Sendable {
     mutating func userForward(
         _ histories: [History], users: [Int32], items: Matrix, training: Bool
     ) -> (vectors: Matrix, pass: UserPass) {
-        let (pooled, coefficients) = pool(histories, items: items)
-        var input = pooled
+        var pass = UserPass(histories: histories, coefficients: [], users: users)
+        var input: Matrix
+        if let domainPooling {
+            let pooled = domainPooling.pool(histories, items: items)
+            (input, pass.coefficients, pass.domainKept) = (pooled.pooled, pooled.coefficients, pooled.kept)
+        } else {
+            (input, pass.coefficients) = pool(histories, items: items)
+        }
         if let userIDs { input += userIDs.forward(ids: users) }
         let vectors = userNorm.forward(input + userMLP.forward(input, training: training), training: training)
-        return (vectors, UserPass(histories: histories, coefficients: coefficients, users: users))
+        return (vectors, pass)
     }
 
     /// Accumulates the user tower's gradients from ∂loss/∂u and returns ∂loss/∂v for the pooled
@@ -225,6 +243,12 @@ struct TwoTowerNetwork: Trainable, Sendable {
         let gradOut = userNorm.backward(gradient)
         let gradInput = gradOut + userMLP.backward(gradOut)
         userIDs?.backward(ids: pass.users, gradOutput: gradInput)
+        if domainPooling != nil {
+            domainPooling!.backward(
+                gradInput, histories: pass.histories, coefficients: pass.coefficients, kept: pass.domainKept,
+                itemGradient: &itemGradient)
+            return
+        }
         let scale = 1 / Float(d).squareRoot()
         for (b, history) in pass.histories.enumerated() {
             let a = pass.coefficients[b]

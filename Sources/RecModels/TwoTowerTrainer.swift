@@ -87,7 +87,9 @@ struct TwoTowerTrainer {
                 weights[k] *= Float(exp2(-days / h.halfLifeDays))
             }
         }
-        return TwoTowerNetwork.History(positions: slots.map { positions(layout.userItems[$0]) }, weights: weights)
+        return TwoTowerNetwork.History(
+            positions: slots.map { positions(layout.userItems[$0]) }, weights: weights,
+            domains: slots.map { Int32(layout.domainOf[Int(layout.userItems[$0])]) })
     }
 
     /// Runs one epoch and returns the mean retrieval loss over its batches.
@@ -355,12 +357,16 @@ struct TwoTowerTrainer {
             var positions = log.history(of: k).suffix(h.maxHistory).compactMap { item -> Int? in
                 Int(item) < layout.domains[0].itemCount ? collect(&union, start + item, positionOf: &positionOf) : nil
             }
+            var domains = [Int32](repeating: 0, count: positions.count)
             if Int(user) < layout.userCount {
                 for slot in layout.rows(of: Int(user)) where layout.domainOf[Int(layout.userItems[slot])] != 0 {
                     positions.append(collect(&union, layout.userItems[slot], positionOf: &positionOf))
+                    domains.append(Int32(layout.domainOf[Int(layout.userItems[slot])]))
                 }
             }
-            histories.append(TwoTowerNetwork.History(positions: positions, weights: [Float](repeating: 1, count: positions.count)))
+            histories.append(
+                TwoTowerNetwork.History(
+                    positions: positions, weights: [Float](repeating: 1, count: positions.count), domains: domains))
             users.append(user < 0 || Int(user) >= layout.userCount ? -1 : user)
             for slot in log.candidateRange(of: k) where Int(log.candidates[slot]) < layout.domains[0].itemCount {
                 candidatePositions.append(collect(&union, start + log.candidates[slot], positionOf: &positionOf))

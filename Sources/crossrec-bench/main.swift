@@ -222,9 +222,14 @@ do {
         let categories: [String: ParameterValue] = [
             "text": .string("none"), "rating_weight": .double(1), "id_dropout": .double(1),
         ]
+        var domainPooling = categories
+        domainPooling["pooling"] = .string("domains")
         let benchmark = ColdItemCeilingBenchmark(
             users: users, draws: draws,
-            twoTowerConfigurations: ["twotower (default)": tfidf, "twotower (categories: text none, rating 1, ids withheld)": categories])
+            twoTowerConfigurations: [
+                "twotower (default)": tfidf, "twotower (categories: text none, rating 1, ids withheld)": categories,
+                "twotower (categories, pooling domains)": domainPooling,
+            ])
         try BenchmarkSupport.emit(try benchmark.run(), output: option("--output"))
     case "clusters":
         func list<T>(_ name: String, _ fallback: String, _ parse: (Substring) -> T?) -> [T] {

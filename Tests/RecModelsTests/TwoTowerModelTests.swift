@@ -61,6 +61,22 @@ struct TwoTowerModelTests {
         #expect(model.fitSummary["users_from_other_domains"] == 40)
     }
 
+    /// `pooling=domains` on two linked domains: cold users still ranked from the other domain (its
+    /// profile is mapped, the evaluated domain's is the prior), and the same seed repeats bit for bit.
+    @Test func domainPoolingRanksColdUsersAndRepeatsBitForBit() throws {
+        let (data, test) = UnifiedModelTests.data()
+        let parameters = Self.small(["pooling": "domains"])
+        let model = try trained("twotower", on: data, parameters: parameters, seed: 3)
+        let again = try trained("twotower", on: data, parameters: parameters, seed: 3)
+        let popularity = try trained("popularity", on: data)
+        let ours = UnifiedModelTests.ndcg(model, data, test)
+        let floor = UnifiedModelTests.ndcg(popularity, data, test)
+        #expect(ours > floor + 0.2, "cold users, domains pooling: twotower \(ours), popularity \(floor)")
+        let first = allScores(model, data: data)
+        #expect(!first.contains { !$0.isFinite })
+        #expect(first.map(\.bitPattern) == allScores(again, data: data).map(\.bitPattern))
+    }
+
     @Test func theSameSeedGivesTheSameNumbersAndAnotherSeedOthers() throws {
         let data = Self.coldItemData()
         let parameters = Self.small(["epochs": 3, "dropout": 0.1])
@@ -203,9 +219,9 @@ struct TwoTowerModelTests {
         let n = 7
         let items = Matrix(rows: n, columns: 6, values: (0..<(n * 6)).map { _ in rng.normal(std: 0.5) })
         let histories = [
-            TwoTowerNetwork.History(positions: [0, 2, 5], weights: [1, 0.5, 2]),
-            TwoTowerNetwork.History(positions: [1, 3, 4, 6], weights: [1, 1, 1, 0.25]),
-            TwoTowerNetwork.History(positions: [], weights: []),
+            TwoTowerNetwork.History(positions: [0, 2, 5], weights: [1, 0.5, 2], domains: [0, 0, 0]),
+            TwoTowerNetwork.History(positions: [1, 3, 4, 6], weights: [1, 1, 1, 0.25], domains: [0, 0, 0, 0]),
+            TwoTowerNetwork.History(positions: [], weights: [], domains: []),
         ]
         let c = Matrix(rows: 3, columns: 6, values: (0..<18).map { _ in rng.normal() })
         func loss(_ network: inout TwoTowerNetwork, _ items: Matrix) -> Double {
@@ -242,5 +258,79 @@ struct TwoTowerModelTests {
                     "query \(j): analytic \(analytic[j]), numeric \(numeric)")
             }
         }
+    }
+
+    /// `domains` pooling's backward, against central differences of L = Σ c ⊙ u with respect to
+    /// the item vectors, the priors m_d, the pseudo-count logits θ_d and the maps M_d (two domains,
+    /// parameters moved off their initial values so that no term is trivially zero).
+    @Test func domainPoolingGradientsMatchFiniteDifferences() throws {
+        let layout = try TwoTowerData.make(Self.coldItemData(), text: .none, ldaTopics: 0, seed: 1, modelName: "test")
+        var rng = NNRandom(seed: 11)
+        var network = TwoTowerNetwork(
+            layout: layout, dimension: 6, hidden: 8, dropout: 0, userEmbedding: false, attention: false, rng: &rng)
+        var pooling = DomainPooling(domains: 2, dimension: 6)
+        for k in pooling.priors.value.indices { pooling.priors.value[k] = rng.normal(std: 0.5) }
+        for k in pooling.maps.value.indices { pooling.maps.value[k] += rng.normal(std: 0.3) }
+        pooling.pseudoCounts.value = [-0.5, 1.2]
+        network.domainPooling = pooling
+        let n = 7
+        let items = Matrix(rows: n, columns: 6, values: (0..<(n * 6)).map { _ in rng.normal(std: 0.5) })
+        let histories = [
+            TwoTowerNetwork.History(positions: [0, 2, 5], weights: [1, 0.5, 2], domains: [0, 1, 0]),
+            TwoTowerNetwork.History(positions: [1, 3, 4, 6], weights: [1, 1, 1, 0.25], domains: [1, 1, 0, 1]),
+            TwoTowerNetwork.History(positions: [], weights: [], domains: []),
+        ]
+        let c = Matrix(rows: 3, columns: 6, values: (0..<18).map { _ in rng.normal() })
+        func loss(_ network: TwoTowerNetwork, _ items: Matrix) -> Double {
+            var probe = network
+            let (u, _) = probe.userForward(histories, users: [0, 1, 2], items: items, training: true)
+            return zip(u.values, c.values).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        let (_, pass) = network.userForward(histories, users: [0, 1, 2], items: items, training: true)
+        var itemGradient = Matrix(zeros: n, columns: 6)
+        network.userBackward(c, pass: pass, items: items, itemGradient: &itemGradient)
+        let step: Float = 1e-3
+        func relativeError(_ analytic: [Float], _ numeric: [Double]) -> Double {
+            let difference = zip(analytic, numeric).reduce(0) { $0 + pow(Double($1.0) - $1.1, 2) }.squareRoot()
+            let scale = max(
+                analytic.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot(), numeric.reduce(0) { $0 + $1 * $1 }.squareRoot())
+            return difference / max(scale, 1e-12)
+        }
+        let itemNumeric = (0..<(n * 6)).map { k -> Double in
+            var plus = items, minus = items
+            plus.values[k] += step
+            minus.values[k] -= step
+            return (loss(network, plus) - loss(network, minus)) / (2 * Double(step))
+        }
+        #expect(relativeError(itemGradient.values, itemNumeric) < 5e-3, "items: \(relativeError(itemGradient.values, itemNumeric))")
+        let parameters: [(String, WritableKeyPath<DomainPooling, Parameter>)] = [
+            ("priors", \.priors), ("pseudo-counts", \.pseudoCounts), ("maps", \.maps),
+        ]
+        for (name, path) in parameters {
+            let analytic = network.domainPooling![keyPath: path].gradient
+            let numeric = analytic.indices.map { k -> Double in
+                var plus = network, minus = network
+                plus.domainPooling![keyPath: path].value[k] += step
+                minus.domainPooling![keyPath: path].value[k] -= step
+                return (loss(plus, items) - loss(minus, items)) / (2 * Double(step))
+            }
+            #expect(numeric.contains { $0 != 0 }, "\(name): the loss does not depend on it")
+            #expect(relativeError(analytic, numeric) < 5e-3, "\(name): \(relativeError(analytic, numeric))")
+        }
+    }
+
+    /// The shrinkage by hand: with M = I, a prior m and α = 1, one row v gives p = (v + m) / 2; a
+    /// domain without rows gives its prior; two rows of weight 1 give (v₁ + v₂ + m) / 3.
+    @Test func domainPoolingShrinksTowardThePrior() {
+        var pooling = DomainPooling(domains: 2, dimension: 2)
+        pooling.priors.value = [1, 0, 0, 4]
+        let items = Matrix(rows: 3, columns: 2, values: [3, 2, 0, 1, 6, 0])
+        let one = TwoTowerNetwork.History(positions: [0], weights: [1], domains: [0])
+        let two = TwoTowerNetwork.History(positions: [0, 2], weights: [1, 1], domains: [0, 0])
+        let pooled = pooling.pool([one, two], items: items).pooled.values
+        // one: domain 0 (3+1, 2+0)/2 = (2, 1); domain 1 its prior (0, 4): sum (2, 5).
+        // two: domain 0 (3+6+1, 2+0+0)/3 = (10/3, 2/3); plus (0, 4).
+        let expected: [Float] = [2, 5, 10.0 / 3, 2.0 / 3 + 4]
+        for (value, want) in zip(pooled, expected) { #expect(abs(value - want) < 1e-5, "\(pooled) against \(expected)") }
     }
 }
