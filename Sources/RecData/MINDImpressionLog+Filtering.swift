@@ -9,6 +9,33 @@ extension MINDImpressionLog {
         impressions keepImpression: (Int) -> Bool, candidates keepCandidate: (Int32) -> Bool
     ) -> (log: MINDImpressionLog, droppedUnrankable: Int) {
         var result = MINDImpressionLog(split: split)
+        let dropped = appendFiltered(
+            into: &result, impressions: keepImpression, candidates: keepCandidate, history: { _ in true })
+        return (result, dropped)
+    }
+
+    /// The impressions of `logs`, in order, as one log named `split`: each impression's history
+    /// reduced to the news `keepHistory` accepts (e.g. no held-out article as input) and its
+    /// candidates to those `keepCandidate` accepts; an impression left without a clicked or an
+    /// unclicked candidate is dropped and counted.
+    public static func merging(
+        _ logs: [MINDImpressionLog], split: String, candidates keepCandidate: (Int32) -> Bool,
+        history keepHistory: (Int32) -> Bool
+    ) -> (log: MINDImpressionLog, droppedUnrankable: Int) {
+        var result = MINDImpressionLog(split: split)
+        var dropped = 0
+        for log in logs {
+            dropped += log.appendFiltered(
+                into: &result, impressions: { _ in true }, candidates: keepCandidate, history: keepHistory)
+        }
+        return (result, dropped)
+    }
+
+    /// Appends the kept impressions to `result`; returns how many were dropped as unrankable.
+    private func appendFiltered(
+        into result: inout MINDImpressionLog, impressions keepImpression: (Int) -> Bool,
+        candidates keepCandidate: (Int32) -> Bool, history keepHistory: (Int32) -> Bool
+    ) -> Int {
         var dropped = 0
         // A history stored once for several impressions stays stored once.
         var copied: [Range<Int>: Range<Int>] = [:]
@@ -22,13 +49,13 @@ extension MINDImpressionLog {
             }
             result.beginImpression(id: impressionID(at: k), user: users[k], time: times[k])
             let source = historyRange(of: k)
-            for item in history[source] { result.appendHistory(item) }
+            for item in history[source] where keepHistory(item) { result.appendHistory(item) }
             let shared = copied[source].map { result.shareHistory(with: $0) } ?? false
             if !shared { copied[source] = result.historyRange(of: result.count - 1) }
             for slot in slots { result.appendCandidate(candidates[slot], label: labels[slot]) }
             result.endImpression()
         }
-        return (result, dropped)
+        return dropped
     }
 }
 

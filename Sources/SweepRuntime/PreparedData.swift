@@ -193,6 +193,25 @@ public struct PreparedData: Sendable {
             }
         case .coldItems(let test, let seed, let order):
             split = try Splitting.coldItems(domain.interactions, testFraction: test, seed: seed, by: order)
+            if request.coldCandidatesOnly {
+                // The impression protocol on the held-out items: every impression of every loaded
+                // part, scored among its held-out candidates (the candidates top-K ranks; an article
+                // nobody clicked has no training row either but is not one of them), each from its
+                // history without the held-out articles, which no model may take as input.
+                guard let mind = opened.mind, domainName == mind.news.name else {
+                    throw RuntimeError(
+                        "'candidates: cold' with split cold-items scores MIND impressions among the held-out items, and "
+                            + "domain '\(domainName)' has no impression log: leave out --candidates (candidates:), or "
+                            + "evaluate the MIND news domain")
+                }
+                var heldOut = [Bool](repeating: false, count: domain.items.count)
+                for item in split.test.items where Int(item) < heldOut.count { heldOut[Int(item)] = true }
+                impressions = MINDImpressionLog.merging(
+                    mind.splits.compactMap { mind.logs[$0] }, split: "cold-items",
+                    candidates: { item in Int(item) < heldOut.count && heldOut[Int(item)] },
+                    history: { item in Int(item) >= heldOut.count || !heldOut[Int(item)] }
+                ).log
+            }
         }
         var droppedWithoutText = 0
         if request.textCandidatesOnly {
@@ -211,8 +230,8 @@ public struct PreparedData: Sendable {
         if request.coldCandidatesOnly {
             guard let log = impressions else {
                 throw RuntimeError(
-                    "'candidates: cold' filters MIND impressions: use it with split mind or mind-time (for top-K on "
-                        + "held-out items use split cold-items)")
+                    "'candidates: cold' filters MIND impressions: use it with split mind, mind-time or cold-items "
+                        + "(on a MIND news domain)")
             }
             // Cold: no training row, so every model meets the item without interactions.
             var trained = [Bool](repeating: false, count: domain.items.count)

@@ -20,7 +20,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Domain to train and evaluate (default: movies when present, else the first).") var domain: String?
     @Option(
         help:
-            "With a MIND split: all; with-text to score only impression candidates that have a news row; cold to score only those without a training row (news the models never saw clicked); cold+with-text for both. Impressions left without a clicked and an unclicked candidate are dropped."
+            "With a MIND split: all; with-text to score only impression candidates that have a news row; cold to score only those without a training row (news the models never saw clicked); cold+with-text for both. With split cold-items on MIND news, cold adds the impression metrics (mind_auc, …) over every impression's held-out candidates, its history without them. Impressions left without a clicked and an unclicked candidate are dropped."
     ) var candidates: String = "all"
     @Option(
         help:
@@ -49,7 +49,11 @@ struct DataOptions: ParsableArguments {
     static func protocolLine(_ request: DatasetSpec) -> String {
         var parts: [String] = []
         switch request.split {
-        case .coldItems?: parts.append("top-K: full ranking of the held-out cold items")
+        case .coldItems?:
+            parts.append("top-K: full ranking of the held-out cold items")
+            if request.coldCandidatesOnly {
+                parts.append("mind_*: each impression's held-out candidates, from its history without them")
+            }
         case .mind?, .mindTime?:
             parts.append("top-K: full ranking of every item seen in training; mind_*: each impression's own candidates")
         default: parts.append("top-K: full ranking of every item seen in training")

@@ -183,4 +183,39 @@ struct ColdImpressionCandidateTests {
         }
         #expect("\(error)".contains("'candidates: cold' filters MIND impressions"), "\(error)")
     }
+
+    /// `cold-items` with `candidates: cold` on generated MIND news: every impression of both parts
+    /// is scored among its held-out candidates only, from a history without held-out articles;
+    /// each clicked candidate is a test row of that user. On movies (no impression log) it is an error.
+    @Test func coldItemsWithColdCandidatesScoresImpressionsOfHeldOutNews() throws {
+        let synthetic = SyntheticDatasetSpec(users: 120, movies: 60, news: 80)
+        let data = try PreparedData.prepare(
+            DatasetSpec(
+                source: .synthetic(synthetic), split: .coldItems(testFraction: 0.3, seed: 2, by: .random), domain: "news",
+                coldCandidatesOnly: true))
+        let log = try #require(data.impressions)
+        #expect(log.count > 20, "\(log.count) impressions kept")
+        let trained = Set(data.training.interactions.items)
+        let heldOut = Set(data.test.items)
+        #expect(!heldOut.isEmpty && heldOut.isDisjoint(with: trained))
+        #expect(log.candidates.allSatisfy { heldOut.contains($0) }, "a candidate with a training row was kept")
+        #expect(log.history.allSatisfy { !heldOut.contains($0) }, "a held-out article is in a history")
+        #expect(log.history.contains { trained.contains($0) }, "histories keep the trained articles")
+        var testRows = Set<[Int32]>()
+        for k in 0..<data.test.count { testRows.insert([data.test.users[k], data.test.items[k]]) }
+        for k in 0..<log.count {
+            let labels = Array(log.labels(of: k))
+            #expect(labels.contains(1) && labels.contains(0), "impression \(k) has nothing to rank")
+            for (item, label) in zip(log.candidates(of: k), labels) where label == 1 {
+                #expect(testRows.contains([log.users[k], item]), "a clicked held-out candidate is not a test row")
+            }
+        }
+        let error = try #require(throws: (any Error).self) {
+            try PreparedData.prepare(
+                DatasetSpec(
+                    source: .synthetic(synthetic), split: .coldItems(testFraction: 0.3, seed: 2, by: .random),
+                    domain: "movies", coldCandidatesOnly: true))
+        }
+        #expect("\(error)".contains("has no impression log"), "\(error)")
+    }
 }
