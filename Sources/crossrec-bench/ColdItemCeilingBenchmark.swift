@@ -28,6 +28,8 @@ struct ColdItemCeilingBenchmark {
     static let posteriorSamples = 2000
 
     struct Comparison: Codable {
+        /// `ndcg@10` (per user) or `mind_auc` (per impression, news).
+        var metric: String
         var a: String
         var b: String
         var users: Int
@@ -49,6 +51,9 @@ struct ColdItemCeilingBenchmark {
         /// `posteriorSamples` the weights are even, near 1 one draw carries the average.
         var effectiveSamples: [String: Double]
         var ndcg: [String: Double]
+        /// News: impressions scored among their held-out candidates, and each scorer's mean AUC there.
+        var impressions: Int?
+        var mindAUC: [String: Double]?
         var comparisons: [Comparison]
     }
 
@@ -57,6 +62,7 @@ struct ColdItemCeilingBenchmark {
     /// draw's interval leaves out.
     struct AcrossDraws: Codable {
         var domain: String
+        var metric: String
         var scorer: String
         var draws: Int
         var differences: [Double]
@@ -92,7 +98,8 @@ struct ColdItemCeilingBenchmark {
         for domain in ["movies", "news"] {
             for draw in draws {
                 let request = DatasetSpec(
-                    source: .synthetic(config), split: .coldItems(testFraction: 0.2, seed: draw, by: .random), domain: domain)
+                    source: .synthetic(config), split: .coldItems(testFraction: 0.2, seed: draw, by: .random), domain: domain,
+                    coldCandidatesOnly: domain == "news")
                 let data = try PreparedData.prepare(request)
                 guard data.userCount == dataset.users.count else {
                     throw BenchmarkError("the prepared data has \(data.userCount) users, the linked folder \(dataset.users.count)")
@@ -103,23 +110,47 @@ struct ColdItemCeilingBenchmark {
                 let oracle = try Oracle(domain: domain, data: data, truth: truth, tastes: tastes, noise: config.noise)
                 var perUser: [String: [Double]] = [:]
                 var evaluatedUsers: [Int32]?
-                func record(_ name: String, _ evaluation: TopKEvaluation) throws {
+                var perImpression: [String: [Double]] = [:]
+                var scoredImpressions: [Int]?
+                /// Top-K over the held-out items and, on news, AUC over the impressions' held-out
+                /// candidates (`candidates`: the scorer's scores for a user's candidates given the
+                /// impression's history; nil: rank from `all`'s per-user scores).
+                func record(
+                    _ name: String, all: (Int32, UnsafeMutableBufferPointer<Float>) -> Void,
+                    candidates: ((Int32, ArraySlice<Int32>, ArraySlice<Int32>, UnsafeMutableBufferPointer<Float>) -> Void)? = nil
+                ) throws {
+                    let evaluation = try evaluate(data, score: all)
                     guard let values = evaluation.perUser("ndcg@10") else { throw BenchmarkError("no per-user ndcg@10") }
                     if let evaluatedUsers, evaluatedUsers != evaluation.users {
                         throw BenchmarkError("\(name) was evaluated on other users")
                     }
                     evaluatedUsers = evaluation.users
                     perUser[name] = values
+                    guard let log = data.impressions else { return }
+                    var buffer = [Float](repeating: 0, count: data.itemCount)
+                    let impressions = ImpressionEvaluator().evaluate(log) { user, history, items, scores in
+                        if let candidates {
+                            candidates(user, history, items, scores)
+                            return
+                        }
+                        buffer.withUnsafeMutableBufferPointer { all(user, $0) }
+                        for (k, item) in items.enumerated() { scores[k] = buffer[Int(item)] }
+                    }
+                    if let scoredImpressions, scoredImpressions != impressions.impressions {
+                        throw BenchmarkError("\(name) scored other impressions")
+                    }
+                    scoredImpressions = impressions.impressions
+                    perImpression[name] = impressions.auc
                 }
-                try record("oracle", evaluate(data) { user, scores in oracle.score(user: Int(user), into: scores) })
+                try record("oracle") { user, scores in oracle.score(user: Int(user), into: scores) }
                 let plugIn = oracle.estimatingTastes(from: data.training.interactions, userCount: data.userCount)
-                try record("plug-in", evaluate(data) { user, scores in plugIn.score(user: Int(user), into: scores) })
+                try record("plug-in") { user, scores in plugIn.score(user: Int(user), into: scores) }
                 if domain == "movies" {
                     let posterior = oracle.posteriorScores(
                         from: data.training.interactions, userCount: data.userCount, samples: 100, seed: draw)
-                    try record("posterior", evaluate(data) { user, scores in
+                    try record("posterior") { user, scores in
                         for i in scores.indices { scores[i] = posterior[Int(user)][i] }
-                    })
+                    }
                 }
                 // The posteriors through the planted affinity: own rows only (news; movies has
                 // `posterior` above) and both domains' rows.
@@ -153,12 +184,13 @@ struct ColdItemCeilingBenchmark {
                     let (posterior, ess) = linked.scores(
                         domain: domain, evidence: evidence, samples: Self.posteriorSamples, seed: draw)
                     effectiveSamples[name] = ess
-                    try record(name, evaluate(data) { user, scores in
+                    try record(name) { user, scores in
                         for i in scores.indices { scores[i] = posterior[Int(user)][i] }
-                    })
+                    }
                 }
                 var models: [(String, String, [String: ParameterValue])] = [
-                    ("content", ContentModel.name, ["weighting": .string("centered")])
+                    ("content", ContentModel.name, ["weighting": .string("centered")]),
+                    ("popularity", PopularityModel.name, [:]),
                 ]
                 for (name, parameters) in twoTowerConfigurations.sorted(by: { $0.key < $1.key }) {
                     models.append((name, TwoTowerModel.name, parameters))
@@ -167,36 +199,48 @@ struct ColdItemCeilingBenchmark {
                     var recommender = try ModelRegistry.make(model, parameters: parameters, seed: 1)
                     try recommender.fit(data.training)
                     let trained = recommender
-                    try record(name, evaluate(data) { user, scores in trained.scoreAll(user: user, into: scores) })
+                    let itemCount = data.itemCount
+                    try record(name, all: { user, scores in trained.scoreAll(user: user, into: scores) }) {
+                        user, history, items, scores in
+                        trained.scoreCandidates(
+                            user: user, history: history, candidates: items, itemCount: itemCount, into: scores)
+                    }
                     FileHandle.standardError.write(Data("\(domain) draw \(draw): \(name) done\n".utf8))
                 }
                 var comparisons: [Comparison] = []
-                for name in perUser.keys.sorted() where name != "content" {
-                    let paired = PairedComparison(metric: "ndcg@10", perUser[name]!, perUser["content"]!, resamples: 10_000)
-                    comparisons.append(
-                        Comparison(
-                            a: name, b: "content", users: paired.count, meanA: paired.meanA, meanB: paired.meanB,
-                            difference: paired.tTest.meanDifference, lower: paired.bootstrap.lower,
-                            upper: paired.bootstrap.upper, tTestP: paired.tTest.pValue))
+                for (metric, values) in [("ndcg@10", perUser), ("mind_auc", perImpression)] {
+                    for name in values.keys.sorted() where name != "content" {
+                        let paired = PairedComparison(metric: metric, values[name]!, values["content"]!, resamples: 10_000)
+                        comparisons.append(
+                            Comparison(
+                                metric: metric, a: name, b: "content", users: paired.count, meanA: paired.meanA,
+                                meanB: paired.meanB, difference: paired.tTest.meanDifference, lower: paired.bootstrap.lower,
+                                upper: paired.bootstrap.upper, tTestP: paired.tTest.pValue))
+                    }
                 }
                 runs.append(
                     Run(
                         domain: domain, draw: draw, users: evaluatedUsers?.count ?? 0,
                         posteriorSamples: Self.posteriorSamples, effectiveSamples: effectiveSamples,
-                        ndcg: perUser.mapValues { $0.reduce(0, +) / Double(max(1, $0.count)) }, comparisons: comparisons))
+                        ndcg: perUser.mapValues { $0.reduce(0, +) / Double(max(1, $0.count)) },
+                        impressions: scoredImpressions?.count,
+                        mindAUC: perImpression.isEmpty ? nil : perImpression.mapValues { $0.reduce(0, +) / Double(max(1, $0.count)) },
+                        comparisons: comparisons))
             }
         }
         var acrossDraws: [AcrossDraws] = []
         for domain in ["movies", "news"] where draws.count >= 2 {
             let domainRuns = runs.filter { $0.domain == domain }
-            let scorers = domainRuns.first?.comparisons.map(\.a) ?? []
-            for scorer in scorers {
-                let differences = domainRuns.compactMap { run in run.comparisons.first { $0.a == scorer }?.difference }
+            let pairs = domainRuns.first?.comparisons.map { ($0.metric, $0.a) } ?? []
+            for (metric, scorer) in pairs {
+                let differences = domainRuns.compactMap { run in
+                    run.comparisons.first { $0.metric == metric && $0.a == scorer }?.difference
+                }
                 guard differences.count == domainRuns.count else { continue }
                 let test = PairedTTest(differences, [Double](repeating: 0, count: differences.count))
                 acrossDraws.append(
                     AcrossDraws(
-                        domain: domain, scorer: scorer, draws: differences.count, differences: differences,
+                        domain: domain, metric: metric, scorer: scorer, draws: differences.count, differences: differences,
                         meanDifference: test.meanDifference, t: test.t, pValue: test.pValue))
             }
         }

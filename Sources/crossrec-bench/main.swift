@@ -38,7 +38,7 @@ let usage = """
            crossrec-bench search [--data ../shared/data/ml-100k] [--seeds 1,…,10] [--python .venv-optuna/bin/python]
                                  [--random-trials 20000] [--output FILE]
            crossrec-bench ope [--seeds 100] [--impressions 5000] [--resamples 1000] [--logger-temperature 1] [--output FILE]
-           crossrec-bench cold-ceiling [--users 600] [--draws 1,2,3] [--output FILE]
+           crossrec-bench cold-ceiling [--users 600] [--draws 1,2,3] [--all-configurations] [--output FILE]
            crossrec-bench clusters [--users 3000] [--groups 4] [--group-spread 0.15] [--affinities 0.8,0] [--seeds 4,…,13]
                                    [--permutations 1000] [--output FILE]
            crossrec-bench encoder [--model ../shared/models/all-MiniLM-L6-v2] [--news ../shared/data/mind-sample/train/news.tsv]
@@ -92,9 +92,11 @@ let usage = """
       ope    off-policy evaluation on synthetic logs with a known logging policy (softmax, then uniform): bias,
              RMSE, 95 % bootstrap coverage and ESS of IPS, SNIPS and DR over --seeds seeds for targets moving from the
              logging policy to a greedy one (goal at mixture 0.25: SNIPS and DR bias < 0.005, coverage ≥ 90 %)
-      cold-ceiling  issue 13's cold items: on generated data's cold-items splits, NDCG@10 of an oracle that knows
-             the users' true tastes beside the content model and the two-tower configurations, paired: how much room
-             the data leaves above content
+      cold-ceiling  issue 13's cold items: on generated data's cold-items splits, NDCG@10 (and, on news, mind_auc
+             over the impressions' held-out candidates) of an oracle that knows the users' true tastes, posteriors
+             that know the generator but only the rows (own domain, both domains), content, popularity and two-tower
+             configurations (the categories one and stop 26's choice; --all-configurations adds the default),
+             paired against content per draw and across draws
       clusters  issue 16's goals: k-means on the unified model's user vectors of synthetic data with planted user
              groups, adjusted Rand index against the groups (goal: mean ≥ 0.8 and ≥ 0.8 on 80 % of the seeds at the
              default affinity) beside a Bayes oracle's, and significant genre–topic edges at affinity 0 (goal: none)
@@ -222,14 +224,23 @@ do {
         let categories: [String: ParameterValue] = [
             "text": .string("none"), "rating_weight": .double(1), "id_dropout": .double(1),
         ]
+        // Stop 26's choice (rules in docs/twotower.md): the categories configuration with one
+        // shrunk profile per domain, trained long enough (patience 15, at most 80 epochs).
         var domainPooling = categories
         domainPooling["pooling"] = .string("domains")
-        let benchmark = ColdItemCeilingBenchmark(
-            users: users, draws: draws,
-            twoTowerConfigurations: [
+        domainPooling["patience"] = .int(15)
+        domainPooling["epochs"] = .int(80)
+        let configurations: [String: [String: ParameterValue]] =
+            arguments.contains("--all-configurations")
+            ? [
                 "twotower (default)": tfidf, "twotower (categories: text none, rating 1, ids withheld)": categories,
-                "twotower (categories, pooling domains)": domainPooling,
-            ])
+                "twotower (categories, pooling domains, patience 15)": domainPooling,
+            ]
+            : [
+                "twotower (categories: text none, rating 1, ids withheld)": categories,
+                "twotower (categories, pooling domains, patience 15)": domainPooling,
+            ]
+        let benchmark = ColdItemCeilingBenchmark(users: users, draws: draws, twoTowerConfigurations: configurations)
         try BenchmarkSupport.emit(try benchmark.run(), output: option("--output"))
     case "clusters":
         func list<T>(_ name: String, _ fallback: String, _ parse: (Substring) -> T?) -> [T] {
