@@ -193,6 +193,17 @@ public struct PreparedData: Sendable {
             }
         case .coldItems(let test, let seed, let order):
             split = try Splitting.coldItems(domain.interactions, testFraction: test, seed: seed, by: order)
+            if let mind = opened.mind, domainName == mind.news.name {
+                // Training impressions for models with an impression click loss: every impression
+                // with the held-out articles taken out of its candidates and history, so that no
+                // held-out article is seen, not even as a negative.
+                var heldOut = [Bool](repeating: false, count: domain.items.count)
+                for item in split.test.items where Int(item) < heldOut.count { heldOut[Int(item)] = true }
+                let warm: (Int32) -> Bool = { item in Int(item) >= heldOut.count || !heldOut[Int(item)] }
+                trainingImpressions = MINDImpressionLog.merging(
+                    mind.splits.compactMap { mind.logs[$0] }, split: "cold-items-training", candidates: warm, history: warm
+                ).log
+            }
             if request.coldCandidatesOnly {
                 // The impression protocol on the held-out items: every impression of every loaded
                 // part, scored among its held-out candidates (the candidates top-K ranks; an article

@@ -210,6 +210,11 @@ struct ColdImpressionCandidateTests {
                 #expect(testRows.contains([log.users[k], item]), "a clicked held-out candidate is not a test row")
             }
         }
+        // The click loss's training impressions never show a held-out article, as candidate or history.
+        let training = try #require(data.training.trainingImpressions)
+        #expect(training.count > 20, "\(training.count) training impressions")
+        #expect(training.candidates.allSatisfy { !heldOut.contains($0) }, "a held-out article is a training candidate")
+        #expect(training.history.allSatisfy { !heldOut.contains($0) }, "a held-out article is in a training history")
         let error = try #require(throws: (any Error).self) {
             try PreparedData.prepare(
                 DatasetSpec(
