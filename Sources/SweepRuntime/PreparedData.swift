@@ -193,35 +193,33 @@ public struct PreparedData: Sendable {
             }
         case .coldItems(let test, let seed, let order):
             split = try Splitting.coldItems(domain.interactions, testFraction: test, seed: seed, by: order)
+            if request.coldCandidatesOnly, opened.mind == nil || domainName != opened.mind?.news.name {
+                throw RuntimeError(
+                    "'candidates: cold' with split cold-items scores MIND impressions among the held-out items, and "
+                        + "domain '\(domainName)' has no impression log: leave out --candidates (candidates:), or "
+                        + "evaluate the MIND news domain")
+            }
             if let mind = opened.mind, domainName == mind.news.name {
+                var heldOut = [Bool](repeating: false, count: domain.items.count)
+                for item in split.test.items where Int(item) < heldOut.count { heldOut[Int(item)] = true }
+                let isHeldOut: (Int32) -> Bool = { item in Int(item) < heldOut.count && heldOut[Int(item)] }
+                let logs = mind.splits.compactMap { mind.logs[$0] }
                 // Training impressions for models with an impression click loss: every impression
                 // with the held-out articles taken out of its candidates and history, so that no
                 // held-out article is seen, not even as a negative.
-                var heldOut = [Bool](repeating: false, count: domain.items.count)
-                for item in split.test.items where Int(item) < heldOut.count { heldOut[Int(item)] = true }
-                let warm: (Int32) -> Bool = { item in Int(item) >= heldOut.count || !heldOut[Int(item)] }
                 trainingImpressions = MINDImpressionLog.merging(
-                    mind.splits.compactMap { mind.logs[$0] }, split: "cold-items-training", candidates: warm, history: warm
+                    logs, split: "cold-items-training", candidates: { !isHeldOut($0) }, history: { !isHeldOut($0) }
                 ).log
-            }
-            if request.coldCandidatesOnly {
-                // The impression protocol on the held-out items: every impression of every loaded
-                // part, scored among its held-out candidates (the candidates top-K ranks; an article
-                // nobody clicked has no training row either but is not one of them), each from its
-                // history without the held-out articles, which no model may take as input.
-                guard let mind = opened.mind, domainName == mind.news.name else {
-                    throw RuntimeError(
-                        "'candidates: cold' with split cold-items scores MIND impressions among the held-out items, and "
-                            + "domain '\(domainName)' has no impression log: leave out --candidates (candidates:), or "
-                            + "evaluate the MIND news domain")
+                if request.coldCandidatesOnly {
+                    // The impression protocol on the held-out items: every impression of every
+                    // loaded part, scored among its held-out candidates (the candidates top-K ranks;
+                    // an article nobody clicked has no training row either but is not one of them),
+                    // each from its history without the held-out articles, which no model may take
+                    // as input.
+                    impressions = MINDImpressionLog.merging(
+                        logs, split: "cold-items", candidates: isHeldOut, history: { !isHeldOut($0) }
+                    ).log
                 }
-                var heldOut = [Bool](repeating: false, count: domain.items.count)
-                for item in split.test.items where Int(item) < heldOut.count { heldOut[Int(item)] = true }
-                impressions = MINDImpressionLog.merging(
-                    mind.splits.compactMap { mind.logs[$0] }, split: "cold-items",
-                    candidates: { item in Int(item) < heldOut.count && heldOut[Int(item)] },
-                    history: { item in Int(item) >= heldOut.count || !heldOut[Int(item)] }
-                ).log
             }
         }
         var droppedWithoutText = 0
