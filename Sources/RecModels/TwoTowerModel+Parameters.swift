@@ -27,6 +27,9 @@ extension TwoTowerModel {
             ParameterSpec(
                 name: "pooling", kind: .choice(Pooling.allCases.map(\.rawValue)), defaultValue: .string(d.pooling.rawValue),
                 help: "how the user tower pools the user's items: mean, attention (a learned query) or domains (a profile per domain, shrunk toward a learned prior, mapped and summed)"),
+            ParameterSpec(
+                name: "pool", kind: .choice(PoolRows.allCases.map(\.rawValue)), defaultValue: .string(d.pool.rawValue),
+                help: "rows the user tower pools: positives (weighted as positives; with centered, ratings above the user's mean) or rated (every rated or clicked item, weight 1; the loss's positives unchanged)"),
             ParameterSpec(name: "half_life_days", kind: .double(0...36_500), defaultValue: .double(d.halfLifeDays), help: "older rows weigh half per half-life before the user's latest; 0: no decay"),
             ParameterSpec(
                 name: "weighting", kind: .choice(Weighting.allCases.map(\.rawValue)), defaultValue: .string(d.weighting.rawValue),
@@ -65,6 +68,7 @@ extension TwoTowerModel {
         h.idDropout = p.float("id_dropout")
         h.dropout = p.float("dropout")
         h.pooling = Pooling(rawValue: p.string("pooling")) ?? .mean
+        h.pool = PoolRows(rawValue: p.string("pool")) ?? .positives
         h.weighting = Weighting(rawValue: p.string("weighting")) ?? .uniform
         h.halfLifeDays = p.double("half_life_days")
         h.userEmbedding = p.bool("user_embedding")

@@ -40,6 +40,15 @@ public struct TwoTowerModel: CrossDomainScoring {
         /// A rating above the user's mean is a positive weighted by the excess; the rest are not.
         case centered
     }
+    /// Which of a user's rows the user tower pools.
+    public enum PoolRows: String, Sendable, Hashable, CaseIterable {
+        /// The rows that are positives, weighted as positives (with `centered`, only ratings above
+        /// the user's mean, by the excess).
+        case positives
+        /// Every row, weight 1: which items a user chose to rate is evidence of taste whatever
+        /// the rating (the positives of the loss and the rating head are unchanged).
+        case rated
+    }
     public enum Negatives: String, Sendable, Hashable, CaseIterable {
         /// The batch's other positives, with log-Q correction.
         case inBatch = "in-batch"
@@ -69,6 +78,7 @@ public struct TwoTowerModel: CrossDomainScoring {
         public var idDropout: Float = 0.5
         public var dropout: Float = 0.1
         public var pooling: Pooling = .mean
+        public var pool: PoolRows = .positives
         public var halfLifeDays: Double = 0
         public var userEmbedding = false
         public var otherWeight: Float = 1

@@ -70,17 +70,19 @@ struct TwoTowerTrainer {
 
     /// The pooled rows of `user`: the latest `maxHistory` of them (all domains), leaving out
     /// `excluding` (the row being predicted), each at `positions(globalItem)` in the item matrix,
-    /// weighted by recency when a half-life is set.
+    /// weighted as a positive (`pool` positives: rows of weight 0 left out) or 1 (`pool` rated),
+    /// and by recency when a half-life is set.
     func history(
         of user: Int, layout: TwoTowerData, excluding: Int?, positions: (Int32) -> Int
     ) -> TwoTowerNetwork.History {
+        let everyRow = h.pool == .rated
         var slots = Array(layout.rows(of: user))
-        slots.removeAll { $0 == excluding || layout.rowWeight($0) == 0 }
+        slots.removeAll { $0 == excluding || (!everyRow && layout.rowWeight($0) == 0) }
         if slots.count > h.maxHistory {
             slots.sort { (layout.userTimes[$0], $0) > (layout.userTimes[$1], $1) }
             slots.removeLast(slots.count - h.maxHistory)
         }
-        var weights = slots.map { layout.rowWeight($0) }
+        var weights = slots.map { everyRow ? 1 : layout.rowWeight($0) }
         if h.halfLifeDays > 0, let latest = slots.map({ layout.userTimes[$0] }).max() {
             for (k, slot) in slots.enumerated() {
                 let days = Double(latest - layout.userTimes[slot]) / 86_400

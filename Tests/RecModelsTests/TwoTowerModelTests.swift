@@ -198,6 +198,55 @@ struct TwoTowerModelTests {
         #expect(u.wrong > c.wrong, "uniform ranks the disliked group's cold item first for \(u.wrong), centered \(c.wrong)")
     }
 
+    /// `pool=rated`: the user tower pools every rated row with weight 1 (the disliked ones too),
+    /// `positives` only the rows above the user's mean by their excess; the row being predicted is
+    /// left out either way, and the loss's positives do not change.
+    @Test(arguments: [TwoTowerModel.PoolRows.positives, .rated])
+    func thePoolOptionChoosesWhichRatedRowsThePoolSees(pool: TwoTowerModel.PoolRows) throws {
+        var layout = try TwoTowerData.make(
+            Self.wordData(explicitDislikes: true), text: .none, ldaTopics: 0, seed: 1, modelName: "twotower")
+        layout.centerExplicitRows()
+        var h = TwoTowerModel.Hyperparameters()
+        h.pool = pool
+        h.ratingWeight = 0
+        let trainer = TwoTowerTrainer(hyperparameters: h, layout: layout, isExplicit: true, impressions: nil)
+        let rows = Array(layout.rows(of: 0))
+        let liked = rows.first { layout.rowWeight($0) > 0 }!
+        // User 0: five 5s and five 1s, mean 3.
+        let whole = trainer.history(of: 0, layout: layout, excluding: nil, positions: { Int($0) })
+        let withoutLiked = trainer.history(of: 0, layout: layout, excluding: liked, positions: { Int($0) })
+        switch pool {
+        case .positives:
+            #expect(whole.weights == [Float](repeating: 2, count: 5))
+            #expect(withoutLiked.weights == [Float](repeating: 2, count: 4))
+        case .rated:
+            #expect(whole.weights == [Float](repeating: 1, count: 10))
+            #expect(withoutLiked.weights == [Float](repeating: 1, count: 9))
+        }
+        #expect(!withoutLiked.positions.contains(Int(layout.userItems[liked])))
+        // The retrieval loss's targets are the liked rows under either pool.
+        #expect(trainer.domainSlots[0].count == 5 * 80)
+    }
+
+    /// Through a fitted model: `pool` set by name reaches training and scoring (the same seed gives
+    /// other scores), and each setting still ranks the own group's cold item first for most users
+    /// (the loss's positives are the liked rows under either).
+    @Test func thePoolParameterReachesTheFittedModel() throws {
+        let data = Self.wordData(explicitDislikes: true)
+        let settings = ["text": "tfidf", "weighting": "centered", "rating_weight": 0] as [String: ParameterValueLiteral]
+        var rated = settings
+        rated["pool"] = "rated"
+        let positives = try trained("twotower", on: data, parameters: Self.small(settings))
+        let every = try trained("twotower", on: data, parameters: Self.small(rated))
+        let a = scores(positives, user: 0, itemCount: 44)
+        let b = scores(every, user: 0, itemCount: 44)
+        let largest = zip(a, b).map { abs($0 - $1) }.max()!
+        #expect(largest > 1e-3, "pool rated and positives score user 0 alike (largest difference \(largest))")
+        let p = Self.ownColdItemFirst(positives)
+        let r = Self.ownColdItemFirst(every)
+        #expect(p.right >= 70 && r.right >= 70, "own group's cold item first: positives \(p.right), rated \(r.right) of 80")
+    }
+
     @Test func minilmTextNeedsTheEncoderAndSaysHowToGetIt() {
         do {
             _ = try trained("twotower", on: Self.coldItemData(), parameters: Self.small(["text": "minilm"]))
