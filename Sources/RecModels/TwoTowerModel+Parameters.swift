@@ -50,6 +50,9 @@ extension TwoTowerModel {
             ParameterSpec(
                 name: "wide", kind: .double(0...100), defaultValue: .double(Double(d.wide)),
                 help: "start of the learned weight of a fixed content channel beside the towers: the score adds it times the cosine of the item's text vector with the user's signed text profile; 0: none"),
+            ParameterSpec(
+                name: "ensemble", kind: .int(1...64), defaultValue: .int(d.ensemble),
+                help: "towers trained with different seeds (and validation holdouts) whose scores are averaged; costs N times the time and memory of one"),
         ]
     }()
 
@@ -81,6 +84,7 @@ extension TwoTowerModel {
         h.patience = p.int("patience")
         h.maxHistory = p.int("max_history")
         h.wide = p.float("wide")
+        h.ensemble = p.int("ensemble")
         self.init(hyperparameters: h, seed: seed)
     }
 }

@@ -91,13 +91,15 @@ public struct TwoTowerModel: CrossDomainScoring {
         public var maxHistory = 200
         /// Start of the wide channel's weight a² (``WideChannel``); 0: no wide channel.
         public var wide: Float = 0
+        /// Towers trained with different seeds whose scores are averaged (``TwoTowerModel/members``).
+        public var ensemble = 1
 
         public init() {}
     }
 
     public var hyperparameters: Hyperparameters
     public var seed: UInt64
-    public private(set) var fitSummary: [String: Double] = [:]
+    public internal(set) var fitSummary: [String: Double] = [:]
 
     var layout: TwoTowerData?
     var network: TwoTowerNetwork?
@@ -112,6 +114,9 @@ public struct TwoTowerModel: CrossDomainScoring {
     /// The fixed content channel and its learned weight a² (`wide` > 0).
     var wide: WideChannel?
     var wideWeight: Float = 0
+    /// With `ensemble` N > 1: the N fitted single models whose scores are averaged (this model's
+    /// own tower state stays empty). TwoTowerEnsemble.swift.
+    var members: [TwoTowerModel] = []
 
     public init(hyperparameters: Hyperparameters = Hyperparameters(), seed: UInt64 = 0) {
         self.hyperparameters = hyperparameters
@@ -119,7 +124,7 @@ public struct TwoTowerModel: CrossDomainScoring {
     }
 
     public static let fitSummaryNames = [
-        "epochs_run", "best_epoch", "validation_ndcg@10", "users_from_other_domains", "wide_weight",
+        "epochs_run", "best_epoch", "validation_ndcg@10", "users_from_other_domains", "wide_weight", "ensemble_members",
     ]
 
     /// Offset added to the seed for the validation holdout.
@@ -128,6 +133,8 @@ public struct TwoTowerModel: CrossDomainScoring {
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
         let h = hyperparameters
         func fail(_ message: String) -> ModelError { ModelError(model: Self.name, message: message) }
+        guard h.ensemble >= 1 else { throw fail("ensemble must be at least 1, got \(h.ensemble)") }
+        if h.ensemble > 1 { return try fitEnsemble(data, progress: progress) }
         guard h.dimension >= 2, h.hidden >= 2 else { throw fail("dimension and hidden must be at least 2") }
         guard h.epochs >= 1, h.batchSize >= 2 else { throw fail("epochs must be ≥ 1 and batch_size ≥ 2") }
         guard h.temperature > 0, h.learningRate > 0 else { throw fail("temperature and lr must be positive") }
@@ -261,6 +268,7 @@ public struct TwoTowerModel: CrossDomainScoring {
 
     /// Scores domain `domain` (0: evaluated) for `user` from the vectors of the last fit.
     func score(domain: Int, user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
+        if !members.isEmpty { return averaged(into: scores) { $0.score(domain: domain, user: user, into: $1) } }
         guard let layout, let network else {
             for i in scores.indices { scores[i] = 0 }
             return
@@ -292,6 +300,11 @@ public struct TwoTowerModel: CrossDomainScoring {
     /// Scores the other domain named `name` for `user` (the mixed slate of `crossrec recommend`).
     /// - Returns: false when the model did not learn that domain.
     public func scoreOtherDomain(_ name: String, user: Int32, into scores: UnsafeMutableBufferPointer<Float>) -> Bool {
+        if let first = members.first {
+            guard first.scoreOtherDomain(name, user: user, into: scores) else { return false }
+            averaged(into: scores) { _ = $0.scoreOtherDomain(name, user: user, into: $1) }
+            return true
+        }
         guard let layout, let domain = layout.domains.indices.dropFirst().first(where: { layout.domains[$0].name == name })
         else { return false }
         score(domain: domain, user: user, into: scores)
@@ -299,6 +312,11 @@ public struct TwoTowerModel: CrossDomainScoring {
     }
 
     public func predictRating(user: Int32, item: Int32) -> Float? {
+        if !members.isEmpty {
+            let predictions = members.compactMap { $0.predictRating(user: user, item: item) }
+            guard predictions.count == members.count else { return nil }
+            return predictions.reduce(0, +) / Float(predictions.count)
+        }
         guard ratesItems, let network, Int(user) < knownUsers.count else { return nil }
         let bias = network.ratingHead.value[1] + network.itemBias.table.value[Int(item)]
         guard knownUsers[Int(user)] else { return bias }
@@ -314,6 +332,11 @@ public struct TwoTowerModel: CrossDomainScoring {
         user: Int32, history: ArraySlice<Int32>, candidates: ArraySlice<Int32>, itemCount: Int,
         into scores: UnsafeMutableBufferPointer<Float>
     ) {
+        if !members.isEmpty {
+            return averaged(into: scores) {
+                $0.scoreCandidates(user: user, history: history, candidates: candidates, itemCount: itemCount, into: $1)
+            }
+        }
         guard let layout, let network else { return }
         let d = network.dimension
         var positions: [Int] = history.suffix(hyperparameters.maxHistory).map { Int($0) }
