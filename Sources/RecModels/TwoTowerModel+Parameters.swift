@@ -29,7 +29,7 @@ extension TwoTowerModel {
                 help: "how the user tower pools the user's items: mean, attention (a learned query) or domains (a profile per domain, shrunk toward a learned prior, mapped and summed)"),
             ParameterSpec(
                 name: "pool", kind: .choice(PoolRows.allCases.map(\.rawValue)), defaultValue: .string(d.pool.rawValue),
-                help: "rows the user tower pools: positives (weighted as positives; with centered, ratings above the user's mean) or rated (every rated or clicked item, weight 1; the loss's positives unchanged)"),
+                help: "rows the user tower pools: positives (weighted as positives; with centered, ratings above the user's mean), rated (every rated or clicked item, weight 1; the loss's positives unchanged) or split (the positives, and each domain's other rows as a pooling domain of their own; needs pooling domains)"),
             ParameterSpec(name: "half_life_days", kind: .double(0...36_500), defaultValue: .double(d.halfLifeDays), help: "older rows weigh half per half-life before the user's latest; 0: no decay"),
             ParameterSpec(
                 name: "weighting", kind: .choice(Weighting.allCases.map(\.rawValue)), defaultValue: .string(d.weighting.rawValue),

@@ -48,6 +48,10 @@ public struct TwoTowerModel: CrossDomainScoring {
         /// Every row, weight 1: which items a user chose to rate is evidence of taste whatever
         /// the rating (the positives of the loss and the rating head are unchanged).
         case rated
+        /// The positives as with `positives`, and the other rows (weight 1) as a pseudo-domain of
+        /// their own per domain, with its own prior, pseudo-count and map (`pooling=domains` only):
+        /// the towers learn how much "rated but not liked" counts instead of mixing it in.
+        case split
     }
     public enum Negatives: String, Sendable, Hashable, CaseIterable {
         /// The batch's other positives, with log-Q correction.
@@ -142,6 +146,9 @@ public struct TwoTowerModel: CrossDomainScoring {
         guard let text = TwoTowerData.TextSource(rawValue: h.text) else {
             throw fail("text must be minilm, lda, tfidf or none, got '\(h.text)'")
         }
+        guard h.pool != .split || h.pooling == .domains else {
+            throw fail("pool split pools each domain's not-liked rows as a domain of their own: it needs pooling domains")
+        }
         guard h.wide == 0 || text != .none else {
             throw fail("wide needs item text vectors (text tfidf, lda or minilm); with text none set wide 0")
         }
@@ -167,7 +174,7 @@ public struct TwoTowerModel: CrossDomainScoring {
         var network = TwoTowerNetwork(
             layout: fitLayout, dimension: h.dimension, hidden: h.hidden, dropout: h.dropout,
             userEmbedding: h.userEmbedding, attention: h.pooling == .attention, wide: h.wide,
-            domainPooling: h.pooling == .domains, rng: &rng)
+            domainPooling: h.pooling == .domains, splitPools: h.pool == .split, rng: &rng)
         let trainer = TwoTowerTrainer(
             hyperparameters: h, layout: fitLayout, isExplicit: data.isExplicit,
             impressions: h.clickWeight > 0 ? data.trainingImpressions : nil)
@@ -344,7 +351,7 @@ public struct TwoTowerModel: CrossDomainScoring {
         if Int(user) < layout.userCount {
             for slot in layout.rows(of: Int(user)) where layout.domainOf[Int(layout.userItems[slot])] != 0 {
                 positions.append(Int(layout.userItems[slot]))
-                domains.append(Int32(layout.domainOf[Int(layout.userItems[slot])]))
+                domains.append(TwoTowerTrainer.poolDomain(of: slot, layout: layout, pool: hyperparameters.pool))
             }
         }
         let vector: [Float]

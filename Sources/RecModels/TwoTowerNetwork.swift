@@ -39,7 +39,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
 
     init(
         layout: TwoTowerData, dimension: Int, hidden: Int, dropout: Float, userEmbedding: Bool, attention: Bool,
-        wide: Float = 0, domainPooling: Bool = false, rng: inout NNRandom
+        wide: Float = 0, domainPooling: Bool = false, splitPools: Bool = false, rng: inout NNRandom
     ) {
         self.dimension = dimension
         self.hidden = hidden
@@ -55,7 +55,10 @@ struct TwoTowerNetwork: Trainable, Sendable {
             ? Parameter(
                 name: "attention.query", value: (0..<dimension).map { _ in rng.normal(std: 0.1) }, shape: [dimension],
                 decays: false) : nil
-        self.domainPooling = domainPooling ? DomainPooling(domains: layout.domains.count, dimension: dimension) : nil
+        // With split pools, pseudo-domain D + d holds domain d's rows that are not positives.
+        self.domainPooling =
+            domainPooling
+            ? DomainPooling(domains: layout.domains.count * (splitPools ? 2 : 1), dimension: dimension) : nil
         userMLP = MLP(widths: [dimension, hidden, dimension], activation: .gelu, layerNorm: true, dropout: dropout, rng: &rng)
         ratingHead = Parameter(name: "rating.head", value: [1, 0], shape: [2], decays: false)
         itemBias = Embedding(count: max(1, layout.totalItems), dimension: 1, std: 0, decays: false, rng: &rng)

@@ -70,19 +70,24 @@ struct TwoTowerTrainer {
 
     /// The pooled rows of `user`: the latest `maxHistory` of them (all domains), leaving out
     /// `excluding` (the row being predicted), each at `positions(globalItem)` in the item matrix,
-    /// weighted as a positive (`pool` positives: rows of weight 0 left out) or 1 (`pool` rated),
-    /// and by recency when a half-life is set.
+    /// weighted as a positive (`pool` positives: rows of weight 0 left out), 1 (`pool` rated), or as
+    /// a positive with the rows of weight 0 at 1 in their own pooling domain (`pool` split), and by
+    /// recency when a half-life is set.
     func history(
         of user: Int, layout: TwoTowerData, excluding: Int?, positions: (Int32) -> Int
     ) -> TwoTowerNetwork.History {
-        let everyRow = h.pool == .rated
+        let everyRow = h.pool != .positives
         var slots = Array(layout.rows(of: user))
         slots.removeAll { $0 == excluding || (!everyRow && layout.rowWeight($0) == 0) }
         if slots.count > h.maxHistory {
             slots.sort { (layout.userTimes[$0], $0) > (layout.userTimes[$1], $1) }
             slots.removeLast(slots.count - h.maxHistory)
         }
-        var weights = slots.map { everyRow ? 1 : layout.rowWeight($0) }
+        // rated: every row 1; split: positives by their weight, the others 1 (in their own pool).
+        var weights = slots.map { slot -> Float in
+            let weight = layout.rowWeight(slot)
+            return h.pool == .rated || weight == 0 ? 1 : weight
+        }
         if h.halfLifeDays > 0, let latest = slots.map({ layout.userTimes[$0] }).max() {
             for (k, slot) in slots.enumerated() {
                 let days = Double(latest - layout.userTimes[slot]) / 86_400
@@ -91,7 +96,14 @@ struct TwoTowerTrainer {
         }
         return TwoTowerNetwork.History(
             positions: slots.map { positions(layout.userItems[$0]) }, weights: weights,
-            domains: slots.map { Int32(layout.domainOf[Int(layout.userItems[$0])]) })
+            domains: slots.map { Self.poolDomain(of: $0, layout: layout, pool: h.pool) })
+    }
+
+    /// The pooling domain of row `slot`: its item's domain d, or D + d (D domains) for a row that
+    /// is not a positive when `pool` is split.
+    static func poolDomain(of slot: Int, layout: TwoTowerData, pool: TwoTowerModel.PoolRows) -> Int32 {
+        let d = Int32(layout.domainOf[Int(layout.userItems[slot])])
+        return pool == .split && layout.rowWeight(slot) == 0 ? d + Int32(layout.domains.count) : d
     }
 
     /// Runs one epoch and returns the mean retrieval loss over its batches.
@@ -363,7 +375,7 @@ struct TwoTowerTrainer {
             if Int(user) < layout.userCount {
                 for slot in layout.rows(of: Int(user)) where layout.domainOf[Int(layout.userItems[slot])] != 0 {
                     positions.append(collect(&union, layout.userItems[slot], positionOf: &positionOf))
-                    domains.append(Int32(layout.domainOf[Int(layout.userItems[slot])]))
+                    domains.append(Self.poolDomain(of: slot, layout: layout, pool: h.pool))
                 }
             }
             histories.append(

@@ -201,7 +201,7 @@ struct TwoTowerModelTests {
     /// `pool=rated`: the user tower pools every rated row with weight 1 (the disliked ones too),
     /// `positives` only the rows above the user's mean by their excess; the row being predicted is
     /// left out either way, and the loss's positives do not change.
-    @Test(arguments: [TwoTowerModel.PoolRows.positives, .rated])
+    @Test(arguments: [TwoTowerModel.PoolRows.positives, .rated, .split])
     func thePoolOptionChoosesWhichRatedRowsThePoolSees(pool: TwoTowerModel.PoolRows) throws {
         var layout = try TwoTowerData.make(
             Self.wordData(explicitDislikes: true), text: .none, ldaTopics: 0, seed: 1, modelName: "twotower")
@@ -222,6 +222,12 @@ struct TwoTowerModelTests {
         case .rated:
             #expect(whole.weights == [Float](repeating: 1, count: 10))
             #expect(withoutLiked.weights == [Float](repeating: 1, count: 9))
+            #expect(whole.domains == [Int32](repeating: 0, count: 10))
+        case .split:
+            // Liked rows in domain 0 by their excess, the others in pseudo-domain 1 (D = 1) at 1.
+            let pairs = zip(whole.domains, whole.weights).map { "\($0.0):\($0.1)" }.sorted()
+            #expect(pairs == ["0:2.0", "0:2.0", "0:2.0", "0:2.0", "0:2.0", "1:1.0", "1:1.0", "1:1.0", "1:1.0", "1:1.0"])
+            #expect(withoutLiked.weights.count == 9)
         }
         #expect(!withoutLiked.positions.contains(Int(layout.userItems[liked])))
         // The retrieval loss's targets are the liked rows under either pool.
@@ -245,6 +251,20 @@ struct TwoTowerModelTests {
         let p = Self.ownColdItemFirst(positives)
         let r = Self.ownColdItemFirst(every)
         #expect(p.right >= 70 && r.right >= 70, "own group's cold item first: positives \(p.right), rated \(r.right) of 80")
+
+        // split: its own pooling domains for the disliked rows, so it needs pooling domains.
+        var split = settings
+        split["pool"] = "split"
+        split["pooling"] = "domains"
+        let separate = try trained("twotower", on: data, parameters: Self.small(split))
+        let s = Self.ownColdItemFirst(separate)
+        #expect(s.right >= 70, "pool split: own group's cold item first for \(s.right) of 80")
+        split["pooling"] = "mean"
+        #expect {
+            try trained("twotower", on: data, parameters: Self.small(split))
+        } throws: { error in
+            "\(error)".contains("needs pooling domains")
+        }
     }
 
     @Test func minilmTextNeedsTheEncoderAndSaysHowToGetIt() {
