@@ -308,7 +308,7 @@ public struct TwoTowerModel: CrossDomainScoring {
     /// - Returns: false when the model did not learn that domain.
     public func scoreOtherDomain(_ name: String, user: Int32, into scores: UnsafeMutableBufferPointer<Float>) -> Bool {
         if let first = members.first {
-            guard first.scoreOtherDomain(name, user: user, into: scores) else { return false }
+            guard first.layout?.domains.dropFirst().contains(where: { $0.name == name }) == true else { return false }
             averaged(into: scores) { _ = $0.scoreOtherDomain(name, user: user, into: $1) }
             return true
         }

@@ -36,6 +36,8 @@ struct TwoTowerEnsembleTests {
             }
             #expect(other(model) == zip(other(one), other(two)).map { ($0 + $1) / 2 })
         }
+        var unused = [Float](repeating: 0, count: 40)
+        #expect(!unused.withUnsafeMutableBufferPointer { model.scoreOtherDomain("sport", user: 0, into: $0) })
     }
 
     /// Ratings and progress: the rating head's prediction is the members' mean; progress counts
