@@ -37,6 +37,9 @@ extension TwoTowerModel {
             ParameterSpec(name: "user_embedding", kind: .bool, defaultValue: .bool(d.userEmbedding), help: "add a learned vector per user to the pooled profile"),
             ParameterSpec(name: "other_weight", kind: .double(0...1000), defaultValue: .double(Double(d.otherWeight)), help: "weight of the other domains' loss; 0 leaves them out (a single-domain model)"),
             ParameterSpec(name: "rating_weight", kind: .double(0...1000), defaultValue: .double(Double(d.ratingWeight)), help: "weight of the rating head's squared error (explicit data); 0: no rating head"),
+            ParameterSpec(
+                name: "like_weight", kind: .double(0...1000), defaultValue: .double(Double(d.likeWeight)),
+                help: "weight of the like head's cross-entropy, P(rating ≥ 4 | rated) from every rated row (explicit data); its log joins the evaluated domain's ranking score; 0: no like head"),
             ParameterSpec(name: "click_weight", kind: .double(0...1000), defaultValue: .double(Double(d.clickWeight)), help: "weight of the impression click loss (MIND splits); 0: none"),
             ParameterSpec(
                 name: "batches", kind: .choice(Batches.allCases.map(\.rawValue)), defaultValue: .string(d.batches.rawValue),
@@ -78,6 +81,7 @@ extension TwoTowerModel {
         h.otherWeight = p.float("other_weight")
         h.ratingWeight = p.float("rating_weight")
         h.clickWeight = p.float("click_weight")
+        h.likeWeight = p.float("like_weight")
         h.batches = Batches(rawValue: p.string("batches")) ?? .perDomain
         h.negatives = Negatives(rawValue: p.string("negatives")) ?? .inBatch
         h.validation = p.double("validation")

@@ -88,6 +88,8 @@ public struct TwoTowerModel: CrossDomainScoring {
         public var otherWeight: Float = 1
         public var ratingWeight: Float = 0
         public var clickWeight: Float = 0
+        /// Weight of the like head's cross-entropy (``LikeHead``; explicit evaluated domain); 0: no head.
+        public var likeWeight: Float = 0
         public var batches: Batches = .perDomain
         public var negatives: Negatives = .inBatch
         public var validation: Double = 0.1
@@ -149,6 +151,9 @@ public struct TwoTowerModel: CrossDomainScoring {
         guard h.pool != .split || h.pooling == .domains else {
             throw fail("pool split pools each domain's not-liked rows as a domain of their own: it needs pooling domains")
         }
+        guard h.likeWeight == 0 || data.isExplicit else {
+            throw fail("like_weight learns P(rating ≥ 4 | rated) and needs explicit ratings in the evaluated domain; this data is implicit: set like_weight 0")
+        }
         guard h.wide == 0 || text != .none else {
             throw fail("wide needs item text vectors (text tfidf, lda or minilm); with text none set wide 0")
         }
@@ -174,7 +179,7 @@ public struct TwoTowerModel: CrossDomainScoring {
         var network = TwoTowerNetwork(
             layout: fitLayout, dimension: h.dimension, hidden: h.hidden, dropout: h.dropout,
             userEmbedding: h.userEmbedding, attention: h.pooling == .attention, wide: h.wide,
-            domainPooling: h.pooling == .domains, splitPools: h.pool == .split, rng: &rng)
+            domainPooling: h.pooling == .domains, splitPools: h.pool == .split, likeHead: h.likeWeight > 0, rng: &rng)
         let trainer = TwoTowerTrainer(
             hyperparameters: h, layout: fitLayout, isExplicit: data.isExplicit,
             impressions: h.clickWeight > 0 ? data.trainingImpressions : nil)
@@ -288,10 +293,15 @@ public struct TwoTowerModel: CrossDomainScoring {
             for i in scores.indices { scores[i] = i < counts.count ? counts[i] : 0 }
             return
         }
+        let like = domain == 0 ? network.like.map { $0.query(userVectors[(u * d)..<((u + 1) * d)]) } : nil
+        let temperature = hyperparameters.temperature
         for i in scores.indices where i < layout.domains[domain].itemCount {
             var dot: Float = 0
             let item = (start + i) * d
             for j in 0..<d { dot += userVectors[u * d + j] * itemVectors[item + j] }
+            if let like {
+                dot += LikeHead.scoreTerm(LikeHead.logit(like, itemVectors, start: item), temperature: temperature)
+            }
             scores[i] = dot
         }
         if let wide {
@@ -374,10 +384,15 @@ public struct TwoTowerModel: CrossDomainScoring {
                     ? WideChannel.rows(of: Int(user), layout: layout, excluding: nil, maxHistory: hyperparameters.maxHistory)
                         .filter { layout.domainOf[Int($0.item)] != 0 } : []),
             layout: layout)
+        let like = network.like.map { $0.query(vector[...]) }
         for (k, item) in candidates.enumerated() {
             var dot: Float = 0
             for j in 0..<d { dot += vector[j] * itemVectors[Int(item) * d + j] }
             if let wide, let profile { dot += wideWeight * wide.dot(profile, item: Int(item)) }
+            if let like {
+                dot += LikeHead.scoreTerm(
+                    LikeHead.logit(like, itemVectors, start: Int(item) * d), temperature: hyperparameters.temperature)
+            }
             scores[k] = dot
         }
     }

@@ -33,13 +33,16 @@ struct TwoTowerNetwork: Trainable, Sendable {
     var itemBias: Embedding
     /// a, the wide channel's scale (the score adds a² ũ · t; ``WideChannel``); nil without one.
     var wideScale: Parameter?
+    /// P(like | rated) = σ(uᵀ M v + w · u + c) (``LikeHead``); nil without one (`like_weight` 0).
+    var like: LikeHead?
 
     let dimension: Int
     let hidden: Int
 
     init(
         layout: TwoTowerData, dimension: Int, hidden: Int, dropout: Float, userEmbedding: Bool, attention: Bool,
-        wide: Float = 0, domainPooling: Bool = false, splitPools: Bool = false, rng: inout NNRandom
+        wide: Float = 0, domainPooling: Bool = false, splitPools: Bool = false, likeHead: Bool = false,
+        rng: inout NNRandom
     ) {
         self.dimension = dimension
         self.hidden = hidden
@@ -63,6 +66,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
         ratingHead = Parameter(name: "rating.head", value: [1, 0], shape: [2], decays: false)
         itemBias = Embedding(count: max(1, layout.totalItems), dimension: 1, std: 0, decays: false, rng: &rng)
         wideScale = wide > 0 ? Parameter(name: "wide.scale", value: [wide.squareRoot()], shape: [1], decays: false) : nil
+        like = likeHead ? LikeHead(dimension: dimension) : nil
     }
 
     /// a², the weight of the wide channel's content match in the score (0 without one).
@@ -80,6 +84,7 @@ struct TwoTowerNetwork: Trainable, Sendable {
         body(&ratingHead)
         itemBias.visitParameters(body)
         if wideScale != nil { body(&wideScale!) }
+        like?.visitParameters(body)
     }
 
     // MARK: Item tower

@@ -33,8 +33,11 @@ struct TwoTowerTrainer {
             for slot in layout.rows(of: user) {
                 users[slot] = Int32(user)
                 // Rows that are not positives (centered weighting) stay in the batches only to
-                // train the rating head; the retrieval loss masks them (``retrievalMask``).
-                guard layout.rowWeight(slot) > 0 || (isExplicit && hyperparameters.ratingWeight > 0) else { continue }
+                // train the rating and like heads; the retrieval loss masks them (``retrievalMask``).
+                guard
+                    layout.rowWeight(slot) > 0
+                        || (isExplicit && (hyperparameters.ratingWeight > 0 || hyperparameters.likeWeight > 0))
+                else { continue }
                 slots[Int(layout.domainOf[Int(layout.userItems[slot])])].append(slot)
             }
         }
@@ -277,6 +280,13 @@ struct TwoTowerTrainer {
                 slots, ids: ids, users: userVectors, items: positiveVectors, userGradient: &userGradient,
                 itemGradient: &itemGradient, network: &network)
         }
+        if isExplicit && h.likeWeight > 0 {
+            let rows = ids.indices.filter { layout.domainOf[Int(ids[$0])] == 0 }
+            network.like!.loss(
+                rows: rows, users: userVectors, items: positiveVectors,
+                liked: rows.map { layout.userValues[slots[$0]] >= TopKEvaluator.explicitRelevanceThreshold },
+                weight: h.likeWeight, userGradient: &userGradient, itemGradient: &itemGradient)
+        }
         var gradient = gradientOfCandidates
         TwoTowerNetwork.scatterAdd(itemGradient, rows: positives, into: &gradient)
         network.userBackward(userGradient, pass: userPass, items: items, itemGradient: &gradient)
@@ -435,6 +445,8 @@ struct TwoTowerValidator {
     let histories: [TwoTowerNetwork.History]
     let wide: WideChannel?
     let wideProfiles: [[Float]]
+    /// τ, for the like head's score term.
+    let trainerTemperature: Float
 
     init(layout: TwoTowerData, heldOut: Interactions, isExplicit: Bool, seed: UInt64, trainer: TwoTowerTrainer) {
         self.layout = layout
@@ -455,6 +467,7 @@ struct TwoTowerValidator {
         self.relevant = relevant
         histories = users.map { trainer.history(of: $0, layout: layout, excluding: nil, positions: { Int($0) }) }
         wide = trainer.wide
+        trainerTemperature = trainer.h.temperature
         wideProfiles = trainer.wide.map { wide in
             users.map { user in
                 wide.profile(
@@ -473,15 +486,20 @@ struct TwoTowerValidator {
         let vectors = network.userVectors(histories, users: users.map(Int32.init), items: items)
         let itemCount = layout.domains[0].itemCount
         let wideWeight = network.wideWeight
+        let temperature = trainerTemperature
         var scores = [Float](repeating: 0, count: itemCount)
         var excluded = [Bool](repeating: false, count: itemCount)
         var selector = TopKSelector(capacity: 10)
         var total = 0.0
         for (k, user) in users.enumerated() {
+            let like = network.like?.query(vectors.values[(k * d)..<((k + 1) * d)])
             for i in 0..<itemCount {
                 excluded[i] = !layout.hasRows[i]
                 var dot: Float = 0
                 for j in 0..<d { dot += vectors.values[k * d + j] * items.values[i * d + j] }
+                if let like {
+                    dot += LikeHead.scoreTerm(LikeHead.logit(like, items.values, start: i * d), temperature: temperature)
+                }
                 scores[i] = dot
             }
             if let wide {
