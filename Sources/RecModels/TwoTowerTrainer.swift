@@ -446,7 +446,7 @@ struct TwoTowerValidator {
     let wide: WideChannel?
     let wideProfiles: [[Float]]
     /// τ, for the like head's score term.
-    let trainerTemperature: Float
+    let temperature: Float
 
     init(layout: TwoTowerData, heldOut: Interactions, isExplicit: Bool, seed: UInt64, trainer: TwoTowerTrainer) {
         self.layout = layout
@@ -467,7 +467,7 @@ struct TwoTowerValidator {
         self.relevant = relevant
         histories = users.map { trainer.history(of: $0, layout: layout, excluding: nil, positions: { Int($0) }) }
         wide = trainer.wide
-        trainerTemperature = trainer.h.temperature
+        temperature = trainer.h.temperature
         wideProfiles = trainer.wide.map { wide in
             users.map { user in
                 wide.profile(
@@ -486,7 +486,6 @@ struct TwoTowerValidator {
         let vectors = network.userVectors(histories, users: users.map(Int32.init), items: items)
         let itemCount = layout.domains[0].itemCount
         let wideWeight = network.wideWeight
-        let temperature = trainerTemperature
         var scores = [Float](repeating: 0, count: itemCount)
         var excluded = [Bool](repeating: false, count: itemCount)
         var selector = TopKSelector(capacity: 10)
