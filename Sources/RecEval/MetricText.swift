@@ -28,6 +28,7 @@ public enum MetricText {
     private static let countNames: Set<String> = [
         "users_evaluated", "validation_users", "mind_impressions", "sampled_rows", "vocabulary", "mapping_users",
         "users_from_other_domains", "rows", "users", "items", "impressions", "epochs", "terms", "topics",
+        "member", "ensemble_members",
     ]
     private static let countSuffixes = ["_dimension", "_count", "_users", "_rows", "_items", "_impressions"]
 
