@@ -33,6 +33,8 @@ struct SweepFilesTests {
         ("amazon-sport-phone-specific.yaml", 7, ["unified": 6, "emcdr": 1]),
         ("amazon-phone-sport-coldsim.yaml", 5, ["unified": 4, "emcdr": 1]),
         ("amazon-sport-phone-coldsim.yaml", 5, ["unified": 4, "emcdr": 1]),
+        ("amazon-phone-sport-twotower.yaml", 4, ["twotower": 3, "emcdr": 1]),
+        ("amazon-sport-phone-twotower.yaml", 4, ["twotower": 3, "emcdr": 1]),
         ("mind-sample-content.yaml", 8, ["popularity": 1, "content": 7]),
         ("synthetic-twotower.yaml", 22, ["ease": 2, "unified": 4, "twotower": 16]),
         ("synthetic-cold-items.yaml", 6, ["popularity": 1, "als": 1, "content": 4]),

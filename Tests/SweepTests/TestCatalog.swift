@@ -152,6 +152,10 @@ enum TestCatalog {
                 ParameterSpec(
                     name: "negatives", kind: .choice(["in-batch", "all"]), defaultValue: .string("in-batch"),
                     help: "negatives"),
+                ParameterSpec(
+                    name: "pooling", kind: .choice(["mean", "attention", "domains"]), defaultValue: .string("mean"),
+                    help: "pooling"),
+                int("ensemble", 1...64, 1),
             ],
             metrics: ranking + ["users_from_other_domains", "validation_ndcg@10", "epochs_run"]),
         .init(
