@@ -23,6 +23,9 @@ extension TwoTowerModel {
                 help: "most frequent words kept with text tfidf (each adds a column to the text projection)",
                 appliesWhen: .init(parameter: "text", values: ["tfidf"])),
             ParameterSpec(name: "id_dropout", kind: .double(0...1), defaultValue: .double(Double(d.idDropout)), help: "chance a training item's id vector is withheld, so content learns to place items alone"),
+            ParameterSpec(
+                name: "cold_dropout", kind: .double(0...1), defaultValue: .double(Double(d.coldDropout)),
+                help: "chance an evaluated-domain training row pools only the user's other-domain rows, as a cold user's vector is pooled (DropoutNet style); 0: never"),
             ParameterSpec(name: "dropout", kind: .double(0...0.9), defaultValue: .double(Double(d.dropout)), help: "dropout in the towers' hidden layers"),
             ParameterSpec(
                 name: "pooling", kind: .choice(Pooling.allCases.map(\.rawValue)), defaultValue: .string(d.pooling.rawValue),
@@ -73,6 +76,7 @@ extension TwoTowerModel {
         h.textTerms = p.int("text_terms")
         h.idDropout = p.float("id_dropout")
         h.dropout = p.float("dropout")
+        h.coldDropout = p.float("cold_dropout")
         h.pooling = Pooling(rawValue: p.string("pooling")) ?? .mean
         h.pool = PoolRows(rawValue: p.string("pool")) ?? .positives
         h.weighting = Weighting(rawValue: p.string("weighting")) ?? .uniform

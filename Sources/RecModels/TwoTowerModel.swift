@@ -18,7 +18,10 @@ internal import RecNN
 ///
 /// Cold items: an item without training rows has no id vector; its content (categories, text) alone
 /// places it. `id_dropout` withholds training items' ids at random so that the content path learns
-/// to stand alone. Cold users: a user with rows only in another domain is pooled from those.
+/// to stand alone. Cold users: a user with rows only in another domain is pooled from those;
+/// `cold_dropout` trains that case: with that chance an evaluated-domain training row's user vector
+/// is pooled from the user's other-domain rows alone (DropoutNet, Volkovs et al. 2017, on the user
+/// side), so the towers learn to rank the evaluated domain for users it has never seen there.
 ///
 /// Optimiser: AdamW with decoupled weight decay, linear warm-up over the first 5 % of steps, then
 /// cosine decay to a tenth. With `validation` > 0, that share of each user's evaluated-domain rows
@@ -80,6 +83,8 @@ public struct TwoTowerModel: CrossDomainScoring {
         /// Words kept with `text == "tfidf"`.
         public var textTerms = 2048
         public var idDropout: Float = 0.5
+        /// Chance that an evaluated-domain training row pools only the user's other-domain rows.
+        public var coldDropout: Float = 0
         public var dropout: Float = 0.1
         public var pooling: Pooling = .mean
         public var pool: PoolRows = .positives
@@ -154,6 +159,7 @@ public struct TwoTowerModel: CrossDomainScoring {
         guard h.likeWeight == 0 || data.isExplicit else {
             throw fail("like_weight learns P(rating ≥ 4 | rated) and needs explicit ratings in the evaluated domain; this data is implicit: set like_weight 0")
         }
+        guard (0...1).contains(h.coldDropout) else { throw fail("cold_dropout must be in [0, 1], got \(h.coldDropout)") }
         guard h.wide == 0 || text != .none else {
             throw fail("wide needs item text vectors (text tfidf, lda or minilm); with text none set wide 0")
         }

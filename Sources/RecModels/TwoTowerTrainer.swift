@@ -75,13 +75,18 @@ struct TwoTowerTrainer {
     /// `excluding` (the row being predicted), each at `positions(globalItem)` in the item matrix,
     /// weighted as a positive (`pool` positives: rows of weight 0 left out), 1 (`pool` rated), or as
     /// a positive with the rows of weight 0 at 1 in their own pooling domain (`pool` split), and by
-    /// recency when a half-life is set.
+    /// recency when a half-life is set. With `otherDomainsOnly`, the evaluated domain's rows are
+    /// left out too (as for a cold user) when some other-domain row remains; otherwise they stay.
     func history(
-        of user: Int, layout: TwoTowerData, excluding: Int?, positions: (Int32) -> Int
+        of user: Int, layout: TwoTowerData, excluding: Int?, otherDomainsOnly: Bool = false, positions: (Int32) -> Int
     ) -> TwoTowerNetwork.History {
         let everyRow = h.pool != .positives
         var slots = Array(layout.rows(of: user))
         slots.removeAll { $0 == excluding || (!everyRow && layout.rowWeight($0) == 0) }
+        if otherDomainsOnly {
+            let others = slots.filter { layout.domainOf[Int(layout.userItems[$0])] != 0 }
+            if !others.isEmpty { slots = others }
+        }
         if slots.count > h.maxHistory {
             slots.sort { (layout.userTimes[$0], $0) > (layout.userTimes[$1], $1) }
             slots.removeLast(slots.count - h.maxHistory)
@@ -196,9 +201,14 @@ struct TwoTowerTrainer {
                 }
             }
         }
+        // cold_dropout: some evaluated-domain rows are predicted from the other domains alone, as
+        // a cold user's are (draws only when it is set, so other settings keep their numbers).
+        let coldRows = slots.map { slot in
+            h.coldDropout > 0 && layout.domainOf[Int(layout.userItems[slot])] == 0 && rng.nextFloat() < h.coldDropout
+        }
         for (k, slot) in slots.enumerated() {
             histories.append(
-                history(of: Int(users[k]), layout: layout, excluding: slot) { item in
+                history(of: Int(users[k]), layout: layout, excluding: slot, otherDomainsOnly: coldRows[k]) { item in
                     collect(&union, item, positionOf: &positionOf)
                 })
         }
@@ -218,7 +228,11 @@ struct TwoTowerTrainer {
         if let wide {
             var profiles = Matrix(zeros: slots.count, columns: wide.width)
             for (k, slot) in slots.enumerated() {
-                let rows = WideChannel.rows(of: Int(users[k]), layout: layout, excluding: slot, maxHistory: h.maxHistory)
+                var rows = WideChannel.rows(of: Int(users[k]), layout: layout, excluding: slot, maxHistory: h.maxHistory)
+                if coldRows[k] {
+                    let others = rows.filter { layout.domainOf[Int($0.item)] != 0 }
+                    if !others.isEmpty { rows = others }
+                }
                 let profile = wide.profile(rows, layout: layout)
                 for j in 0..<wide.width { profiles.values[k * wide.width + j] = profile[j] }
             }

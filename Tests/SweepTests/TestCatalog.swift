@@ -146,7 +146,7 @@ enum TestCatalog {
                 ParameterSpec(
                     name: "weighting", kind: .choice(["uniform", "centered"]), defaultValue: .string("uniform"),
                     help: "weighting"),
-                double("id_dropout", 0...1, 0.25),
+                double("id_dropout", 0...1, 0.25), double("cold_dropout", 0...1, 0),
                 double("lr", 1e-6...1, 0.002), int("epochs", 1...1000, 20), int("patience", 1...1000, 3),
                 bool("user_embedding", false),
                 ParameterSpec(
