@@ -32,6 +32,20 @@ extension TrialRunner {
         resamples: Int = 10_000, cancel: CancellationFlag = CancellationFlag(),
         progress: (_ model: String, TrialProgress) -> Void = { _, _ in }
     ) -> Result<ModelComparison, TrialFailure> {
+        compare(
+            a, against: [b], dataset: dataset, metrics: metrics, resamples: resamples, cancel: cancel, progress: progress
+        ).map { $0[0] }
+    }
+
+    /// `a` against each of `baselines` as ``compare(_:_:dataset:metrics:resamples:cancel:progress:)``
+    /// does, with `a` trained and evaluated once (a slow model against two baselines costs one
+    /// fit of it, not two). One comparison per baseline, in order.
+    public func compare(
+        _ a: TrialConfig, against baselines: [TrialConfig], dataset: DatasetSpec,
+        metrics: [String] = defaultComparisonMetrics, resamples: Int = 10_000, cancel: CancellationFlag = CancellationFlag(),
+        progress: (_ model: String, TrialProgress) -> Void = { _, _ in }
+    ) -> Result<[ModelComparison], TrialFailure> {
+        precondition(!baselines.isEmpty, "compare needs a baseline")
         let data: PreparedData
         do {
             data = try self.data(for: dataset).0
@@ -39,7 +53,7 @@ extension TrialRunner {
             return .failure(Self.dataFailure(error))
         }
         var evaluated: [(metrics: TrialMetrics, evaluations: Evaluations)] = []
-        for config in [a, b] {
+        for config in [a] + baselines {
             let clock = ContinuousClock.now
             let model: AnyRecommender
             switch Self.train(config, on: data, cancel: cancel, progress: { progress(config.model, $0) }) {
@@ -52,33 +66,40 @@ extension TrialRunner {
             let values = evaluations.values.merging(model.fitSummary) { test, _ in test }
             evaluated.append((TrialMetrics(values: values, timings: ["fit": fit]), evaluations))
         }
-        let (first, second) = (evaluated[0].evaluations, evaluated[1].evaluations)
-        guard first.topK?.users == second.topK?.users, first.impressions?.impressions == second.impressions?.impressions,
-            first.sampled?.users == second.sampled?.users
-        else {
-            return .failure(
-                TrialFailure(kind: .deterministic, message: "the two evaluations did not cover the same users or impressions"))
-        }
-        var comparisons: [PairedComparison] = []
-        var skipped: [String: String] = [:]
-        for metric in metrics {
-            guard let valuesA = first.perUnit(metric), let valuesB = second.perUnit(metric) else {
-                skipped[metric] =
-                    metric.hasPrefix("mind_")
-                    ? "no MIND impressions in this split (use the mind split)"
-                    : metric.hasPrefix("sampled_")
-                        ? "no sampled-negative protocol requested (--sampled 999)" : "no per-user values for this metric"
-                continue
+        let first = evaluated[0].evaluations
+        var result: [ModelComparison] = []
+        for (index, b) in baselines.enumerated() {
+            let second = evaluated[index + 1].evaluations
+            guard first.topK?.users == second.topK?.users,
+                first.impressions?.impressions == second.impressions?.impressions,
+                first.sampled?.users == second.sampled?.users
+            else {
+                return .failure(
+                    TrialFailure(
+                        kind: .deterministic, message: "the two evaluations did not cover the same users or impressions"))
             }
-            guard valuesA.count >= 2 else {
-                skipped[metric] = "\(valuesA.count) evaluated unit(s); a paired test needs at least 2"
-                continue
+            var comparisons: [PairedComparison] = []
+            var skipped: [String: String] = [:]
+            for metric in metrics {
+                guard let valuesA = first.perUnit(metric), let valuesB = second.perUnit(metric) else {
+                    skipped[metric] =
+                        metric.hasPrefix("mind_")
+                        ? "no MIND impressions in this split (use the mind split)"
+                        : metric.hasPrefix("sampled_")
+                            ? "no sampled-negative protocol requested (--sampled 999)" : "no per-user values for this metric"
+                    continue
+                }
+                guard valuesA.count >= 2 else {
+                    skipped[metric] = "\(valuesA.count) evaluated unit(s); a paired test needs at least 2"
+                    continue
+                }
+                comparisons.append(PairedComparison(metric: metric, valuesA, valuesB, resamples: resamples))
             }
-            comparisons.append(PairedComparison(metric: metric, valuesA, valuesB, resamples: resamples))
+            result.append(
+                ModelComparison(
+                    a: a, b: b, metricsA: evaluated[0].metrics, metricsB: evaluated[index + 1].metrics,
+                    comparisons: comparisons, skipped: skipped))
         }
-        return .success(
-            ModelComparison(
-                a: a, b: b, metricsA: evaluated[0].metrics, metricsB: evaluated[1].metrics, comparisons: comparisons,
-                skipped: skipped))
+        return .success(result)
     }
 }

@@ -9,16 +9,19 @@ import SweepRuntime
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Train two models on the same data and split and test whether one is better (paired tests).",
+        abstract: "Train a model and one or more baselines on the same data and split and test whether it is better (paired tests).",
         discussion: """
-            Both models are evaluated on the same held-out users (and MIND impressions); each \
+            The models are evaluated on the same held-out users (and MIND impressions); each \
             metric's per-user values are compared with a paired t-test, Wilcoxon's signed-rank test \
-            and a 95% bootstrap interval of the mean difference (model − baseline).
+            and a 95% bootstrap interval of the mean difference (model − baseline), one table per \
+            baseline. The model under test is trained once however many baselines there are.
 
             Examples:
               crossrec compare --synthetic --users 3000 --model hybrid --baseline ease
               crossrec compare ml-100k --model ease --baseline itemknn \\
                   --baseline-param neighbors=50 --metric ndcg@10
+              crossrec compare --synthetic --model twotower --baseline emcdr \\
+                  --baseline popularity --baseline-param emcdr.factors=32
 
             Splits: official:u1 (…u5, ua, ub), files:TRAIN,TEST (a given pair of user,item,rating files), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED], \
             leave-last-out[:N], temporal:0.2, mind (train/dev), mind-time[:DAYS], cold-items:0.2[:SEED] and \
@@ -30,8 +33,13 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "The model under test: \(ModelRegistry.names.joined(separator: ", ")).") var model: String
     @Option(name: .customLong("param"), help: "Its hyperparameter name=value (repeatable).") var parameters: [String] = []
-    @Option(help: "The model it is compared with (any of the above).") var baseline: String
-    @Option(name: .customLong("baseline-param"), help: "The baseline's hyperparameter name=value (repeatable).")
+    @Option(
+        name: .customLong("baseline"),
+        help: "The model it is compared with (any of the above; repeatable: the model under test is trained once and compared with each).")
+    var baselines: [String]
+    @Option(
+        name: .customLong("baseline-param"),
+        help: "A baseline's hyperparameter name=value (repeatable); with several baselines name the model: emcdr.factors=32.")
     var baselineParameters: [String] = []
     @Option(
         name: .customLong("metric"),
@@ -47,6 +55,34 @@ struct CompareCommand: ParsableCommand {
     func validate() throws {
         try format.check([.table, .json], command: "compare")
         guard resamples >= 100 else { throw ValidationError("--resamples must be at least 100, got \(resamples)") }
+        if let repeated = Dictionary(grouping: baselines, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+            throw ValidationError(
+                "--baseline \(repeated) is given twice; to compare with one model under two settings, run compare once per setting")
+        }
+    }
+
+    /// Each baseline's `--baseline-param` values: `model.name=value` goes to that model, a plain
+    /// `name=value` to the only baseline (with several it must name one).
+    static func parametersByBaseline(_ parameters: [String], baselines: [String]) throws -> [String: [String]] {
+        var result = Dictionary(uniqueKeysWithValues: baselines.map { ($0, [String]()) })
+        for parameter in parameters {
+            let key = parameter.split(separator: "=", maxSplits: 1).first.map(String.init) ?? parameter
+            if let dot = key.firstIndex(of: ".") {
+                let model = String(key[..<dot])
+                guard result[model] != nil else {
+                    throw ValidationError(
+                        "--baseline-param \(parameter): '\(model)' is not a baseline here (baselines: \(baselines.joined(separator: ", ")))")
+                }
+                result[model]!.append(String(parameter[parameter.index(after: dot)...]))
+            } else {
+                guard baselines.count == 1 else {
+                    throw ValidationError(
+                        "--baseline-param \(parameter): with several baselines name the model, e.g. --baseline-param \(baselines[0]).\(parameter)")
+                }
+                result[baselines[0]]!.append(parameter)
+            }
+        }
+        return result
     }
 
     func run() throws {
@@ -54,37 +90,48 @@ struct CompareCommand: ParsableCommand {
             let catalog = TrialRunner.catalog
             let a = TrialConfig(
                 model: model, parameters: try ParameterParsing.parse(parameters, model: model, catalog: catalog), seed: seed)
-            let b = TrialConfig(
-                model: baseline, parameters: try ParameterParsing.parse(baselineParameters, model: baseline, catalog: catalog),
-                seed: seed)
+            let parameters = try Self.parametersByBaseline(baselineParameters, baselines: baselines)
+            let bs = try baselines.map { baseline in
+                TrialConfig(
+                    model: baseline,
+                    parameters: try ParameterParsing.parse(parameters[baseline] ?? [], model: baseline, catalog: catalog),
+                    seed: seed)
+            }
             let requested =
                 metrics.isEmpty
                 ? TrialRunner.defaultComparisonMetrics + (data.sampled == nil ? [] : ["sampled_hit_rate@10", "sampled_ndcg@10"])
                 : metrics
             let request = try data.request()
             let progress = CommandProgress(label: "compare")
-            progress.start("loading the data, then training \(a.label) (A) and \(b.label) (B) and testing \(requested.count) metrics")
-            let result = TrialRunner(textEmbedder: encoder.embedder()).compare(a, b, dataset: request, metrics: requested, resamples: resamples) {
-                model, epoch in
+            let names = bs.map(\.label).joined(separator: " and ")
+            progress.start("loading the data, then training \(a.label) (A) and \(names) (B) and testing \(requested.count) metrics")
+            let result = TrialRunner(textEmbedder: encoder.embedder()).compare(
+                a, against: bs, dataset: request, metrics: requested, resamples: resamples
+            ) { model, epoch in
                 progress.update(model: model, epoch)
             }
             progress.finish()
-            var comparison: ModelComparison
+            var comparisons: [ModelComparison]
             switch result {
             case .success(let value):
-                comparison = value
+                comparisons = value
                 // The default list names the MIND metrics for MIND splits; elsewhere they are not news.
-                if metrics.isEmpty { comparison.skipped = comparison.skipped.filter { !$0.key.hasPrefix("mind_") } }
+                if metrics.isEmpty {
+                    for k in comparisons.indices {
+                        comparisons[k].skipped = comparisons[k].skipped.filter { !$0.key.hasPrefix("mind_") }
+                    }
+                }
             case .failure(let failure):
                 FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
                 throw ExitCode(1)
             }
             if json || format == .json {
-                try OutputFile.emit(try JSONOutput.text(CompareOutput(comparison)), to: output)
+                try OutputFile.emit(try JSONOutput.text(CompareOutput(comparisons)), to: output)
             } else {
-                try OutputFile.emit(Self.table(comparison) + "\n" + DataOptions.protocolLine(request), to: output)
+                let tables = comparisons.map(Self.table).joined(separator: "\n\n")
+                try OutputFile.emit(tables + "\n" + DataOptions.protocolLine(request), to: output)
             }
-            if comparison.comparisons.isEmpty {
+            if comparisons.contains(where: { $0.comparisons.isEmpty }) {
                 FileHandle.standardError.write(Data("error: no metric could be compared\n".utf8))
                 throw ExitCode(1)
             }
@@ -145,18 +192,32 @@ struct CompareOutput: Codable {
         var timings: [String: Double]
     }
 
+    /// One baseline and the model under test against it.
+    struct Against: Codable {
+        var baseline: Model
+        var comparisons: [PairedComparison]
+        var skipped: [String: String]
+    }
+
     var model: Model
+    /// The first baseline's (the whole output with one `--baseline`).
     var baseline: Model
     var comparisons: [PairedComparison]
     var skipped: [String: String]
+    /// Every baseline's, in the order given (the first repeats the fields above).
+    var baselines: [Against]
 
-    init(_ comparison: ModelComparison) {
+    init(_ all: [ModelComparison]) {
+        let comparison = all[0]
         model = Model(
             trial: comparison.a.label, seed: comparison.a.seed, metrics: comparison.metricsA.values,
             timings: comparison.metricsA.timings)
-        baseline = Model(
-            trial: comparison.b.label, seed: comparison.b.seed, metrics: comparison.metricsB.values,
-            timings: comparison.metricsB.timings)
+        baselines = all.map { c in
+            Against(
+                baseline: Model(trial: c.b.label, seed: c.b.seed, metrics: c.metricsB.values, timings: c.metricsB.timings),
+                comparisons: c.comparisons, skipped: c.skipped)
+        }
+        baseline = baselines[0].baseline
         comparisons = comparison.comparisons
         skipped = comparison.skipped
     }

@@ -134,3 +134,56 @@ struct CompareCommandTests {
         #expect(rows.contains { $0.hasPrefix("mind_auc ") } && rows.contains { $0.hasPrefix("mind_ndcg@10 ") }, "\(result.stdout)")
     }
 }
+
+@Suite("crossrec compare with several baselines")
+struct CompareSeveralBaselinesTests {
+    /// One model against two baselines: one entry per baseline in order, the model trained once
+    /// (the same figures in both), the first baseline's entry repeated at the top level, and a
+    /// qualified --baseline-param reaching only its model.
+    @Test func eachBaselineGetsItsOwnComparison() throws {
+        let result = try CLI.run([
+            "compare", "--synthetic", "--users", "200", "--model", "ease", "--baseline", "popularity", "--baseline", "ease",
+            "--baseline-param", "ease.lambda=50", "--metric", "ndcg@10", "--format", "json", "--resamples", "200",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let baselines = try #require(object["baselines"] as? [[String: Any]])
+        let trials = baselines.compactMap { ($0["baseline"] as? [String: Any])?["trial"] as? String }
+        #expect(trials == ["popularity()", "ease(lambda=50.0)"], "\(trials)")
+        #expect((object["baseline"] as? [String: Any])?["trial"] as? String == "popularity()")
+        func meanA(_ entry: [String: Any]) -> Double? { (entry["comparisons"] as? [[String: Any]])?.first?["meanA"] as? Double }
+        let first = try #require(meanA(baselines[0]))
+        #expect(meanA(baselines[1]) == first, "the model under test is the same fit in both comparisons")
+        #expect((object["comparisons"] as? [[String: Any]])?.first?["meanA"] as? Double == first)
+        let second = try #require((baselines[1]["comparisons"] as? [[String: Any]])?.first?["meanB"] as? Double)
+        let popular = try #require((baselines[0]["comparisons"] as? [[String: Any]])?.first?["meanB"] as? Double)
+        #expect(second != popular, "ease(lambda=50) and popularity scored alike: \(second)")
+    }
+
+    @Test func aTableForEachBaseline() throws {
+        let result = try CLI.run([
+            "compare", "--synthetic", "--users", "150", "--model", "ease", "--baseline", "popularity", "--baseline", "itemknn",
+            "--metric", "ndcg@10", "--resamples", "200",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("ndcg@10 ") }.count == 2, "\(result.stdout)")
+        #expect(lines.contains("B: popularity() seed 1") && lines.contains { $0.hasPrefix("B: itemknn(") }, "\(result.stdout)")
+    }
+
+    @Test(arguments: [
+        (["--baseline", "popularity", "--baseline", "ease", "--baseline-param", "lambda=50"],
+         "with several baselines name the model, e.g. --baseline-param popularity.lambda=50"),
+        (["--baseline", "popularity", "--baseline-param", "itemknn.neighbors=5"],
+         "'itemknn' is not a baseline here (baselines: popularity)"),
+        (["--baseline", "ease", "--baseline", "ease"], "--baseline ease is given twice"),
+        ([], "Missing expected argument '--baseline <baseline>"),
+        (["--baseline", "popularity", "--baseline", "ease", "--baseline-param", "ease.lamda=3"],
+         "model 'ease' has no hyperparameter 'lamda'"),
+    ])
+    func badBaselineListsAreClearErrors(arguments: [String], message: String) throws {
+        let result = try CLI.run(["compare", "--synthetic", "--users", "100", "--model", "ease"] + arguments)
+        #expect(result.status != 0)
+        #expect((result.stderr + result.stdout).contains(message), "\(result.stderr)")
+    }
+}
