@@ -38,7 +38,11 @@ extension TwoTowerModel {
                 name: "weighting", kind: .choice(Weighting.allCases.map(\.rawValue)), defaultValue: .string(d.weighting.rawValue),
                 help: "explicit ratings: uniform (every rated item a positive) or centered (only ratings above the user's mean, weighted by the excess)"),
             ParameterSpec(name: "user_embedding", kind: .bool, defaultValue: .bool(d.userEmbedding), help: "add a learned vector per user to the pooled profile"),
-            ParameterSpec(name: "other_weight", kind: .double(0...1000), defaultValue: .double(Double(d.otherWeight)), help: "weight of the other domains' loss; 0 leaves them out (a single-domain model)"),
+            ParameterSpec(
+                name: "other_weight",
+                kind: .doubleOrWord(0...1000, word: "auto", meaning: "chosen among 0, 0.1, 0.3, 1 on a holdout of the training rows"),
+                defaultValue: .double(Double(d.otherWeight)),
+                help: "weight of the other domains' loss; 0 leaves them out (a single-domain model); auto chooses it on validation (one member), 0 unless a larger weight is better by more than one standard error"),
             ParameterSpec(name: "rating_weight", kind: .double(0...1000), defaultValue: .double(Double(d.ratingWeight)), help: "weight of the rating head's squared error (explicit data); 0: no rating head"),
             ParameterSpec(
                 name: "like_weight", kind: .double(0...1000), defaultValue: .double(Double(d.likeWeight)),
@@ -82,7 +86,8 @@ extension TwoTowerModel {
         h.weighting = Weighting(rawValue: p.string("weighting")) ?? .uniform
         h.halfLifeDays = p.double("half_life_days")
         h.userEmbedding = p.bool("user_embedding")
-        h.otherWeight = p.float("other_weight")
+        h.otherWeight = p.numberOrWord("other_weight").map(Float.init) ?? 0
+        h.choosesOtherWeight = p.numberOrWord("other_weight") == nil
         h.ratingWeight = p.float("rating_weight")
         h.clickWeight = p.float("click_weight")
         h.likeWeight = p.float("like_weight")

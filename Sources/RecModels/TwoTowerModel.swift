@@ -31,6 +31,8 @@ internal import RecNN
 ///   (`negatives: all` runs the item tower over the whole catalogue each step); O((users + items) ×
 ///   dimension × 3 + tower weights × 3) memory (parameters and AdamW's two moments). Measured time
 ///   and peak memory: docs/model-costs.md.
+/// `other_weight: auto` chooses the other domains' weight among 0, 0.1, 0.3 and 1 on a holdout of the
+/// training rows, as the unified model does (OtherWeightChoice.swift), with one member deciding.
 /// - Determinism: bit-identical for a seed on one thread (one seeded generator, OpenBLAS on one thread).
 public struct TwoTowerModel: CrossDomainScoring {
     public static let name = "twotower"
@@ -91,6 +93,9 @@ public struct TwoTowerModel: CrossDomainScoring {
         public var halfLifeDays: Double = 0
         public var userEmbedding = false
         public var otherWeight: Float = 1
+        /// `other_weight: auto`: the weight is chosen on a holdout of the training rows
+        /// (``OtherWeightChoosing/chooseOtherWeight(_:progress:)``, one member deciding).
+        public var choosesOtherWeight = false
         public var ratingWeight: Float = 0
         public var clickWeight: Float = 0
         /// Weight of the like head's cross-entropy (``LikeHead``; explicit evaluated domain); 0: no head.
@@ -136,7 +141,7 @@ public struct TwoTowerModel: CrossDomainScoring {
 
     public static let fitSummaryNames = [
         "epochs_run", "best_epoch", "validation_ndcg@10", "users_from_other_domains", "wide_weight", "ensemble_members",
-    ]
+    ] + OtherWeightChoice.summaryNames
 
     /// Offset added to the seed for the validation holdout.
     static let validationSeedOffset: UInt64 = 0x7A11
@@ -145,6 +150,18 @@ public struct TwoTowerModel: CrossDomainScoring {
         let h = hyperparameters
         func fail(_ message: String) -> ModelError { ModelError(model: Self.name, message: message) }
         guard h.ensemble >= 1 else { throw fail("ensemble must be at least 1, got \(h.ensemble)") }
+        if h.choosesOtherWeight {
+            // Chosen once (by one member), then the model, an ensemble too, is fitted with it.
+            guard let choice = try chooseOtherWeight(data, progress: progress) else { return }
+            var fixed = self
+            fixed.hyperparameters.choosesOtherWeight = false
+            fixed.hyperparameters.otherWeight = choice.weight
+            try fixed.fit(data, progress: progress)
+            fixed.hyperparameters.choosesOtherWeight = true
+            fixed.fitSummary.merge(choice.summary) { _, chosen in chosen }
+            self = fixed
+            return
+        }
         if h.ensemble > 1 { return try fitEnsemble(data, progress: progress) }
         guard h.dimension >= 2, h.hidden >= 2 else { throw fail("dimension and hidden must be at least 2") }
         guard h.epochs >= 1, h.batchSize >= 2 else { throw fail("epochs must be ≥ 1 and batch_size ≥ 2") }
@@ -401,5 +418,28 @@ public struct TwoTowerModel: CrossDomainScoring {
             }
             scores[k] = dot
         }
+    }
+}
+
+extension TwoTowerModel: OtherWeightChoosing {
+    /// One member (`ensemble` 1: the choice costs single fits) with the other domains at `weight`,
+    /// its epochs reported as `validation.*`.
+    func weightedFit(
+        _ reduced: TrainingData, weight: Float, progress: (EpochProgress) -> TrainingDecision
+    ) throws(ModelError) -> TwoTowerModel? {
+        var inner = TwoTowerModel(hyperparameters: hyperparameters, seed: seed)
+        inner.hyperparameters.choosesOtherWeight = false
+        inner.hyperparameters.otherWeight = weight
+        inner.hyperparameters.ensemble = 1
+        var proceed = true
+        try inner.fit(reduced) { epoch in
+            let decision = progress(
+                EpochProgress(
+                    epoch: epoch.epoch, totalEpochs: epoch.totalEpochs,
+                    values: Dictionary(uniqueKeysWithValues: epoch.values.map { ("validation.\($0.key)", $0.value) })))
+            if decision == .stop { proceed = false }
+            return decision
+        }
+        return proceed ? inner : nil
     }
 }

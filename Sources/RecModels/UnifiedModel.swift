@@ -21,7 +21,7 @@ internal import RecData
 /// popularity. With `other_weight` 0 the other domains are left out and the model is implicit ALS
 /// on the evaluated domain alone (the exact solve of ``ALSModel`` with `solver cholesky`).
 ///
-/// `other_weight: auto` chooses w among ``otherWeightGrid`` on a holdout of the evaluated domain's
+/// `other_weight: auto` chooses w among ``OtherWeightChoice/grid`` on a holdout of the evaluated domain's
 /// training rows, preferring the smallest (``chooseOtherWeight(_:progress:)``), then refits with it.
 ///
 /// Factors start at N(0, init_std²): users, evaluated items, then each other domain's items.
@@ -49,7 +49,7 @@ public struct UnifiedModel: CrossDomainScoring {
         /// w: the other domains' share of the loss (0 leaves them out); not read when
         /// ``choosesOtherWeight``.
         public var otherWeight: Float
-        /// `other_weight: auto`: w is chosen among ``UnifiedModel/otherWeightGrid`` on a holdout of
+        /// `other_weight: auto`: w is chosen among ``OtherWeightChoice/grid`` on a holdout of
         /// the evaluated domain's training rows (see ``UnifiedModel/chooseOtherWeight(_:progress:)``).
         public var choosesOtherWeight: Bool
         public var initStandardDeviation: Float
@@ -116,9 +116,8 @@ public struct UnifiedModel: CrossDomainScoring {
     /// What ``fitSummary`` may hold.
     public static let fitSummaryNames = [
         "users_from_other_domains", "cold_popularity_weight", "validation_ndcg@10_cold", "validation_ndcg@10_cold_vector",
-        "validation_ndcg@10_cold_popularity", "chosen_other_weight", "validation_ndcg@10_chosen",
-        "validation_ndcg@10_without_other",
-    ]
+        "validation_ndcg@10_cold_popularity",
+    ] + OtherWeightChoice.summaryNames
 
     /// Offset added to the seed for the simulated cold users.
     static let coldSeedOffset: UInt64 = 0xC01D

@@ -164,10 +164,10 @@ struct UnifiedScaleTests {
     @Test func theColdUserPathTakesOnlyWeightsWithinNoiseAndOnlyClearGains() {
         // Weight 2 is best; weight 0 is within noise of it (differences swing), weight 1 is clearly worse.
         let warm: [[Double]] = [[0.5, 0.2, 0.6, 0.1], [0.1, 0.1, 0.1, 0.1], [0.6, 0.1, 0.5, 0.3]]
-        #expect(UnifiedModel.indicesWithinOneStandardError(warm) == [0, 2])
-        #expect(UnifiedModel.beatsByMoreThanOneStandardError([0.5, 0.6, 0.5, 0.6], [0.1, 0.2, 0.1, 0.2]))
-        #expect(!UnifiedModel.beatsByMoreThanOneStandardError([1, 0, 1, 0], [0, 1, 0, 0.9]))
-        #expect(!UnifiedModel.beatsByMoreThanOneStandardError([0.3], [0.1]), "one user is no evidence")
+        #expect(OtherWeightChoice.indicesWithinOneStandardError(warm) == [0, 2])
+        #expect(OtherWeightChoice.beatsByMoreThanOneStandardError([0.5, 0.6, 0.5, 0.6], [0.1, 0.2, 0.1, 0.2]))
+        #expect(!OtherWeightChoice.beatsByMoreThanOneStandardError([1, 0, 1, 0], [0, 1, 0, 0.9]))
+        #expect(!OtherWeightChoice.beatsByMoreThanOneStandardError([0.3], [0.1]), "one user is no evidence")
     }
 
     /// The one-standard-error rule on paired per-user figures.
@@ -176,12 +176,12 @@ struct UnifiedScaleTests {
         let noisy: [[Double]] = [
             [0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5], [1.0, 0.0, 1.0, 0.2],
         ]
-        #expect(UnifiedModel.preferredWeightIndex(noisy) == 0)
+        #expect(OtherWeightChoice.preferredWeightIndex(noisy) == 0)
         // Weight 0.3 beats 0 and 0.1 on every user; 1 is no better than 0.3.
         let clear: [[Double]] = [
             [0.1, 0.2, 0.1, 0.2], [0.15, 0.2, 0.1, 0.2], [0.5, 0.6, 0.5, 0.6], [0.5, 0.6, 0.5, 0.6],
         ]
-        #expect(UnifiedModel.preferredWeightIndex(clear) == 2)
+        #expect(OtherWeightChoice.preferredWeightIndex(clear) == 2)
     }
 
     @Test func autoNeedsUsersWithRowsToHoldOut() throws {
