@@ -235,3 +235,23 @@ extension OtherWeightChoosing {
         return (perWeight, popularity)
     }
 }
+
+extension Recommender {
+    /// A copy fitted on `data` with its epochs reported to `progress` as `validation.*` (an inner
+    /// fit of a choice made on a holdout); nil when `progress` said stop.
+    func fittedAsValidation(
+        _ data: TrainingData, progress: (EpochProgress) -> TrainingDecision
+    ) throws(ModelError) -> Self? {
+        var inner = self
+        var proceed = true
+        try inner.fit(data) { epoch in
+            let decision = progress(
+                EpochProgress(
+                    epoch: epoch.epoch, totalEpochs: epoch.totalEpochs,
+                    values: Dictionary(uniqueKeysWithValues: epoch.values.map { ("validation.\($0.key)", $0.value) })))
+            if decision == .stop { proceed = false }
+            return decision
+        }
+        return proceed ? inner : nil
+    }
+}

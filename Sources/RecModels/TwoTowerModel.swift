@@ -431,15 +431,6 @@ extension TwoTowerModel: OtherWeightChoosing {
         inner.hyperparameters.choosesOtherWeight = false
         inner.hyperparameters.otherWeight = weight
         inner.hyperparameters.ensemble = 1
-        var proceed = true
-        try inner.fit(reduced) { epoch in
-            let decision = progress(
-                EpochProgress(
-                    epoch: epoch.epoch, totalEpochs: epoch.totalEpochs,
-                    values: Dictionary(uniqueKeysWithValues: epoch.values.map { ("validation.\($0.key)", $0.value) })))
-            if decision == .stop { proceed = false }
-            return decision
-        }
-        return proceed ? inner : nil
+        return try inner.fittedAsValidation(reduced, progress: progress)
     }
 }

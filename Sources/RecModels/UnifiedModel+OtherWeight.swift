@@ -19,15 +19,6 @@ extension UnifiedModel: OtherWeightChoosing {
         inner.hyperparameters = variant
         inner.hyperparameters.choosesOtherWeight = false
         inner.hyperparameters.coldPrior = .none
-        var proceed = true
-        try inner.fit(reduced) { epoch in
-            let decision = progress(
-                EpochProgress(
-                    epoch: epoch.epoch, totalEpochs: epoch.totalEpochs,
-                    values: Dictionary(uniqueKeysWithValues: epoch.values.map { ("validation.\($0.key)", $0.value) })))
-            if decision == .stop { proceed = false }
-            return decision
-        }
-        return proceed ? inner : nil
+        return try inner.fittedAsValidation(reduced, progress: progress)
     }
 }
