@@ -177,7 +177,11 @@ extension OtherWeightChoosing {
         }
         var perWeight: [[Double]] = []
         for weight in OtherWeightChoice.grid {
-            guard let inner = try weightedFit(reduced, weight: Float(weight), progress: progress) else { return nil }
+            // The weight being tried is among the progress values: a long choice shows which fit runs.
+            guard
+                let inner = try weightedFit(
+                    reduced, weight: Float(weight), progress: { progress($0.adding("validation.other_weight", weight)) })
+            else { return nil }
             perWeight.append(OtherWeightChoice.validationNDCG(inner, reduced, relevant))
         }
         var chosen = OtherWeightChoice.preferredWeightIndex(perWeight)
@@ -227,7 +231,11 @@ extension OtherWeightChoosing {
         var popularity: [Double] = []
         for index in [0] + weights {
             let weight = Float(OtherWeightChoice.grid[index])
-            guard let inner = try weightedFit(reduced, weight: weight, progress: progress) else { return nil }
+            guard
+                let inner = try weightedFit(
+                    reduced, weight: weight,
+                    progress: { progress($0.adding("validation.cold_users_other_weight", Double(weight))) })
+            else { return nil }
             let values = targets.isEmpty ? [] : OtherWeightChoice.validationNDCG(inner, reduced, targets)
             if index == 0 { popularity = values } else { perWeight[index] = values }
         }
@@ -253,5 +261,14 @@ extension Recommender {
             return decision
         }
         return proceed ? inner : nil
+    }
+}
+
+extension EpochProgress {
+    /// This epoch's progress with one more value.
+    func adding(_ name: String, _ value: Double) -> EpochProgress {
+        var values = self.values
+        values[name] = value
+        return EpochProgress(epoch: epoch, totalEpochs: totalEpochs, values: values)
     }
 }

@@ -48,6 +48,24 @@ struct TwoTowerOtherWeightTests {
         #expect(allScores(auto, data: data) == allScores(fixed, data: data), "the ensemble fitted with the chosen weight")
     }
 
+    /// A choice runs many fits: each epoch's progress names the weight being tried, for the
+    /// evaluated domain's users (the grid in order) and then for simulated cold users.
+    @Test func progressNamesTheWeightBeingTried() throws {
+        var model = try ModelRegistry.make(
+            "twotower",
+            parameters: TwoTowerModelTests.small(["other_weight": "auto", "pooling": "domains", "epochs": 2]).mapValues(\.value),
+            seed: 1)
+        var warm: [Double] = []
+        var cold: [Double] = []
+        try model.fit(UnifiedScaleTests.dataWithColdUsers(planted: true)) { epoch in
+            if let w = epoch.values["validation.other_weight"], warm.last != w { warm.append(w) }
+            if let w = epoch.values["validation.cold_users_other_weight"], cold.last != w { cold.append(w) }
+            return .proceed
+        }
+        #expect(warm == OtherWeightChoice.grid)
+        #expect(cold.first == 0 && cold.count >= 2, "w = 0 (popularity for cold users), then the weights tried: \(cold)")
+    }
+
     @Test func autoIsTheOnlyWord() {
         #expect {
             _ = try ModelRegistry.make("twotower", parameters: ["other_weight": .string("best")], seed: 1)
