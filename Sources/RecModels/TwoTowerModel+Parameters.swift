@@ -63,6 +63,9 @@ extension TwoTowerModel {
             ParameterSpec(
                 name: "ensemble", kind: .int(1...64), defaultValue: .int(d.ensemble),
                 help: "towers trained with different seeds (and validation holdouts) whose scores are averaged; costs N times the time and memory of one"),
+            ParameterSpec(
+                name: "cold_prior", kind: .choice(UnifiedModel.ColdPrior.allCases.map(\.rawValue)), defaultValue: .string(d.coldPrior.rawValue),
+                help: "users only other domains know: none (their vector) or popularity (blended with it, the weight learned by one member on simulated cold users: one more fit)"),
         ]
     }()
 
@@ -98,6 +101,7 @@ extension TwoTowerModel {
         h.maxHistory = p.int("max_history")
         h.wide = p.float("wide")
         h.ensemble = p.int("ensemble")
+        h.coldPrior = UnifiedModel.ColdPrior(rawValue: p.string("cold_prior")) ?? .none
         self.init(hyperparameters: h, seed: seed)
     }
 }

@@ -109,6 +109,9 @@ public struct TwoTowerModel: CrossDomainScoring {
         public var wide: Float = 0
         /// Towers trained with different seeds whose scores are averaged (``TwoTowerModel/members``).
         public var ensemble = 1
+        /// Users only other domains know: their vector alone, or blended with popularity
+        /// (``ColdPopularityPrior``, β learned by one member on simulated cold users).
+        public var coldPrior: UnifiedModel.ColdPrior = .none
 
         public init() {}
     }
@@ -133,6 +136,11 @@ public struct TwoTowerModel: CrossDomainScoring {
     /// With `ensemble` N > 1: the N fitted single models whose scores are averaged (this model's
     /// own tower state stays empty). TwoTowerEnsemble.swift.
     var members: [TwoTowerModel] = []
+    /// β of `cold_prior: popularity` (0: none), the evaluated domain's training rows per item, and
+    /// per user whether their evaluated-domain scores get the blend (rows only in other domains).
+    public internal(set) var coldPopularityWeight: Double = 0
+    var coldPopularity: [Float] = []
+    var blendsColdUser: [Bool] = []
 
     public init(hyperparameters: Hyperparameters = Hyperparameters(), seed: UInt64 = 0) {
         self.hyperparameters = hyperparameters
@@ -141,10 +149,12 @@ public struct TwoTowerModel: CrossDomainScoring {
 
     public static let fitSummaryNames = [
         "epochs_run", "best_epoch", "validation_ndcg@10", "users_from_other_domains", "wide_weight", "ensemble_members",
-    ] + OtherWeightChoice.summaryNames
+    ] + ColdPopularityPrior.summaryNames + OtherWeightChoice.summaryNames
 
     /// Offset added to the seed for the validation holdout.
     static let validationSeedOffset: UInt64 = 0x7A11
+    /// Offset added to the seed for `cold_prior`'s simulated cold users.
+    static let coldSeedOffset: UInt64 = 0xC01D
 
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
         let h = hyperparameters
@@ -162,6 +172,7 @@ public struct TwoTowerModel: CrossDomainScoring {
             self = fixed
             return
         }
+        if h.coldPrior == .popularity { return try fitWithColdPrior(data, progress: progress) }
         if h.ensemble > 1 { return try fitEnsemble(data, progress: progress) }
         guard h.dimension >= 2, h.hidden >= 2 else { throw fail("dimension and hidden must be at least 2") }
         guard h.epochs >= 1, h.batchSize >= 2 else { throw fail("epochs must be ≥ 1 and batch_size ≥ 2") }
@@ -299,6 +310,38 @@ public struct TwoTowerModel: CrossDomainScoring {
 
     public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
         score(domain: 0, user: user, into: scores)
+        let u = Int(user)
+        if coldPopularityWeight > 0, u >= 0, u < blendsColdUser.count, blendsColdUser[u] {
+            ColdPopularityPrior.blend(scores, popularity: coldPopularity, weight: coldPopularityWeight)
+        }
+    }
+
+    /// `cold_prior: popularity`: β learned by one member (``ColdPopularityPrior``) with this
+    /// model's other settings, then the model itself (an ensemble too) fitted without the prior;
+    /// full-ranking scores of users with rows only in other domains are blended.
+    mutating func fitWithColdPrior(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
+        var plain = self
+        plain.hyperparameters.coldPrior = .none
+        var single = plain
+        single.hyperparameters.ensemble = 1
+        guard
+            let chosen = try ColdPopularityPrior.learn(data, seed: seed &+ Self.coldSeedOffset, modelName: Self.name, fit: {
+                reduced throws(ModelError) in
+                try single.fittedAsValidation(reduced, progress: progress).map { AnyRecommender($0) }
+            })
+        else { return }
+        try plain.fit(data, progress: progress)
+        plain.hyperparameters.coldPrior = .popularity
+        plain.coldPopularityWeight = chosen.weight
+        plain.coldPopularity = data.itemRowCounts()
+        let evaluated = data.usersWithRows()
+        var other = [Bool](repeating: false, count: data.userCount)
+        if plain.hyperparameters.otherWeight > 0 {
+            for domain in data.otherDomains { for user in domain.interactions.users where Int(user) < data.userCount { other[Int(user)] = true } }
+        }
+        plain.blendsColdUser = (0..<data.userCount).map { other[$0] && !evaluated[$0] }
+        plain.fitSummary.merge(chosen.summary) { _, prior in prior }
+        self = plain
     }
 
     /// Scores domain `domain` (0: evaluated) for `user` from the vectors of the last fit.
@@ -431,6 +474,7 @@ extension TwoTowerModel: OtherWeightChoosing {
         inner.hyperparameters.choosesOtherWeight = false
         inner.hyperparameters.otherWeight = weight
         inner.hyperparameters.ensemble = 1
+        inner.hyperparameters.coldPrior = .none
         return try inner.fittedAsValidation(reduced, progress: progress)
     }
 }

@@ -115,9 +115,8 @@ public struct UnifiedModel: CrossDomainScoring {
 
     /// What ``fitSummary`` may hold.
     public static let fitSummaryNames = [
-        "users_from_other_domains", "cold_popularity_weight", "validation_ndcg@10_cold", "validation_ndcg@10_cold_vector",
-        "validation_ndcg@10_cold_popularity",
-    ] + OtherWeightChoice.summaryNames
+        "users_from_other_domains"
+    ] + ColdPopularityPrior.summaryNames + OtherWeightChoice.summaryNames
 
     /// Offset added to the seed for the simulated cold users.
     static let coldSeedOffset: UInt64 = 0xC01D
