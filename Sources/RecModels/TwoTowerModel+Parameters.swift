@@ -55,6 +55,10 @@ extension TwoTowerModel {
                 name: "negatives", kind: .choice(Negatives.allCases.map(\.rawValue)), defaultValue: .string(d.negatives.rawValue),
                 help: "in-batch (the batch's other items, log-Q corrected) or all (the exact softmax over the domain's items)"),
             ParameterSpec(name: "validation", kind: .double(0...0.9), defaultValue: .double(d.validation), help: "share of each user's rows held out to pick the best epoch; 0: all epochs, no holdout"),
+            ParameterSpec(
+                name: "validation_split", kind: .choice(ValidationSplit.allCases.map(\.rawValue)),
+                defaultValue: .string(d.validationSplit.rawValue),
+                help: "what that holdout is: rows (a share of each user's evaluated-domain rows) or cold-users (all evaluated-domain rows of that share of the users other domains know, so early stopping ranks simulated cold users; rows when no user has other-domain rows)"),
             ParameterSpec(name: "patience", kind: .int(1...1000), defaultValue: .int(d.patience), help: "epochs without validation gain before stopping"),
             ParameterSpec(name: "max_history", kind: .int(1...100_000), defaultValue: .int(d.maxHistory), help: "latest rows pooled per user"),
             ParameterSpec(
@@ -97,6 +101,7 @@ extension TwoTowerModel {
         h.batches = Batches(rawValue: p.string("batches")) ?? .perDomain
         h.negatives = Negatives(rawValue: p.string("negatives")) ?? .inBatch
         h.validation = p.double("validation")
+        h.validationSplit = ValidationSplit(rawValue: p.string("validation_split")) ?? .rows
         h.patience = p.int("patience")
         h.maxHistory = p.int("max_history")
         h.wide = p.float("wide")

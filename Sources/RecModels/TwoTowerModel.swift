@@ -65,6 +65,13 @@ public struct TwoTowerModel: CrossDomainScoring {
         /// for catalogues small enough to run the item tower over whole each step.
         case all
     }
+    /// What the inner holdout (early stopping) holds out.
+    public enum ValidationSplit: String, Sendable, Hashable, CaseIterable {
+        /// A share of every user's evaluated-domain rows.
+        case rows
+        /// Every evaluated-domain row of a share of the users other domains know: simulated cold users.
+        case coldUsers = "cold-users"
+    }
     public enum Batches: String, Sendable, Hashable, CaseIterable {
         case perDomain = "per-domain"
         case mixed
@@ -103,6 +110,7 @@ public struct TwoTowerModel: CrossDomainScoring {
         public var batches: Batches = .perDomain
         public var negatives: Negatives = .inBatch
         public var validation: Double = 0.1
+        public var validationSplit: ValidationSplit = .rows
         public var patience = 5
         public var maxHistory = 200
         /// Start of the wide channel's weight a² (``WideChannel``); 0: no wide channel.
@@ -198,8 +206,7 @@ public struct TwoTowerModel: CrossDomainScoring {
         var heldOut = Interactions()
         if h.validation > 0 {
             do {
-                let split = try Splitting.perUserHoldout(
-                    base.interactions, testFraction: h.validation, seed: seed &+ Self.validationSeedOffset)
+                let split = try Self.innerHoldout(base, hyperparameters: h, seed: seed &+ Self.validationSeedOffset)
                 fitData = base.keeping(split.train)
                 heldOut = split.test
             } catch {
@@ -292,6 +299,23 @@ public struct TwoTowerModel: CrossDomainScoring {
         ]
         if validator != nil { fitSummary["validation_ndcg@10"] = bestScore }
         if wide != nil { fitSummary["wide_weight"] = Double(wideWeight) }
+    }
+
+    /// The inner holdout of a fit on `base` (`validation` > 0): a share of each user's
+    /// evaluated-domain rows, or with `validation_split: cold-users` every evaluated-domain row of
+    /// that share of the users other domains know (simulated cold users; the per-user holdout when
+    /// no user has other-domain rows, e.g. with `other_weight` 0).
+    static func innerHoldout(_ base: TrainingData, hyperparameters h: Hyperparameters, seed: UInt64) throws(DataError) -> Split {
+        var eligible = [Bool](repeating: false, count: base.userCount)
+        if h.validationSplit == .coldUsers {
+            for other in base.otherDomains {
+                for user in other.interactions.users where Int(user) < base.userCount { eligible[Int(user)] = true }
+            }
+        }
+        guard eligible.contains(true) else {
+            return try Splitting.perUserHoldout(base.interactions, testFraction: h.validation, seed: seed)
+        }
+        return try Splitting.coldUsers(base.interactions, testFraction: h.validation, seed: seed, eligible: eligible)
     }
 
     /// User vectors of `histories` in chunks (bounded memory), row-major.
