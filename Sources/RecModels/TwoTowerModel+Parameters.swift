@@ -9,9 +9,9 @@ extension TwoTowerModel {
             ParameterSpec(name: "hidden", kind: .int(2...4096), defaultValue: .int(d.hidden), help: "width of the towers' hidden layers"),
             ParameterSpec(name: "epochs", kind: .int(1...1000), defaultValue: .int(d.epochs), help: "passes over the training rows (at most, with validation)"),
             ParameterSpec(name: "batch_size", kind: .int(2...65_536), defaultValue: .int(d.batchSize), help: "training rows per step (the in-batch negatives)"),
-            ParameterSpec(name: "lr", kind: .double(1e-6...1), defaultValue: .double(Double(d.learningRate)), help: "peak AdamW learning rate"),
-            ParameterSpec(name: "weight_decay", kind: .double(0...1), defaultValue: .double(Double(d.weightDecay)), help: "AdamW decoupled weight decay"),
-            ParameterSpec(name: "temperature", kind: .double(0.001...10), defaultValue: .double(Double(d.temperature)), help: "softmax temperature τ over cosine scores"),
+            ParameterSpec(name: "lr", kind: .double(1e-6...1), defaultValue: .double(decimal(d.learningRate)), help: "peak AdamW learning rate"),
+            ParameterSpec(name: "weight_decay", kind: .double(0...1), defaultValue: .double(decimal(d.weightDecay)), help: "AdamW decoupled weight decay"),
+            ParameterSpec(name: "temperature", kind: .double(0.001...10), defaultValue: .double(decimal(d.temperature)), help: "softmax temperature τ over cosine scores"),
             ParameterSpec(
                 name: "text", kind: .choice(TwoTowerData.TextSource.allCases.map(\.rawValue)), defaultValue: .string(d.text),
                 help: "item text vectors: minilm (the sentence encoder), lda (topics of all domains' texts), tfidf (words) or none"),
@@ -22,11 +22,11 @@ extension TwoTowerModel {
                 name: "text_terms", kind: .int(16...65_536), defaultValue: .int(d.textTerms),
                 help: "most frequent words kept with text tfidf (each adds a column to the text projection)",
                 appliesWhen: .init(parameter: "text", values: ["tfidf"])),
-            ParameterSpec(name: "id_dropout", kind: .double(0...1), defaultValue: .double(Double(d.idDropout)), help: "chance a training item's id vector is withheld, so content learns to place items alone"),
+            ParameterSpec(name: "id_dropout", kind: .double(0...1), defaultValue: .double(decimal(d.idDropout)), help: "chance a training item's id vector is withheld, so content learns to place items alone"),
             ParameterSpec(
-                name: "cold_dropout", kind: .double(0...1), defaultValue: .double(Double(d.coldDropout)),
+                name: "cold_dropout", kind: .double(0...1), defaultValue: .double(decimal(d.coldDropout)),
                 help: "chance an evaluated-domain training row pools only the user's other-domain rows, as a cold user's vector is pooled (DropoutNet style); 0: never"),
-            ParameterSpec(name: "dropout", kind: .double(0...0.9), defaultValue: .double(Double(d.dropout)), help: "dropout in the towers' hidden layers"),
+            ParameterSpec(name: "dropout", kind: .double(0...0.9), defaultValue: .double(decimal(d.dropout)), help: "dropout in the towers' hidden layers"),
             ParameterSpec(
                 name: "pooling", kind: .choice(Pooling.allCases.map(\.rawValue)), defaultValue: .string(d.pooling.rawValue),
                 help: "how the user tower pools the user's items: mean, attention (a learned query) or domains (a profile per domain, shrunk toward a learned prior, mapped and summed)"),
@@ -41,13 +41,13 @@ extension TwoTowerModel {
             ParameterSpec(
                 name: "other_weight",
                 kind: .doubleOrWord(0...1000, word: "auto", meaning: "chosen among 0, 0.1, 0.3, 1 on a holdout of the training rows"),
-                defaultValue: .double(Double(d.otherWeight)),
+                defaultValue: .double(decimal(d.otherWeight)),
                 help: "weight of the other domains' loss; 0 leaves them out (a single-domain model); auto chooses it on validation (one member), 0 unless a larger weight is better by more than one standard error"),
-            ParameterSpec(name: "rating_weight", kind: .double(0...1000), defaultValue: .double(Double(d.ratingWeight)), help: "weight of the rating head's squared error (explicit data); 0: no rating head"),
+            ParameterSpec(name: "rating_weight", kind: .double(0...1000), defaultValue: .double(decimal(d.ratingWeight)), help: "weight of the rating head's squared error (explicit data); 0: no rating head"),
             ParameterSpec(
-                name: "like_weight", kind: .double(0...1000), defaultValue: .double(Double(d.likeWeight)),
+                name: "like_weight", kind: .double(0...1000), defaultValue: .double(decimal(d.likeWeight)),
                 help: "weight of the like head's cross-entropy, P(rating ≥ 4 | rated) from every rated row (explicit data); its log joins the evaluated domain's ranking score; 0: no like head"),
-            ParameterSpec(name: "click_weight", kind: .double(0...1000), defaultValue: .double(Double(d.clickWeight)), help: "weight of the impression click loss (MIND splits); 0: none"),
+            ParameterSpec(name: "click_weight", kind: .double(0...1000), defaultValue: .double(decimal(d.clickWeight)), help: "weight of the impression click loss (MIND splits); 0: none"),
             ParameterSpec(
                 name: "batches", kind: .choice(Batches.allCases.map(\.rawValue)), defaultValue: .string(d.batches.rawValue),
                 help: "per-domain (each batch one domain's rows) or mixed (domains compete as negatives)"),
@@ -62,7 +62,7 @@ extension TwoTowerModel {
             ParameterSpec(name: "patience", kind: .int(1...1000), defaultValue: .int(d.patience), help: "epochs without validation gain before stopping"),
             ParameterSpec(name: "max_history", kind: .int(1...100_000), defaultValue: .int(d.maxHistory), help: "latest rows pooled per user"),
             ParameterSpec(
-                name: "wide", kind: .double(0...100), defaultValue: .double(Double(d.wide)),
+                name: "wide", kind: .double(0...100), defaultValue: .double(decimal(d.wide)),
                 help: "start of the learned weight of a fixed content channel beside the towers: the score adds it times the cosine of the item's text vector with the user's signed text profile; 0: none"),
             ParameterSpec(
                 name: "ensemble", kind: .int(1...64), defaultValue: .int(d.ensemble),
@@ -72,6 +72,11 @@ extension TwoTowerModel {
                 help: "users only other domains know: none (their vector) or popularity (blended with it, the weight learned by one member on simulated cold users: one more fit)"),
         ]
     }()
+
+    /// A Float default as the decimal it was written as (`0.1`, not its binary value
+    /// `0.10000000149011612`), so that listings and leaderboards print what the code says; the
+    /// Float read back from either is the same.
+    static func decimal(_ value: Float) -> Double { Double("\(value)") ?? Double(value) }
 
     public init(parameters p: ModelParameters, seed: UInt64) {
         var h = Hyperparameters()

@@ -39,6 +39,17 @@ import Testing
         }
     }
 
+    /// A default prints as the decimal the code wrote, not as a Float's binary value widened to
+    /// Double (`dropout=0.10000000149011612` in every leaderboard row).
+    @Test(arguments: ModelRegistry.names)
+    func doubleDefaultsPrintAsWritten(name: String) throws {
+        let entry = try #require(ModelRegistry.entry(named: name))
+        for spec in entry.parameters {
+            guard case .double(let value) = spec.defaultValue else { continue }
+            #expect("\(value)".count <= 10, "\(name).\(spec.name) default prints as \(value)")
+        }
+    }
+
     @Test func specDefaultsAreTheTypedDefaults() throws {
         #expect(try ModelRegistry.make("mf").unwrap(as: BiasedMF.self)?.hyperparameters == BiasedMF.Hyperparameters())
         #expect(
@@ -54,6 +65,9 @@ import Testing
         #expect(
             try ModelRegistry.make("content").unwrap(as: ContentModel.self)?.hyperparameters
                 == ContentModel.Hyperparameters())
+        #expect(
+            try ModelRegistry.make("twotower").unwrap(as: TwoTowerModel.self)?.hyperparameters
+                == TwoTowerModel.Hyperparameters())
     }
 
     @Test func valuesReachTheTypedHyperparameters() throws {
