@@ -153,7 +153,8 @@ extension OtherWeightChoosing {
     /// that weight: tune `reg` first.
     ///
     /// Costs ``OtherWeightChoice/grid``.count extra fits on 80% of the rows (four more fits: about five
-    /// times a fixed weight's fit time), with cold users up to three more on a cold-user split, plus
+    /// times a fixed weight's fit time), with cold users up to four more on a cold-user split (w = 0
+    /// and each harmless positive weight; none when no positive weight is harmless), plus
     /// scoring each validation user once per weight.
     /// - Returns: the weight and the figures for ``fitSummary``; nil when `progress` said stop.
     func chooseOtherWeight(
@@ -191,9 +192,10 @@ extension OtherWeightChoosing {
         // some, a weight as good as the best for the evaluated domain's users (within one
         // standard error) is taken if it serves simulated cold users better than w = 0 does
         // (popularity) by more than one standard error.
-        if OtherWeightChoice.hasUsersOnlyOthersKnow(data) {
-            let harmless = OtherWeightChoice.indicesWithinOneStandardError(perWeight)
-            guard let cold = try coldUserNDCG(data, weights: harmless.filter { $0 > 0 }, progress: progress) else {
+        // Without such a weight there is nothing to check (and no fit to spend on it).
+        let harmless = OtherWeightChoice.indicesWithinOneStandardError(perWeight).filter { $0 > 0 }
+        if OtherWeightChoice.hasUsersOnlyOthersKnow(data), !harmless.isEmpty {
+            guard let cold = try coldUserNDCG(data, weights: harmless, progress: progress) else {
                 return nil
             }
             if let (index, values) = cold.perWeight.max(by: { mean($0.value) < mean($1.value) }),

@@ -74,3 +74,44 @@ struct TwoTowerOtherWeightTests {
         }
     }
 }
+
+/// The cold-user step of `other_weight: auto` checks only positive weights that are harmless for
+/// the evaluated domain's users; with none there is nothing to check, and no fit is spent on it.
+@Suite("Other weight: the cold-user step")
+struct OtherWeightColdStepTests {
+    final class Calls: @unchecked Sendable { var weights: [Float] = [] }
+
+    /// Ranks each user's own group block first at w = 0 and last at any positive weight, on
+    /// ``UnifiedModelTests/data(independent:)`` (group = user % 4, block g = items 10g..<10g + 10).
+    struct Stub: OtherWeightChoosing {
+        static let name = "stub"
+        var seed: UInt64 = 1
+        var weight: Float = 0
+        let calls: Calls
+        mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {}
+        func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
+            let block = Int(user) % 4
+            for i in scores.indices {
+                let own = i / 10 == block && i < 40
+                scores[i] = (own == (weight == 0) ? 1 : 0) + Float(i) * 1e-4
+            }
+        }
+        func weightedFit(
+            _ reduced: TrainingData, weight: Float, progress: (EpochProgress) -> TrainingDecision
+        ) throws(ModelError) -> Stub? {
+            calls.weights.append(weight)
+            return Stub(seed: seed, weight: weight, calls: calls)
+        }
+    }
+
+    @Test func noHarmlessPositiveWeightMeansNoColdUserFit() throws {
+        let (data, _) = UnifiedModelTests.data()
+        #expect(OtherWeightChoice.hasUsersOnlyOthersKnow(data), "users 80..<120 have rows only in the other domain")
+        let calls = Calls()
+        let choice = try #require(try Stub(calls: calls).chooseOtherWeight(data) { _ in .proceed })
+        #expect(choice.weight == 0, "\(choice.summary)")
+        #expect(calls.weights == [0, 0.1, 0.3, 1], "the grid once, and no w = 0 fit for a cold-user check")
+        #expect(choice.summary["validation_ndcg@10_cold_without_other"] == nil)
+        #expect(choice.summary["validation_ndcg@10_without_other"]! > choice.summary["validation_ndcg@10_chosen"]! - 1e-9)
+    }
+}
