@@ -21,8 +21,7 @@ enum ColdPopularityPrior {
         _ data: TrainingData, seed: UInt64, modelName: String,
         fit: (TrainingData) throws(ModelError) -> AnyRecommender?
     ) throws(ModelError) -> (weight: Double, summary: [String: Double])? {
-        var eligible = [Bool](repeating: false, count: data.userCount)
-        for other in data.otherDomains { for user in other.interactions.users { eligible[Int(user)] = true } }
+        let eligible = data.usersWithOtherDomainRows()
         let split: Split
         do {
             split = try Splitting.coldUsers(data.interactions, testFraction: 0.2, seed: seed, eligible: eligible)

@@ -32,8 +32,7 @@ public enum OtherWeightChoice {
 
     /// Whether some user has rows in another domain and none in the evaluated one.
     static func hasUsersOnlyOthersKnow(_ data: TrainingData) -> Bool {
-        var known = [Bool](repeating: false, count: data.userCount)
-        for other in data.otherDomains { for user in other.interactions.users { known[Int(user)] = true } }
+        let known = data.usersWithOtherDomainRows()
         return (0..<data.userCount).contains { known[$0] && data.byUser.rowLength($0) == 0 }
     }
 
@@ -218,8 +217,7 @@ extension OtherWeightChoosing {
     func coldUserNDCG(
         _ data: TrainingData, weights: [Int], progress: (EpochProgress) -> TrainingDecision
     ) throws(ModelError) -> (perWeight: [Int: [Double]], popularity: [Double])? {
-        var eligible = [Bool](repeating: false, count: data.userCount)
-        for other in data.otherDomains { for user in other.interactions.users { eligible[Int(user)] = true } }
+        let eligible = data.usersWithOtherDomainRows()
         let split: Split
         do {
             split = try Splitting.coldUsers(

@@ -306,12 +306,7 @@ public struct TwoTowerModel: CrossDomainScoring {
     /// that share of the users other domains know (simulated cold users; the per-user holdout when
     /// no user has other-domain rows, e.g. with `other_weight` 0).
     static func innerHoldout(_ base: TrainingData, hyperparameters h: Hyperparameters, seed: UInt64) throws(DataError) -> Split {
-        var eligible = [Bool](repeating: false, count: base.userCount)
-        if h.validationSplit == .coldUsers {
-            for other in base.otherDomains {
-                for user in other.interactions.users where Int(user) < base.userCount { eligible[Int(user)] = true }
-            }
-        }
+        let eligible = h.validationSplit == .coldUsers ? base.usersWithOtherDomainRows() : []
         guard eligible.contains(true) else {
             return try Splitting.perUserHoldout(base.interactions, testFraction: h.validation, seed: seed)
         }
@@ -359,11 +354,8 @@ public struct TwoTowerModel: CrossDomainScoring {
         plain.coldPopularityWeight = chosen.weight
         plain.coldPopularity = data.itemRowCounts()
         let evaluated = data.usersWithRows()
-        var other = [Bool](repeating: false, count: data.userCount)
-        if plain.hyperparameters.otherWeight > 0 {
-            for domain in data.otherDomains { for user in domain.interactions.users where Int(user) < data.userCount { other[Int(user)] = true } }
-        }
-        plain.blendsColdUser = (0..<data.userCount).map { other[$0] && !evaluated[$0] }
+        let other = plain.hyperparameters.otherWeight > 0 ? data.usersWithOtherDomainRows() : []
+        plain.blendsColdUser = (0..<data.userCount).map { !other.isEmpty && other[$0] && !evaluated[$0] }
         plain.fitSummary.merge(chosen.summary) { _, prior in prior }
         self = plain
     }

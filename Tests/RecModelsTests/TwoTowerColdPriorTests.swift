@@ -66,4 +66,19 @@ struct TwoTowerColdPriorTests {
         let uselessWeight = try #require(useless.fitSummary["cold_popularity_weight"])
         #expect(uselessWeight >= 0.5 && uselessWeight > usefulWeight, "\(useless.fitSummary)")
     }
+
+    /// The users a cold prior or a cold-user holdout may draw: those with other-domain rows, rows
+    /// of users outside the evaluated domain's range ignored (the two-tower model skips them
+    /// too), where indexing by them used to trap.
+    @Test func usersWithOtherDomainRowsIgnoresUsersOutOfRange() throws {
+        var (data, _) = UnifiedModelTests.data()
+        var other = data.otherDomains[0].interactions
+        other.append(user: 500, item: 0, value: 1, timestamp: 0)
+        data.otherDomains[0].interactions = other
+        let known = data.usersWithOtherDomainRows()
+        #expect(known.count == 120 && known.allSatisfy { $0 }, "every fixture user has other-domain rows")
+        let model = try trained(
+            "twotower", on: data, parameters: TwoTowerModelTests.small(["epochs": 2, "cold_prior": "popularity"]))
+        #expect(model.fitSummary["cold_popularity_weight"] != nil)
+    }
 }
