@@ -86,6 +86,9 @@ public struct Split: Sendable, Equatable {
     /// row of theirs is in `test`, none in `train`. Their evaluation ranks only these items. nil for
     /// splits that hold out rows, not items.
     public var coldItems: [Int32]?
+    /// A cold-users split: how many disjoint folds of its size the eligible users make
+    /// (``Splitting/ColdUserFolds``); nil for other splits.
+    public var coldUserFolds: Int?
 
     public init(name: String, train: Interactions, test: Interactions, coldItems: [Int32]? = nil) {
         self.name = name

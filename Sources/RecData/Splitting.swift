@@ -39,20 +39,22 @@ public enum Splitting {
     /// `eligible[u]` true when a mask is given), drawn by a seeded shuffle, have *all* their rows in
     /// test; every other user keeps all theirs in training. A model then meets those users with no
     /// history in this domain: only what it knows from elsewhere (another domain) can help.
+    /// `fold` k ≥ 1 takes the next users of the same shuffle instead (``ColdUserFolds``); the
+    /// split's `folds` says how many there are.
     public static func coldUsers(
-        _ interactions: Interactions, testFraction: Double, seed: UInt64, eligible: [Bool]? = nil
+        _ interactions: Interactions, testFraction: Double, seed: UInt64, eligible: [Bool]? = nil, fold: Int = 0
     ) throws(DataError) -> Split {
         try check(testFraction)
-        var generator = SeededGenerator(seed: seed)
         let groups = rowsByUser(interactions)
-        var candidates = groups.indices.filter { user in
+        let candidates = groups.indices.filter { user in
             !groups[user].isEmpty && (eligible.map { user < $0.count && $0[user] } ?? true)
         }
-        generator.shuffle(&candidates)
-        let coldCount = Int((Double(candidates.count) * testFraction).rounded())
+        let folds = ColdUserFolds(candidates: candidates, testFraction: testFraction, seed: seed)
         var isTest = [Bool](repeating: false, count: interactions.count)
-        for user in candidates.prefix(coldCount) { for row in groups[user] { isTest[row] = true } }
-        return make("cold-users-\(testFraction)-seed\(seed)", interactions, isTest)
+        for user in try folds.users(fold) { for row in groups[user] { isTest[row] = true } }
+        var split = make(coldUsersName("cold-users-\(testFraction)-seed\(seed)", fold: fold), interactions, isTest)
+        split.coldUserFolds = folds.count
+        return split
     }
 
     /// Per user: the latest `count` rows by timestamp go to test (file order breaks ties: a later

@@ -155,7 +155,7 @@ extension DatasetSpec {
     /// One of the ``SplitSpec`` forms.
     private static func split(_ entry: YAMLEntry) throws(SweepSpecError) -> SplitSpec {
         let forms =
-            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1}, cold-items: {test: 0.2, seed: 1, by: random}, files: {train: FILE, test: FILE} or files (the test files under 'domains')"
+            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1, fold: 0}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1}, cold-items: {test: 0.2, seed: 1, by: random}, files: {train: FILE, test: FILE} or files (the test files under 'domains')"
         if case .string("files")? = entry.scalar { return .files }
         guard entry.value.mapping != nil else {
             throw entry.error("'split' must be one of \(forms); got \(entry.value.phrase)")
@@ -169,14 +169,16 @@ extension DatasetSpec {
         case "official":
             return .official(try form.string("the name of a split shipped with the data, e.g. u1"))
         case "random", "per-user", "cold-users":
-            let map = try form.map("{test: 0.2, seed: 1}")
-            try map.rejectUnknownKeys(allowed: ["test", "seed"])
+            let map = try form.map(form.key == "cold-users" ? "{test: 0.2, seed: 1, fold: 0}" : "{test: 0.2, seed: 1}")
+            try map.rejectUnknownKeys(allowed: form.key == "cold-users" ? ["test", "seed", "fold"] : ["test", "seed"])
             let test = try fraction(map)
             let seed = try map["seed"]?.seed() ?? 0
             switch form.key {
             case "random": return .random(testFraction: test, seed: seed)
             case "per-user": return .perUser(testFraction: test, seed: seed)
-            default: return .coldUsers(testFraction: test, seed: seed)
+            default:
+                let fold = try map["fold"]?.int(in: 0...1_000_000, "a fold number ≥ 0 (0 is the draw itself)") ?? 0
+                return .coldUsers(testFraction: test, seed: seed, fold: fold)
             }
         case "leave-last-out":
             return .leaveLastOut(count: try form.int(in: 1...1_000_000, "a positive integer (rows per user held out)"))

@@ -20,6 +20,10 @@ public enum SplitSpec: Sendable, Hashable, Codable {
     /// `testFraction` of the users (among those with rows in another domain, when the data set has
     /// one) have all their rows in test: cold-start users of the evaluated domain.
     case coldUsers(testFraction: Double, seed: UInt64)
+    /// Fold `fold` (≥ 1) of the cold-users draw: the next `testFraction` of the same seeded order
+    /// of users (``RecData/Splitting/ColdUserFolds``); fold 0 is `coldUsers` itself. Made with
+    /// ``coldUsers(testFraction:seed:fold:)``, which keeps fold 0 spelled as before.
+    case coldUsersFold(testFraction: Double, seed: UInt64, fold: Int)
     /// Each user's latest `count` rows go to test.
     case leaveLastOut(count: Int)
     /// The latest `testFraction` of rows (by time) go to test.
@@ -52,6 +56,7 @@ public enum SplitSpec: Sendable, Hashable, Codable {
         case .random(let fraction, let seed): return "random(test=\(fraction),seed=\(seed))"
         case .perUser(let fraction, let seed): return "per-user(test=\(fraction),seed=\(seed))"
         case .coldUsers(let fraction, let seed): return "cold-users(test=\(fraction),seed=\(seed))"
+        case .coldUsersFold(let fraction, let seed, let fold): return "cold-users(test=\(fraction),seed=\(seed),fold=\(fold))"
         case .leaveLastOut(let count): return "leave-last-out(\(count))"
         case .temporal(let fraction): return "temporal(test=\(fraction))"
         case .mind(let train, let evaluate): return "mind(\(train)/\(evaluate))"
@@ -61,6 +66,21 @@ public enum SplitSpec: Sendable, Hashable, Codable {
         case .coldItems(let fraction, _, .time): return "cold-items(test=\(fraction),by=time)"
         case .files: return "files"
         case .givenFiles(let train, let test): return "files(train=\(train),test=\(test))"
+        }
+    }
+
+    /// Cold users' fold `fold` of the draw (`test`, `seed`): `coldUsers` for fold 0, so a draw
+    /// keeps its fingerprint (trial ids, stored sweeps) whether or not a fold is named.
+    public static func coldUsers(testFraction: Double, seed: UInt64, fold: Int) -> SplitSpec {
+        fold == 0 ? .coldUsers(testFraction: testFraction, seed: seed) : .coldUsersFold(testFraction: testFraction, seed: seed, fold: fold)
+    }
+
+    /// The cold-users draw and fold this split is (fold 0 for `coldUsers`), nil for other splits.
+    public var coldUsersDraw: (testFraction: Double, seed: UInt64, fold: Int)? {
+        switch self {
+        case .coldUsers(let fraction, let seed): return (fraction, seed, 0)
+        case .coldUsersFold(let fraction, let seed, let fold): return (fraction, seed, fold)
+        default: return nil
         }
     }
 }

@@ -52,54 +52,112 @@ extension TrialRunner {
         } catch {
             return .failure(Self.dataFailure(error))
         }
-        var evaluated: [(metrics: TrialMetrics, evaluations: Evaluations)] = []
-        for config in [a] + baselines {
-            let clock = ContinuousClock.now
-            let model: AnyRecommender
-            switch Self.train(config, on: data, cancel: cancel, progress: { progress(config.model, $0) }) {
-            case .success(let trained): model = trained
-            case .failure(let failure): return .failure(failure)
-            }
-            let fit = Self.seconds(since: clock)
-            let evaluations = Self.evaluations(model, on: data)
-            if let failure = Self.nothingEvaluated(evaluations, on: data) { return .failure(failure) }
-            let values = evaluations.values.merging(model.fitSummary) { test, _ in test }
-            evaluated.append((TrialMetrics(values: values, timings: ["fit": fit]), evaluations))
+        let evaluated: [FittedEvaluation]
+        switch Self.fitAndEvaluate([a] + baselines, on: data, cancel: cancel, progress: progress) {
+        case .success(let value): evaluated = value
+        case .failure(let failure): return .failure(failure)
         }
-        let first = evaluated[0].evaluations
         var result: [ModelComparison] = []
         for (index, b) in baselines.enumerated() {
-            let second = evaluated[index + 1].evaluations
-            guard first.topK?.users == second.topK?.users,
-                first.impressions?.impressions == second.impressions?.impressions,
-                first.sampled?.users == second.sampled?.users
-            else {
-                return .failure(
-                    TrialFailure(
-                        kind: .deterministic, message: "the two evaluations did not cover the same users or impressions"))
+            let paired: PairedValues
+            switch Self.pairedValues(evaluated[0].evaluations, evaluated[index + 1].evaluations, metrics: metrics) {
+            case .success(let value): paired = value
+            case .failure(let failure): return .failure(failure)
             }
-            var comparisons: [PairedComparison] = []
-            var skipped: [String: String] = [:]
-            for metric in metrics {
-                guard let valuesA = first.perUnit(metric), let valuesB = second.perUnit(metric) else {
-                    skipped[metric] =
-                        metric.hasPrefix("mind_")
-                        ? "no MIND impressions in this split (use the mind split)"
-                        : metric.hasPrefix("sampled_")
-                            ? "no sampled-negative protocol requested (--sampled 999)" : "no per-user values for this metric"
-                    continue
-                }
-                guard valuesA.count >= 2 else {
-                    skipped[metric] = "\(valuesA.count) evaluated unit(s); a paired test needs at least 2"
-                    continue
-                }
-                comparisons.append(PairedComparison(metric: metric, valuesA, valuesB, resamples: resamples))
-            }
+            let (comparisons, skipped) = paired.compared(metrics: metrics, resamples: resamples)
             result.append(
                 ModelComparison(
                     a: a, b: b, metricsA: evaluated[0].metrics, metricsB: evaluated[index + 1].metrics,
                     comparisons: comparisons, skipped: skipped))
         }
         return .success(result)
+    }
+}
+
+/// A model's reported figures and its evaluations, as ``TrialRunner/compare(_:against:dataset:metrics:resamples:cancel:progress:)`` fits it.
+struct FittedEvaluation {
+    var metrics: TrialMetrics
+    var evaluations: TrialRunner.Evaluations
+}
+
+/// Per requested metric, A's and B's per-unit values in the same unit order, or why there are
+/// none; appended fold after fold when comparisons are pooled.
+struct PairedValues {
+    var values: [String: (a: [Double], b: [Double])] = [:]
+    var skipped: [String: String] = [:]
+
+    /// The next fold's values after these (a metric skipped in any fold is skipped).
+    mutating func append(_ other: PairedValues) {
+        for (metric, reason) in other.skipped {
+            skipped[metric] = reason
+            values[metric] = nil
+        }
+        for (metric, pair) in other.values where skipped[metric] == nil {
+            values[metric, default: ([], [])].a += pair.a
+            values[metric, default: ([], [])].b += pair.b
+        }
+    }
+
+    /// One paired comparison per metric with at least 2 units, in request order.
+    func compared(metrics: [String], resamples: Int) -> ([PairedComparison], [String: String]) {
+        var comparisons: [PairedComparison] = []
+        var skipped = skipped
+        for metric in metrics where skipped[metric] == nil {
+            guard let pair = values[metric] else { continue }
+            guard pair.a.count >= 2 else {
+                skipped[metric] = "\(pair.a.count) evaluated unit(s); a paired test needs at least 2"
+                continue
+            }
+            comparisons.append(PairedComparison(metric: metric, pair.a, pair.b, resamples: resamples))
+        }
+        return (comparisons, skipped)
+    }
+}
+
+extension TrialRunner {
+    /// Trains and evaluates each of `configs` on `data`, in order, as a trial does.
+    static func fitAndEvaluate(
+        _ configs: [TrialConfig], on data: PreparedData, cancel: CancellationFlag,
+        progress: (_ model: String, TrialProgress) -> Void
+    ) -> Result<[FittedEvaluation], TrialFailure> {
+        var evaluated: [FittedEvaluation] = []
+        for config in configs {
+            let clock = ContinuousClock.now
+            let model: AnyRecommender
+            switch train(config, on: data, cancel: cancel, progress: { progress(config.model, $0) }) {
+            case .success(let trained): model = trained
+            case .failure(let failure): return .failure(failure)
+            }
+            let fit = seconds(since: clock)
+            let evaluations = evaluations(model, on: data)
+            if let failure = nothingEvaluated(evaluations, on: data) { return .failure(failure) }
+            let values = evaluations.values.merging(model.fitSummary) { test, _ in test }
+            evaluated.append(FittedEvaluation(metrics: TrialMetrics(values: values, timings: ["fit": fit]), evaluations: evaluations))
+        }
+        return .success(evaluated)
+    }
+
+    /// A's and B's per-unit values of each metric, after checking both cover the same units.
+    static func pairedValues(_ first: Evaluations, _ second: Evaluations, metrics: [String]) -> Result<PairedValues, TrialFailure> {
+        guard first.topK?.users == second.topK?.users,
+            first.impressions?.impressions == second.impressions?.impressions,
+            first.sampled?.users == second.sampled?.users
+        else {
+            return .failure(
+                TrialFailure(kind: .deterministic, message: "the two evaluations did not cover the same users or impressions"))
+        }
+        var paired = PairedValues()
+        for metric in metrics {
+            guard let valuesA = first.perUnit(metric), let valuesB = second.perUnit(metric) else {
+                paired.skipped[metric] =
+                    metric.hasPrefix("mind_")
+                    ? "no MIND impressions in this split (use the mind split)"
+                    : metric.hasPrefix("sampled_")
+                        ? "no sampled-negative protocol requested (--sampled 999)" : "no per-user values for this metric"
+                continue
+            }
+            paired.values[metric] = (valuesA, valuesB)
+        }
+        return .success(paired)
     }
 }

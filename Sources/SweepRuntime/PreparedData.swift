@@ -35,6 +35,9 @@ public struct PreparedData: Sendable {
     public var loadSeconds: Double
     /// On generated data (truth.json beside it): what `sim_ctr@10` needs (see ``SimulatedCTR``).
     public var simulation: SimulatedCTR? = nil
+    /// A cold-users split: how many disjoint folds of its draw there are (every eligible user is
+    /// cold in exactly one); nil for other splits.
+    public var coldUserFolds: Int? = nil
 
     /// Loads, splits and builds training matrices for `request`.
     ///
@@ -105,7 +108,7 @@ public struct PreparedData: Sendable {
         let chosenSplit = request.split ?? defaultSplit
         if domain.givenTest != nil {
             switch chosenSplit {
-            case .files, .coldUsers: break
+            case .files, .coldUsers, .coldUsersFold: break
             case .givenFiles:
                 throw RuntimeError(
                     "domain '\(domainName)' has a fixed test file already (its data-set description's 'test'): use split "
@@ -142,7 +145,8 @@ public struct PreparedData: Sendable {
             split = try Splitting.randomHoldout(domain.interactions, testFraction: test, seed: seed)
         case .perUser(let test, let seed):
             split = try Splitting.perUserHoldout(domain.interactions, testFraction: test, seed: seed)
-        case .coldUsers(let test, let seed):
+        case .coldUsers, .coldUsersFold:
+            let (test, seed, fold) = chosenSplit.coldUsersDraw!
             // Cold users are drawn among those another domain knows, when there is one: a user
             // nobody knows anything about is the same popularity guess for every model.
             var known: [Bool]? = nil
@@ -152,9 +156,10 @@ public struct PreparedData: Sendable {
             }
             if let given = domain.givenTest {
                 split = try Splitting.coldUsers(
-                    train: domain.interactions, givenTest: given, testFraction: test, seed: seed, eligible: known)
+                    train: domain.interactions, givenTest: given, testFraction: test, seed: seed, eligible: known, fold: fold)
             } else {
-                split = try Splitting.coldUsers(domain.interactions, testFraction: test, seed: seed, eligible: known)
+                split = try Splitting.coldUsers(
+                    domain.interactions, testFraction: test, seed: seed, eligible: known, fold: fold)
             }
         case .leaveLastOut(let count):
             split = try Splitting.leaveLastOut(domain.interactions, count: count)
@@ -308,6 +313,7 @@ public struct PreparedData: Sendable {
             candidateItems: split.coldItems, sampledCandidates: sampledCandidates,
             loadSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         prepared.simulation = simulation
+        prepared.coldUserFolds = split.coldUserFolds
         return prepared
     }
 }

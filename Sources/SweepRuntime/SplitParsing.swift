@@ -1,7 +1,7 @@
 public import Sweep
 
 /// Parses split names of the command line: `official:u1`, `random:0.2[:SEED]`,
-/// `per-user:0.2[:SEED]`, `cold-users:0.2[:SEED]`, `leave-last-out[:N]`, `temporal:0.2`, `mind`,
+/// `per-user:0.2[:SEED]`, `cold-users:0.2[:SEED[:FOLD]]`, `leave-last-out[:N]`, `temporal:0.2`, `mind`,
 /// `mind-time[:DAYS]`, `cold-items[:0.2[:SEED]]`, `cold-items-time[:0.2]` (the fraction of items held
 /// out defaults to 0.2 and the seed to 1, as in a sweep file), `files` (the test files of a
 /// data-set description), `files:TRAIN,TEST` (a fixed pair of files).
@@ -25,7 +25,16 @@ public enum SplitParsing {
             return .official(parts[1])
         case "random": return .random(testFraction: try fraction(1), seed: try seed(2))
         case "per-user": return .perUser(testFraction: try fraction(1), seed: try seed(2))
-        case "cold-users": return .coldUsers(testFraction: try fraction(1), seed: try seed(2))
+        case "cold-users":
+            guard parts.count <= 4 else {
+                throw RuntimeError("split '\(text)': expected cold-users:0.2, cold-users:0.2:SEED or cold-users:0.2:SEED:FOLD")
+            }
+            guard parts.count == 4 else { return .coldUsers(testFraction: try fraction(1), seed: try seed(2)) }
+            guard let fold = Int(parts[3]), fold >= 0 else {
+                throw RuntimeError(
+                    "split '\(text)': the fold must be a whole number ≥ 0 (fold 0 is the draw itself; folds 0…K−1 make every user cold once)")
+            }
+            return .coldUsers(testFraction: try fraction(1), seed: try seed(2), fold: fold)
         case "leave-last-out":
             guard parts.count == 1 || Int(parts[1]).map({ $0 >= 1 }) == true else {
                 throw RuntimeError("split '\(text)': expected leave-last-out or leave-last-out:N with N ≥ 1")
@@ -57,7 +66,7 @@ public enum SplitParsing {
             return .coldItems(testFraction: parts.count == 1 ? 0.2 : try fraction(1), seed: 1, by: .time)
         default:
             throw RuntimeError(
-                "unknown split '\(text)'; use official:u1, random:0.2, per-user:0.2, cold-users:0.2, leave-last-out, temporal:0.2, mind, mind-time[:DAYS], cold-items:0.2[:SEED], cold-items-time:0.2, files or files:TRAIN,TEST")
+                "unknown split '\(text)'; use official:u1, random:0.2, per-user:0.2, cold-users:0.2[:SEED[:FOLD]], leave-last-out, temporal:0.2, mind, mind-time[:DAYS], cold-items:0.2[:SEED], cold-items-time:0.2, files or files:TRAIN,TEST")
         }
     }
 }

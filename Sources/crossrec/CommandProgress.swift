@@ -13,13 +13,17 @@ final class CommandProgress: @unchecked Sendable {
     private var lastLine = ContinuousClock.now - .seconds(10)
     private var lastStage: String?
     private var wrote = false
+    /// Folds of `compare --all-folds` report from several threads.
+    private let lock = NSLock()
 
     init(label: String) { self.label = label }
 
     /// A stage without epochs (`loading the data`).
-    func start(_ text: String) { write("\(label): \(text)…", force: true) }
+    func start(_ text: String) { lock.withLock { write("\(label): \(text)…", force: true) } }
 
     func update(model: String? = nil, _ progress: TrialProgress) {
+        lock.lock()
+        defer { lock.unlock() }
         var (stage, values) = Self.split(progress.values)
         if let model { stage = [model, stage].compactMap { $0 }.joined(separator: ", ") }
         let total = progress.totalEpochs.map(String.init) ?? "?"
@@ -32,10 +36,12 @@ final class CommandProgress: @unchecked Sendable {
     }
 
     /// A free-form status (`permutation 200/1000`); `final` forces it out when not on a terminal.
-    func note(_ text: String, final: Bool = false) { write("\(label): \(text)", force: final) }
+    func note(_ text: String, final: Bool = false) { lock.withLock { write("\(label): \(text)", force: final) } }
 
     /// Ends the rewritten line.
     func finish() {
+        lock.lock()
+        defer { lock.unlock() }
         if isTerminal && wrote { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         wrote = false
     }

@@ -23,7 +23,13 @@ struct CompareCommand: ParsableCommand {
               crossrec compare --synthetic --model twotower --baseline emcdr \\
                   --baseline popularity --baseline-param emcdr.factors=32
 
-            Splits: official:u1 (…u5, ua, ub), files:TRAIN,TEST (a given pair of user,item,rating files), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED], \
+            With a cold-users split, --all-folds compares on every fold of the draw instead of \
+            one: the users in the draw's seeded order are cut into folds of its size, each fold is \
+            made cold in turn (both models trained once per fold), and each user's values enter \
+            one pooled paired test: about 1/f times the users of one draw (5 times at 0.2). \
+            cold-users:0.2:SEED:FOLD names one fold (0 is the draw itself).
+
+            Splits: official:u1 (…u5, ua, ub), files:TRAIN,TEST (a given pair of user,item,rating files), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED[:FOLD]], \
             leave-last-out[:N], temporal:0.2, mind (train/dev), mind-time[:DAYS], cold-items:0.2[:SEED] and \
             cold-items-time:0.2 (items held out whole; top-K then ranks only them). Metrics are measured on the \
             test split only.
@@ -47,6 +53,10 @@ struct CompareCommand: ParsableCommand {
     var metrics: [String] = []
     @Option(help: "Seed of both models.") var seed: UInt64 = 1
     @Option(help: "Bootstrap resamples.") var resamples: Int = 10_000
+    @Flag(help: "With a cold-users split: compare on every fold of the draw (each user cold once) and pool them in one paired test.")
+    var allFolds = false
+    @Option(help: "With --all-folds: folds trained at the same time (each on one thread as usual; the result does not depend on it).")
+    var jobs: Int = 1
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
     @Option(help: "Write the output to this file instead of standard output.") var output: String?
     @Flag(help: .hidden) var json = false
@@ -55,6 +65,16 @@ struct CompareCommand: ParsableCommand {
     func validate() throws {
         try format.check([.table, .json], command: "compare")
         guard resamples >= 100 else { throw ValidationError("--resamples must be at least 100, got \(resamples)") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if jobs > 1 && !allFolds { throw ValidationError("--jobs runs folds at the same time: it needs --all-folds") }
+        if allFolds {
+            guard let split = data.split, split.hasPrefix("cold-users") else {
+                throw ValidationError("--all-folds needs a cold-users split, e.g. --split cold-users:0.2:1")
+            }
+            if split.split(separator: ":").count > 3 {
+                throw ValidationError("--all-folds runs folds 0…K−1 itself: give the draw without a fold (--split cold-users:0.2:SEED)")
+            }
+        }
         if let repeated = Dictionary(grouping: baselines, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw ValidationError(
                 "--baseline \(repeated) is given twice; to compare with one model under two settings, run compare once per setting")
@@ -105,10 +125,22 @@ struct CompareCommand: ParsableCommand {
             let progress = CommandProgress(label: "compare")
             let names = bs.map(\.label).joined(separator: " and ")
             progress.start("loading the data, then training \(a.label) (A) and \(names) (B) and testing \(requested.count) metrics")
-            let result = TrialRunner(textEmbedder: encoder.embedder()).compare(
-                a, against: bs, dataset: request, metrics: requested, resamples: resamples
-            ) { model, epoch in
-                progress.update(model: model, epoch)
+            let runner = TrialRunner(textEmbedder: encoder.embedder())
+            let result: Result<[ModelComparison], TrialFailure>
+            var folds: [ColdUserFoldComparison.Fold]? = nil
+            if allFolds {
+                result = runner.compareColdUserFolds(
+                    a, against: bs, dataset: request, metrics: requested, resamples: resamples, jobs: jobs
+                ) { model, fold, count, epoch in
+                    progress.update(model: "\(model), fold \(fold) of \(count)", epoch)
+                }.map { pooled in
+                    folds = pooled.folds
+                    return pooled.comparisons
+                }
+            } else {
+                result = runner.compare(a, against: bs, dataset: request, metrics: requested, resamples: resamples) { model, epoch in
+                    progress.update(model: model, epoch)
+                }
             }
             progress.finish()
             var comparisons: [ModelComparison]
@@ -126,10 +158,13 @@ struct CompareCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             if json || format == .json {
-                try OutputFile.emit(try JSONOutput.text(CompareOutput(comparisons)), to: output)
+                var out = CompareOutput(comparisons)
+                out.folds = folds
+                try OutputFile.emit(try JSONOutput.text(out), to: output)
             } else {
                 let tables = comparisons.map(Self.table).joined(separator: "\n\n")
-                try OutputFile.emit(tables + "\n" + DataOptions.protocolLine(request), to: output)
+                let foldTable = folds.map { "\n\n" + Self.foldTable($0, comparisons) } ?? ""
+                try OutputFile.emit(tables + foldTable + "\n" + DataOptions.protocolLine(request), to: output)
             }
             if comparisons.contains(where: { $0.comparisons.isEmpty }) {
                 FileHandle.standardError.write(Data("error: no metric could be compared\n".utf8))
@@ -181,6 +216,38 @@ struct CompareCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
+    /// With --all-folds: per fold, its users and each model's mean of every compared metric.
+    static func foldTable(_ folds: [ColdUserFoldComparison.Fold], _ comparisons: [ModelComparison]) -> String {
+        let metrics = comparisons.first?.comparisons.map(\.metric) ?? []
+        var header = ["fold", "users"]
+        for metric in metrics {
+            header.append("A \(metric)")
+            for index in comparisons.indices { header.append("B\(comparisons.count > 1 ? "\(index + 1)" : "") \(metric)") }
+        }
+        var rows = [header]
+        for fold in folds {
+            var row = ["\(fold.fold)", "\(fold.units)"]
+            for metric in metrics {
+                row.append(fold.meanA[metric].map { String(format: "%.4f", $0) } ?? "–")
+                for index in comparisons.indices {
+                    row.append((index < fold.meanB.count ? fold.meanB[index][metric] : nil).map { String(format: "%.4f", $0) } ?? "–")
+                }
+            }
+            rows.append(row)
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max()! }
+        var lines = ["folds (every user cold in exactly one; the tables above pool them):"]
+        for row in rows {
+            lines.append(
+                row.enumerated().map { column, cell in String(repeating: " ", count: widths[column] - cell.count) + cell }
+                    .joined(separator: "  "))
+        }
+        if comparisons.count > 1 {
+            lines.append(comparisons.enumerated().map { "B\($0.offset + 1): \($0.element.b.label)" }.joined(separator: "; "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
     static func pValue(_ p: Double) -> String { p < 1e-4 ? String(format: "%.1e", p) : String(format: "%.4f", p) }
 }
 
@@ -206,6 +273,8 @@ struct CompareOutput: Codable {
     var skipped: [String: String]
     /// Every baseline's, in the order given (the first repeats the fields above).
     var baselines: [Against]
+    /// With --all-folds: each fold's users and means (the comparisons above pool them).
+    var folds: [ColdUserFoldComparison.Fold]?
 
     init(_ all: [ModelComparison]) {
         let comparison = all[0]

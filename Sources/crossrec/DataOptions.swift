@@ -14,7 +14,7 @@ struct DataOptions: ParsableArguments {
             "How strongly the synthetic users' news topics follow their movie genres, 0…1 (with --synthetic; default 0.8; 0 is the negative control)."
     )
     var affinity: Double?
-    @Option(help: "Split: official:u1 (…u5, ua, ub), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED], leave-last-out[:N], temporal:0.2, mind, mind-time[:DAYS], cold-items:0.2[:SEED], cold-items-time:0.2, files (a data-set file's test files) or files:TRAIN,TEST (a fixed pair of user,item,rating[,time] files, any scale; found as given, beside the data set, or in the data folder); default: files when the data-set file names test files, official:u1 for MovieLens 100K, mind for MIND, else per-user:0.2.")
+    @Option(help: "Split: official:u1 (…u5, ua, ub), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED[:FOLD]] (fold 0 is the draw; folds 0…K−1 make every user cold once), leave-last-out[:N], temporal:0.2, mind, mind-time[:DAYS], cold-items:0.2[:SEED], cold-items-time:0.2, files (a data-set file's test files) or files:TRAIN,TEST (a fixed pair of user,item,rating[,time] files, any scale; found as given, beside the data set, or in the data folder); default: files when the data-set file names test files, official:u1 for MovieLens 100K, mind for MIND, else per-user:0.2.")
     var split: String?
     @OptionGroup(title: "Data files") var files: DataFileOptions
     @Option(help: "Domain to train and evaluate (default: movies when present, else the first).") var domain: String?

@@ -17,7 +17,7 @@ struct TrainCommand: ParsableCommand {
               crossrec train --synthetic --model content --param min_df=1
               crossrec train --synthetic --users 3000 --model hybrid --param cf=itemknn
 
-            Splits: official:u1 (…u5, ua, ub), files:TRAIN,TEST (a given pair of user,item,rating files), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED], \
+            Splits: official:u1 (…u5, ua, ub), files:TRAIN,TEST (a given pair of user,item,rating files), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED[:FOLD]], \
             leave-last-out[:N], temporal:0.2, mind (train/dev), mind-time[:DAYS] (the last DAYS calendar days of MIND train evaluated, each impression from its own history), \
             cold-items:0.2[:SEED] and cold-items-time:0.2 (a fraction of the items, drawn at random or the latest \
             to arrive, held out whole; top-K then ranks only those items). Metrics are measured on the test \

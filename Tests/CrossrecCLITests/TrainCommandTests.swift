@@ -187,3 +187,42 @@ struct CompareSeveralBaselinesTests {
         #expect((result.stderr + result.stdout).contains(message), "\(result.stderr)")
     }
 }
+
+@Suite("crossrec compare --all-folds")
+struct CompareAllFoldsTests {
+    /// Every fold of the draw in one pooled test: the JSON lists the folds, whose users add up
+    /// to the pooled units; the table prints them under the pooled table.
+    @Test func theFoldsAddUpToThePooledUnits() throws {
+        let arguments = [
+            "compare", "--synthetic", "--users", "150", "--split", "cold-users:0.25:3", "--all-folds", "--jobs", "2",
+            "--model", "unified", "--param", "factors=8", "--param", "iterations=4", "--baseline", "popularity",
+            "--metric", "ndcg@10", "--resamples", "200",
+        ]
+        let result = try CLI.run(arguments + ["--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let folds = try #require(object["folds"] as? [[String: Any]])
+        #expect(folds.compactMap { $0["fold"] as? Int } == [0, 1, 2, 3])
+        let units = try #require((object["comparisons"] as? [[String: Any]])?.first?["count"] as? Int)
+        #expect(folds.compactMap { $0["units"] as? Int }.reduce(0, +) == units, "\(folds)")
+        #expect(result.stderr.contains("fold 3 of 4"), "progress names the fold")
+
+        let table = try CLI.run(arguments)
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("folds (every user cold in exactly one; the tables above pool them):"), "\(table.stdout)")
+        #expect(table.stdout.split(separator: "\n").contains { $0.hasPrefix("ndcg@10 ") && $0.contains(" \(units) ") })
+    }
+
+    @Test(arguments: [
+        (["--split", "per-user:0.2", "--all-folds"], "--all-folds needs a cold-users split"),
+        (["--split", "cold-users:0.2:1:2", "--all-folds"], "give the draw without a fold"),
+        (["--split", "cold-users:0.2:1", "--jobs", "2"], "--jobs runs folds at the same time: it needs --all-folds"),
+        (["--split", "cold-users:0.2:1", "--all-folds", "--jobs", "0"], "--jobs must be at least 1"),
+        (["--split", "cold-users:0.2:1:9"], "cold-users fold 9 does not exist"),
+    ])
+    func badFoldRequestsAreClearErrors(arguments: [String], message: String) throws {
+        let result = try CLI.run(["compare", "--synthetic", "--users", "100", "--model", "ease", "--baseline", "popularity"] + arguments)
+        #expect(result.status != 0)
+        #expect((result.stderr + result.stdout).contains(message), "\(result.stderr)")
+    }
+}

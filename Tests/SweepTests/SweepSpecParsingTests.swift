@@ -110,6 +110,8 @@ struct SweepSpecParsingTests {
         ("{random: {test: 0.25}}", .random(testFraction: 0.25, seed: 0)),
         ("{per-user: {test: 0.2, seed: 1}}", .perUser(testFraction: 0.2, seed: 1)),
         ("{cold-users: {test: 0.1, seed: 4}}", .coldUsers(testFraction: 0.1, seed: 4)),
+        ("{cold-users: {test: 0.1, seed: 4, fold: 0}}", .coldUsers(testFraction: 0.1, seed: 4)),
+        ("{cold-users: {test: 0.2, seed: 4, fold: 3}}", .coldUsersFold(testFraction: 0.2, seed: 4, fold: 3)),
         ("{leave-last-out: 1}", .leaveLastOut(count: 1)),
         ("{temporal: {test: 0.2}}", .temporal(testFraction: 0.2)),
         ("{mind: train/dev}", .mind(train: "train", evaluate: "dev")),
