@@ -4,6 +4,11 @@ import CLinearAlgebra
 enum LinearAlgebra {
     /// The OpenBLAS thread count is pinned to 1 so results are bit-identical across runs and machines.
     static func useOneThread() { openblas_set_num_threads(1) }
+    /// OpenBLAS's current thread count (tests set it and read it back).
+    static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(newValue)) }
+    }
 
     private static let upper = CChar(UInt8(ascii: "U"))
 

@@ -165,6 +165,10 @@ public struct TwoTowerModel: CrossDomainScoring {
     static let coldSeedOffset: UInt64 = 0xC01D
 
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
+        // One thread, as every model here: OpenBLAS's default pool spins (sched_yield) when two
+        // fits share a process (compare --all-folds --jobs 2 ran 2.5 times slower, a third of it
+        // in the kernel) and oversubscribes a machine running one sweep worker per core.
+        LinearAlgebra.useOneThread()
         let h = hyperparameters
         func fail(_ message: String) -> ModelError { ModelError(model: Self.name, message: message) }
         guard h.ensemble >= 1 else { throw fail("ensemble must be at least 1, got \(h.ensemble)") }
