@@ -342,9 +342,17 @@ public struct TwoTowerModel: CrossDomainScoring {
     /// `cold_prior: popularity`: β learned by one member (``ColdPopularityPrior``) with this
     /// model's other settings, then the model itself (an ensemble too) fitted without the prior;
     /// full-ranking scores of users with rows only in other domains are blended.
+    /// With `other_weight` 0 no user is blended (users only other domains know are unknown to the
+    /// towers and get popularity anyway), so β is not learned: the inner fit would serve nobody.
     mutating func fitWithColdPrior(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
         var plain = self
         plain.hyperparameters.coldPrior = .none
+        guard plain.hyperparameters.otherWeight > 0 else {
+            try plain.fit(data, progress: progress)
+            plain.hyperparameters.coldPrior = .popularity
+            self = plain
+            return
+        }
         var single = plain
         single.hyperparameters.ensemble = 1
         guard

@@ -49,6 +49,30 @@ struct TwoTowerColdPriorTests {
         #expect(cold != scores(plain, user: 100, itemCount: data.itemCount))
     }
 
+    /// With `other_weight` 0 nobody is blended, so no inner fit learns β: the model is the plain
+    /// one (the same epochs, the same scores for a user only the other domain knows).
+    @Test func noInnerFitWhenTheOtherDomainIsOff() throws {
+        let (data, _) = UnifiedModelTests.data()
+        var h = TwoTowerModel.Hyperparameters()
+        h.text = "none"
+        h.dimension = 8
+        h.hidden = 16
+        h.epochs = 3
+        h.otherWeight = 0
+        var plain = TwoTowerModel(hyperparameters: h, seed: 3)
+        try plain.fit(data) { _ in .proceed }
+        h.coldPrior = .popularity
+        var prior = TwoTowerModel(hyperparameters: h, seed: 3)
+        var epochs = 0
+        try prior.fit(data) { _ in
+            epochs += 1
+            return .proceed
+        }
+        #expect(epochs == 3, "no inner fit before the model's own")
+        #expect(prior.fitSummary["cold_popularity_weight"] == nil)
+        #expect(scores(prior, user: 100, itemCount: data.itemCount) == scores(plain, user: 100, itemCount: data.itemCount))
+    }
+
     /// β follows whether the other domain carries cold users' taste: little popularity when it
     /// carries the groups, mostly popularity when it carries nothing (the negative control).
     /// Recorded (seed 1): linked β 0 (cold users' NDCG@10 0.621), unrelated β 0.85. (On the
