@@ -1,4 +1,5 @@
 import Foundation
+import RecData
 
 /// How metric names are ordered and their values written for people: rating errors first, then the
 /// ranking metrics by family with their cut-offs in numeric order (`ndcg@5`, `ndcg@10`, `ndcg@20`,
@@ -11,11 +12,7 @@ public enum MetricText {
     }
 
     /// True for figures that count things (users, rows, impressions, terms, dimensions).
-    public static func isCount(_ name: String) -> Bool {
-        let last = name.split(separator: ".").last.map(String.init) ?? name
-        if countNames.contains(last) { return true }
-        return countSuffixes.contains { last.hasSuffix($0) }
-    }
+    public static func isCount(_ name: String) -> Bool { MetricNames.isCount(name) }
 
     /// The value as text: counts as integers when they are whole, everything else with four
     /// decimals; `nan`, `inf` and `-inf` as such.
@@ -24,13 +21,6 @@ public enum MetricText {
         if isCount(name), value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(format: "%.4f", value)
     }
-
-    private static let countNames: Set<String> = [
-        "users_evaluated", "validation_users", "mind_impressions", "sampled_rows", "vocabulary", "mapping_users",
-        "users_from_other_domains", "rows", "users", "items", "impressions", "epochs", "terms", "topics",
-        "member", "ensemble_members",
-    ]
-    private static let countSuffixes = ["_dimension", "_count", "_users", "_rows", "_items", "_impressions"]
 
     private struct SortKey: Comparable {
         var group: Int

@@ -57,7 +57,7 @@ extension CIReport {
                 continue
             }
             parts.append(
-                "\(column) \(Leaderboard.meanAndDeviation(summary)) (\(summary.count) seed\(summary.count == 1 ? "" : "s"))"
+                "\(column) \(Leaderboard.meanAndDeviation(summary, metric: column)) (\(summary.count) seed\(summary.count == 1 ? "" : "s"))"
             )
         }
         parts.append("\(row.failed) failed")

@@ -49,7 +49,7 @@ extension Leaderboard {
                 HTMLTable.Cell(row.rank.map(String.init) ?? "–"), HTMLTable.Cell(row.model, class: "text"),
                 HTMLTable.Cell(parameters.isEmpty ? "–" : parameters, class: "text"),
             ]
-            cells += columns.map { HTMLTable.Cell(Self.meanAndDeviation(row.metrics[$0])) }
+            cells += columns.map { HTMLTable.Cell(Self.meanAndDeviation(row.metrics[$0], metric: $0)) }
             cells.append(HTMLTable.Cell(String(row.seeds.count)))
             cells.append(HTMLTable.Cell(String(row.failed), class: row.failed > 0 ? "failed" : nil))
             return HTMLTable.Row(cells, class: row.rank == nil ? "unranked" : nil)

@@ -1,4 +1,5 @@
 public import ParameterSpecs
+import RecData
 
 extension Leaderboard {
     /// The overall table and the best configuration per model, as GitHub-flavoured Markdown.
@@ -55,7 +56,7 @@ extension Leaderboard {
             let parameters = configuration.parametersText
             let cells =
                 [row.rank.map(String.init) ?? "–", row.model, parameters.isEmpty ? "–" : parameters]
-                + columns.map { Self.meanAndDeviation(row.metrics[$0]) } + [
+                + columns.map { Self.meanAndDeviation(row.metrics[$0], metric: $0) } + [
                     String(row.seeds.count), String(row.failed),
                 ]
             lines.append("| " + cells.map(TextFormat.markdownCell).joined(separator: " | ") + " |")
@@ -67,9 +68,14 @@ extension Leaderboard {
     public static func valueText(_ value: Double) -> String { TextFormat.fixed(value) }
 
     /// `0.8123 ± 0.0040` (mean ± standard deviation over seeds), the mean alone for one seed, `–` for none.
-    public static func meanAndDeviation(_ summary: MetricSummary?) -> String {
+    /// A count (`metric` such as `users_from_other_domains`, ``RecData/MetricNames``) whose mean and
+    /// deviation are whole is written as integers: `1000`, not `1000.0000`.
+    public static func meanAndDeviation(_ summary: MetricSummary?, metric: String? = nil) -> String {
         guard let summary else { return "–" }
-        let mean = TextFormat.fixed(summary.mean)
-        return summary.standardDeviation.map { "\(mean) ± \(TextFormat.fixed($0))" } ?? mean
+        let whole = { (value: Double) in value.isFinite && value == value.rounded() && abs(value) < 1e15 }
+        let asCount =
+            metric.map(MetricNames.isCount) == true && whole(summary.mean) && (summary.standardDeviation.map(whole) ?? true)
+        let text = { (value: Double) in asCount ? String(Int64(value)) : TextFormat.fixed(value) }
+        return summary.standardDeviation.map { "\(text(summary.mean)) ± \(text($0))" } ?? text(summary.mean)
     }
 }

@@ -46,7 +46,7 @@ enum LeaderboardPage {
                 HTMLTable.Cell(row.rank.map(String.init) ?? "–"), HTMLTable.Cell(row.model, class: "text"),
                 HTMLTable.Cell(parameters.isEmpty ? "–" : parameters, class: "text"),
             ]
-            cells += columns.map { HTMLTable.Cell(Leaderboard.meanAndDeviation(row.metrics[$0])) }
+            cells += columns.map { HTMLTable.Cell(Leaderboard.meanAndDeviation(row.metrics[$0], metric: $0)) }
             cells.append(HTMLTable.Cell(String(row.seeds.count)))
             cells.append(HTMLTable.Cell(String(row.failed), class: row.failed > 0 ? "failed" : nil))
             let seeds = (row.seeds + row.failures.map(\.seed)).sorted()

@@ -53,6 +53,27 @@ struct LeaderboardRenderingTests {
         #expect(text.contains("| 1 | mf | factors=8, lr=0.01, reg=0.1 |"))
     }
 
+    /// Counts a model reports of its fit are written as integers when whole (`1000`, not
+    /// `1000.0000`); metrics keep four decimals even when whole.
+    @Test func countsAreIntegers() {
+        let board = Leaderboard(
+            metric: MetricSpec(primary: "ndcg@10", direction: .maximize, record: ["users_from_other_domains", "rmse"]),
+            results: [1, 2].map { seed in
+                (
+                    TrialConfig(model: "unified", parameters: [:], seed: UInt64(seed)),
+                    TrialMetrics(values: ["ndcg@10": 0.25, "users_from_other_domains": 1000, "rmse": 1])
+                )
+            } + [
+                (
+                    TrialConfig(model: "als", parameters: [:], seed: 1),
+                    TrialMetrics(values: ["ndcg@10": 0.5, "users_from_other_domains": 2.5, "rmse": 1])
+                )
+            ])
+        let text = board.markdown()
+        #expect(text.contains("| 0.2500 ± 0.0000 | 1000 ± 0 | 1.0000 ± 0.0000 |"), "\(text)")
+        #expect(text.contains("| 0.5000 | 2.5000 | 1.0000 |"), "a count that is not whole keeps its decimals: \(text)")
+    }
+
     @Test func csvSnapshot() {
         let expected =
             [
