@@ -155,7 +155,7 @@ extension DatasetSpec {
     /// One of the ``SplitSpec`` forms.
     private static func split(_ entry: YAMLEntry) throws(SweepSpecError) -> SplitSpec {
         let forms =
-            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1, fold: 0}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1}, cold-items: {test: 0.2, seed: 1, by: random}, files: {train: FILE, test: FILE} or files (the test files under 'domains')"
+            "official: u1, random: {test: 0.2, seed: 1}, per-user: {test: 0.2, seed: 1}, cold-users: {test: 0.2, seed: 1}, leave-last-out: 1, temporal: {test: 0.2}, mind: train/dev, mind-time: {part: train, test-days: 1}, cold-items: {test: 0.2, seed: 1, by: random}, files: {train: FILE, test: FILE} or files (the test files under 'domains')"
         if case .string("files")? = entry.scalar { return .files }
         guard entry.value.mapping != nil else {
             throw entry.error("'split' must be one of \(forms); got \(entry.value.phrase)")
