@@ -82,8 +82,14 @@ struct FittedEvaluation {
 
 /// Per requested metric, A's and B's per-unit values in the same unit order, or why there are
 /// none; appended fold after fold when comparisons are pooled.
-struct PairedValues {
-    var values: [String: (a: [Double], b: [Double])] = [:]
+struct PairedValues: Codable, Equatable {
+    /// A's and B's values of one metric, unit by unit.
+    struct Pair: Codable, Equatable {
+        var a: [Double]
+        var b: [Double]
+    }
+
+    var values: [String: Pair] = [:]
     var skipped: [String: String] = [:]
 
     /// The next fold's values after these (a metric skipped in any fold is skipped).
@@ -93,8 +99,8 @@ struct PairedValues {
             values[metric] = nil
         }
         for (metric, pair) in other.values where skipped[metric] == nil {
-            values[metric, default: ([], [])].a += pair.a
-            values[metric, default: ([], [])].b += pair.b
+            values[metric, default: Pair(a: [], b: [])].a += pair.a
+            values[metric, default: Pair(a: [], b: [])].b += pair.b
         }
     }
 
@@ -156,7 +162,7 @@ extension TrialRunner {
                         ? "no sampled-negative protocol requested (--sampled 999)" : "no per-user values for this metric"
                 continue
             }
-            paired.values[metric] = (valuesA, valuesB)
+            paired.values[metric] = PairedValues.Pair(a: valuesA, b: valuesB)
         }
         return .success(paired)
     }

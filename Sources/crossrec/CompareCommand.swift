@@ -27,7 +27,8 @@ struct CompareCommand: ParsableCommand {
             one: the users in the draw's seeded order are cut into folds of its size, each fold is \
             made cold in turn (both models trained once per fold), and each user's values enter \
             one pooled paired test: about 1/f times the users of one draw (5 times at 0.2). \
-            cold-users:0.2:SEED:FOLD names one fold (0 is the draw itself).
+            cold-users:0.2:SEED:FOLD names one fold (0 is the draw itself). With --resume-dir DIR \
+            each finished fold is kept in DIR and reused by the same command run again.
 
             Splits: official:u1 (…u5, ua, ub), files:TRAIN,TEST (a given pair of user,item,rating files), random:0.2[:SEED], per-user:0.2[:SEED], cold-users:0.2[:SEED[:FOLD]], \
             leave-last-out[:N], temporal:0.2, mind (train/dev), mind-time[:DAYS], cold-items:0.2[:SEED] and \
@@ -57,6 +58,10 @@ struct CompareCommand: ParsableCommand {
     var allFolds = false
     @Option(help: "With --all-folds: folds trained at the same time (each on one thread as usual; the result does not depend on it).")
     var jobs: Int = 1
+    @Option(
+        name: .customLong("resume-dir"),
+        help: "With --all-folds: keep each finished fold in this folder (fold-K.json) and reuse it when the same comparison runs again, so a crash loses only the folds in progress.")
+    var resumeFolder: String?
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
     @Option(help: "Write the output to this file instead of standard output.") var output: String?
     @Flag(help: .hidden) var json = false
@@ -67,6 +72,7 @@ struct CompareCommand: ParsableCommand {
         guard resamples >= 100 else { throw ValidationError("--resamples must be at least 100, got \(resamples)") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if jobs > 1 && !allFolds { throw ValidationError("--jobs runs folds at the same time: it needs --all-folds") }
+        if resumeFolder != nil && !allFolds { throw ValidationError("--resume-dir keeps the folds of --all-folds: it needs --all-folds") }
         if allFolds {
             guard let split = data.split, split.hasPrefix("cold-users") else {
                 throw ValidationError("--all-folds needs a cold-users split, e.g. --split cold-users:0.2:1")
@@ -130,7 +136,8 @@ struct CompareCommand: ParsableCommand {
             var folds: [ColdUserFoldComparison.Fold]? = nil
             if allFolds {
                 result = runner.compareColdUserFolds(
-                    a, against: bs, dataset: request, metrics: requested, resamples: resamples, jobs: jobs
+                    a, against: bs, dataset: request, metrics: requested, resamples: resamples, jobs: jobs,
+                    resumeFolder: resumeFolder
                 ) { model, fold, count, epoch in
                     progress.update(model: "\(model), fold \(fold) of \(count)", epoch)
                 }.map { pooled in

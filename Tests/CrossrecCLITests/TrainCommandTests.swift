@@ -219,6 +219,7 @@ struct CompareAllFoldsTests {
         (["--split", "cold-users:0.2:1", "--jobs", "2"], "--jobs runs folds at the same time: it needs --all-folds"),
         (["--split", "cold-users:0.2:1", "--all-folds", "--jobs", "0"], "--jobs must be at least 1"),
         (["--split", "cold-users:0.2:1:9"], "cold-users fold 9 does not exist"),
+        (["--split", "cold-users:0.2:1", "--resume-dir", "folds"], "--resume-dir keeps the folds of --all-folds: it needs --all-folds"),
     ])
     func badFoldRequestsAreClearErrors(arguments: [String], message: String) throws {
         let result = try CLI.run(["compare", "--synthetic", "--users", "100", "--model", "ease", "--baseline", "popularity"] + arguments)

@@ -1,7 +1,8 @@
+import Foundation
 import RecData
 import RecEval
 import Sweep
-import SweepRuntime
+@testable import SweepRuntime
 import Testing
 
 /// `compare --all-folds`: a comparison pooled over every fold of a cold-users draw.
@@ -54,6 +55,48 @@ struct ColdUserFoldCompareTests {
         ).get()
         #expect(twoAtOnce.comparisons[0].comparisons == comparison.comparisons)
         #expect(twoAtOnce.folds.map(\.meanA) == pooled.folds.map(\.meanA))
+    }
+
+    /// `resumeFolder`: every finished fold is kept; run again, kept folds are read, not trained
+    /// (an edited value in one shows up in the pooled mean), a missing one is trained again, and
+    /// files from another comparison or not from compare at all are refused with their name.
+    @Test func keptFoldsAreReusedAndForeignFilesRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crossrec-folds-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let metrics = ["ndcg@10"]
+        func run(_ a: TrialConfig = Self.unified) -> Result<ColdUserFoldComparison, TrialFailure> {
+            TrialRunner().compareColdUserFolds(
+                a, against: [Self.popularity], dataset: Self.request, metrics: metrics, resamples: 200, resumeFolder: folder)
+        }
+        let first = try run().get()
+        let files = (0..<4).map { (folder as NSString).appendingPathComponent("fold-\($0).json") }
+        #expect(files.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+        let plain = try TrialRunner().compareColdUserFolds(
+            Self.unified, against: [Self.popularity], dataset: Self.request, metrics: metrics, resamples: 200
+        ).get()
+        #expect(first.comparisons[0].comparisons == plain.comparisons[0].comparisons)
+
+        // Fold 3 lost (a crash before it was written): trained again, the same result.
+        try FileManager.default.removeItem(atPath: files[3])
+        #expect(try run().get().comparisons[0].comparisons == first.comparisons[0].comparisons)
+
+        // Fold 2's A values edited on disk: the pooled mean moves by exactly that edit.
+        var outcome = try JSONDecoder().decode(FoldOutcome.self, from: Data(contentsOf: URL(fileURLWithPath: files[2])))
+        let units = Double(first.comparisons[0].comparisons[0].count)
+        outcome.paired[0].values["ndcg@10"]!.a[0] += 1
+        try JSONEncoder().encode(outcome).write(to: URL(fileURLWithPath: files[2]))
+        let edited = try run().get().comparisons[0].comparisons[0]
+        #expect(abs(edited.meanA - (first.comparisons[0].comparisons[0].meanA + 1 / units)) < 1e-12)
+
+        switch run(TrialConfig(model: "unified", parameters: ["factors": .int(4), "iterations": .int(4)], seed: 1)) {
+        case .success: Issue.record("folds of another comparison were pooled")
+        case .failure(let failure): #expect(failure.message.contains("fold-0.json was written by another comparison"), "\(failure.message)")
+        }
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: files[0]))
+        switch run() {
+        case .success: Issue.record("a malformed fold file was pooled")
+        case .failure(let failure): #expect(failure.message.contains("fold-0.json: not a fold written by compare --all-folds"), "\(failure.message)")
+        }
     }
 
     @Test func onlyAColdUsersDrawWithoutAFoldCanBePooled() {
