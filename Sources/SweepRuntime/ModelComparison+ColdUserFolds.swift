@@ -66,7 +66,9 @@ extension TrialRunner {
         } catch {
             return .failure(Self.dataFailure(error))
         }
-        let store = resumeFolder.map { FoldStore(folder: $0, identity: FoldStore.identity(a, baselines, dataset, metrics)) }
+        let store = resumeFolder.map {
+            FoldStore(folder: $0, identity: FoldStore.identity(a, baselines, dataset, metrics), models: baselines.count + 1)
+        }
         let results = FoldResults(count: foldCount)
         let next = FoldCounter()
         @Sendable func work(_: Int) {
@@ -173,6 +175,8 @@ extension TrialRunner {
 struct FoldStore: Sendable {
     var folder: String
     var identity: String
+    /// The model under test and the baselines.
+    var models: Int
 
     /// Everything that decides a fold's values: the models and seeds, the data request (with the
     /// draw, fold 0), the metrics.
@@ -201,6 +205,13 @@ struct FoldStore: Sendable {
         guard outcome.identity == identity, outcome.fold == fold else {
             throw RuntimeError(
                 "\(file) was written by another comparison (\(outcome.identity)); use another --resume-dir, or delete the folder to start over")
+        }
+        // The same comparison, but the file may have been edited or damaged: check its shape
+        // before pooling trusts it.
+        let pairsMatch = outcome.paired.allSatisfy { paired in paired.values.values.allSatisfy { $0.a.count == $0.b.count } }
+        guard outcome.metrics.count == models, outcome.paired.count == models - 1, pairsMatch else {
+            throw RuntimeError(
+                "\(file): damaged (expected \(models) models' figures, \(models - 1) baselines' paired values of equal length); delete it to train that fold again")
         }
         return outcome
     }

@@ -88,6 +88,14 @@ struct ColdUserFoldCompareTests {
         let edited = try run().get().comparisons[0].comparisons[0]
         #expect(abs(edited.meanA - (first.comparisons[0].comparisons[0].meanA + 1 / units)) < 1e-12)
 
+        // A kept fold damaged (B's values cut short): refused by name, not a trap in the paired test.
+        outcome.paired[0].values["ndcg@10"]!.b.removeLast()
+        try JSONEncoder().encode(outcome).write(to: URL(fileURLWithPath: files[2]))
+        switch run() {
+        case .success: Issue.record("a damaged fold was pooled")
+        case .failure(let failure): #expect(failure.message.contains("fold-2.json: damaged"), "\(failure.message)")
+        }
+
         switch run(TrialConfig(model: "unified", parameters: ["factors": .int(4), "iterations": .int(4)], seed: 1)) {
         case .success: Issue.record("folds of another comparison were pooled")
         case .failure(let failure): #expect(failure.message.contains("fold-0.json was written by another comparison"), "\(failure.message)")
