@@ -40,7 +40,7 @@ public enum Splitting {
     /// test; every other user keeps all theirs in training. A model then meets those users with no
     /// history in this domain: only what it knows from elsewhere (another domain) can help.
     /// `fold` k ≥ 1 takes the next users of the same shuffle instead (``ColdUserFolds``); the
-    /// split's `folds` says how many there are.
+    /// split's `coldUserFolds` says how many there are.
     public static func coldUsers(
         _ interactions: Interactions, testFraction: Double, seed: UInt64, eligible: [Bool]? = nil, fold: Int = 0
     ) throws(DataError) -> Split {

@@ -166,8 +166,9 @@ public struct TwoTowerModel: CrossDomainScoring {
 
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
         // One thread, as every model here: OpenBLAS's default pool spins (sched_yield) when two
-        // fits share a process (compare --all-folds --jobs 2 ran 2.5 times slower, a third of it
-        // in the kernel) and oversubscribes a machine running one sweep worker per core.
+        // fits share a process (compare --all-folds --jobs 2 ran 2.7 times slower, 38 % of its
+        // time in the kernel), oversubscribes a machine running one sweep worker per core, and
+        // its size changed a fit's last bits (docs/twotower.md, "Determinism").
         LinearAlgebra.useOneThread()
         let h = hyperparameters
         func fail(_ message: String) -> ModelError { ModelError(model: Self.name, message: message) }

@@ -74,10 +74,10 @@ struct CompareCommand: ParsableCommand {
         if jobs > 1 && !allFolds { throw ValidationError("--jobs runs folds at the same time: it needs --all-folds") }
         if resumeFolder != nil && !allFolds { throw ValidationError("--resume-dir keeps the folds of --all-folds: it needs --all-folds") }
         if allFolds {
-            guard let split = data.split, split.hasPrefix("cold-users") else {
+            guard let draw = try data.split.map(SplitParsing.parse)?.coldUsersDraw else {
                 throw ValidationError("--all-folds needs a cold-users split, e.g. --split cold-users:0.2:1")
             }
-            if split.split(separator: ":").count > 3 {
+            guard draw.fold == 0 else {
                 throw ValidationError("--all-folds runs folds 0…K−1 itself: give the draw without a fold (--split cold-users:0.2:SEED)")
             }
         }
