@@ -11,6 +11,12 @@ protocol OtherWeightChoosing: Recommender {
     func weightedFit(
         _ reduced: TrainingData, weight: Float, progress: (EpochProgress) -> TrainingDecision
     ) throws(ModelError) -> Self?
+    /// An unfitted copy with the other domains at `weight` (no choice of its own).
+    func withFixedOtherWeight(_ weight: Float) -> Self
+    /// After the fit with the chosen weight: marks the model as having chosen, adds the choice's
+    /// figures to the fit summary, and with `coldUsers` lets that model score the users only
+    /// other domains know in `data`.
+    mutating func adoptChoice(summary: [String: Double], coldUsers: Self?, data: TrainingData)
 }
 
 /// The constants and statistics of `other_weight: auto`, shared by the models that offer it.
@@ -27,14 +33,76 @@ public enum OtherWeightChoice {
     /// What a model's fit summary may hold after `other_weight: auto`.
     public static let summaryNames = [
         "chosen_other_weight", "validation_ndcg@10_chosen", "validation_ndcg@10_without_other",
-        "validation_ndcg@10_cold_chosen", "validation_ndcg@10_cold_without_other",
+        "validation_ndcg@10_cold_chosen", "validation_ndcg@10_cold_without_other", "chosen_cold_other_weight",
     ]
 
-    /// Whether some user has rows in another domain and none in the evaluated one.
-    static func hasUsersOnlyOthersKnow(_ data: TrainingData) -> Bool {
-        let known = data.usersWithOtherDomainRows()
-        return (0..<data.userCount).contains { known[$0] && data.byUser.rowLength($0) == 0 }
+    /// Simulated cold users' NDCG@10 (``OtherWeightChoosing/coldUserNDCG(_:weights:progress:)``):
+    /// per positive weight index, and at w = 0 (popularity); what has been measured so far.
+    struct ColdFigures {
+        var perWeight: [Int: [Double]] = [:]
+        var popularity: [Double]?
+
+        /// Whether index `w` (0: popularity) has been measured.
+        func has(_ w: Int) -> Bool { w == 0 ? popularity != nil : perWeight[w] != nil }
+
+        mutating func merge(_ other: ColdFigures) {
+            perWeight.merge(other.perWeight) { _, new in new }
+            if let values = other.popularity { popularity = values }
+        }
     }
+
+    /// What the cold-user step needs next.
+    enum ColdStep: Equatable {
+        /// Fit and score these weight indices on simulated cold users, then ask again.
+        case measure([Int])
+        /// The weight for everyone, and a weight for the users only the other domains know alone
+        /// (nil: `everyone`'s model serves them).
+        case decided(everyone: Int, cold: Int?)
+    }
+
+    /// The cold-user step of `other_weight: auto`, given the warm users' choice `chosen` and the
+    /// positive weights within one standard error of the best for them (`harmless`):
+    /// 1. among the harmless weights, the one that ranks simulated cold users best is taken for
+    ///    everyone if it beats w = 0 (popularity) by more than one standard error;
+    /// 2. otherwise, when the choice is 0 (cold users would get popularity), the best of every
+    ///    positive weight on simulated cold users, if it beats popularity by more than one
+    ///    standard error, is the cold users' own weight (a second model, for them alone).
+    /// Ties go to the smaller weight. Pure: the caller measures what `.measure` asks for.
+    static func coldStep(harmless: [Int], chosen: Int, figures: ColdFigures) -> ColdStep {
+        /// The best measured index among `candidates` (the smallest of equals) if it beats popularity clearly.
+        func clearWinner(_ candidates: [Int]) -> Int? {
+            guard let popularity = figures.popularity else { return nil }
+            var best: Int?
+            for w in candidates.sorted() {
+                guard let values = figures.perWeight[w], !values.isEmpty else { continue }
+                if best == nil || mean(values) > mean(figures.perWeight[best!]!) { best = w }
+            }
+            guard let best, beatsByMoreThanOneStandardError(figures.perWeight[best]!, popularity) else { return nil }
+            return best
+        }
+        if !harmless.isEmpty {
+            let missing = ([0] + harmless).filter { !figures.has($0) }
+            if !missing.isEmpty { return .measure(missing) }
+            if let winner = clearWinner(harmless) { return .decided(everyone: winner, cold: nil) }
+        }
+        guard chosen == 0 else { return .decided(everyone: chosen, cold: nil) }
+        let positive = Array(1..<grid.count)
+        let missing = ([0] + positive).filter { !figures.has($0) }
+        if !missing.isEmpty { return .measure(missing) }
+        return .decided(everyone: 0, cold: clearWinner(positive))
+    }
+
+    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+
+    /// Per user: rows in another domain and none in the evaluated one (the users a cold users'
+    /// model serves).
+    static func usersOnlyOthersKnow(_ data: TrainingData) -> [Bool] {
+        let known = data.usersWithOtherDomainRows()
+        return (0..<data.userCount).map { known[$0] && data.byUser.rowLength($0) == 0 }
+    }
+
+    /// Whether some user has rows in another domain and none in the evaluated one.
+    static func hasUsersOnlyOthersKnow(_ data: TrainingData) -> Bool { usersOnlyOthersKnow(data).contains(true) }
 
     /// Indices whose mean falls short of the best's by at most one standard error of the paired
     /// per-user differences (the best included), ascending.
@@ -139,10 +207,15 @@ extension OtherWeightChoosing {
     /// held-out rows (candidates: items with a remaining training row, minus the user's own).
     /// The choice is ``OtherWeightChoice/preferredWeightIndex(_:)``: the smallest weight within one standard error
     /// of the best. When some users are known only in the other domains (cold users, served by
-    /// the transfer alone), a weight within that standard error is taken instead if it ranks
-    /// simulated cold users' held-out rows better than w = 0 (popularity) by more than one
-    /// standard error (``coldUserNDCG(_:weights:progress:)``). The caller then refits on all
-    /// training rows with it.
+    /// the transfer alone), their own step follows (``OtherWeightChoice/coldStep(harmless:chosen:figures:)``,
+    /// on simulated cold users' held-out rows, ``coldUserNDCG(_:weights:progress:)``): a weight
+    /// within that standard error is taken for everyone if it ranks simulated cold users better
+    /// than w = 0 (popularity) by more than one standard error; and when the choice is still 0, so
+    /// that cold users would get popularity, the other positive weights are tried on them too, and
+    /// the best, if it beats popularity by more than one standard error, is returned as
+    /// `coldWeight`: the caller then fits a second model with it for the users only the other
+    /// domains know (the evaluated domain's users keep w = 0). The caller refits on all training
+    /// rows with the weight (and the cold weight).
     ///
     /// It guards against transfer that hurts the evaluated domain's users, measured on users with
     /// rows there; cold users are weighed by the separate simulated-cold-user step. In the unified
@@ -152,13 +225,14 @@ extension OtherWeightChoosing {
     /// that weight: tune `reg` first.
     ///
     /// Costs ``OtherWeightChoice/grid``.count extra fits on 80% of the rows (four more fits: about five
-    /// times a fixed weight's fit time), with cold users up to four more on a cold-user split (w = 0
-    /// and each harmless positive weight; none when no positive weight is harmless), plus
-    /// scoring each validation user once per weight.
-    /// - Returns: the weight and the figures for ``fitSummary``; nil when `progress` said stop.
+    /// times a fixed weight's fit time); with cold users, up to four more on a cold-user split
+    /// (w = 0 and each positive weight the two steps try), and one more full fit when a cold
+    /// weight is returned; plus scoring each validation user once per weight.
+    /// - Returns: the weight, the cold users' own weight (nil: they are served by `weight`'s model),
+    ///   and the figures for ``fitSummary``; nil when `progress` said stop.
     func chooseOtherWeight(
         _ data: TrainingData, progress: (EpochProgress) -> TrainingDecision
-    ) throws(ModelError) -> (weight: Float, summary: [String: Double])? {
+    ) throws(ModelError) -> (weight: Float, coldWeight: Float?, summary: [String: Double])? {
         let split: Split
         do {
             split = try Splitting.perUserHoldout(
@@ -185,38 +259,61 @@ extension OtherWeightChoosing {
             perWeight.append(OtherWeightChoice.validationNDCG(inner, reduced, relevant))
         }
         var chosen = OtherWeightChoice.preferredWeightIndex(perWeight)
-        func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
         var summary: [String: Double] = [:]
-        // Users only the other domains know are served by the transfer alone: when there are
-        // some, a weight as good as the best for the evaluated domain's users (within one
-        // standard error) is taken if it serves simulated cold users better than w = 0 does
-        // (popularity) by more than one standard error.
-        // Without such a weight there is nothing to check (and no fit to spend on it).
-        let harmless = OtherWeightChoice.indicesWithinOneStandardError(perWeight).filter { $0 > 0 }
-        if OtherWeightChoice.hasUsersOnlyOthersKnow(data), !harmless.isEmpty {
-            guard let cold = try coldUserNDCG(data, weights: harmless, progress: progress) else {
-                return nil
+        var coldWeight: Float? = nil
+        if OtherWeightChoice.hasUsersOnlyOthersKnow(data) {
+            // Users only the other domains know are served by the transfer alone (cold users).
+            let harmless = OtherWeightChoice.indicesWithinOneStandardError(perWeight).filter { $0 > 0 }
+            var figures = OtherWeightChoice.ColdFigures()
+            var step = OtherWeightChoice.coldStep(harmless: harmless, chosen: chosen, figures: figures)
+            while case .measure(let weights) = step {
+                guard let measured = try coldUserNDCG(data, weights: weights, progress: progress) else { return nil }
+                figures.merge(measured)
+                step = OtherWeightChoice.coldStep(harmless: harmless, chosen: chosen, figures: figures)
             }
-            if let (index, values) = cold.perWeight.max(by: { mean($0.value) < mean($1.value) }),
-                OtherWeightChoice.beatsByMoreThanOneStandardError(values, cold.popularity)
-            {
-                chosen = index
-                summary["validation_ndcg@10_cold_chosen"] = mean(values)
+            guard case .decided(let everyone, let cold) = step else { preconditionFailure("the loop ends decided") }
+            chosen = everyone
+            if let cold { coldWeight = Float(OtherWeightChoice.grid[cold]) }
+            if let served = cold ?? (everyone > 0 ? everyone : nil), let values = figures.perWeight[served] {
+                summary["validation_ndcg@10_cold_chosen"] = OtherWeightChoice.mean(values)
             }
-            summary["validation_ndcg@10_cold_without_other"] = mean(cold.popularity)
+            if let popularity = figures.popularity, !popularity.isEmpty {
+                summary["validation_ndcg@10_cold_without_other"] = OtherWeightChoice.mean(popularity)
+            }
+            summary["chosen_cold_other_weight"] = OtherWeightChoice.grid[cold ?? chosen]
         }
         summary["chosen_other_weight"] = OtherWeightChoice.grid[chosen]
-        summary["validation_ndcg@10_chosen"] = mean(perWeight[chosen])
-        summary["validation_ndcg@10_without_other"] = mean(perWeight[0])
-        return (Float(OtherWeightChoice.grid[chosen]), summary)
+        summary["validation_ndcg@10_chosen"] = OtherWeightChoice.mean(perWeight[chosen])
+        summary["validation_ndcg@10_without_other"] = OtherWeightChoice.mean(perWeight[0])
+        return (Float(OtherWeightChoice.grid[chosen]), coldWeight, summary)
+    }
+
+    /// The fit after the choice: this model with the chosen weight on all training rows, and with
+    /// a cold weight also a second model with it, which scores the users only other domains know
+    /// (every other user keeps the first model). The second fit's epochs carry
+    /// `cold_users_other_weight` in their progress values.
+    mutating func fitChosen(
+        _ data: TrainingData, choice: (weight: Float, coldWeight: Float?, summary: [String: Double]),
+        progress: (EpochProgress) -> TrainingDecision
+    ) throws(ModelError) {
+        var fixed = withFixedOtherWeight(choice.weight)
+        try fixed.fit(data, progress: progress)
+        var cold: Self?
+        if let coldWeight = choice.coldWeight {
+            var model = withFixedOtherWeight(coldWeight)
+            try model.fit(data) { progress($0.adding("cold_users_other_weight", Double(coldWeight))) }
+            cold = model
+        }
+        fixed.adoptChoice(summary: choice.summary, coldUsers: cold, data: data)
+        self = fixed
     }
 
     /// Simulated cold users (20% of the users with other-domain rows lose their evaluated-domain
-    /// rows, seeded): each one's NDCG@10 on those rows under each weight index in `weights`, and
-    /// under w = 0, where the model scores them by popularity.
+    /// rows, seeded; the same users on every call): each one's NDCG@10 on those rows under each
+    /// weight index in `weights` (index 0: w = 0, where the model scores them by popularity).
     func coldUserNDCG(
         _ data: TrainingData, weights: [Int], progress: (EpochProgress) -> TrainingDecision
-    ) throws(ModelError) -> (perWeight: [Int: [Double]], popularity: [Double])? {
+    ) throws(ModelError) -> OtherWeightChoice.ColdFigures? {
         let eligible = data.usersWithOtherDomainRows()
         let split: Split
         do {
@@ -227,9 +324,8 @@ extension OtherWeightChoosing {
         }
         let reduced = data.keeping(split.train)
         let targets = OtherWeightChoice.validationTargets(reduced, heldOut: split.test, seed: seed &+ OtherWeightChoice.seedOffset)
-        var perWeight: [Int: [Double]] = [:]
-        var popularity: [Double] = []
-        for index in [0] + weights {
+        var figures = OtherWeightChoice.ColdFigures()
+        for index in weights {
             let weight = Float(OtherWeightChoice.grid[index])
             guard
                 let inner = try weightedFit(
@@ -237,10 +333,9 @@ extension OtherWeightChoosing {
                     progress: { progress($0.adding("validation.cold_users_other_weight", Double(weight))) })
             else { return nil }
             let values = targets.isEmpty ? [] : OtherWeightChoice.validationNDCG(inner, reduced, targets)
-            if index == 0 { popularity = values } else { perWeight[index] = values }
+            if index == 0 { figures.popularity = values } else { figures.perWeight[index] = values }
         }
-        guard !targets.isEmpty else { return ([:], []) }
-        return (perWeight, popularity)
+        return figures
     }
 }
 

@@ -144,6 +144,11 @@ public struct TwoTowerModel: CrossDomainScoring {
     /// With `ensemble` N > 1: the N fitted single models whose scores are averaged (this model's
     /// own tower state stays empty). TwoTowerEnsemble.swift.
     var members: [TwoTowerModel] = []
+    /// With `other_weight: auto` choosing 0 while a positive weight serves simulated cold users:
+    /// the model fitted with that weight (one element), which scores the users only other
+    /// domains know (``servedByColdUsersModel``). TwoTowerModel+ColdUsers.swift.
+    var coldUsers: [TwoTowerModel] = []
+    var servedByColdUsersModel: [Bool] = []
     /// β of `cold_prior: popularity` (0: none), the evaluated domain's training rows per item, and
     /// per user whether their evaluated-domain scores get the blend (rows only in other domains).
     public internal(set) var coldPopularityWeight: Double = 0
@@ -176,14 +181,7 @@ public struct TwoTowerModel: CrossDomainScoring {
         if h.choosesOtherWeight {
             // Chosen once (by one member), then the model, an ensemble too, is fitted with it.
             guard let choice = try chooseOtherWeight(data, progress: progress) else { return }
-            var fixed = self
-            fixed.hyperparameters.choosesOtherWeight = false
-            fixed.hyperparameters.otherWeight = choice.weight
-            try fixed.fit(data, progress: progress)
-            fixed.hyperparameters.choosesOtherWeight = true
-            fixed.fitSummary.merge(choice.summary) { _, chosen in chosen }
-            self = fixed
-            return
+            return try fitChosen(data, choice: choice, progress: progress)
         }
         if h.coldPrior == .popularity { return try fitWithColdPrior(data, progress: progress) }
         if h.ensemble > 1 { return try fitEnsemble(data, progress: progress) }
@@ -333,6 +331,7 @@ public struct TwoTowerModel: CrossDomainScoring {
     }
 
     public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
+        if let cold = coldUsersModel(for: user) { return cold.scoreAll(user: user, into: scores) }
         score(domain: 0, user: user, into: scores)
         let u = Int(user)
         if coldPopularityWeight > 0, u >= 0, u < blendsColdUser.count, blendsColdUser[u] {
@@ -412,6 +411,10 @@ public struct TwoTowerModel: CrossDomainScoring {
     /// Scores the other domain named `name` for `user` (the mixed slate of `crossrec recommend`).
     /// - Returns: false when the model did not learn that domain.
     public func scoreOtherDomain(_ name: String, user: Int32, into scores: UnsafeMutableBufferPointer<Float>) -> Bool {
+        if let cold = coldUsers.first, coldUsersModel(for: user) != nil || !learnedDomain(name) {
+            // The cold users' model, or (w = 0 for everyone else) the one model that learned the domain.
+            return cold.scoreOtherDomain(name, user: user, into: scores)
+        }
         if let first = members.first {
             guard first.layout?.domains.dropFirst().contains(where: { $0.name == name }) == true else { return false }
             averaged(into: scores) { _ = $0.scoreOtherDomain(name, user: user, into: $1) }
@@ -424,6 +427,7 @@ public struct TwoTowerModel: CrossDomainScoring {
     }
 
     public func predictRating(user: Int32, item: Int32) -> Float? {
+        if let cold = coldUsersModel(for: user) { return cold.predictRating(user: user, item: item) }
         if !members.isEmpty {
             let predictions = members.compactMap { $0.predictRating(user: user, item: item) }
             guard predictions.count == members.count else { return nil }

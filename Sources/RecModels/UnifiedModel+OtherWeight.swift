@@ -2,6 +2,22 @@ internal import RecData
 internal import RecEval
 
 extension UnifiedModel: OtherWeightChoosing {
+    func withFixedOtherWeight(_ weight: Float) -> UnifiedModel {
+        var fixed = UnifiedModel(hyperparameters: hyperparameters, seed: seed)
+        fixed.hyperparameters.choosesOtherWeight = false
+        fixed.hyperparameters.otherWeight = weight
+        return fixed
+    }
+
+    mutating func adoptChoice(summary: [String: Double], coldUsers cold: UnifiedModel?, data: TrainingData) {
+        hyperparameters.choosesOtherWeight = true
+        fitSummary.merge(summary) { _, chosen in chosen }
+        guard let cold else { return }
+        coldUsers = [cold]
+        servedByColdUsersModel = OtherWeightChoice.usersOnlyOthersKnow(data)
+        fitSummary["users_from_other_domains"] = cold.fitSummary["users_from_other_domains"]
+    }
+
     func weightedFit(
         _ reduced: TrainingData, weight: Float, progress: (EpochProgress) -> TrainingDecision
     ) throws(ModelError) -> UnifiedModel? {

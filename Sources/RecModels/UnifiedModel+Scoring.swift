@@ -60,6 +60,7 @@ extension UnifiedModel {
     }
 
     public func scoreAll(user: Int32, into scores: UnsafeMutableBufferPointer<Float>) {
+        if let cold = coldUsersModel(for: user) { return cold.scoreAll(user: user, into: scores) }
         Self.score(user: user, users: userFactors, known: knownUsers, items: itemFactors, popularity: popularity, into: scores)
         blendPopularityForColdUser(user, into: scores)
     }
@@ -67,6 +68,10 @@ extension UnifiedModel {
     /// Scores every item of the other domain `name` (one of ``otherDomainNames``) for `user` with
     /// the same user vector: what a mixed slate ranks. False when the model did not learn that domain.
     public func scoreOtherDomain(_ name: String, user: Int32, into scores: UnsafeMutableBufferPointer<Float>) -> Bool {
+        if let cold = coldUsers.first, coldUsersModel(for: user) != nil || !otherDomainNames.contains(name) {
+            // The cold users' model, or (w = 0 for everyone else) the one model that learned the domain.
+            return cold.scoreOtherDomain(name, user: user, into: scores)
+        }
         guard let index = otherDomainNames.firstIndex(of: name) else { return false }
         Self.score(
             user: user, users: userFactors, known: knownUsers, items: otherItemFactors[index],
@@ -93,5 +98,16 @@ extension UnifiedModel {
                 }
             }
         }
+    }
+}
+
+extension UnifiedModel {
+    /// The cold users' model (`other_weight: auto` with a weight of their own) when it serves `user`.
+    func coldUsersModel(for user: Int32) -> UnifiedModel? {
+        let u = Int(user)
+        guard let cold = coldUsers.first, u >= 0, u < servedByColdUsersModel.count, servedByColdUsersModel[u] else {
+            return nil
+        }
+        return cold
     }
 }

@@ -123,13 +123,18 @@ public struct UnifiedModel: CrossDomainScoring {
 
     public var hyperparameters: Hyperparameters
     public var seed: UInt64
-    public private(set) var fitSummary: [String: Double] = [:]
+    public internal(set) var fitSummary: [String: Double] = [:]
     /// β of ``ColdPrior/popularity`` (0 with ``ColdPrior/none``).
     public private(set) var coldPopularityWeight: Double = 0
     /// The w the last fit used: `other_weight`, or the one `other_weight: auto` chose.
     public private(set) var chosenOtherWeight: Float = 0
     /// Per user: training rows in the evaluated domain.
     var hasEvaluatedRows: [Bool] = []
+    /// With `other_weight: auto` choosing 0 while a positive weight serves simulated cold users:
+    /// the model fitted with that weight (one element), which scores the users only other
+    /// domains know (``servedByColdUsersModel``); everyone else gets this model (w = 0).
+    var coldUsers: [UnifiedModel] = []
+    var servedByColdUsersModel: [Bool] = []
     var userFactors = FactorMatrix(rows: 0, factors: 0)
     var itemFactors = FactorMatrix(rows: 0, factors: 0)
     /// Users with a row in a domain the model learned from.
@@ -185,12 +190,9 @@ public struct UnifiedModel: CrossDomainScoring {
         guard data.interactions.values.allSatisfy({ $0 >= 0 }) else {
             throw fail("confidence 1 + alpha·r needs non-negative values r")
         }
-        var choiceSummary: [String: Double] = [:]
         if h.choosesOtherWeight {
             guard let choice = try chooseOtherWeight(data, progress: progress) else { return }
-            h.otherWeight = choice.weight
-            h.choosesOtherWeight = false
-            choiceSummary = choice.summary
+            return try fitChosen(data, choice: choice, progress: progress)
         }
         chosenOtherWeight = h.otherWeight
         var coldSummary: [String: Double] = [:]
@@ -285,8 +287,10 @@ public struct UnifiedModel: CrossDomainScoring {
             otherPopularity.append(counts)
             next += 1
         }
-        fitSummary = coldSummary.merging(choiceSummary) { $1 }.merging(["users_from_other_domains": Double(fromOthers)]) { $1 }
+        fitSummary = coldSummary.merging(["users_from_other_domains": Double(fromOthers)]) { $1 }
         hasEvaluatedRows = (0..<data.userCount).map { data.byUser.rowLength($0) > 0 }
+        coldUsers = []
+        servedByColdUsersModel = []
         foldInGram = FactorMatrix.weightedGram(
             [(itemFactors, 1)] + otherItemFactors.map { ($0, h.otherWeight) }, ridge: h.regularization)
         otherFoldInGrams =
