@@ -131,6 +131,11 @@ struct CompareCommand: ParsableCommand {
             let progress = CommandProgress(label: "compare")
             let names = bs.map(\.label).joined(separator: " and ")
             progress.start("loading the data, then training \(a.label) (A) and \(names) (B) and testing \(requested.count) metrics")
+            if allFolds && resumeFolder == nil {
+                progress.note(
+                    "no --resume-dir: a crash loses every finished fold (with --resume-dir DIR, rerunning the same command reuses them)",
+                    final: true)
+            }
             let runner = TrialRunner(textEmbedder: encoder.embedder())
             let result: Result<[ModelComparison], TrialFailure>
             var folds: [ColdUserFoldComparison.Fold]? = nil
@@ -190,7 +195,7 @@ struct CompareCommand: ParsableCommand {
             // What the model reports of its own fit (ModelRegistry's fit-summary names).
             let learned = [
                 "content_weight", "validation_ndcg@10", "users_from_other_domains", "cold_popularity_weight",
-                "chosen_other_weight", "mapping_users", "sampled_rows", "wide_weight",
+                "chosen_other_weight", "chosen_cold_other_weight", "mapping_users", "sampled_rows", "wide_weight",
             ].compactMap { key in
                 metrics.values[key].map { "\(key) \(MetricText.value($0, of: key))" }
             }

@@ -206,6 +206,7 @@ struct CompareAllFoldsTests {
         let units = try #require((object["comparisons"] as? [[String: Any]])?.first?["count"] as? Int)
         #expect(folds.compactMap { $0["units"] as? Int }.reduce(0, +) == units, "\(folds)")
         #expect(result.stderr.contains("fold 3 of 4"), "progress names the fold")
+        #expect(result.stderr.contains("no --resume-dir: a crash loses every finished fold"), "\(result.stderr)")
 
         let table = try CLI.run(arguments)
         #expect(table.status == 0, "\(table.stderr)")
