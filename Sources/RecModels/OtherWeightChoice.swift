@@ -13,10 +13,13 @@ protocol OtherWeightChoosing: Recommender {
     ) throws(ModelError) -> Self?
     /// An unfitted copy with the other domains at `weight` (no choice of its own).
     func withFixedOtherWeight(_ weight: Float) -> Self
-    /// After the fit with the chosen weight: marks the model as having chosen, adds the choice's
-    /// figures to the fit summary, and with `coldUsers` lets that model score the users only
-    /// other domains know in `data`.
-    mutating func adoptChoice(summary: [String: Double], coldUsers: Self?, data: TrainingData)
+    /// The hyperparameters' `other_weight: auto`.
+    var choosesOtherWeight: Bool { get set }
+    var fitSummary: [String: Double] { get set }
+    /// With a weight of their own for cold users: the model fitted with it (one element), and per
+    /// user whether it scores them (rows only in other domains).
+    var coldUsers: [Self] { get set }
+    var servedByColdUsersModel: [Bool] { get set }
 }
 
 /// The constants and statistics of `other_weight: auto`, shared by the models that offer it.
@@ -306,6 +309,27 @@ extension OtherWeightChoosing {
         }
         fixed.adoptChoice(summary: choice.summary, coldUsers: cold, data: data)
         self = fixed
+    }
+
+    /// After the fit with the chosen weight: marks the model as having chosen, adds the choice's
+    /// figures to the fit summary, and with `cold` lets that model score the users only other
+    /// domains know in `data` (whose count it reports).
+    mutating func adoptChoice(summary: [String: Double], coldUsers cold: Self?, data: TrainingData) {
+        choosesOtherWeight = true
+        fitSummary.merge(summary) { _, chosen in chosen }
+        guard let cold else { return }
+        coldUsers = [cold]
+        servedByColdUsersModel = OtherWeightChoice.usersOnlyOthersKnow(data)
+        fitSummary["users_from_other_domains"] = cold.fitSummary["users_from_other_domains"]
+    }
+
+    /// The cold users' model when it serves `user`.
+    func coldUsersModel(for user: Int32) -> Self? {
+        let u = Int(user)
+        guard let cold = coldUsers.first, u >= 0, u < servedByColdUsersModel.count, servedByColdUsersModel[u] else {
+            return nil
+        }
+        return cold
     }
 
     /// Simulated cold users (20% of the users with other-domain rows lose their evaluated-domain

@@ -12,22 +12,9 @@ extension TwoTowerModel {
         return fixed
     }
 
-    mutating func adoptChoice(summary: [String: Double], coldUsers cold: TwoTowerModel?, data: TrainingData) {
-        hyperparameters.choosesOtherWeight = true
-        fitSummary.merge(summary) { _, chosen in chosen }
-        guard let cold else { return }
-        coldUsers = [cold]
-        servedByColdUsersModel = OtherWeightChoice.usersOnlyOthersKnow(data)
-        fitSummary["users_from_other_domains"] = cold.fitSummary["users_from_other_domains"]
-    }
-
-    /// The cold users' model when `user` is one of the users it serves.
-    func coldUsersModel(for user: Int32) -> TwoTowerModel? {
-        let u = Int(user)
-        guard let cold = coldUsers.first, u >= 0, u < servedByColdUsersModel.count, servedByColdUsersModel[u] else {
-            return nil
-        }
-        return cold
+    var choosesOtherWeight: Bool {
+        get { hyperparameters.choosesOtherWeight }
+        set { hyperparameters.choosesOtherWeight = newValue }
     }
 
     /// Whether the towers (a member's, with an ensemble) learned the other domain `name`.

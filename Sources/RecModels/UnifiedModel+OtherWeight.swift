@@ -9,13 +9,9 @@ extension UnifiedModel: OtherWeightChoosing {
         return fixed
     }
 
-    mutating func adoptChoice(summary: [String: Double], coldUsers cold: UnifiedModel?, data: TrainingData) {
-        hyperparameters.choosesOtherWeight = true
-        fitSummary.merge(summary) { _, chosen in chosen }
-        guard let cold else { return }
-        coldUsers = [cold]
-        servedByColdUsersModel = OtherWeightChoice.usersOnlyOthersKnow(data)
-        fitSummary["users_from_other_domains"] = cold.fitSummary["users_from_other_domains"]
+    var choosesOtherWeight: Bool {
+        get { hyperparameters.choosesOtherWeight }
+        set { hyperparameters.choosesOtherWeight = newValue }
     }
 
     func weightedFit(

@@ -100,14 +100,3 @@ extension UnifiedModel {
         }
     }
 }
-
-extension UnifiedModel {
-    /// The cold users' model (`other_weight: auto` with a weight of their own) when it serves `user`.
-    func coldUsersModel(for user: Int32) -> UnifiedModel? {
-        let u = Int(user)
-        guard let cold = coldUsers.first, u >= 0, u < servedByColdUsersModel.count, servedByColdUsersModel[u] else {
-            return nil
-        }
-        return cold
-    }
-}

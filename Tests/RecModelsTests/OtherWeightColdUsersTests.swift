@@ -47,7 +47,10 @@ struct OtherWeightColdStepTests {
         func withFixedOtherWeight(_ weight: Float) -> Stub {
             Stub(seed: seed, weight: weight, servesCold: servesCold, calls: calls)
         }
-        mutating func adoptChoice(summary: [String: Double], coldUsers: Stub?, data: TrainingData) {}
+        var choosesOtherWeight = false
+        var fitSummary: [String: Double] = [:]
+        var coldUsers: [Stub] = []
+        var servedByColdUsersModel: [Bool] = []
     }
 
     /// Transfer hurts everyone: no weight is harmless for warm users, and on simulated cold users
