@@ -1,3 +1,4 @@
+import Foundation
 internal import RecData
 
 /// `ensemble` N > 1: N two-tower models fitted on the same data with seeds s, s + δ, s + 2δ, …
@@ -16,22 +17,53 @@ extension TwoTowerModel {
 
     mutating func fitEnsemble(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
         let count = hyperparameters.ensemble
-        var single = hyperparameters
-        single.ensemble = 1
+        let single = {
+            var h = hyperparameters
+            h.ensemble = 1
+            return h
+        }()
+        let threads = min(count, ParallelRows.threads(requested: hyperparameters.threads))
+        let epochs = single.epochs
+        let memberSeed = seed
+        /// Member k's progress as the ensemble's: epoch k × epochs + e of count × epochs, `member` k + 1.
+        func ensembleStep(_ k: Int, _ step: EpochProgress) -> EpochProgress {
+            var values = step.values
+            values["member"] = Double(k + 1)
+            return EpochProgress(epoch: k * epochs + step.epoch, totalEpochs: count * epochs, values: values)
+        }
         var fitted: [TwoTowerModel] = []
-        var stopped = false
-        for k in 0..<count where !stopped {
-            var member = TwoTowerModel(hyperparameters: single, seed: Self.memberSeed(seed, member: k))
-            try member.fit(data) { step in
-                var values = step.values
-                values["member"] = Double(k + 1)
-                let decision = progress(
-                    EpochProgress(
-                        epoch: k * single.epochs + step.epoch, totalEpochs: count * single.epochs, values: values))
-                if decision == .stop { stopped = true }
-                return decision
+        if threads <= 1 {
+            var stopped = false
+            for k in 0..<count where !stopped {
+                var member = TwoTowerModel(hyperparameters: single, seed: Self.memberSeed(memberSeed, member: k))
+                try member.fit(data) { step in
+                    let decision = progress(ensembleStep(k, step))
+                    if decision == .stop { stopped = true }
+                    return decision
+                }
+                fitted.append(member)
             }
-            fitted.append(member)
+        } else {
+            // Members on `threads` threads of their own (not the dispatch pool, which a caller
+            // running folds on it could have filled); their progress is handed to this thread,
+            // which calls `progress` (a sweep worker's progress writes to a socket this thread owns).
+            let relay = ProgressRelay()
+            let results = MemberResults(count: count)
+            for worker in 0..<threads {
+                relay.workerStarted()
+                Thread {
+                    defer { relay.workerEnded() }
+                    for k in Swift.stride(from: worker, to: count, by: threads) where !relay.stopped {
+                        var member = TwoTowerModel(hyperparameters: single, seed: Self.memberSeed(memberSeed, member: k))
+                        results.store(k, Result { () throws(ModelError) in
+                            try member.fit(data) { relay.report(member: k, $0) }
+                            return member
+                        })
+                    }
+                }.start()
+            }
+            relay.serve { k, step in progress(ensembleStep(k, step)) }
+            fitted = try results.inOrder()
         }
         members = fitted
         // The members' fit figures, averaged (a figure only some members report: over those).
@@ -57,5 +89,86 @@ extension TwoTowerModel {
         }
         let n = Float(members.count)
         for i in scores.indices { scores[i] = sum[i] / n }
+    }
+}
+
+/// The members' fits, stored by the member threads.
+private final class MemberResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<TwoTowerModel, ModelError>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func store(_ k: Int, _ result: Result<TwoTowerModel, ModelError>) { lock.withLock { results[k] = result } }
+
+    /// The fitted members in order up to the first not fitted; the first error by member order.
+    func inOrder() throws(ModelError) -> [TwoTowerModel] {
+        var fitted: [TwoTowerModel] = []
+        for result in lock.withLock({ results }) {
+            guard let result else { break }
+            fitted.append(try result.get())
+        }
+        return fitted
+    }
+}
+
+/// Progress from member threads, handed one report at a time to the thread that serves it
+/// (``serve(_:)``), each member thread waiting for its decision; after a stop every report gets
+/// stop without being served, and members not yet started are skipped.
+final class ProgressRelay: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var pending: [(ticket: Int, member: Int, step: EpochProgress)] = []
+    private var decisions: [Int: TrainingDecision] = [:]
+    private var nextTicket = 0
+    private var running = 0
+    private var stop = false
+
+    var stopped: Bool { condition.withLock { stop } }
+
+    func workerStarted() { condition.withLock { running += 1 } }
+
+    func workerEnded() {
+        condition.withLock {
+            running -= 1
+            condition.broadcast()
+        }
+    }
+
+    /// On a member thread: waits until the serving thread has decided on this report.
+    func report(member: Int, _ step: EpochProgress) -> TrainingDecision {
+        condition.lock()
+        defer { condition.unlock() }
+        if stop { return .stop }
+        let ticket = nextTicket
+        nextTicket += 1
+        pending.append((ticket, member, step))
+        condition.broadcast()
+        while decisions[ticket] == nil { condition.wait() }
+        return decisions.removeValue(forKey: ticket)!
+    }
+
+    /// On the calling thread: hands each report to `handle` in arrival order until every member
+    /// thread has ended.
+    func serve(_ handle: (Int, EpochProgress) -> TrainingDecision) {
+        condition.lock()
+        defer { condition.unlock() }
+        while running > 0 || !pending.isEmpty {
+            guard !pending.isEmpty else {
+                condition.wait()
+                continue
+            }
+            let report = pending.removeFirst()
+            let decision: TrainingDecision
+            if stop {
+                decision = .stop
+            } else {
+                condition.unlock()
+                decision = handle(report.member, report.step)
+                condition.lock()
+            }
+            if decision == .stop { stop = true }
+            decisions[report.ticket] = decision
+            condition.broadcast()
+        }
     }
 }

@@ -70,6 +70,9 @@ extension TwoTowerModel {
             ParameterSpec(
                 name: "cold_prior", kind: .choice(UnifiedModel.ColdPrior.allCases.map(\.rawValue)), defaultValue: .string(d.coldPrior.rawValue),
                 help: "users only other domains know: none (their vector) or popularity (blended with it, the weight learned by one member on simulated cold users: one more fit)"),
+            ParameterSpec(
+                name: "threads", kind: .int(0...256), defaultValue: .int(d.threads),
+                help: "ensemble members fitted at once, each on one thread; 0: the active processor count, at most 8 (results do not depend on it)"),
         ]
     }()
 
@@ -112,6 +115,7 @@ extension TwoTowerModel {
         h.wide = p.float("wide")
         h.ensemble = p.int("ensemble")
         h.coldPrior = UnifiedModel.ColdPrior(rawValue: p.string("cold_prior")) ?? .none
+        h.threads = p.int("threads")
         self.init(hyperparameters: h, seed: seed)
     }
 }

@@ -120,6 +120,9 @@ public struct TwoTowerModel: CrossDomainScoring {
         /// Users only other domains know: their vector alone, or blended with popularity
         /// (``ColdPopularityPrior``, β learned by one member on simulated cold users).
         public var coldPrior: UnifiedModel.ColdPrior = .none
+        /// Ensemble members fitted at once (each on one thread); 0: the active processor count,
+        /// at most 8 (``ParallelRows/threads(requested:)``). The result does not depend on it.
+        public var threads = 0
 
         public init() {}
     }

@@ -159,7 +159,7 @@ public struct UnifiedModel: CrossDomainScoring {
     }
 
     public mutating func fit(_ data: TrainingData, progress: (EpochProgress) -> TrainingDecision) throws(ModelError) {
-        var h = hyperparameters
+        let h = hyperparameters
         func fail(_ message: String) -> ModelError { ModelError(model: Self.name, message: message) }
         guard h.factors >= 1 else { throw fail("factors must be at least 1, got \(h.factors)") }
         guard h.iterations >= 0 else { throw fail("iterations must not be negative, got \(h.iterations)") }

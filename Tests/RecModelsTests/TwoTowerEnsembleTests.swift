@@ -40,12 +40,14 @@ struct TwoTowerEnsembleTests {
         #expect(!unused.withUnsafeMutableBufferPointer { model.scoreOtherDomain("sport", user: 0, into: $0) })
     }
 
-    /// Ratings and progress: the rating head's prediction is the members' mean; progress counts
-    /// the members' epochs one after the other and names the member; a stop ends the ensemble.
+    /// Ratings and progress: the rating head's prediction is the members' mean; on one thread
+    /// progress counts the members' epochs one after the other and names the member; a stop ends
+    /// the ensemble.
     @Test func ratingsAreAveragedAndProgressCoversEveryMember() throws {
         let data = TwoTowerModelTests.wordData(explicitDislikes: true)
         var settings = Self.parameters(3)
         settings["rating_weight"] = 1
+        settings["threads"] = 1
         var model = try ModelRegistry.make("twotower", parameters: settings.mapValues(\.value), seed: 2)
         var seen: [(epoch: Int, member: Double?)] = []
         try model.fit(data) { step in
@@ -68,5 +70,65 @@ struct TwoTowerEnsembleTests {
         }
         #expect(calls == 1)
         #expect(stopped.fitSummary["ensemble_members"] == 1)
+    }
+
+    /// Members fitted at once (`threads`): the same scores bit for bit on 1, 2 or 3 threads; every
+    /// member's every epoch is reported once (members interleave), one report at a time; a stop
+    /// from the caller stops the members running and skips the rest.
+    @Test(arguments: [2, 3])
+    func membersFittedAtOnceGiveTheSameModel(threads: Int) throws {
+        let (data, _) = UnifiedModelTests.data()
+        var settings = Self.parameters(3)
+        settings["threads"] = 1
+        let one = try trained("twotower", on: data, parameters: settings, seed: 5)
+        settings["threads"] = .init(integerLiteral: threads)
+        var model = try ModelRegistry.make("twotower", parameters: settings.mapValues(\.value), seed: 5)
+        let reports = Reports()
+        try model.fit(data) { step in
+            reports.add(step)
+            return .proceed
+        }
+        #expect(allScores(model, data: data) == allScores(one, data: data))
+        #expect(model.fitSummary == one.fitSummary)
+        let seen = reports.all
+        #expect(Set(seen.map(\.epoch)) == Set(1...12) && seen.count == 12, "\(seen.map(\.epoch))")
+        #expect(seen.allSatisfy { $0.totalEpochs == 12 })
+        for step in seen {
+            let member = try #require(step.values["member"])
+            #expect(Double((step.epoch - 1) / 4 + 1) == member, "epoch \(step.epoch) belongs to member \(member)")
+        }
+        #expect(reports.overlapped == false, "reports never run at the same time")
+
+        var stopped = try ModelRegistry.make("twotower", parameters: settings.mapValues(\.value), seed: 5)
+        let calls = Reports()
+        try stopped.fit(data) { step in
+            calls.add(step)
+            return .stop
+        }
+        #expect(calls.all.count == 1, "after the first stop no member reports again")
+        let members = try #require(stopped.fitSummary["ensemble_members"])
+        #expect(members >= 1 && members <= Double(threads), "the members running when it stopped, not the rest: \(members)")
+    }
+
+    /// Progress reports from member threads, and whether two ever overlapped.
+    final class Reports: @unchecked Sendable {
+        private let lock = NSLock()
+        private var steps: [EpochProgress] = []
+        private var inside = false
+        private(set) var overlapped = false
+
+        func add(_ step: EpochProgress) {
+            lock.withLock {
+                if inside { overlapped = true }
+                inside = true
+            }
+            Thread.sleep(forTimeInterval: 0.001)
+            lock.withLock {
+                steps.append(step)
+                inside = false
+            }
+        }
+
+        var all: [EpochProgress] { lock.withLock { steps } }
     }
 }
