@@ -1,3 +1,4 @@
+import Foundation
 internal import RecData
 internal import RecEval
 
@@ -20,6 +21,9 @@ protocol OtherWeightChoosing: Recommender {
     /// user whether it scores them (rows only in other domains).
     var coldUsers: [Self] { get set }
     var servedByColdUsersModel: [Bool] { get set }
+    /// Inner fits of the choice run at once (1 by default: the unified model's fits are parallel
+    /// inside).
+    var choiceThreads: Int { get }
 }
 
 /// The constants and statistics of `other_weight: auto`, shared by the models that offer it.
@@ -202,6 +206,10 @@ public enum OtherWeightChoice {
 }
 
 extension OtherWeightChoosing {
+    var choiceThreads: Int { 1 }
+}
+
+extension OtherWeightChoosing {
     /// `other_weight: auto`, a guard against negative transfer: holds out 20% of each user's
     /// training rows in the evaluated domain (``Splitting/perUserHoldout(_:testFraction:seed:minimumTrain:)``
     /// with seed + ``OtherWeightChoice/seedOffset``: users with 3 or more rows lose at least one, the
@@ -252,15 +260,12 @@ extension OtherWeightChoosing {
                     "other_weight auto: no training user has a row to hold out for validation (it needs users with 3 or more rows on items others also have); give other_weight a number"
             )
         }
-        var perWeight: [[Double]] = []
-        for weight in OtherWeightChoice.grid {
-            // The weight being tried is among the progress values: a long choice shows which fit runs.
-            guard
-                let inner = try weightedFit(
-                    reduced, weight: Float(weight), progress: { progress($0.adding("validation.other_weight", weight)) })
-            else { return nil }
-            perWeight.append(OtherWeightChoice.validationNDCG(inner, reduced, relevant))
-        }
+        // The weight being tried is among the progress values: a long choice shows which fit runs.
+        guard
+            let perWeight = try scoredWeightedFits(
+                reduced, weights: Array(OtherWeightChoice.grid.indices), progressName: "validation.other_weight",
+                progress: progress, score: { OtherWeightChoice.validationNDCG($0, reduced, relevant) })
+        else { return nil }
         var chosen = OtherWeightChoice.preferredWeightIndex(perWeight)
         var summary: [String: Double] = [:]
         var coldWeight: Float? = nil
@@ -348,19 +353,82 @@ extension OtherWeightChoosing {
         }
         let reduced = data.keeping(split.train)
         let targets = OtherWeightChoice.validationTargets(reduced, heldOut: split.test, seed: seed &+ OtherWeightChoice.seedOffset)
+        guard
+            let measured = try scoredWeightedFits(
+                reduced, weights: weights, progressName: "validation.cold_users_other_weight", progress: progress,
+                score: { targets.isEmpty ? [] : OtherWeightChoice.validationNDCG($0, reduced, targets) })
+        else { return nil }
         var figures = OtherWeightChoice.ColdFigures()
-        for index in weights {
-            let weight = Float(OtherWeightChoice.grid[index])
-            guard
-                let inner = try weightedFit(
-                    reduced, weight: weight,
-                    progress: { progress($0.adding("validation.cold_users_other_weight", Double(weight))) })
-            else { return nil }
-            let values = targets.isEmpty ? [] : OtherWeightChoice.validationNDCG(inner, reduced, targets)
+        for (index, values) in zip(weights, measured) {
             if index == 0 { figures.popularity = values } else { figures.perWeight[index] = values }
         }
         return figures
     }
+
+    /// ``weightedFit(_:weight:progress:)`` at each grid index of `weights`, each scored by
+    /// `score` as soon as it is fitted (so at most `choiceThreads` fitted models are held), in the
+    /// order of `weights`; up to ``choiceThreads`` at once, on threads of their own, their
+    /// progress handed back to this thread with `progressName` set to the weight. Each fit
+    /// depends only on its weight, so the figures do not depend on the thread count. Nil when
+    /// `progress` said stop.
+    func scoredWeightedFits(
+        _ reduced: TrainingData, weights: [Int], progressName: String,
+        progress: (EpochProgress) -> TrainingDecision, score: @escaping @Sendable (Self) -> [Double]
+    ) throws(ModelError) -> [[Double]]? {
+        let threads = min(weights.count, choiceThreads)
+        if threads <= 1 {
+            var result: [[Double]] = []
+            for index in weights {
+                let weight = OtherWeightChoice.grid[index]
+                guard
+                    let inner = try weightedFit(
+                        reduced, weight: Float(weight), progress: { progress($0.adding(progressName, weight)) })
+                else { return nil }
+                result.append(score(inner))
+            }
+            return result
+        }
+        let model = UncheckedSendable(self)
+        let relay = ProgressRelay()
+        let results = Slots<Result<[Double]?, ModelError>>(count: weights.count)
+        for worker in 0..<threads {
+            relay.workerStarted()
+            Thread {
+                defer { relay.workerEnded() }
+                for j in Swift.stride(from: worker, to: weights.count, by: threads) where !relay.stopped {
+                    let weight = Float(OtherWeightChoice.grid[weights[j]])
+                    results.store(j, Result { () throws(ModelError) in
+                        try model.value.weightedFit(reduced, weight: weight) { relay.report(member: j, $0) }.map(score)
+                    })
+                }
+            }.start()
+        }
+        relay.serve { j, step in progress(step.adding(progressName, OtherWeightChoice.grid[weights[j]])) }
+        var figures: [[Double]] = []
+        for slot in results.values {
+            guard let slot, let values = try slot.get() else { return nil }
+            figures.append(values)
+        }
+        return figures
+    }
+}
+
+/// A value handed to threads that only read it (an unfitted model's settings).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Results stored by index from several threads.
+final class Slots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ index: Int, _ value: Value) { lock.withLock { slots[index] = value } }
+
+    var values: [Value?] { lock.withLock { slots } }
 }
 
 extension Recommender {

@@ -48,7 +48,7 @@ extension TwoTowerModel {
             // running folds on it could have filled); their progress is handed to this thread,
             // which calls `progress` (a sweep worker's progress writes to a socket this thread owns).
             let relay = ProgressRelay()
-            let results = MemberResults(count: count)
+            let results = Slots<Result<TwoTowerModel, ModelError>>(count: count)
             for worker in 0..<threads {
                 relay.workerStarted()
                 Thread {
@@ -63,7 +63,11 @@ extension TwoTowerModel {
                 }.start()
             }
             relay.serve { k, step in progress(ensembleStep(k, step)) }
-            fitted = try results.inOrder()
+            // The members fitted, in order, up to the first skipped after a stop; the first error by member order.
+            for slot in results.values {
+                guard let slot else { break }
+                fitted.append(try slot.get())
+            }
         }
         members = fitted
         // The members' fit figures, averaged (a figure only some members report: over those).
@@ -89,26 +93,6 @@ extension TwoTowerModel {
         }
         let n = Float(members.count)
         for i in scores.indices { scores[i] = sum[i] / n }
-    }
-}
-
-/// The members' fits, stored by the member threads.
-private final class MemberResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Result<TwoTowerModel, ModelError>?]
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func store(_ k: Int, _ result: Result<TwoTowerModel, ModelError>) { lock.withLock { results[k] = result } }
-
-    /// The fitted members in order up to the first not fitted; the first error by member order.
-    func inOrder() throws(ModelError) -> [TwoTowerModel] {
-        var fitted: [TwoTowerModel] = []
-        for result in lock.withLock({ results }) {
-            guard let result else { break }
-            fitted.append(try result.get())
-        }
-        return fitted
     }
 }
 

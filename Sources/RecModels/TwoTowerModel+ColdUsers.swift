@@ -12,6 +12,9 @@ extension TwoTowerModel {
         return fixed
     }
 
+    /// The choice's single fits run like ensemble members: `threads` at once.
+    var choiceThreads: Int { ParallelRows.threads(requested: hyperparameters.threads) }
+
     var choosesOtherWeight: Bool {
         get { hyperparameters.choosesOtherWeight }
         set { hyperparameters.choosesOtherWeight = newValue }

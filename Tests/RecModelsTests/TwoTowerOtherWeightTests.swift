@@ -53,7 +53,8 @@ struct TwoTowerOtherWeightTests {
     @Test func progressNamesTheWeightBeingTried() throws {
         var model = try ModelRegistry.make(
             "twotower",
-            parameters: TwoTowerModelTests.small(["other_weight": "auto", "pooling": "domains", "epochs": 2]).mapValues(\.value),
+            parameters: TwoTowerModelTests.small(["other_weight": "auto", "pooling": "domains", "epochs": 2, "threads": 1])
+                .mapValues(\.value),
             seed: 1)
         var warm: [Double] = []
         var cold: [Double] = []
@@ -64,6 +65,28 @@ struct TwoTowerOtherWeightTests {
         }
         #expect(warm == OtherWeightChoice.grid)
         #expect(cold.first == 0 && cold.count >= 2, "w = 0 (popularity for cold users), then the weights tried: \(cold)")
+    }
+
+    /// The choice's single fits run `threads` at once: the same choice, figures and model bit for
+    /// bit as on one thread, every fit's every epoch reported (interleaved) on the calling thread.
+    @Test func theChoiceOnSeveralThreadsIsTheChoiceOnOne() throws {
+        let data = UnifiedScaleTests.dataWithColdUsers(planted: true)
+        let parameters = TwoTowerModelTests.small(["other_weight": "auto", "pooling": "domains", "epochs": 6])
+        let one = try trained("twotower", on: data, parameters: parameters.merging(["threads": 1]) { $1 }, seed: 3)
+        var model = try ModelRegistry.make(
+            "twotower", parameters: parameters.merging(["threads": 2]) { $1 }.mapValues(\.value), seed: 3)
+        let caller = Thread.current
+        var onCaller = true
+        var warm: [Double: Int] = [:]
+        try model.fit(data) { epoch in
+            if Thread.current != caller { onCaller = false }
+            if let w = epoch.values["validation.other_weight"] { warm[w, default: 0] += 1 }
+            return .proceed
+        }
+        #expect(model.fitSummary == one.fitSummary, "\(model.fitSummary)")
+        #expect(allScores(model, data: data) == allScores(one, data: data))
+        #expect(Set(warm.keys) == Set(OtherWeightChoice.grid) && warm.values.allSatisfy { $0 == 6 }, "\(warm)")
+        #expect(onCaller, "progress runs on the calling thread")
     }
 
     @Test func autoIsTheOnlyWord() {
