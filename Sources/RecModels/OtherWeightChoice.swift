@@ -1,4 +1,3 @@
-import Foundation
 internal import RecData
 internal import RecEval
 
@@ -375,61 +374,22 @@ extension OtherWeightChoosing {
         _ reduced: TrainingData, weights: [Int], progressName: String,
         progress: (EpochProgress) -> TrainingDecision, score: @escaping @Sendable (Self) -> [Double]
     ) throws(ModelError) -> [[Double]]? {
-        let threads = min(weights.count, choiceThreads)
-        if threads <= 1 {
-            var result: [[Double]] = []
-            for index in weights {
-                let weight = OtherWeightChoice.grid[index]
-                guard
-                    let inner = try weightedFit(
-                        reduced, weight: Float(weight), progress: { progress($0.adding(progressName, weight)) })
-                else { return nil }
-                result.append(score(inner))
-            }
-            return result
-        }
         let model = UncheckedSendable(self)
-        let relay = ProgressRelay()
-        let results = Slots<Result<[Double]?, ModelError>>(count: weights.count)
-        for worker in 0..<threads {
-            relay.workerStarted()
-            Thread {
-                defer { relay.workerEnded() }
-                for j in Swift.stride(from: worker, to: weights.count, by: threads) where !relay.stopped {
-                    let weight = Float(OtherWeightChoice.grid[weights[j]])
-                    results.store(j, Result { () throws(ModelError) in
-                        try model.value.weightedFit(reduced, weight: weight) { relay.report(member: j, $0) }.map(score)
-                    })
-                }
-            }.start()
+        let results = ParallelFits.run(
+            count: weights.count, threads: choiceThreads,
+            progress: { j, step in progress(step.adding(progressName, OtherWeightChoice.grid[weights[j]])) }
+        ) { j, report throws(ModelError) in
+            try model.value.weightedFit(reduced, weight: Float(OtherWeightChoice.grid[weights[j]]), progress: report).map(score)
         }
-        relay.serve { j, step in progress(step.adding(progressName, OtherWeightChoice.grid[weights[j]])) }
         var figures: [[Double]] = []
-        for slot in results.values {
-            guard let slot, let values = try slot.get() else { return nil }
+        for result in results {
+            guard let result, let values = try result.get() else { return nil }
             figures.append(values)
         }
         return figures
     }
 }
 
-/// A value handed to threads that only read it (an unfitted model's settings).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
-/// Results stored by index from several threads.
-final class Slots<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Value?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ index: Int, _ value: Value) { lock.withLock { slots[index] = value } }
-
-    var values: [Value?] { lock.withLock { slots } }
-}
 
 extension Recommender {
     /// A copy fitted on `data` with its epochs reported to `progress` as `validation.*` (an inner

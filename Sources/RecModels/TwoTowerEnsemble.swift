@@ -1,4 +1,3 @@
-import Foundation
 internal import RecData
 
 /// `ensemble` N > 1: N two-tower models fitted on the same data with seeds s, s + δ, s + 2δ, …
@@ -31,43 +30,17 @@ extension TwoTowerModel {
             values["member"] = Double(k + 1)
             return EpochProgress(epoch: k * epochs + step.epoch, totalEpochs: count * epochs, values: values)
         }
+        let results = ParallelFits.run(count: count, threads: threads, progress: { progress(ensembleStep($0, $1)) }) {
+            k, report throws(ModelError) in
+            var member = TwoTowerModel(hyperparameters: single, seed: Self.memberSeed(memberSeed, member: k))
+            try member.fit(data, progress: report)
+            return member
+        }
+        // The members fitted, in order, up to the first skipped after a stop; the first error by member order.
         var fitted: [TwoTowerModel] = []
-        if threads <= 1 {
-            var stopped = false
-            for k in 0..<count where !stopped {
-                var member = TwoTowerModel(hyperparameters: single, seed: Self.memberSeed(memberSeed, member: k))
-                try member.fit(data) { step in
-                    let decision = progress(ensembleStep(k, step))
-                    if decision == .stop { stopped = true }
-                    return decision
-                }
-                fitted.append(member)
-            }
-        } else {
-            // Members on `threads` threads of their own (not the dispatch pool, which a caller
-            // running folds on it could have filled); their progress is handed to this thread,
-            // which calls `progress` (a sweep worker's progress writes to a socket this thread owns).
-            let relay = ProgressRelay()
-            let results = Slots<Result<TwoTowerModel, ModelError>>(count: count)
-            for worker in 0..<threads {
-                relay.workerStarted()
-                Thread {
-                    defer { relay.workerEnded() }
-                    for k in Swift.stride(from: worker, to: count, by: threads) where !relay.stopped {
-                        var member = TwoTowerModel(hyperparameters: single, seed: Self.memberSeed(memberSeed, member: k))
-                        results.store(k, Result { () throws(ModelError) in
-                            try member.fit(data) { relay.report(member: k, $0) }
-                            return member
-                        })
-                    }
-                }.start()
-            }
-            relay.serve { k, step in progress(ensembleStep(k, step)) }
-            // The members fitted, in order, up to the first skipped after a stop; the first error by member order.
-            for slot in results.values {
-                guard let slot else { break }
-                fitted.append(try slot.get())
-            }
+        for result in results {
+            guard let result else { break }
+            fitted.append(try result.get())
         }
         members = fitted
         // The members' fit figures, averaged (a figure only some members report: over those).
@@ -93,66 +66,5 @@ extension TwoTowerModel {
         }
         let n = Float(members.count)
         for i in scores.indices { scores[i] = sum[i] / n }
-    }
-}
-
-/// Progress from member threads, handed one report at a time to the thread that serves it
-/// (``serve(_:)``), each member thread waiting for its decision; after a stop every report gets
-/// stop without being served, and members not yet started are skipped.
-final class ProgressRelay: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var pending: [(ticket: Int, member: Int, step: EpochProgress)] = []
-    private var decisions: [Int: TrainingDecision] = [:]
-    private var nextTicket = 0
-    private var running = 0
-    private var stop = false
-
-    var stopped: Bool { condition.withLock { stop } }
-
-    func workerStarted() { condition.withLock { running += 1 } }
-
-    func workerEnded() {
-        condition.withLock {
-            running -= 1
-            condition.broadcast()
-        }
-    }
-
-    /// On a member thread: waits until the serving thread has decided on this report.
-    func report(member: Int, _ step: EpochProgress) -> TrainingDecision {
-        condition.lock()
-        defer { condition.unlock() }
-        if stop { return .stop }
-        let ticket = nextTicket
-        nextTicket += 1
-        pending.append((ticket, member, step))
-        condition.broadcast()
-        while decisions[ticket] == nil { condition.wait() }
-        return decisions.removeValue(forKey: ticket)!
-    }
-
-    /// On the calling thread: hands each report to `handle` in arrival order until every member
-    /// thread has ended.
-    func serve(_ handle: (Int, EpochProgress) -> TrainingDecision) {
-        condition.lock()
-        defer { condition.unlock() }
-        while running > 0 || !pending.isEmpty {
-            guard !pending.isEmpty else {
-                condition.wait()
-                continue
-            }
-            let report = pending.removeFirst()
-            let decision: TrainingDecision
-            if stop {
-                decision = .stop
-            } else {
-                condition.unlock()
-                decision = handle(report.member, report.step)
-                condition.lock()
-            }
-            if decision == .stop { stop = true }
-            decisions[report.ticket] = decision
-            condition.broadcast()
-        }
     }
 }
